@@ -1,0 +1,5 @@
+import sys
+
+from errcontract.cli import main
+
+sys.exit(main())

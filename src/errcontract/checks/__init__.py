@@ -1,0 +1,19 @@
+"""Checks: small pure functions over recorded exchanges, registered by name.
+
+A check is `(exchange, oracle) -> list[Violation]`; it never sends a request, so each one can be
+unit-tested on a recorded exchange. A check that crashes becomes an error result, never a crash
+of the run. Importing this package registers every family of checks.
+"""
+
+from errcontract.checks import codes, envelope, headers, status
+from errcontract.checks.oracle import Oracle
+from errcontract.checks.registry import (
+    CHECKS,
+    CheckOutcome,
+    Violation,
+    check,
+    run_checks,
+)
+
+__all__ = ["CHECKS", "CheckOutcome", "Oracle", "Violation", "check", "codes", "envelope",
+           "headers", "run_checks", "status"]

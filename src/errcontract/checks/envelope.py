@@ -1,0 +1,79 @@
+"""Envelope checks: JSON content type, the stated envelope, message and per-code fields."""
+
+from __future__ import annotations
+
+import jsonschema
+
+from errcontract.checks.oracle import Oracle
+from errcontract.checks.registry import Violation, check
+from errcontract.exchange import NO_JSON, Exchange
+
+
+def _is_error(exchange: Exchange) -> bool:
+    return (exchange.status or 0) >= 400
+
+
+def _first_problem(validator: jsonschema.protocols.Validator, body: object) -> str | None:
+    error = jsonschema.exceptions.best_match(validator.iter_errors(body))
+    if error is None:
+        return None
+    where = "/".join(str(p) for p in error.absolute_path) or "(root)"
+    return f"{where}: {error.message}"
+
+
+@check("content_type_json")
+def content_type_json(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Errors come 'in JSON format' (both providers' error pages)."""
+    if not _is_error(exchange):
+        return []
+    ctype = exchange.content_type
+    if ctype == "application/json" or (ctype.startswith("application/") and ctype.endswith("+json")):
+        return []
+    shown = ctype or "no Content-Type"
+    return [Violation("content_type_json", f"error sent as {shown}, not JSON", exchange.status,
+                      oracle.code_of(exchange))]
+
+
+@check("envelope")
+def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """The body follows the stated envelope (the profile that decides the verdict)."""
+    if not _is_error(exchange):
+        return []
+    body = exchange.json()
+    if body is NO_JSON:
+        snippet = exchange.body[:60].decode("utf-8", "replace")
+        note = " (truncated)" if exchange.truncated else ""
+        return [Violation("envelope", f"body is not JSON{note}: {snippet!r}", exchange.status)]
+    problem = _first_problem(oracle.profile_validator("stated"), body)
+    if problem is None:
+        return []
+    return [Violation("envelope", f"stated envelope broken at {problem}", exchange.status,
+                      oracle.code_of(exchange))]
+
+
+@check("message_pattern")
+def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Where an example gives the message's shape (numbers, reset time), the message keeps it."""
+    code = oracle.code_of(exchange)
+    pattern = oracle.patterns.get(code or "")
+    if not _is_error(exchange) or pattern is None:
+        return []
+    message = oracle.message_of(exchange)
+    if isinstance(message, str) and pattern.search(message):
+        return []
+    text = f"message {message!r} does not match the documented pattern /{pattern.pattern}/"
+    return [Violation("message_pattern", text, exchange.status, code)]
+
+
+@check("code_fields")
+def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Per-code fields the docs give (402 credit numbers, 429 retryAfter and limits)."""
+    code = oracle.code_of(exchange)
+    validator = oracle.code_validator(code) if code in oracle.contract.codes else None
+    body = exchange.json()
+    if not _is_error(exchange) or validator is None or body is NO_JSON:
+        return []
+    problem = _first_problem(validator, body)
+    if problem is None:
+        return []
+    return [Violation("code_fields", f"{code} fields broken at {problem}", exchange.status, code)]

@@ -1,0 +1,73 @@
+"""A contract compiled for judging: validators built once, lookups the checks share."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property
+from typing import Any
+
+import jsonschema
+
+from errcontract.contract import Contract
+from errcontract.exchange import NO_JSON, Exchange, pointer_get
+
+
+class Oracle:
+    """What the docs promise, asked of one exchange at a time."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+
+    def _validator(self, key: str, schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+        if key not in self._validators:
+            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+            self._validators[key] = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        return self._validators[key]
+
+    def profile_validator(self, profile: str) -> jsonschema.protocols.Validator:
+        return self._validator(f"profile:{profile}", self.contract.profile_schema(profile))
+
+    def code_validator(self, code: str) -> jsonschema.protocols.Validator | None:
+        schema = self.contract.code_schema(code)
+        return self._validator(f"code:{code}", schema) if schema else None
+
+    @property
+    def profiles(self) -> list[str]:
+        return list(self.contract.envelope.get("profiles", {"stated": "#"}))
+
+    @cached_property
+    def patterns(self) -> dict[str, re.Pattern[str]]:
+        return {
+            c.name: re.compile(c.message_pattern)
+            for c in self.contract.codes.values()
+            if c.message_pattern
+        }
+
+    @cached_property
+    def always_justified(self) -> frozenset[str]:
+        """Codes any request may meet whatever it carries: rate limiting (429)."""
+        return frozenset(self.contract.codes_by_status.get(429, ()))
+
+    def code_of(self, exchange: Exchange) -> str | None:
+        value = pointer_get(exchange.json(), self.contract.envelope["code_pointer"])
+        return value if isinstance(value, str) else None
+
+    def message_of(self, exchange: Exchange) -> Any:
+        value = pointer_get(exchange.json(), self.contract.envelope["message_pointer"])
+        return None if value is NO_JSON else value
+
+    def in_scope(self, exchange: Exchange) -> bool:
+        """Is the request one the docs cover (a documented method on a documented path)?"""
+        path = exchange.request.path
+        base = self.contract.base_path
+        if not path.startswith(base):
+            return False
+        return self.contract.endpoint_for(exchange.request.method, path[len(base):]) is not None
+
+    def profile_results(self, exchange: Exchange) -> dict[str, bool]:
+        """Which envelope profiles the body satisfies (the stated one decides the verdict)."""
+        body = exchange.json()
+        if body is NO_JSON:
+            return {p: False for p in self.profiles}
+        return {p: self.profile_validator(p).is_valid(body) for p in self.profiles}

@@ -1,0 +1,59 @@
+"""`errcontract` command line: one sub-command per module, each exposing `register(subparsers)`.
+
+A sub-command's `register` adds its parser and sets `func(args) -> int`. Every ErrcontractError
+becomes one line on stderr and its exit code (2 for usage and contract errors): no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from errcontract import __version__
+from errcontract.errors import ErrcontractError
+
+SUBCOMMAND_MODULES = (
+    "errcontract.runner.cli",
+    "errcontract.mock.cli",
+    "errcontract.lint",
+    "errcontract.report.cli",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus usage spam
+        self.exit(2, f"errcontract: error: {message} (see 'errcontract {self.prog.split()[-1]} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="errcontract", description="Error-contract conformance suite for HTTP APIs")
+    parser.add_argument("--version", action="version", version=f"errcontract {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module_name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("errcontract"):
+                continue  # sub-command not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ErrcontractError as exc:
+        print(f"errcontract: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("errcontract: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

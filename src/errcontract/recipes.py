@@ -1,0 +1,158 @@
+"""One-defect recipes from the contract, turned into request descriptions.
+
+A recipe is an endpoint's valid request (`endpoints.<name>.request`, with `{fixture}`
+placeholders) plus exactly one `defect`. Nothing here sends a request.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import replace
+from typing import Any
+from urllib.parse import quote
+
+from errcontract.contract import Code, Contract, Endpoint
+from errcontract.exchange import NO_JSON, Defect, RequestSpec, Upload
+
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+
+
+class MissingFixture(Exception):
+    """A recipe needs fixtures the run was not given."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__(", ".join(names))
+        self.names = names
+
+
+def fixture_values(contract: Contract, given: dict[str, str]) -> dict[str, str]:
+    """The given fixtures plus the contract's defaults for those not given."""
+    values = {n: f["default"] for n, f in contract.fixtures.items() if "default" in f}
+    values.update({k: v for k, v in given.items() if v})
+    return values
+
+
+def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:
+    """Substitute `{fixture}` placeholders in strings, recursively; record missing names."""
+    if isinstance(value, str):
+        def sub(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name in fixtures:
+                return fixtures[name]
+            missing.add(name)
+            return match.group(0)
+
+        return PLACEHOLDER.sub(sub, value)
+    if isinstance(value, dict):
+        return {k: fill(v, fixtures, missing) for k, v in value.items()}
+    if isinstance(value, list):
+        return [fill(v, fixtures, missing) for v in value]
+    return value
+
+
+def auth_value(contract: Contract, key: str) -> str:
+    return f"{contract.auth['scheme']} {key}"
+
+
+def _upload(raw: dict[str, Any] | None) -> Upload | None:
+    if not raw:
+        return None
+    return Upload(raw["field"], raw["filename"], raw["content_type"], int(raw["size"]))
+
+
+def base_request(
+    contract: Contract,
+    endpoint: Endpoint,
+    fixtures: dict[str, str],
+    missing: set[str],
+    path_params: dict[str, str] | None = None,
+) -> RequestSpec:
+    """The endpoint's documented valid request, placeholders filled (recording missing ones).
+
+    `path_params` replaces the documented ids (a defect that names its own ids needs none).
+    """
+    raw = endpoint.request
+    given = path_params if path_params is not None else raw.get("path_params", {})
+    params = fill(given, fixtures, missing)
+    headers: dict[str, str] = {}
+    key_fixture = None
+    if endpoint.auth:
+        headers[contract.auth["header"]] = auth_value(contract, fill("{api_key}", fixtures, missing))
+        key_fixture = "api_key"
+    json_body = copy.deepcopy(fill(raw["json"], fixtures, missing)) if "json" in raw else NO_JSON
+    if json_body is not NO_JSON:
+        headers["Content-Type"] = contract.data.get("content_type", "application/json")
+    return RequestSpec(
+        method=endpoint.method,
+        path=contract.base_path + expand_path(endpoint.path, params),
+        endpoint=endpoint.name,
+        headers=headers,
+        query={k: str(v) for k, v in fill(raw.get("query", {}), fixtures, missing).items()},
+        json_body=json_body,
+        upload=_upload(raw.get("upload")),
+        key_fixture=key_fixture,
+        may_bill=endpoint.billable,
+    )
+
+
+def expand_path(template: str, params: dict[str, str]) -> str:
+    return re.sub(r"\{([A-Za-z_]+)\}", lambda m: quote(params.get(m.group(1), "x"), safe=""), template)
+
+
+def apply_defect(
+    contract: Contract, spec: RequestSpec, defect: dict[str, Any], fixtures: dict[str, str],
+    missing: set[str],
+) -> RequestSpec:
+    """The request with its one documented defect applied."""
+    (kind, arg), = defect.items()
+    arg = fill(arg, fixtures, missing)
+    headers = dict(spec.headers)
+    if kind == "remove_header":
+        headers.pop(arg, None)
+        return replace(spec, headers=headers, key_fixture=None)
+    if kind == "set_header":
+        headers.update(arg)
+        return replace(spec, headers=headers, key_fixture=None)
+    if kind == "use_key":
+        headers[contract.auth["header"]] = auth_value(contract, fill(f"{{{arg}}}", fixtures, missing))
+        return replace(spec, headers=headers, key_fixture=arg)
+    if kind == "raw_body":
+        return replace(spec, json_body=NO_JSON, content=arg.encode())
+    if kind == "remove_field":
+        body = {k: v for k, v in spec.json_body.items() if k != arg}
+        return replace(spec, json_body=body)
+    if kind == "set_field":
+        return replace(spec, json_body={**spec.json_body, **arg})
+    if kind == "path_params":
+        endpoint = contract.endpoints[spec.endpoint or ""]
+        return replace(spec, path=contract.base_path + expand_path(endpoint.path, arg))
+    if kind == "upload":
+        return replace(spec, upload=_upload(arg))
+    raise ValueError(f"unknown defect kind {kind!r}")
+
+
+def recipe_code(contract: Contract, recipe_name: str) -> Code:
+    for code in contract.codes.values():
+        if code.provoke == recipe_name:
+            return code
+    raise KeyError(recipe_name)
+
+
+def build_request(contract: Contract, recipe_name: str, fixtures: dict[str, str]) -> RequestSpec:
+    """The recipe's request; MissingFixture names the fixtures it needs and was not given."""
+    recipe = contract.recipes[recipe_name]
+    code = recipe_code(contract, recipe_name)
+    values = fixture_values(contract, fixtures)
+    missing: set[str] = set()
+    endpoint = contract.endpoints[recipe.endpoint]
+    ids = recipe.defect.get("path_params")
+    spec = base_request(contract, endpoint, values, missing, path_params=ids)
+    spec = apply_defect(contract, spec, recipe.defect, values, missing)
+    if missing:
+        raise MissingFixture(sorted(missing))
+    defect = Defect(recipe_name, code.defect_class, (code.name,))
+    return replace(
+        spec, defects=(defect,), origin=f"recipe:{recipe_name}", may_bill=recipe.may_bill,
+        expects_rate_limit=429 in code.statuses,
+    )

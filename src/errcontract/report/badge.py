@@ -1,0 +1,79 @@
+"""A shields-style SVG badge, "conformance | 94%", for READMEs and status pages.
+
+Drawn by hand (no network service, no font files): widths are estimated from a per-character
+average of Verdana 11px, which is what shields.io itself assumes, so the text fits in practice.
+"""
+
+from __future__ import annotations
+
+import math
+from xml.sax.saxutils import escape
+
+# (lowest percentage, colour), best first: shields.io's own colour scale.
+COLOUR_SCALE = (
+    (100.0, "#4c1"),
+    (90.0, "#97ca00"),
+    (75.0, "#a4a61d"),
+    (50.0, "#dfb317"),
+    (25.0, "#fe7d37"),
+    (0.0, "#e05d44"),
+)
+NO_VALUE_COLOUR = "#9f9f9f"
+CHAR_WIDTH = 6.5
+PADDING = 10
+
+
+def format_pct(pct: float | None) -> str:
+    """94.0 -> "94%", 92.34 -> "92.3%"; rounded down so 99.96 never reads as 100%."""
+    if pct is None:
+        return "n/a"
+    shown = math.floor(pct * 10) / 10
+    return f"{shown:g}%"
+
+
+def badge_colour(pct: float | None, verdict: str) -> str:
+    """Colour by value; a run with violations never gets the full green, whatever its %."""
+    if pct is None or verdict == "unreachable":
+        return NO_VALUE_COLOUR
+    colours = [colour for floor, colour in COLOUR_SCALE if pct >= floor]
+    colour = colours[0] if colours else COLOUR_SCALE[-1][1]
+    if verdict == "violations" and colour == COLOUR_SCALE[0][1]:
+        return COLOUR_SCALE[1][1]
+    return colour
+
+
+def _text_width(text: str) -> int:
+    return round(len(text) * CHAR_WIDTH) + PADDING
+
+
+def badge_svg(label: str, pct: float | None, verdict: str) -> str:
+    """The badge as a standalone SVG document (valid XML, no external reference)."""
+    value = format_pct(pct)
+    left, right = _text_width(label), _text_width(value)
+    width = left + right
+    colour = badge_colour(pct, verdict)
+    label_x, value_x = left / 2, left + right / 2
+    title = escape(f"{label}: {value} ({verdict})")
+    label_text, value_text = escape(label), escape(value)
+    return f"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" \
+aria-label="{title}">
+  <title>{title}</title>
+  <linearGradient id="s" x2="0" y2="100%">
+    <stop offset="0" stop-color="#bbb" stop-opacity=".1"/>
+    <stop offset="1" stop-opacity=".1"/>
+  </linearGradient>
+  <clipPath id="r"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>
+  <g clip-path="url(#r)">
+    <rect width="{left}" height="20" fill="#555"/>
+    <rect x="{left}" width="{right}" height="20" fill="{colour}"/>
+    <rect width="{width}" height="20" fill="url(#s)"/>
+  </g>
+  <g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" \
+font-size="11">
+    <text x="{label_x}" y="15" fill="#010101" fill-opacity=".3">{label_text}</text>
+    <text x="{label_x}" y="14">{label_text}</text>
+    <text x="{value_x}" y="15" fill="#010101" fill-opacity=".3">{value_text}</text>
+    <text x="{value_x}" y="14">{value_text}</text>
+  </g>
+</svg>
+"""
