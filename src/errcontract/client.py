@@ -37,6 +37,8 @@ class ClientSettings:
     max_wait_s: float = 5.0
     verify_tls: bool = True
     charged_pointers: tuple[str, ...] = ()  # where a success body says what it cost
+    max_run_s: float = 600.0  # the whole run is bounded too
+    unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
 
 
 @dataclass
@@ -58,6 +60,7 @@ class TargetClient:
         self.observers: list[Observer] = []
         self.limits = RateLimitState(settings.max_wait_s)
         self._lock = threading.Lock()
+        self._started = time.monotonic()
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             timeout=httpx.Timeout(settings.timeout_s),
@@ -92,6 +95,10 @@ class TargetClient:
         stopped = self.limits.stopped_reason
         if stopped:
             self._refuse(stopped)
+        if self.stats.answered == 0 and self.stats.transport_errors >= settings.unreachable_after:
+            self._refuse(f"the target never answered ({self.stats.transport_errors} attempts): probing stopped")
+        if time.monotonic() - self._started > settings.max_run_s:
+            self._refuse(f"the run's time bound ({settings.max_run_s:g} s) is reached")
         with self._lock:
             if self.stats.sent >= settings.max_requests:
                 reason = f"request budget used up (--max-requests {settings.max_requests})"

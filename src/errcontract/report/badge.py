@@ -6,6 +6,7 @@ average of Verdana 11px, which is what shields.io itself assumes, so the text fi
 
 from __future__ import annotations
 
+import hashlib
 import math
 from xml.sax.saxutils import escape
 
@@ -54,19 +55,21 @@ def badge_svg(label: str, pct: float | None, verdict: str) -> str:
     colour = badge_colour(pct, verdict)
     label_x, value_x = left / 2, left + right / 2
     title = escape(f"{label}: {value} ({verdict})")
+    # ids unique per drawing: several badges inlined in one page must not share a clip path.
+    uid = hashlib.sha1(f"{label}|{value}|{colour}|{width}".encode()).hexdigest()[:8]
     label_text, value_text = escape(label), escape(value)
     return f"""<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" \
 aria-label="{title}">
   <title>{title}</title>
-  <linearGradient id="s" x2="0" y2="100%">
+  <linearGradient id="s-{uid}" x2="0" y2="100%">
     <stop offset="0" stop-color="#bbb" stop-opacity=".1"/>
     <stop offset="1" stop-opacity=".1"/>
   </linearGradient>
-  <clipPath id="r"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>
-  <g clip-path="url(#r)">
+  <clipPath id="r-{uid}"><rect width="{width}" height="20" rx="3" fill="#fff"/></clipPath>
+  <g clip-path="url(#r-{uid})">
     <rect width="{left}" height="20" fill="#555"/>
     <rect x="{left}" width="{right}" height="20" fill="{colour}"/>
-    <rect width="{width}" height="20" fill="url(#s)"/>
+    <rect width="{width}" height="20" fill="url(#s-{uid})"/>
   </g>
   <g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,DejaVu Sans,sans-serif" \
 font-size="11">

@@ -14,6 +14,8 @@ from pathlib import Path
 
 from errcontract.redact import Redactor
 
+PUBLISHED_MODE = 0o644  # reports are published (Pages, artifacts): mkstemp's 0600 would hide them
+
 
 def scrubber(secrets: Sequence[str]) -> Redactor:
     """A Redactor for the secrets as given and as they look once HTML- or XML-escaped."""
@@ -33,6 +35,7 @@ def write_atomic(path: Path, text: str, secrets: Sequence[str] = ()) -> Path:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(clean)
+        os.chmod(temp_name, PUBLISHED_MODE)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

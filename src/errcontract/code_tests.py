@@ -1,0 +1,61 @@
+"""The per-code test: provoke one documented code with its one-defect recipe and judge it.
+
+Outcomes: pass; fail (violations, with the evidence and a curl reproducer); error (no answer, or
+a check could not judge); not observed (skipped with the reason: observe-only, a missing
+fixture, a billable request on a live target, the budget, the target's rate limit).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from errcontract.client import NotSent
+from errcontract.options import fixture_flag
+from errcontract.recipes import MissingFixture, build_request
+from errcontract.session import ProviderRun
+
+
+def _not_observed(run: ProviderRun, code: str, reason: str) -> None:
+    run.recorder.set_code_result(code, "not-observed", reason)
+    pytest.skip(reason)
+
+
+def check_documented_code(run: ProviderRun, code_name: str, item: Any = None) -> None:
+    """Provoke `code_name` on the run's target; pytest.fail / pytest.skip say why not a pass."""
+    code = run.contract.codes[code_name]
+    if item is not None:
+        item.errcontract_code = code_name
+    if code.observe_only:
+        why = code.observe_reason or "no documented request provokes it"
+        _not_observed(run, code_name, f"observe-only: {why}")
+    try:
+        spec = build_request(run.contract, code.provoke, run.fixtures)
+    except MissingFixture as exc:
+        _not_observed(run, code_name, "needs " + ", ".join(fixture_flag(n) for n in exc.names))
+    try:
+        exchange = run.send(spec)
+    except NotSent as exc:
+        _not_observed(run, code_name, str(exc))
+    judged = run.recorder.judge(exchange)
+    if item is not None:
+        item.errcontract_evidence = [run.recorder.evidence(judged)]
+    if exchange.status is None:
+        run.recorder.set_code_result(code_name, "error", exchange.transport_error)
+        pytest.fail(f"could not judge {code_name}: {exchange.transport_error}", pytrace=False)
+    outcome = judged.outcome
+    if exchange.status == 429 and not spec.expects_rate_limit and outcome.ok:
+        _not_observed(run, code_name, "the target rate-limited the request (a conformant 429)")
+    if outcome.violations:
+        run.recorder.set_code_result(code_name, "fail", outcome.violations[0].message)
+        lines = [f"{v.check}: {v.message}" for v in outcome.violations]
+        pytest.fail("\n".join([*lines, f"reproduce: {judged.reproduce}"]), pytrace=False)
+    if outcome.errors:
+        run.recorder.set_code_result(code_name, "error", outcome.errors[0])
+        pytest.fail("could not judge: " + "; ".join(outcome.errors), pytrace=False)
+    if run.options.strict and outcome.warnings:
+        run.recorder.set_code_result(code_name, "fail", outcome.warnings[0].message)
+        pytest.fail("\n".join(f"{w.check} (warning, --strict): {w.message}" for w in outcome.warnings),
+                    pytrace=False)
+    run.recorder.set_code_result(code_name, "pass")

@@ -1,0 +1,170 @@
+"""The mock's behaviour data: `contracts/<provider>/mock.yaml`, beside the contract it serves.
+
+The contract says what a response must look like (statuses, codes, envelope, headers); mock.yaml
+says how the provider behaves (accounts, plans, models, which documented code each generic
+condition maps to). The engine reads both and knows no provider by name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+import yaml
+
+from errcontract.contract import Contract
+from errcontract.errors import ContractError
+
+CONDITIONS = (
+    "missing_auth", "bad_scheme", "bad_key_format", "unknown_key", "revoked_key", "expired_key",
+    "rate_limited", "insufficient_scope", "invalid_body", "missing_field", "invalid_field",
+    "invalid_query", "unknown_model", "unknown_workflow", "invalid_url", "insufficient_credits",
+    "resource_not_found", "resource_forbidden", "resource_not_complete", "resource_no_result",
+    "route_not_found", "file_missing", "file_type", "file_too_large",
+)
+
+
+def render(template: Any, values: dict[str, Any]) -> Any:
+    """Fill a view template: a string "$name" becomes values[name] (any type), recursively."""
+    if isinstance(template, str) and template.startswith("$"):
+        return values.get(template[1:])
+    if isinstance(template, dict):
+        return {k: render(v, values) for k, v in template.items()}
+    if isinstance(template, list):
+        return [render(v, values) for v in template]
+    return template
+
+
+class _Missing(dict):
+    def __missing__(self, key: str) -> str:
+        raise KeyError(key)
+
+
+def format_message(template: str, params: dict[str, Any]) -> str | None:
+    """A message template filled from params, or None when a placeholder has no value."""
+    try:
+        return template.format_map(_Missing(params))
+    except (KeyError, IndexError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class MockConfig:
+    """mock.yaml, checked against the contract it belongs to."""
+
+    contract: Contract
+    data: dict[str, Any]
+
+    @property
+    def error_template(self) -> dict[str, Any]:
+        return self.data.get("envelope", {}).get("error", {})
+
+    @property
+    def success_template(self) -> Any:
+        return self.data.get("envelope", {}).get("success", "$body")
+
+    @property
+    def window(self) -> str:
+        return self.data["rate_limit"]["window"]
+
+    @property
+    def max_json_bytes(self) -> int:
+        return int(self.data["rate_limit"].get("max_json_bytes", 1 << 20))
+
+    @property
+    def plans(self) -> dict[str, dict[str, Any]]:
+        return self.data["plans"]
+
+    @property
+    def accounts(self) -> dict[str, dict[str, Any]]:
+        return self.data["accounts"]
+
+    @property
+    def key_fixtures(self) -> dict[str, dict[str, Any]]:
+        return self.data["key_fixtures"]
+
+    @property
+    def resources(self) -> dict[str, Any]:
+        return self.data["resources"]
+
+    @property
+    def models(self) -> dict[str, dict[str, Any]]:
+        return self.data["catalog"].get("models") or {}
+
+    @property
+    def workflows(self) -> dict[str, dict[str, Any]]:
+        return self.data["catalog"].get("workflows") or {}
+
+    @property
+    def messages(self) -> dict[str, str]:
+        return self.data.get("messages") or {}
+
+    @property
+    def extras(self) -> dict[str, Any]:
+        return self.data.get("extras") or {}
+
+    @property
+    def refund(self) -> dict[str, Any]:
+        return self.data.get("refund") or {}
+
+    @property
+    def scopes(self) -> dict[str, str]:
+        return self.data.get("scopes") or {}
+
+    @property
+    def endpoints(self) -> dict[str, dict[str, Any]]:
+        return self.data["endpoints"]
+
+    @cached_property
+    def faults(self) -> dict[str, dict[str, Any]]:
+        """Injectable faults by name: the contract's fault codes plus mock.yaml's code-less ones."""
+        table: dict[str, dict[str, Any]] = {}
+        for code in self.contract.codes.values():
+            if code.fault:
+                entry = {"code": code.name, "status": code.statuses[0], "endpoints": code.endpoints}
+                table[code.name] = entry
+        for name, raw in (self.data.get("faults") or {}).items():
+            table[str(name)] = {"endpoints": ("*",), **raw}
+        return table
+
+    def code_for(self, condition: str, field: str | None = None) -> str | None:
+        """The documented code a generic condition maps to (per field where mock.yaml says so)."""
+        mapped = self.data["conditions"].get(condition)
+        if isinstance(mapped, dict):
+            return mapped.get(field or "*", mapped.get("*"))
+        return mapped
+
+    def status_for(self, code: str) -> int:
+        known = self.contract.codes.get(code)
+        if known is not None:
+            return known.statuses[0]
+        for fault in self.faults.values():
+            if fault["code"] == code:
+                return int(fault["status"])
+        raise ContractError(f"mock.yaml: code {code!r} is not in the contract")
+
+
+def _check(config: MockConfig) -> None:
+    contract = config.contract
+    unknown = set(config.endpoints) - set(contract.endpoints)
+    if unknown:
+        raise ContractError(f"mock.yaml: endpoints not in the contract: {sorted(unknown)}")
+    for condition in CONDITIONS:
+        raw = config.data["conditions"].get(condition)
+        for code in raw.values() if isinstance(raw, dict) else [raw]:
+            if code is not None and code not in contract.codes:
+                raise ContractError(f"mock.yaml: conditions/{condition}: {code} is not documented")
+
+
+def load_mock_config(contract: Contract) -> MockConfig:
+    path = contract.root / "mock.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise ContractError(f"{path}: invalid YAML: {exc}") from None
+    config = MockConfig(contract=contract, data=data)
+    _check(config)
+    return config

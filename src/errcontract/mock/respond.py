@@ -1,0 +1,141 @@
+"""Responses built from the contract: error envelopes at its pointers, headers in its formats.
+
+An `Outcome` is a response not yet sent, so drifts can bend it; `MockError` is a detected
+condition (a generic name such as "unknown_key") that mock.yaml maps to a documented code.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import Response
+
+from errcontract.contract import Contract
+from errcontract.mock.config import MockConfig, format_message, render
+from errcontract.mock.state import Usage
+
+JSON_TYPE = "application/json"
+
+
+class MockError(Exception):
+    """A condition the provider answers with an error; `code` overrides the condition's mapping."""
+
+    def __init__(self, condition: str, field: str | None = None, code: str | None = None,
+                 status: int | None = None, message: str | None = None, **params: Any) -> None:
+        super().__init__(condition)
+        self.condition = condition
+        self.field = field
+        self.code = code
+        self.status = status
+        self.message = message
+        self.params = params
+
+
+@dataclass
+class Outcome:
+    """A response before it is sent. `code` is the documented code of an error (None on success)."""
+
+    status: int
+    body: Any
+    headers: dict[str, str] = field(default_factory=dict)
+    media_type: str = JSON_TYPE
+    code: str | None = None
+    raw: bytes | None = None  # a non-JSON body (HTML pages, crashes, proxied files)
+
+    @property
+    def is_error(self) -> bool:
+        return self.status >= 400
+
+    def to_response(self) -> Response:
+        content = self.raw if self.raw is not None else _dumps(self.body)
+        return Response(content, status_code=self.status, headers=self.headers,
+                        media_type=self.media_type)
+
+
+def _dumps(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def pointer_set(document: dict[str, Any], pointer: str, value: Any) -> None:
+    """Write value at a JSON pointer, creating objects on the way (RFC 6901 escapes)."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    current = document
+    for part in parts[:-1]:
+        current = current.setdefault(part, {})
+    current[parts[-1]] = value
+
+
+def pointer_pop(document: Any, pointer: str) -> None:
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
+    current = document
+    for part in parts[:-1]:
+        current = current.get(part) if isinstance(current, dict) else None
+    if isinstance(current, dict):
+        current.pop(parts[-1], None)
+
+
+def error_outcome(config: MockConfig, code: str, status: int, params: dict[str, Any],
+                  message: str | None = None) -> Outcome:
+    """The documented envelope for a code: template + code and message at the contract pointers."""
+    envelope = config.contract.envelope
+    body = copy.deepcopy(config.error_template)
+    pointer_set(body, envelope["code_pointer"], code)
+    pointer_set(body, envelope["message_pointer"], message or message_for(config, code, params))
+    for name, value in render(config.extras.get(code, {}), params).items():
+        body[name] = value
+    if params.get("refunded"):
+        body.update(render(config.refund.get("extras", {}), params))
+    return Outcome(status, body, code=code)
+
+
+def message_for(config: MockConfig, code: str, params: dict[str, Any]) -> str:
+    """mock.yaml's message template for the code, else the contract's table message."""
+    template = config.messages.get(code)
+    filled = format_message(template, params) if template else None
+    if filled:
+        return filled
+    known = config.contract.codes.get(code)
+    return known.message if known else code.replace("_", " ").capitalize()
+
+
+def success_outcome(config: MockConfig, status: int, body: Any) -> Outcome:
+    return Outcome(status, render(config.success_template, {"body": body}))
+
+
+def format_header(value: float, fmt: str) -> str:
+    """A number in one of the contract's header formats (integer, unix-seconds, iso8601)."""
+    if fmt == "iso8601":
+        moment = datetime.fromtimestamp(value, UTC)
+        return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return str(int(value))
+
+
+def _role(header: str) -> str:
+    lowered = header.lower()
+    for role in ("remaining", "reset"):
+        if lowered.endswith(role):
+            return role
+    return "limit"
+
+
+def rate_limit_headers(contract: Contract, usage: Usage) -> dict[str, str]:
+    """The contract's rate-limit headers, each in its documented format."""
+    fields = contract.headers.get("rate_limit", {}).get("fields", {})
+    values = {"limit": usage.limit, "remaining": usage.remaining, "reset": usage.reset_at}
+    return {name: format_header(values[_role(name)], spec.get("format", "integer"))
+            for name, spec in fields.items()}
+
+
+def status_headers(contract: Contract, status: int, retry_after: int) -> dict[str, str]:
+    """Headers the contract requires on one status (e.g. Retry-After on 429)."""
+    extra = contract.headers.get("on_status", {}).get(str(status), {})
+    return {name: format_header(retry_after, spec.get("format", "integer"))
+            for name, spec in extra.items()}
+
+
+def iso_timestamp(value: float) -> str:
+    return format_header(value, "iso8601")

@@ -1,0 +1,134 @@
+"""The run's options, shared by `errcontract run` and the pytest plugin.
+
+Every option also reads an environment variable (`--api-key` <- `ERRCONTRACT_API_KEY`), the
+CI-friendly way to pass secrets. Fixture options are derived from the contracts' `fixtures`
+sections, so a third provider's fixtures get options with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from errcontract.contract import provider_names
+from errcontract.errors import ErrcontractError, UsageError
+
+STANDARD_FIXTURES = (
+    "api_key", "api_key_no_credits", "api_key_revoked", "api_key_expired", "api_key_limited_scope",
+    "api_key_rate_limited", "foreign_task_id", "pending_task_id", "no_result_task_id", "model",
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    dest: str
+    flag: str
+    kind: type
+    default: object
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "ERRCONTRACT_" + self.dest.upper()
+
+
+SETTINGS = (
+    Setting("provider", "--provider", str, "all", "provider name, or 'all' (default)"),
+    Setting("target", "--target", str, None, "API root URL; none: the embedded mock"),
+    Setting("report_dir", "--report-dir", str, "reports", "where reports are written"),
+    Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send"),
+    Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)"),
+    Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)"),
+    Setting("timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)"),
+    Setting("allow_spend", "--allow-spend", float, None, "credits a live run may spend (default: none)"),
+    Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)"),
+)
+
+
+def fixture_names() -> list[str]:
+    """Every fixture any contract names, standard ones first."""
+    names = list(STANDARD_FIXTURES)
+    try:
+        from errcontract.contract import load_provider
+
+        for provider in provider_names():
+            names += [n for n in load_provider(provider).fixtures if n not in names]
+    except (ErrcontractError, OSError):
+        pass  # a broken contract is reported when the run loads it, not here
+    return names
+
+
+def fixture_flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def env_default(setting: Setting) -> object:
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        return setting.default
+    try:
+        return setting.kind(raw)
+    except ValueError:
+        raise UsageError(f"{setting.env}={raw!r} is not a valid {setting.kind.__name__}") from None
+
+
+@dataclass
+class RunOptions:
+    provider: str = "all"
+    target: str | None = None
+    report_dir: Path = Path("reports")
+    max_requests: int = 5000
+    examples: int = 100
+    seed: int = 0
+    timeout: float = 10.0
+    allow_spend: float | None = None
+    concurrency: int = 4
+    strict: bool = False
+    embedded_mock: bool = False
+    fixtures: dict[str, str] = field(default_factory=dict)
+
+    def providers(self) -> list[str]:
+        names = provider_names()
+        if self.provider == "all":
+            return names
+        if self.provider not in names:
+            raise UsageError(f"unknown provider {self.provider!r}: choose one of {', '.join(names)} or all")
+        return [self.provider]
+
+    def validate(self) -> None:
+        """Everything checkable before a request is sent; UsageError names what is wrong."""
+        providers = self.providers()
+        if self.target is not None:
+            validate_url(self.target)
+            if len(providers) != 1:
+                raise UsageError("--target checks one provider: add --provider NAME")
+        for name, low in (("max_requests", 1), ("examples", 0), ("concurrency", 1)):
+            if getattr(self, name) < low:
+                raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
+        if self.timeout <= 0:
+            raise UsageError("--timeout must be a positive number of seconds")
+
+    def secrets(self) -> list[str]:
+        return [v for k, v in self.fixtures.items() if k.startswith("api_key") and v]
+
+
+def validate_url(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(f"--target {url!r} is not an http(s) URL: give e.g. https://api.example.com")
+    try:
+        parts.port  # noqa: B018  (raises on a bad port)
+    except ValueError:
+        raise UsageError(f"--target {url!r} has an invalid port") from None
+
+
+def parse_fixture_pairs(pairs: list[str] | None) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for pair in pairs or []:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--fixture {pair!r}: write NAME=VALUE")
+        found[name.strip()] = value
+    return found

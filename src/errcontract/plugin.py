@@ -1,0 +1,154 @@
+"""The pytest plugin: options, the provider runs, parametrization by code, results at the end.
+
+Loaded through the `pytest11` entry point; inert unless a suite asks for `errcontract_runs`.
+`pytest suites --provider vicsee --target URL --api-key ...` runs the same suites as
+`errcontract run`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Generator, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from errcontract.errors import ErrcontractError
+from errcontract.options import SETTINGS, RunOptions, env_default, fixture_flag, fixture_names
+from errcontract.options import parse_fixture_pairs as _pairs
+from errcontract.session import RunRegistry
+
+REGISTRY_KEY = pytest.StashKey[RunRegistry]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("errcontract", "error-contract conformance")
+    for setting in SETTINGS:
+        flag = "--request-timeout" if setting.dest == "timeout" else setting.flag
+        group.addoption(flag, dest=f"errcontract_{setting.dest}", default=None, type=setting.kind,
+                        help=f"{setting.help} (env {setting.env})")
+    group.addoption("--errcontract-strict", dest="errcontract_strict", action="store_true", default=None,
+                    help="warnings fail the run too (env ERRCONTRACT_STRICT)")
+    group.addoption("--embedded-mock", dest="errcontract_embedded_mock", action="store_true",
+                    default=False, help="the target is errcontract's own mock (no spend guard)")
+    group.addoption("--fixture", dest="errcontract_fixture", action="append", default=None,
+                    metavar="NAME=VALUE", help="any contract fixture by name")
+    for name in fixture_names():
+        group.addoption(fixture_flag(name), dest=f"errcontract_fx_{name}", default=None,
+                        help=f"fixture {name} (env ERRCONTRACT_{name.upper()})")
+
+
+def options_from_config(config: pytest.Config) -> RunOptions:
+    """Command line first, then ERRCONTRACT_* environment variables, then defaults."""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        given = config.getoption(f"errcontract_{setting.dest}")
+        values[setting.dest] = given if given is not None else env_default(setting)
+    strict = config.getoption("errcontract_strict")
+    fixtures = {}
+    for name in fixture_names():
+        value = config.getoption(f"errcontract_fx_{name}") or os.environ.get(f"ERRCONTRACT_{name.upper()}")
+        if value:
+            fixtures[name] = value
+    fixtures.update(_pairs(config.getoption("errcontract_fixture")))
+    options = RunOptions(
+        **{**values, "report_dir": Path(values["report_dir"])},
+        strict=bool(strict) or _env_flag("ERRCONTRACT_STRICT"),
+        embedded_mock=bool(config.getoption("errcontract_embedded_mock")),
+        fixtures=fixtures,
+    )
+    options.validate()
+    return options
+
+
+def _env_flag(name: str) -> bool:
+    return os.environ.get(name, "").lower() in ("1", "true", "yes")
+
+
+def selected_providers(config: pytest.Config) -> list[str]:
+    try:
+        return options_from_config(config).providers()
+    except ErrcontractError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+@pytest.fixture(scope="session")
+def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
+    """The session's provider runs; results.json is written for each when the session ends."""
+    config = request.config
+    if REGISTRY_KEY not in config.stash:
+        try:
+            config.stash[REGISTRY_KEY] = RunRegistry(options_from_config(config))
+        except ErrcontractError as exc:
+            pytest.exit(f"errcontract: error: {exc}", returncode=2)
+    yield config.stash[REGISTRY_KEY]
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    registry = session.config.stash.get(REGISTRY_KEY, None)
+    if registry is not None:
+        registry.close(registry.options.report_dir)
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`documented_code`: one test per (provider, code), id provider/status/code."""
+    if "documented_code" not in metafunc.fixturenames:
+        return
+    from errcontract.contract import load_provider
+
+    params, ids = [], []
+    for provider in selected_providers(metafunc.config):
+        contract = load_provider(provider)
+        for name, code in contract.codes.items():
+            params.append((provider, name))
+            ids.append(f"{provider}/{'-'.join(map(str, code.statuses))}/{name}")
+    metafunc.parametrize("documented_code", params, ids=ids)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
+    """Tell every provider run's observer which test is sending (violations name it)."""
+    registry = item.config.stash.get(REGISTRY_KEY, None)
+    runs = list(registry.runs.values()) if registry else []
+    for run in runs:
+        run.recorder.current_test.name = item.nodeid
+    yield
+    for run in runs:
+        run.recorder.current_test.name = None
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[Any, Any, None]:
+    outcome = yield
+    report = outcome.get_result()
+    report.errcontract_code = getattr(item, "errcontract_code", "")
+    evidence = getattr(item, "errcontract_evidence", None)
+    if evidence and report.when == "call":
+        try:
+            from errcontract.report.pytest_html import extras_for_exchanges
+        except ImportError:
+            return
+        report.extras = [*getattr(report, "extras", []), *extras_for_exchanges(evidence)]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.pluginmanager.hasplugin("html"):
+        try:
+            from errcontract.report import pytest_html as html_hooks
+        except ImportError:
+            return
+        config.pluginmanager.register(_HtmlColumns(html_hooks), "errcontract-html")
+
+
+class _HtmlColumns:
+    """pytest-html hooks adding the documented code as a column."""
+
+    def __init__(self, hooks: Any) -> None:
+        self._hooks = hooks
+
+    def pytest_html_results_table_header(self, cells: list[str]) -> None:
+        self._hooks.results_table_header(cells)
+
+    def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
+        self._hooks.results_table_row(report, cells)

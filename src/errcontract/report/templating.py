@@ -1,0 +1,42 @@
+"""The Jinja2 environment for the report pages: templates are package data, autoescape is on."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import jinja2
+
+from errcontract.report.badge import format_pct
+from errcontract.report.view import run_verdict_style, verdict_style
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """One environment per process: templates under errcontract/report/templates."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("errcontract.report", "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["pct"] = format_pct
+    env.filters["verdict_style"] = verdict_style
+    env.filters["run_verdict_style"] = run_verdict_style
+    env.filters["seconds"] = format_seconds
+    return env
+
+
+def format_seconds(value: Any) -> str:
+    """4.2 -> "4.2 s", 125 -> "2 min 5 s"; "–" when the run did not say."""
+    if not isinstance(value, int | float):
+        return "–"
+    if value < 60:
+        return f"{value:.1f} s"
+    minutes, seconds = divmod(round(value), 60)
+    return f"{minutes} min {seconds} s"
+
+
+def render(template_name: str, **context: Any) -> str:
+    return environment().get_template(template_name).render(**context)

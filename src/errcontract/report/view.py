@@ -1,0 +1,120 @@
+"""What the provider page shows, computed from a results object (the template only lays it out).
+
+Kept apart from the template so the grouping rules (a code documented under two statuses sits in
+both groups; its section and anchor appear once) are plain Python that tests can read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from errcontract.report.badge import format_pct
+
+EXCERPT_LIMIT = 4000
+
+
+@dataclass(frozen=True)
+class VerdictStyle:
+    """How one outcome is drawn: a symbol and a word, so grey print and colour-blind eyes read it."""
+
+    css: str
+    symbol: str
+    label: str
+
+
+VERDICT_STYLES = {
+    "pass": VerdictStyle("pass", "✓", "pass"),
+    "fail": VerdictStyle("fail", "✗", "fail"),
+    "not-observed": VerdictStyle("not-observed", "–", "not observed"),
+    "error": VerdictStyle("error", "!", "error"),
+}
+RUN_VERDICT_STYLES = {
+    "conformant": VerdictStyle("pass", "✓", "conformant"),
+    "violations": VerdictStyle("fail", "✗", "violations"),
+    "unreachable": VerdictStyle("error", "!", "unreachable"),
+}
+UNKNOWN_STYLE = VerdictStyle("error", "?", "unknown")
+
+
+def verdict_style(verdict: str | None) -> VerdictStyle:
+    return VERDICT_STYLES.get(verdict or "", UNKNOWN_STYLE)
+
+
+def run_verdict_style(verdict: str | None) -> VerdictStyle:
+    return RUN_VERDICT_STYLES.get(verdict or "", UNKNOWN_STYLE)
+
+
+def excerpt(text: Any) -> str:
+    """An evidence excerpt, capped so one huge body cannot swamp the page."""
+    value = "" if text is None else str(text)
+    if len(value) <= EXCERPT_LIMIT:
+        return value
+    return value[:EXCERPT_LIMIT] + f"\n… ({len(value) - EXCERPT_LIMIT} more characters not shown)"
+
+
+def status_groups(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """The matrix's row groups: each documented status with its codes' entries, in status order."""
+    entries = {entry["code"]: entry for entry in results.get("codes", [])}
+    groups = results.get("statuses") or _groups_from_codes(results.get("codes", []))
+    rows_by_status = []
+    for group in sorted(groups, key=lambda g: g.get("status", 0)):
+        rows = [_matrix_row(entries[c], group["status"]) for c in group.get("codes", []) if c in entries]
+        rows_by_status.append({**group, "rows": rows})
+    return rows_by_status
+
+
+def _groups_from_codes(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Status groups rebuilt from each code's documented statuses (for files without `statuses`)."""
+    by_status: dict[int, list[str]] = {}
+    for entry in codes:
+        for status in entry.get("status") or [0]:
+            by_status.setdefault(status, []).append(entry["code"])
+    return [{"status": s, "description": "", "codes": names} for s, names in by_status.items()]
+
+
+def _matrix_row(entry: dict[str, Any], status: int) -> dict[str, Any]:
+    others = [s for s in entry.get("status", []) if s != status]
+    return {**entry, "style": verdict_style(entry.get("verdict")), "also_under": others}
+
+
+def code_sections(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """One section per documented code, with its violations resolved from their indexes."""
+    violations = results.get("violations", [])
+    sections = []
+    for entry in results.get("codes", []):
+        indexes = [i for i in entry.get("violations", []) if 0 <= i < len(violations)]
+        evidence = [{k: excerpt(e.get(k)) for k in ("request", "response", "reproduce")}
+                    for e in entry.get("evidence", [])]
+        sections.append({**entry, "style": verdict_style(entry.get("verdict")),
+                         "violation_items": [(i, violations[i]) for i in indexes],
+                         "evidence_items": evidence})
+    return sections
+
+
+def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
+    """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
+    counts = [("pass", summary.get("passed", 0)), ("fail", summary.get("failed", 0)),
+              ("not-observed", summary.get("not_observed", 0)), ("error", summary.get("errors", 0))]
+    total = sum(n for _, n in counts) or 1
+    return [{"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)}
+            for v, n in counts if n]
+
+
+def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
+    """Everything the provider template needs."""
+    summary = results.get("summary", {})
+    documentation = results.get("documentation") or {}
+    return {
+        "r": results,
+        "summary": summary,
+        "pct": format_pct(summary.get("conformance_pct")),
+        "run_style": run_verdict_style(results.get("verdict")),
+        "groups": status_groups(results),
+        "sections": code_sections(results),
+        "segments": summary_segments(summary),
+        "styles": VERDICT_STYLES,
+        "examples": documentation.get("examples", []),
+        "ambiguities": documentation.get("ambiguities", []),
+        "badge": badge,
+    }

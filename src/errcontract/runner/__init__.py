@@ -1,0 +1,1 @@
+"""`errcontract run`: embedded mocks or a target, one pytest session per provider, reports."""

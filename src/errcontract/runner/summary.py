@@ -1,0 +1,54 @@
+"""The end of a run: reports written, a one-screen summary printed, the exit code chosen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from errcontract.redact import Redactor
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
+
+
+def exit_code(results: list[dict[str, Any]]) -> int:
+    verdicts = {r["verdict"] for r in results}
+    if "unreachable" in verdicts:
+        return EXIT_UNREACHABLE
+    return EXIT_VIOLATIONS if "violations" in verdicts else EXIT_OK
+
+
+def write_reports(results: list[dict[str, Any]], report_dir: Path, secrets: list[str]) -> None:
+    """HTML per provider, the badge, and the side-by-side index (when the report layer exists)."""
+    try:
+        from errcontract.report.html import write_provider_report
+        from errcontract.report.site import write_site_index
+    except ImportError:
+        return
+    for result in results:
+        write_provider_report(result, report_dir / result["provider"], secrets=secrets)
+    write_site_index(results, report_dir)
+
+
+def _line(result: dict[str, Any]) -> list[str]:
+    s = result["summary"]
+    pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
+    lines = [
+        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct:<7}"
+        f"codes: {s['passed']} passed, {s['failed']} failed, {s['not_observed']} not observed"
+        f"{', ' + str(s['errors']) + ' errors' if s['errors'] else ''}",
+        f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
+        f"{result['duration_s']:.1f} s against {result['target']}",
+    ]
+    for violation in result["violations"][:5]:
+        lines.append(f"{'':<10} ✗ {violation['code'] or '-'} [{violation['check']}] {violation['message']}")
+    if len(result["violations"]) > 5:
+        lines.append(f"{'':<10}   … {len(result['violations']) - 5} more in the report")
+    return lines
+
+
+def print_summary(results: list[dict[str, Any]], report_dir: Path, redact: Redactor) -> None:
+    print("\n" + "=" * 30 + " errcontract summary " + "=" * 30)
+    for result in results:
+        for line in _line(result):
+            print(redact(line))
+    print(f"reports: {report_dir / 'index.html'} (per provider: {report_dir}/<provider>/)")
