@@ -1,0 +1,35 @@
+"""Builders for recorded exchanges, so checks are tested without any server."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from errcontract.contract import Contract
+from errcontract.exchange import Defect, Exchange, RequestSpec
+
+VICSEE_HEADERS = {
+    "content-type": "application/json",
+    "x-ratelimit-limit": "500",
+    "x-ratelimit-remaining": "499",
+    "x-ratelimit-reset": "2026-11-24T00:00:00.000Z",
+}
+
+
+def spec_for(contract: Contract, endpoint: str = "generate", defect_codes: tuple[str, ...] = (),
+             key_fixture: str | None = "api_key", origin: str = "probe") -> RequestSpec:
+    ep = contract.endpoints[endpoint]
+    defects = (Defect("test-defect", None, defect_codes),) if defect_codes else ()
+    path = contract.base_path + ep.path.replace("{id}", "t1").replace("{slug}", "m1")
+    return RequestSpec(method=ep.method, path=path, endpoint=endpoint, defects=defects,
+                       key_fixture=key_fixture, origin=origin)
+
+
+def exchange(spec: RequestSpec, status: int, body: Any, headers: dict[str, str] | None = None) -> Exchange:
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    return Exchange(request=spec, url="http://127.0.0.1:1" + spec.path, status=status,
+                    headers=dict(VICSEE_HEADERS if headers is None else headers), body=raw)
+
+
+def vicsee_error(code: str, message: str = "something") -> dict[str, Any]:
+    return {"success": False, "error": {"code": code, "message": message}}

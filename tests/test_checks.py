@@ -1,0 +1,161 @@
+"""Each check judged on recorded exchanges: what the docs promise fails, what they allow passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from errcontract.checks import CHECKS, Oracle, run_checks
+from errcontract.contract import load_provider
+from tests.helpers import exchange, spec_for, vicsee_error
+
+VYDRA_HEADERS = {
+    "content-type": "application/json", "x-ratelimit-limit": "30", "x-ratelimit-remaining": "29",
+    "x-ratelimit-reset": "1795000000",
+}
+
+
+@pytest.fixture(scope="module")
+def vicsee() -> Oracle:
+    return Oracle(load_provider("vicsee"))
+
+
+@pytest.fixture(scope="module")
+def vydra() -> Oracle:
+    return Oracle(load_provider("vydra"))
+
+
+def failed_checks(ex, oracle) -> set[str]:
+    return {v.check for v in run_checks(ex, oracle).violations}
+
+
+def test_documented_error_passes_every_check(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    assert failed_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL", "Invalid model")), vicsee) == set()
+
+
+def test_wrong_status_for_code_fails_code_documented(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    assert "code_documented" in failed_checks(exchange(spec, 404, vicsee_error("INVALID_MODEL")), vicsee)
+
+
+def test_lower_cased_code_fails_envelope_and_code(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    found = failed_checks(exchange(spec, 400, vicsee_error("invalid_model")), vicsee)
+    assert {"envelope", "code_documented"} <= found
+
+
+def test_missing_message_fails_envelope(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    body = {"success": False, "error": {"code": "INVALID_MODEL"}}
+    assert "envelope" in failed_checks(exchange(spec, 400, body), vicsee)
+
+
+def test_error_sent_with_200_fails_defect_rejected(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    assert "defect_rejected" in failed_checks(exchange(spec, 200, vicsee_error("INVALID_MODEL")), vicsee)
+
+
+def test_html_gateway_page_fails_content_type_and_envelope(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    headers = {**exchange(spec, 502, {}).headers, "content-type": "text/html"}
+    ex = exchange(spec, 502, b"<html><body>502 Bad Gateway</body></html>", headers)
+    assert {"content_type_json", "envelope", "no_server_error_for_client_mistake"} <= failed_checks(ex, vicsee)
+
+
+def test_unjustified_code_fails_code_justified(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_API_KEY",))
+    assert "code_justified" in failed_checks(exchange(spec, 402, vicsee_error("INSUFFICIENT_CREDITS",
+                                             "Insufficient credits. Required: 1, Available: 0")), vicsee)
+
+
+def test_rate_limit_code_is_always_justified(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    body = vicsee_error("RATE_LIMITED", "Rate limit exceeded. Limit: 5/day. Resets at: 2026-11-24T00:00:00Z")
+    assert failed_checks(exchange(spec, 429, body), vicsee) == set()
+
+
+def test_credits_message_without_numbers_fails_message_pattern(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INSUFFICIENT_CREDITS",))
+    ex = exchange(spec, 402, vicsee_error("INSUFFICIENT_CREDITS", "Not enough credits"))
+    assert failed_checks(ex, vicsee) == {"message_pattern"}
+
+
+def test_missing_rate_limit_headers_fail_when_key_recognised(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    ex = exchange(spec, 400, vicsee_error("INVALID_MODEL"), {"content-type": "application/json"})
+    assert failed_checks(ex, vicsee) == {"rate_limit_headers"}
+
+
+def test_missing_rate_limit_headers_tolerated_on_401(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("MISSING_AUTH_HEADER",), key_fixture=None)
+    ex = exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), {"content-type": "application/json"})
+    assert failed_checks(ex, vicsee) == set()
+
+
+def test_reset_in_unix_seconds_fails_vicsee_iso_format(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    headers = {**exchange(spec, 400, {}).headers, "x-ratelimit-reset": "1795000000"}
+    assert failed_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL"), headers), vicsee) == {
+        "rate_limit_headers"}
+
+
+def test_undocumented_status_fails_status_documented(vicsee):
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    assert "status_documented" in failed_checks(exchange(spec, 422, vicsee_error("INVALID_MODEL")), vicsee)
+
+
+def test_redirect_is_reported_not_followed(vicsee):
+    spec = spec_for(vicsee.contract, endpoint="get_task")
+    headers = {"location": "http://other.example/api", "content-length": "0"}
+    outcome = run_checks(exchange(spec, 302, b"", headers), vicsee)
+    assert any("redirect to http://other.example/api" in v.message for v in outcome.violations)
+
+
+def test_vydra_stated_envelope_requires_code(vydra):
+    spec = spec_for(vydra.contract, endpoint="create_job", defect_codes=("INVALID_INPUT",))
+    ex = exchange(spec, 400, {"error": "Missing required field: prompt (string)"}, VYDRA_HEADERS)
+    assert failed_checks(ex, vydra) == {"envelope"}
+    assert vydra.profile_results(ex) == {"stated": False, "exemplified": True}
+
+
+def test_vydra_402_without_numbers_fails_code_fields(vydra):
+    spec = spec_for(vydra.contract, endpoint="create_job", defect_codes=("INSUFFICIENT_CREDITS",))
+    ex = exchange(spec, 402, {"error": "Insufficient credits", "code": "INSUFFICIENT_CREDITS"}, VYDRA_HEADERS)
+    assert failed_checks(ex, vydra) == {"code_fields"}
+
+
+@pytest.mark.parametrize("where", ["top", "details"])
+def test_vydra_402_numbers_accepted_at_top_level_or_under_details(vydra, where):
+    spec = spec_for(vydra.contract, endpoint="create_job", defect_codes=("INSUFFICIENT_CREDITS",))
+    numbers = {"creditsRequired": 15, "creditsRemaining": 5}
+    body = {"error": "Insufficient credits", "code": "INSUFFICIENT_CREDITS"}
+    body.update(numbers if where == "top" else {"details": numbers})
+    assert failed_checks(exchange(spec, 402, body, VYDRA_HEADERS), vydra) == set()
+
+
+def test_vydra_429_without_retry_after_fails_status_headers(vydra):
+    spec = spec_for(vydra.contract, endpoint="organization")
+    body = {"error": "Rate limit exceeded", "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 30,
+            "limits": {"type": "minute", "limit": 30, "used": 31}}
+    assert failed_checks(exchange(spec, 429, body, VYDRA_HEADERS), vydra) == {"status_headers"}
+    with_retry = {**VYDRA_HEADERS, "retry-after": "30"}
+    assert failed_checks(exchange(spec, 429, body, with_retry), vydra) == set()
+
+
+def test_vydra_500_accepts_any_code_with_valid_refund(vydra):
+    spec = spec_for(vydra.contract, endpoint="create_job")
+    body = {"error": "Failed to generate image", "code": "GENERATION_FAILED",
+            "refund": {"applied": True, "creditsRefunded": 5}}
+    assert failed_checks(exchange(spec, 500, body, VYDRA_HEADERS), vydra) == set()
+    body["refund"] = {"applied": "yes"}
+    assert failed_checks(exchange(spec, 500, body, VYDRA_HEADERS), vydra) == {"envelope"}
+
+
+def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
+    def broken(ex, oracle):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(CHECKS, "broken", broken)
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    outcome = run_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee)
+    assert outcome.errors == ["check broken crashed: RuntimeError: boom"]
