@@ -24,7 +24,9 @@ SUBCOMMAND_MODULES = (
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus usage spam
-        self.exit(2, f"errcontract: error: {message} (see 'errcontract {self.prog.split()[-1]} --help')\n")
+        command = self.prog.removeprefix("errcontract").strip()
+        hint = f"errcontract {command} --help" if command else "errcontract --help"
+        self.exit(2, f"errcontract: error: {message} (see '{hint}')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
