@@ -65,3 +65,25 @@ def test_vydra_upload_recipe_describes_the_file():
     spec = build_request(vydra, "file-too-large", {"api_key": "vydra_live_user_u1_abc"})
     assert spec.upload.size == 20 * 1024 * 1024 + 1
     assert spec.upload.content_type == "image/png"
+
+
+def test_unknown_key_keeps_shape_and_hides_the_real_key():
+    from errcontract.recipes import unknown_key_like
+
+    real = "vydra_live_user_u42_AbC123xyz987"
+    fake = unknown_key_like(real, "vydra_live_user_")
+    assert fake.startswith("vydra_live_user_") and len(fake) == len(real)
+    assert [c.isdigit() for c in fake] == [c.isdigit() for c in real]
+    assert fake.count("_") == real.count("_")
+    tail_real, tail_fake = real[len("vydra_live_user_"):], fake[len("vydra_live_user_"):]
+    assert all(a != b for a, b in zip(tail_real, tail_fake, strict=True) if a.isalnum())
+
+
+def test_scope_recipe_falls_back_over_endpoints_with_an_uncertain_defect():
+    from errcontract.recipes import build_requests
+
+    vydra = load_provider("vydra")
+    specs = build_requests(vydra, "insufficient-scope", {"api_key": "vydra_live_user_u1_abc",
+                                                         "api_key_limited_scope": "vydra_live_user_u1_xyz"})
+    assert [s.endpoint for s in specs] == ["list_models", "upload", "list_jobs", "organization"]
+    assert not any(s.has_certain_defect for s in specs)

@@ -12,14 +12,31 @@ from typing import Any
 import pytest
 
 from errcontract.client import NotSent
+from errcontract.exchange import Exchange, RequestSpec
 from errcontract.options import fixture_flag
-from errcontract.recipes import MissingFixture, build_request
+from errcontract.recipes import MissingFixture, build_requests
 from errcontract.session import ProviderRun
 
 
 def _not_observed(run: ProviderRun, code: str, reason: str) -> None:
     run.recorder.set_code_result(code, "not-observed", reason)
     pytest.skip(reason)
+
+
+def _first_telling_exchange(run: ProviderRun, code_name: str, specs: list[RequestSpec]) -> Exchange:
+    """Send the recipe (then its fallbacks) until an answer is not a plain success."""
+    exchange = None
+    for spec in specs:
+        try:
+            exchange = run.send(spec)
+        except NotSent as exc:
+            _not_observed(run, code_name, str(exc))
+        if not 200 <= (exchange.status or 0) < 300 or spec.has_certain_defect:
+            return exchange
+    if len(specs) > 1:
+        tried = ", ".join(s.endpoint or s.path for s in specs)
+        _not_observed(run, code_name, f"the request was accepted on every endpoint tried ({tried})")
+    return exchange
 
 
 def check_documented_code(run: ProviderRun, code_name: str, item: Any = None) -> None:
@@ -31,13 +48,11 @@ def check_documented_code(run: ProviderRun, code_name: str, item: Any = None) ->
         why = code.observe_reason or "no documented request provokes it"
         _not_observed(run, code_name, f"observe-only: {why}")
     try:
-        spec = build_request(run.contract, code.provoke, run.fixtures)
+        specs = build_requests(run.contract, code.provoke, run.fixtures)
     except MissingFixture as exc:
         _not_observed(run, code_name, "needs " + ", ".join(fixture_flag(n) for n in exc.names))
-    try:
-        exchange = run.send(spec)
-    except NotSent as exc:
-        _not_observed(run, code_name, str(exc))
+    exchange = _first_telling_exchange(run, code_name, specs)
+    spec = exchange.request
     judged = run.recorder.judge(exchange)
     if item is not None:
         item.errcontract_evidence = [run.recorder.evidence(judged)]

@@ -70,6 +70,11 @@ class Recipe:
     endpoint: str
     defect: dict[str, Any]
     may_bill: bool = False
+    fallback_endpoints: tuple[str, ...] = ()
+
+    @property
+    def all_endpoints(self) -> tuple[str, ...]:
+        return (self.endpoint, *self.fallback_endpoints)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,8 @@ class Contract:
     @cached_property
     def recipes(self) -> dict[str, Recipe]:
         return {
-            name: Recipe(name, raw["endpoint"], raw["defect"], bool(raw.get("may_bill", False)))
+            name: Recipe(name, raw["endpoint"], raw["defect"], bool(raw.get("may_bill", False)),
+                          tuple(raw.get("fallback_endpoints", ())))
             for name, raw in self.data.get("recipes", {}).items()
         }
 

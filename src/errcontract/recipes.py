@@ -7,7 +7,10 @@ placeholders) plus exactly one `defect`. Nothing here sends a request.
 from __future__ import annotations
 
 import copy
+import hashlib
+import random
 import re
+import string
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
@@ -15,7 +18,8 @@ from urllib.parse import quote
 from errcontract.contract import Code, Contract, Endpoint
 from errcontract.exchange import NO_JSON, Defect, RequestSpec, Upload
 
-PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
+PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?::unknown)?)\}")
+REGEX_META = re.compile(r"[\\\[\](){}.*+?|$^]")
 
 
 class MissingFixture(Exception):
@@ -27,10 +31,34 @@ class MissingFixture(Exception):
 
 
 def fixture_values(contract: Contract, given: dict[str, str]) -> dict[str, str]:
-    """The given fixtures plus the contract's defaults for those not given."""
+    """The given fixtures, the contract's defaults for those not given, and for each key
+    `{name:unknown}`: a key of the same shape that no account has (see `unknown_key_like`)."""
     values = {n: f["default"] for n, f in contract.fixtures.items() if "default" in f}
     values.update({k: v for k, v in given.items() if v})
+    prefix = literal_prefix(contract.auth.get("key_pattern", ""))
+    for name in contract.secret_fixtures:
+        if name in values:
+            values[f"{name}:unknown"] = unknown_key_like(values[name], prefix)
     return values
+
+
+def literal_prefix(pattern: str) -> str:
+    """The literal start of a key pattern: `^sk-` -> `sk-`, `^vydra_live_user_[A-Z]…` -> its prefix."""
+    body = pattern.removeprefix("^")
+    match = REGEX_META.search(body)
+    return body[: match.start()] if match else body
+
+
+def unknown_key_like(key: str, prefix: str) -> str:
+    """Same prefix, length, separators and character classes as `key`, every other character
+    replaced: a well-formed key that no account has, and that reveals nothing of the real one."""
+    rng = random.Random(hashlib.sha256(key.encode()).digest())
+    pools = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
+    out = [prefix] if key.startswith(prefix) else []
+    for char in key[len(out[0]) if out else 0:]:
+        pool = next((p for p in pools if char in p), None)
+        out.append(rng.choice(pool.replace(char, "")) if pool else char)
+    return "".join(out)
 
 
 def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:
@@ -139,19 +167,28 @@ def recipe_code(contract: Contract, recipe_name: str) -> Code:
     raise KeyError(recipe_name)
 
 
-def build_request(contract: Contract, recipe_name: str, fixtures: dict[str, str]) -> RequestSpec:
+def build_requests(contract: Contract, recipe_name: str, fixtures: dict[str, str]) -> list[RequestSpec]:
+    """The recipe's request on its endpoint, then on each fallback endpoint (tried in turn)."""
+    recipe = contract.recipes[recipe_name]
+    return [build_request(contract, recipe_name, fixtures, e) for e in recipe.all_endpoints]
+
+
+def build_request(
+    contract: Contract, recipe_name: str, fixtures: dict[str, str], endpoint_name: str | None = None
+) -> RequestSpec:
     """The recipe's request; MissingFixture names the fixtures it needs and was not given."""
     recipe = contract.recipes[recipe_name]
     code = recipe_code(contract, recipe_name)
     values = fixture_values(contract, fixtures)
     missing: set[str] = set()
-    endpoint = contract.endpoints[recipe.endpoint]
+    endpoint = contract.endpoints[endpoint_name or recipe.endpoint]
     ids = recipe.defect.get("path_params")
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
     spec = apply_defect(contract, spec, recipe.defect, values, missing)
     if missing:
         raise MissingFixture(sorted(missing))
-    defect = Defect(recipe_name, code.defect_class, (code.name,))
+    # With fallbacks the defect may not apply to this endpoint: a success is then legitimate.
+    defect = Defect(recipe_name, code.defect_class, (code.name,), certain=not recipe.fallback_endpoints)
     return replace(
         spec, defects=(defect,), origin=f"recipe:{recipe_name}", may_bill=recipe.may_bill,
         expects_rate_limit=429 in code.statuses,
