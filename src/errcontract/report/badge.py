@@ -20,8 +20,8 @@ COLOUR_SCALE = (
     (0.0, "#e05d44"),
 )
 NO_VALUE_COLOUR = "#9f9f9f"
-CHAR_WIDTH = 6.5
-PADDING = 10
+CHAR_WIDTH = 7.0
+PADDING = 12
 
 
 def format_pct(pct: float | None) -> str:

@@ -60,7 +60,8 @@ def status_groups(results: dict[str, Any]) -> list[dict[str, Any]]:
     rows_by_status = []
     for group in sorted(groups, key=lambda g: g.get("status", 0)):
         rows = [_matrix_row(entries[c], group["status"]) for c in group.get("codes", []) if c in entries]
-        rows_by_status.append({**group, "rows": rows})
+        if rows:  # success statuses (200, 201) document no error code: no group for them
+            rows_by_status.append({**group, "rows": rows})
     return rows_by_status
 
 
@@ -84,7 +85,7 @@ def code_sections(results: dict[str, Any]) -> list[dict[str, Any]]:
     sections = []
     for entry in results.get("codes", []):
         indexes = [i for i in entry.get("violations", []) if 0 <= i < len(violations)]
-        evidence = [{k: excerpt(e.get(k)) for k in ("request", "response", "reproduce")}
+        evidence = [{k: excerpt(e.get(k)) for k in ("request", "response", "reproduce", "profiles")}
                     for e in entry.get("evidence", [])]
         sections.append({**entry, "style": verdict_style(entry.get("verdict")),
                          "violation_items": [(i, violations[i]) for i in indexes],
@@ -101,6 +102,19 @@ def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
             for v, n in counts if n]
 
 
+EXAMPLE_FIELDS = frozenset({"name", "status", "code", "ambiguity", "source", "placeholder", "body"})
+
+
+def example_profiles(examples: list[dict[str, Any]]) -> list[str]:
+    """The envelope profiles the examples were judged against ("stated", "exemplified", ...)."""
+    profiles: list[str] = []
+    for example in examples:
+        for key, value in example.items():
+            if key not in EXAMPLE_FIELDS and isinstance(value, bool) and key not in profiles:
+                profiles.append(key)
+    return profiles
+
+
 def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
     """Everything the provider template needs."""
     summary = results.get("summary", {})
@@ -115,6 +129,7 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
         "segments": summary_segments(summary),
         "styles": VERDICT_STYLES,
         "examples": documentation.get("examples", []),
+        "profiles": example_profiles(documentation.get("examples", [])),
         "ambiguities": documentation.get("ambiguities", []),
         "badge": badge,
     }

@@ -26,7 +26,7 @@ def write_reports(results: list[dict[str, Any]], report_dir: Path, secrets: list
         return
     for result in results:
         write_provider_report(result, report_dir / result["provider"], secrets=secrets)
-    write_site_index(results, report_dir)
+    write_site_index(results, report_dir, secrets=secrets)
 
 
 def _line(result: dict[str, Any]) -> list[str]:

@@ -1,0 +1,45 @@
+"""DIR/index.html: the providers side by side."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from errcontract.report import write_site_index
+from errcontract.report.site import PROVIDER_FILES
+
+DATA = Path(__file__).parent / "data"
+
+
+def samples() -> list[dict[str, Any]]:
+    return [json.loads((DATA / f"results-{p}.json").read_text(encoding="utf-8")) for p in ("vicsee", "vydra")]
+
+
+def test_site_index_links_every_file_of_every_provider(tmp_path: Path) -> None:
+    text = write_site_index(samples(), tmp_path).read_text(encoding="utf-8")
+    for provider in ("vicsee", "vydra"):
+        for name in PROVIDER_FILES:
+            assert f'href="{provider}/{name}"' in text
+
+
+def test_site_index_shows_each_provider_verdict_pct_and_counts(tmp_path: Path) -> None:
+    results = samples()
+    text = write_site_index(results, tmp_path).read_text(encoding="utf-8")
+    for r in results:
+        assert f'id="provider-{r["provider"]}"' in text
+        assert f"{r['summary']['conformance_pct']:g}%" in text
+        assert f"<td>{r['summary']['not_observed']}</td>" in text
+    assert "violations" in text and "conformant" in text
+
+
+def test_site_index_keeps_the_order_given(tmp_path: Path) -> None:
+    text = write_site_index(list(reversed(samples())), tmp_path).read_text(encoding="utf-8")
+    assert text.index('id="provider-vydra"') < text.index('id="provider-vicsee"')
+
+
+def test_an_unreachable_provider_reads_n_a(tmp_path: Path) -> None:
+    unreachable = samples()[0] | {"verdict": "unreachable"}
+    unreachable["summary"] = unreachable["summary"] | {"conformance_pct": None}
+    text = write_site_index([unreachable], tmp_path).read_text(encoding="utf-8")
+    assert "unreachable" in text and "n/a" in text
