@@ -33,9 +33,14 @@ def _first_telling_exchange(run: ProviderRun, code_name: str, specs: list[Reques
             _not_observed(run, code_name, str(exc))
         if not 200 <= (exchange.status or 0) < 300 or spec.has_certain_defect:
             return exchange
-    if len(specs) > 1:
+    if len(specs) > 1:  # the fixture lacks something by definition: somewhere it must be refused
         tried = ", ".join(s.endpoint or s.path for s in specs)
-        _not_observed(run, code_name, f"the request was accepted on every endpoint tried ({tried})")
+        fixture = specs[0].key_fixture or "the fixture"
+        message = (f"{fixture} was accepted on every endpoint tried ({tried}); "
+                   f"the docs promise {code_name} when it lacks what an endpoint needs")
+        run.recorder.add_finding("defect_rejected", code_name, message, exchange)
+        run.recorder.set_code_result(code_name, "fail", message)
+        pytest.fail(message, pytrace=False)
     return exchange
 
 

@@ -44,6 +44,8 @@ SETTINGS = (
     Setting("timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)"),
     Setting("allow_spend", "--allow-spend", float, None, "credits a live run may spend (default: none)"),
     Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)"),
+    Setting("drift", "--drift", str, None, "embedded mock only: serve this named drift (see "
+            "'errcontract mock PROVIDER --list-drifts')"),
 )
 
 
@@ -85,6 +87,7 @@ class RunOptions:
     timeout: float = 10.0
     allow_spend: float | None = None
     concurrency: int = 4
+    drift: str | None = None
     strict: bool = False
     embedded_mock: bool = False
     fixtures: dict[str, str] = field(default_factory=dict)
@@ -104,6 +107,8 @@ class RunOptions:
             validate_url(self.target)
             if len(providers) != 1:
                 raise UsageError("--target checks one provider: add --provider NAME")
+            if self.drift:
+                raise UsageError("--drift applies to the embedded mock: leave out --target")
         for name, low in (("max_requests", 1), ("examples", 0), ("concurrency", 1)):
             if getattr(self, name) < low:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")

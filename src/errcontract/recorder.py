@@ -135,6 +135,14 @@ class Recorder:
             "profiles": ", ".join(f"{p}: {'yes' if ok else 'no'}" for p, ok in judged.profiles.items()),
         }
 
+    def add_finding(self, check: str, code: str, message: str, exchange: Exchange) -> None:
+        """A violation seen across several exchanges by a test rather than by one check."""
+        judged = self.judge(exchange)
+        item = Violation(check, message, exchange.status, code)
+        with self._lock:
+            self._add(self.violations, item, judged, getattr(self.current_test, "name", None),
+                      self.rows[code])
+
     # -- per-code results from the code tests -------------------------------------------------
     def set_code_result(self, code: str, verdict: str, reason: str | None = None) -> None:
         with self._lock:

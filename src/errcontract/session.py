@@ -100,7 +100,7 @@ class RunRegistry:
                                self.options.embedded_mock)
         from errcontract.mock.process import running_mock
 
-        handle = self._stack.enter_context(running_mock(provider))
+        handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}
         return ProviderRun(contract, self.options, handle.url, fixtures, embedded_mock=True)
 
