@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
+import referencing.exceptions
 
 from errcontract.contract import OBSERVE_ONLY, Contract, key_path
 from errcontract.exchange import NO_JSON, pointer_get
@@ -305,8 +306,12 @@ def example_schema(contract: Contract, profile: str, code: str | None) -> dict[s
 
 
 def _validation_errors(schema: dict[str, Any], body: Any) -> tuple[str, ...]:
+    """The body's errors against the schema; a broken schema (reported by its own rule) is one."""
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+    try:
+        errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
+    except referencing.exceptions.Unresolvable as exc:
+        return (f"(schema): cannot be applied: {exc}",)
     return tuple(f"{key_path(e.absolute_path)}: {e.message}" for e in errors)
 
 

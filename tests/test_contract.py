@@ -1,0 +1,83 @@
+"""The contract loader: the shipped contracts load, and a broken contract file is named precisely."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from errcontract.contract import load_provider, provider_names
+from errcontract.errors import ContractError
+from errcontract.locate import contracts_root
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A private copy of the shipped contracts root, safe to break."""
+    return Path(shutil.copytree(contracts_root(), tmp_path / "contracts"))
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_shipped_contracts_hold_18_vicsee_and_15_vydra_codes() -> None:
+    assert provider_names() == ["vicsee", "vydra"]
+    assert len(load_provider("vicsee").codes) == 18
+    assert len(load_provider("vydra").codes) == 15
+
+
+def test_contract_with_a_typo_in_a_key_is_rejected_naming_the_file_and_key_path(root: Path) -> None:
+    contract_file = root / "vicsee" / "contract.yaml"
+    edit(contract_file, "    message: Invalid model\n", "    mesage: Invalid model\n")
+    with pytest.raises(ContractError) as raised:
+        load_provider("vicsee", root)
+    assert str(raised.value).startswith(f"{contract_file}: codes/INVALID_MODEL: ")
+
+
+def test_top_level_typo_is_rejected_naming_the_key(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "\nrecipes:\n", "\nrecipies:\n")
+    with pytest.raises(ContractError, match=r"contract\.yaml: .*recipies"):
+        load_provider("vydra", root)
+
+
+def test_broken_yaml_is_rejected_naming_the_file_and_line(root: Path) -> None:
+    contract_file = root / "vydra" / "contract.yaml"
+    lines = contract_file.read_text(encoding="utf-8").splitlines()
+    line_number = lines.index("statuses:") + 1
+    lines[line_number - 1] = "statuses: [unclosed"
+    contract_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ContractError) as raised:
+        load_provider("vydra", root)
+    assert str(raised.value).startswith(f"{contract_file}: line ")
+    reported_line = int(str(raised.value).split("line ")[1].split()[0])
+    assert line_number <= reported_line <= line_number + 1
+
+
+def test_schemathesis_parametrize_yields_one_case_per_contract_endpoint(pytester: pytest.Pytester) -> None:
+    pytester.makepyfile(
+        test_operations="""
+        import schemathesis
+        from errcontract.locate import contracts_root
+
+        vicsee = schemathesis.openapi.from_path(contracts_root() / "vicsee" / "openapi.yaml")
+        vydra = schemathesis.openapi.from_path(contracts_root() / "vydra" / "openapi.yaml")
+
+        @schemathesis.pytest.parametrize(vicsee=vicsee, vydra=vydra)
+        def test_operation(case):
+            pass
+        """
+    )
+    items, _ = pytester.inline_genitems("-p", "no:errcontract")
+    collected = {item.name for item in items}  # the operation is in the name, not the node id
+    expected = {
+        f"test_operation[{name}][{endpoint.method} {endpoint.path}]"
+        for name in ("vicsee", "vydra")
+        for endpoint in load_provider(name).endpoints.values()
+    }
+    assert collected == expected

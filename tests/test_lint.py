@@ -1,0 +1,224 @@
+"""`errcontract lint`: every kind of inconsistency is named by file and key path, with exit codes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from errcontract import lint_rules
+from errcontract.cli import main
+from errcontract.contract import Contract
+from errcontract.lint import lint_path
+from errcontract.locate import contracts_root
+
+pytest_plugins = ["pytester"]
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    """A private copy of the shipped contracts root, safe to break."""
+    return Path(shutil.copytree(contracts_root(), tmp_path / "contracts"))
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problem_lines(root: Path, provider: str) -> list[str]:
+    return [str(p) for p in lint_path(root)[provider].problems]
+
+
+def test_shipped_contracts_have_no_problems() -> None:
+    results = lint_path()
+    assert {name: [str(p) for p in r.problems] for name, r in results.items()} == {"vicsee": [], "vydra": []}
+
+
+def test_json_format_lists_all_18_vicsee_and_15_vydra_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(contracts_root()), "--format", "json"]) == 0
+    providers = json.loads(capsys.readouterr().out)["providers"]
+    assert {name: len(p["codes"]) for name, p in providers.items()} == {"vicsee": 18, "vydra": 15}
+    assert "INSUFFICIENT_CREDITS" in providers["vydra"]["codes"]
+    assert providers["vicsee"]["problems"] == []
+
+
+def test_clean_contracts_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(contracts_root())]) == 0
+    assert "vicsee: 18 codes" in capsys.readouterr().out
+
+
+def test_problems_exit_1_and_are_printed(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    edit(root / "vicsee" / "contract.yaml", "    message: Invalid model\n", "    mesage: Invalid model\n")
+    assert main(["lint", str(root)]) == 1
+    expected = f"{root / 'vicsee' / 'contract.yaml'}: codes/INVALID_MODEL/mesage: unknown key"
+    assert expected in capsys.readouterr().out
+
+
+def test_missing_path_exits_2_naming_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", str(tmp_path / "nowhere")]) == 2
+    assert "nowhere: no such folder" in capsys.readouterr().err
+
+
+def test_folder_without_contracts_exits_2(tmp_path: Path) -> None:
+    assert main(["lint", str(tmp_path)]) == 2
+
+
+def test_one_provider_folder_lints_only_that_provider(root: Path) -> None:
+    assert list(lint_path(root / "vydra")) == ["vydra"]
+
+
+def test_typo_key_is_named_in_the_key_path(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "    path: /organization\n", "    pth: /organization\n")
+    expected = f"{root / 'vydra' / 'contract.yaml'}: endpoints/organization/pth: unknown key 'pth'"
+    assert expected in "\n".join(problem_lines(root, "vydra"))
+
+
+def test_every_meta_schema_problem_is_reported_not_just_the_first(root: Path) -> None:
+    file = root / "vicsee" / "contract.yaml"
+    edit(file, "    message: Invalid model\n", "    mesage: Invalid model\n")
+    edit(file, "    message: Task not found\n", "    mesage: Task not found\n")
+    lines = "\n".join(problem_lines(root, "vicsee"))
+    assert "codes/INVALID_MODEL/mesage" in lines and "codes/TASK_NOT_FOUND/mesage" in lines
+
+
+def test_broken_yaml_is_named_by_file_and_line(root: Path) -> None:
+    file = root / "vicsee" / "contract.yaml"
+    edit(file, "\nstatuses:\n", "\nstatuses: [unclosed\n")
+    [problem] = problem_lines(root, "vicsee")
+    assert problem.startswith(f"{file}: (file): line ") and "invalid YAML" in problem
+
+
+def test_code_status_missing_from_the_status_table_is_named(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "    status: [403]\n", "    status: [418]\n")
+    file = root / "vydra" / "contract.yaml"
+    expected = f"{file}: codes/INSUFFICIENT_SCOPE/status/0: 418 is not in the status table"
+    assert any(line.startswith(expected) for line in problem_lines(root, "vydra"))
+
+
+def test_provoke_naming_no_recipe_is_named(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "provoke: model-not-found", "provoke: model-not-fund")
+    result = lint_path(root)["vydra"]
+    code_problems = result.problems_for("code", "MODEL_NOT_FOUND")
+    assert [p.key_path for p in code_problems] == ["codes/MODEL_NOT_FOUND/provoke"]
+    assert any(p.key_path == "recipes/model-not-found" for p in result.problems)  # now provokes nothing
+
+
+def test_recipe_on_an_endpoint_the_code_does_not_list_is_named(root: Path) -> None:
+    edit(root / "vicsee" / "contract.yaml", "  missing-model:\n    endpoint: generate",
+         "  missing-model:\n    endpoint: upscale")
+    messages = [p.message for p in lint_path(root)["vicsee"].problems_for("code", "MISSING_MODEL")]
+    assert messages == ["recipe 'missing-model' calls 'upscale', not one of the code's endpoints"]
+
+
+def test_defect_class_naming_an_unknown_code_is_named(root: Path) -> None:
+    file = root / "vicsee" / "contract.yaml"
+    edit(file, "rate_limit: {codes: [RATE_LIMITED]", "rate_limit: {codes: [RATE_LIMIT]")
+    expected = f"{file}: defect_classes/rate_limit/codes/0: no code 'RATE_LIMIT'"
+    assert any(p.startswith(expected) for p in problem_lines(root, "vicsee"))
+
+
+def test_untagged_example_that_breaks_the_stated_envelope_is_a_problem(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "    ambiguity: upload-examples-without-code\n", "")
+    problems = lint_path(root)["vydra"].problems_for("example", "upload-no-file")
+    assert [p.message for p in problems] == [
+        "does not validate the stated profile: (root): 'code' is a required property"
+    ]
+
+
+def test_tagged_example_that_follows_the_stated_envelope_is_a_problem(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "  - name: rate-limit-exceeded\n",
+         "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
+    problems = lint_path(root)["vydra"].problems_for("example", "rate-limit-exceeded")
+    assert [p.key_path for p in problems] == ["examples/2/ambiguity"]
+
+
+def test_example_tagged_with_an_unknown_ambiguity_is_a_problem(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "ambiguity: upload-examples-without-code",
+         "ambiguity: upload-examples-sans-code")
+    messages = [p.message for p in lint_path(root)["vydra"].problems_for("example", "upload-no-file")]
+    assert "no ambiguity 'upload-examples-sans-code' in ambiguities" in messages
+
+
+def test_example_message_not_matching_its_code_pattern_is_a_problem(root: Path) -> None:
+    edit(root / "vicsee" / "contract.yaml", 'message: "Insufficient credits. Required: 60, Available: 45"',
+         'message: "Insufficient credits. Required 60"')
+    problems = lint_path(root)["vicsee"].problems_for("example", "insufficient-credits")
+    assert [p.key_path for p in problems] == ["examples/1/body"]
+
+
+def test_vydra_codeless_examples_fail_stated_and_validate_exemplified() -> None:
+    vydra = lint_path()["vydra"]
+    codeless = {
+        e.name: (e.stated_ok, e.ok("exemplified"), e.ambiguity) for e in vydra.examples if not e.stated_ok
+    }
+    assert codeless["insufficient-credits"] == (False, True, "examples-without-code")
+    assert set(codeless) == {"insufficient-credits", "validation-error", "refund", "upload-no-file",
+                             "upload-invalid-type", "upload-too-large"}
+    assert vydra.example("rate-limit-exceeded").validates == ("stated", "exemplified")
+
+
+def test_placeholder_example_is_judged_on_the_envelope_only() -> None:
+    placeholder = lint_path()["vicsee"].example("error-format")
+    assert placeholder.placeholder and placeholder.code == "ERROR_CODE" and placeholder.stated_ok
+
+
+def test_per_code_schema_refines_the_example_verdict(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "creditsRequired: 15, creditsRemaining: 5", "creditsRequired: 15")
+    example = lint_path(root)["vydra"].example("insufficient-credits")
+    assert example.ok("exemplified") is False
+
+
+def test_unresolvable_error_schema_ref_is_named(root: Path) -> None:
+    file = root / "vydra" / "error.schema.json"
+    edit(file, '"$ref": "#/$defs/creditNumbers"', '"$ref": "#/$defs/credits"')
+    expected = f"{file}: $defs/codes/INSUFFICIENT_CREDITS/anyOf/0/$ref: #/$defs/credits does not resolve"
+    assert expected in problem_lines(root, "vydra")
+
+
+def test_openapi_code_outside_the_code_table_is_named(root: Path) -> None:
+    edit(root / "vydra" / "openapi.yaml", "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_NOT_FOUND]",
+         "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_GONE]")
+    lines = problem_lines(root, "vydra")
+    file = root / "vydra" / "openapi.yaml"
+    expected = f"{file}: paths/'/jobs/{{id}}'/get/responses/404: declares ['JOB_GONE']"
+    assert expected in "\n".join(lines)
+    assert any(line.endswith("no operation declares ['JOB_NOT_FOUND'] for status 404") for line in lines)
+
+
+def test_openapi_missing_error_response_is_named(root: Path) -> None:
+    edit(root / "vicsee" / "openapi.yaml", '        "402": {$ref: "#/components/responses/Error402"}\n', "")
+    expected = "paths/'/generate'/post/responses: no 402 response, though the code table documents it here"
+    assert any(line.endswith(expected) for line in problem_lines(root, "vicsee"))
+
+
+def test_openapi_that_is_not_valid_openapi_31_is_named(root: Path) -> None:
+    file = root / "vicsee" / "openapi.yaml"
+    edit(file, "  version: 1.0.0\n", "")
+    assert problem_lines(root, "vicsee") == [f"{file}: info: 'version' is a required property"]
+
+
+def test_a_rule_that_crashes_is_reported_not_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken_rule(contract: Contract) -> Iterator[lint_rules.Problem]:
+        raise RuntimeError("bug")
+        yield
+
+    monkeypatch.setitem(lint_rules.RULES, "broken_rule", broken_rule)
+    [problem] = lint_path()["vicsee"].problems
+    assert "rule broken_rule crashed" in problem.message
+
+
+def test_documentation_suite_xfails_tagged_examples_and_fails_a_wrongly_tagged_one(
+    root: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(root / "vydra" / "contract.yaml", "  - name: rate-limit-exceeded\n",
+         "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
+    monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
+    suite = Path(__file__).resolve().parents[1] / "suites" / "test_documentation.py"
+    result = pytester.runpytest_subprocess(str(suite), "-p", "no:errcontract", "-q", "-k", "vydra/example")
+    result.assert_outcomes(passed=1, failed=1, xfailed=6)
+    result.stdout.fnmatch_lines(["FAILED *vydra/example/rate-limit-exceeded*"])
