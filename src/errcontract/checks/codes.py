@@ -20,7 +20,7 @@ def code_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         text = f"{code} is documented with HTTP {list(known.statuses)}, got {status}"
     else:
         text = f"undocumented code {code!r} for HTTP {status} (documented: {', '.join(documented)})"
-    severity = "violation" if oracle.in_scope(exchange) else "warning"
+    severity = "violation" if oracle.scope_of(exchange) else "warning"
     return [Violation("code_documented", text, status, code, severity)]
 
 

@@ -44,6 +44,8 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         snippet = exchange.body[:60].decode("utf-8", "replace")
         note = " (truncated)" if exchange.truncated else ""
         return [Violation("envelope", f"body is not JSON{note}: {snippet!r}", exchange.status)]
+    if oracle.is_valid("profile:stated", oracle.contract.profile_schema("stated"), body):
+        return []
     problem = _first_problem(oracle.profile_validator("stated"), body)
     if problem is None:
         return []
@@ -69,10 +71,13 @@ def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Per-code fields the docs give (402 credit numbers, 429 retryAfter and limits)."""
     code = oracle.code_of(exchange)
-    validator = oracle.code_validator(code) if code in oracle.contract.codes else None
+    schema = oracle.contract.code_schema(code) if code in oracle.contract.codes else None
     body = exchange.json()
-    if not _is_error(exchange) or validator is None or body is NO_JSON:
+    if not _is_error(exchange) or schema is None or body is NO_JSON:
         return []
+    if oracle.is_valid(f"code:{code}", schema, body):
+        return []
+    validator = oracle.code_validator(code)
     problem = _first_problem(validator, body)
     if problem is None:
         return []

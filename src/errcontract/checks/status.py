@@ -15,7 +15,7 @@ def status_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         return []
     where = exchange.header("location")
     extra = f" (redirect to {where}; not followed)" if where and 300 <= status < 400 else ""
-    severity = "violation" if oracle.in_scope(exchange) else "warning"
+    severity = "violation" if oracle.scope_of(exchange) else "warning"
     message = f"HTTP {status} is not in the documented status table{extra}"
     return [Violation("status_documented", message, status, None, severity)]
 

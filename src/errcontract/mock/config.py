@@ -122,10 +122,11 @@ class MockConfig:
         table: dict[str, dict[str, Any]] = {}
         for code in self.contract.codes.values():
             if code.fault:
-                entry = {"code": code.name, "status": code.statuses[0], "endpoints": code.endpoints}
+                entry = {"code": code.name, "status": code.statuses[0], "endpoints": code.endpoints,
+                         "statuses": code.statuses}
                 table[code.name] = entry
         for name, raw in (self.data.get("faults") or {}).items():
-            table[str(name)] = {"endpoints": ("*",), **raw}
+            table[str(name)] = {"endpoints": ("*",), "statuses": (int(raw["status"]),), **raw}
         return table
 
     def code_for(self, condition: str, field: str | None = None) -> str | None:

@@ -1,0 +1,246 @@
+"""The drifts themselves: each docstring is what `errcontract mock --list-drifts` prints."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from errcontract.exchange import pointer_get
+from errcontract.mock.drifts import SimulatedCrash, drift, has_condition, has_status
+from errcontract.mock.respond import (
+    MockError,
+    Outcome,
+    format_header,
+    pointer_pop,
+    pointer_set,
+)
+
+if TYPE_CHECKING:
+    from errcontract.mock.config import MockConfig
+    from errcontract.mock.engine import Call, Engine
+
+GATEWAY_PAGE = (
+    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
+    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    b"</body>\r\n</html>\r\n"
+)
+
+
+def _restatus(outcome: Outcome, old: int, new: int) -> Outcome:
+    if outcome.is_error and outcome.code and outcome.status == old:
+        outcome.status = new
+    return outcome
+
+
+def _set_code(outcome: Outcome, engine: Engine, code: str) -> Outcome:
+    pointer_set(outcome.body, engine.contract.envelope["code_pointer"], code)
+    return outcome
+
+
+@drift("response", has_status(401))
+def auth_errors_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Authentication errors (documented 401) are sent with status 403; code and body unchanged."""
+    return _restatus(outcome, 401, 403)
+
+
+@drift("response", has_status(404))
+def not_found_as_400(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Errors documented as 404 are sent with status 400; code and body unchanged."""
+    return _restatus(outcome, 404, 400)
+
+
+@drift("response", has_status(402))
+def credits_error_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """The insufficient-credits error (documented 402) is sent with status 403."""
+    return _restatus(outcome, 402, 403)
+
+
+@drift("response", has_status(400))
+def validation_errors_as_200(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Errors documented as 400 are sent with status 200 (the error envelope in a success)."""
+    return _restatus(outcome, 400, 200)
+
+
+@drift("response")
+def lowercase_codes(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Error codes are sent lower-cased (insufficient_credits instead of INSUFFICIENT_CREDITS)."""
+    return _set_code(outcome, engine, outcome.code.lower()) if outcome.code else outcome
+
+
+@drift("response", has_status(402))
+def renamed_credits_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """The 402 error carries the undocumented code PAYMENT_REQUIRED instead of the documented one."""
+    if outcome.code and outcome.status == 402:
+        return _set_code(outcome, engine, "PAYMENT_REQUIRED")
+    return outcome
+
+
+@drift("response", has_status(400))
+def undocumented_validation_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Every 400 error carries the undocumented code VALIDATION_ERROR."""
+    if outcome.code and outcome.status == 400:
+        return _set_code(outcome, engine, "VALIDATION_ERROR")
+    return outcome
+
+
+@drift("response", has_status(401))
+def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Every 401 carries the first documented 401 code, whatever the auth problem was."""
+    if outcome.code and outcome.status == 401:
+        return _set_code(outcome, engine, engine.contract.codes_by_status[401][0])
+    return outcome
+
+
+@drift("response")
+def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Errors are sent as a flat {"code", "message"} object instead of the documented envelope."""
+    if outcome.code:
+        message = pointer_get(outcome.body, engine.contract.envelope["message_pointer"])
+        outcome.body = {"code": outcome.code, "message": message}
+    return outcome
+
+
+@drift("response")
+def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Errors leave out the message field of the envelope (only the code is sent)."""
+    if outcome.code:
+        pointer_pop(outcome.body, engine.contract.envelope["message_pointer"])
+    return outcome
+
+
+@drift("response")
+def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Errors leave out the code field of the envelope (only the message is sent)."""
+    if outcome.code:
+        pointer_pop(outcome.body, engine.contract.envelope["code_pointer"])
+    return outcome
+
+
+@drift("response")
+def text_plain_errors(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """Error bodies are JSON but sent with Content-Type text/plain."""
+    if outcome.code:
+        outcome.media_type = "text/plain"
+    return outcome
+
+
+def _first_billable(config: MockConfig) -> str | None:
+    return next((e.name for e in config.contract.endpoints.values() if e.billable), None)
+
+
+@drift("response", lambda config: _first_billable(config) is not None)
+def gateway_html_502(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """A gateway in front of the first billable endpoint answers every request to it with an
+    nginx HTML 502 Bad Gateway page (text/html, no envelope, no rate-limit headers)."""
+    if call.endpoint is not None and call.endpoint.name == _first_billable(engine.config):
+        return Outcome(502, None, media_type="text/html", raw=GATEWAY_PAGE)
+    return outcome
+
+
+def _rate_names(engine: Engine) -> dict[str, Any]:
+    return engine.contract.headers.get("rate_limit", {}).get("fields", {})
+
+
+@drift("response", lambda config: bool(config.contract.headers.get("rate_limit")))
+def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """No response carries the documented rate-limit headers."""
+    for name in _rate_names(engine):
+        outcome.headers.pop(name, None)
+    return outcome
+
+
+@drift("response", lambda config: bool(config.contract.headers.get("rate_limit")))
+def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
+    Unix seconds are documented, Unix seconds where ISO 8601 is documented."""
+    for name, spec in _rate_names(engine).items():
+        if name in outcome.headers and name.lower().endswith("reset") and call.usage:
+            other = "unix-seconds" if spec.get("format") == "iso8601" else "iso8601"
+            outcome.headers[name] = format_header(call.usage.reset_at, other)
+    return outcome
+
+
+@drift("response", lambda config: "429" in config.contract.headers.get("on_status", {}))
+def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """429 responses leave out the headers documented for them (Retry-After)."""
+    for name in engine.contract.headers.get("on_status", {}).get("429", {}):
+        outcome.headers.pop(name, None)
+    return outcome
+
+
+def _without_details(outcome: Outcome, engine: Engine, status: int) -> Outcome:
+    if not outcome.code or outcome.status != status:
+        return outcome
+    pointer_set(outcome.body, engine.contract.envelope["message_pointer"],
+                engine.contract.codes[outcome.code].message)
+    for name in engine.config.extras.get(outcome.code, {}):
+        outcome.body.pop(name, None)
+    return outcome
+
+
+@drift("response", has_status(402))
+def credits_error_without_numbers(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """The 402 error omits the credits required and available: the message is the table's
+    constant and per-code fields such as creditsRequired/creditsRemaining are left out."""
+    return _without_details(outcome, engine, 402)
+
+
+@drift("response", has_status(429))
+def rate_limit_error_without_details(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """The 429 error omits when to retry: the message is the table's constant (no reset time)
+    and per-code fields such as retryAfter/limits are left out."""
+    return _without_details(outcome, engine, 429)
+
+
+@drift("error", has_condition("insufficient_credits"))
+def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError | None:
+    """The credits check runs before the key is validated and reads an unknown key's balance as
+    0, so a well-formed but unknown key gets 402 insufficient credits instead of its 401."""
+    if err.condition != "unknown_key":
+        return err
+    return MockError("insufficient_credits", required=1, available=0)
+
+
+@drift("error", has_condition("rate_limited"))
+def rate_limit_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
+    """The rate limit is never enforced: a key whose window is used up is still served."""
+    return None if err.condition == "rate_limited" else err
+
+
+@drift("error", has_condition("insufficient_scope"))
+def scope_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
+    """Key scopes are never checked: a key without the needed scope is served."""
+    return None if err.condition == "insufficient_scope" else err
+
+
+def _has_expired_key(config: MockConfig) -> bool:
+    return any(k.get("expired") for k in config.key_fixtures.values())
+
+
+@drift("error", _has_expired_key)
+def expired_key_accepted(err: MockError, call: Call, engine: Engine) -> MockError | None:
+    """Expiry is never checked: an expired key is served as if it were valid."""
+    return None if err.condition == "expired_key" else err
+
+
+def _names_models(config: MockConfig) -> bool:
+    return any("model_from" in e for e in config.endpoints.values())
+
+
+@drift("inspect", _names_models)
+def crash_on_non_ascii_model(stage: str, value: Any, call: Call, engine: Engine) -> None:
+    """A model name with a non-ASCII character crashes the server: 500 text/plain
+    'Internal Server Error' instead of the unknown-model error."""
+    if stage == "model" and isinstance(value, str) and not value.isascii():
+        raise SimulatedCrash(value)
+
+
+def _takes_json(config: MockConfig) -> bool:
+    return any(e.body == "json" for e in config.contract.endpoints.values())
+
+
+@drift("inspect", _takes_json)
+def crash_on_array_body(stage: str, value: Any, call: Call, engine: Engine) -> None:
+    """A JSON array as the request body crashes the server: 500 text/plain 'Internal Server
+    Error' instead of the invalid-body error."""
+    if stage == "body" and isinstance(value, list):
+        raise SimulatedCrash("array body")

@@ -1,0 +1,37 @@
+"""Small helpers for driving a running mock from tests and benchmarks (httpx, loopback only)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import httpx
+
+from errcontract.contract import Contract
+from errcontract.exchange import NO_JSON, RequestSpec, pointer_get
+
+
+def send(client: httpx.Client, spec: RequestSpec) -> httpx.Response:
+    """Send a RequestSpec as described: JSON body, raw content or a multipart upload."""
+    options: dict[str, Any] = {"headers": spec.headers, "params": spec.query}
+    if spec.json_body is not NO_JSON:
+        options["content"] = json.dumps(spec.json_body, ensure_ascii=False).encode()
+    elif spec.content is not None:
+        options["content"] = spec.content
+    if spec.upload is not None:
+        upload = spec.upload
+        options["files"] = {upload.field: (upload.filename, bytes(upload.size), upload.content_type)}
+    return client.request(spec.method, spec.path, **options)
+
+
+def error_code(contract: Contract, response: httpx.Response) -> Any:
+    """The code at the contract's code pointer, or NO_JSON when the body is not JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return NO_JSON
+    return pointer_get(body, contract.envelope["code_pointer"])
+
+
+def auth_headers(contract: Contract, key: str) -> dict[str, str]:
+    return {contract.auth["header"]: f"{contract.auth['scheme']} {key}"}
