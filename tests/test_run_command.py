@@ -1,0 +1,96 @@
+"""`errcontract run` end to end: real mock servers, the real command, the files it promises."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+import pytest
+
+from errcontract.contract import load_provider
+from errcontract.mock.process import running_mock
+
+REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
+
+
+def errcontract(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "errcontract", *args], capture_output=True, text=True,
+                          timeout=timeout, env={**os.environ, **(env or {})}, check=False)
+
+
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.CompletedProcess, Path]:
+    report_dir = tmp_path_factory.mktemp("reports")
+    return errcontract("run", "--report-dir", str(report_dir)), report_dir
+
+
+def test_default_run_checks_both_embedded_mocks_and_exits_0(default_run):
+    proc, _ = default_run
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "vicsee" in proc.stdout and "vydra" in proc.stdout and "CONFORMANT" in proc.stdout
+
+
+@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+def test_default_run_writes_every_report_file(default_run, provider):
+    _, report_dir = default_run
+    for name in REPORT_FILES:
+        assert (report_dir / provider / name).is_file(), name
+    assert (report_dir / "index.html").is_file()
+    page = (report_dir / provider / "index.html").read_text(encoding="utf-8")
+    assert all(code in page for code in load_provider(provider).codes)
+
+
+@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+def test_default_run_results_follow_the_documented_shape(default_run, provider):
+    _, report_dir = default_run
+    results = json.loads((report_dir / provider / "results.json").read_text(encoding="utf-8"))
+    assert results["verdict"] == "conformant"
+    assert {c["code"] for c in results["codes"]} == set(load_provider(provider).codes)
+    assert all(c["verdict"] in ("pass", "not-observed") for c in results["codes"])
+    assert all(c["reason"] for c in results["codes"] if c["verdict"] == "not-observed")
+
+
+def test_diff_of_a_run_against_itself_passes_and_a_regression_fails(default_run, tmp_path):
+    _, report_dir = default_run
+    base = report_dir / "vicsee" / "results.json"
+    assert errcontract("diff", str(base), str(base)).returncode == 0
+    worse = json.loads(base.read_text(encoding="utf-8"))
+    row = next(c for c in worse["codes"] if c["code"] == "INVALID_MODEL")
+    row["verdict"] = "fail"
+    (tmp_path / "new.json").write_text(json.dumps(worse), encoding="utf-8")
+    proc = errcontract("diff", str(base), str(tmp_path / "new.json"))
+    assert proc.returncode == 1
+    assert "INVALID_MODEL" in proc.stdout
+
+
+def test_drifted_mock_exits_1_and_names_the_drifted_code(tmp_path):
+    proc = errcontract("run", "--provider", "vicsee", "--drift", "renamed-credits-code",
+                       "--report-dir", str(tmp_path))
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    results = json.loads((tmp_path / "vicsee" / "results.json").read_text(encoding="utf-8"))
+    failed = {c["code"] for c in results["codes"] if c["verdict"] == "fail"}
+    assert "INSUFFICIENT_CREDITS" in failed
+    assert "PAYMENT_REQUIRED" in proc.stdout
+
+
+def _credits(url: str, key: str) -> int:
+    body = httpx.get(f"{url}/api/v1/organization", headers={"Authorization": f"Bearer {key}"}).json()
+    return body["creditsRemaining"]
+
+
+def test_live_target_with_a_valid_key_only_is_never_billed(tmp_path):
+    with running_mock("vydra") as mock:
+        key = mock.fixtures["api_key"]
+        before = _credits(mock.url, key)
+        proc = errcontract("run", "--provider", "vydra", "--target", mock.url, "--report-dir", str(tmp_path),
+                           env={"ERRCONTRACT_API_KEY": key})
+        after = _credits(mock.url, key)
+    assert proc.returncode in (0, 1), proc.stderr
+    assert after == before
+    results = json.loads((tmp_path / "vydra" / "results.json").read_text(encoding="utf-8"))
+    assert results["embedded_mock"] is False
