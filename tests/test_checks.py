@@ -30,7 +30,8 @@ def failed_checks(ex, oracle) -> set[str]:
 
 def test_documented_error_passes_every_check(vicsee):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
-    assert failed_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL", "Invalid model")), vicsee) == set()
+    ex = exchange(spec, 400, vicsee_error("INVALID_MODEL", "Invalid model"))
+    assert failed_checks(ex, vicsee) == set()
 
 
 def test_wrong_status_for_code_fails_code_documented(vicsee):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,7 +14,7 @@ import pytest
 from errcontract import lint_rules
 from errcontract.cli import main
 from errcontract.contract import Contract
-from errcontract.lint import lint_path
+from errcontract.lint import ProviderLint, lint_path
 from errcontract.locate import contracts_root
 
 pytest_plugins = ["pytester"]
@@ -30,13 +32,43 @@ def edit(file: Path, old: str, new: str) -> None:
     file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+@pytest.fixture(scope="module")
+def shipped() -> dict[str, ProviderLint]:
+    """The shipped contracts linted once for the tests that only read the result."""
+    return lint_path()
+
+
+def lint_one(root: Path, provider: str) -> ProviderLint:
+    """Lint only the provider a test broke (the other one is untouched and would only cost time)."""
+    return lint_path(root / provider)[provider]
+
+
 def problem_lines(root: Path, provider: str) -> list[str]:
-    return [str(p) for p in lint_path(root)[provider].problems]
+    return [str(p) for p in lint_one(root, provider).problems]
 
 
-def test_shipped_contracts_have_no_problems() -> None:
-    results = lint_path()
-    assert {name: [str(p) for p in r.problems] for name, r in results.items()} == {"vicsee": [], "vydra": []}
+def test_shipped_contracts_have_no_problems(shipped: dict[str, ProviderLint]) -> None:
+    assert {name: [str(p) for p in r.problems] for name, r in shipped.items()} == {"vicsee": [], "vydra": []}
+
+
+def test_lint_process_exits_1_on_problems_and_2_on_a_usage_error(root: Path) -> None:
+    """Real `python -m errcontract lint` processes, not main() in-process: the status shells see.
+
+    (Exit 0 on clean contracts goes through the same return path; it is checked in-process.)
+    """
+    edit(root / "vydra" / "contract.yaml", "    path: /organization\n", "    pth: /organization\n")
+    targets = {"problems": root / "vydra", "usage": root / "nowhere"}
+    command = [sys.executable, "-m", "errcontract", "lint"]
+    running = {  # started together, so the interpreters start up in parallel
+        name: subprocess.Popen([*command, str(path)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for name, path in targets.items()
+    }
+    try:
+        exit_codes = {name: process.wait(timeout=60) for name, process in running.items()}
+    finally:
+        for process in running.values():
+            process.kill()  # a no-op for the ones that exited
+    assert exit_codes == {"problems": 1, "usage": 2}
 
 
 def test_json_format_lists_all_18_vicsee_and_15_vydra_codes(capsys: pytest.CaptureFixture[str]) -> None:
@@ -54,7 +86,7 @@ def test_clean_contracts_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_problems_exit_1_and_are_printed(root: Path, capsys: pytest.CaptureFixture[str]) -> None:
     edit(root / "vicsee" / "contract.yaml", "    message: Invalid model\n", "    mesage: Invalid model\n")
-    assert main(["lint", str(root)]) == 1
+    assert main(["lint", str(root / "vicsee")]) == 1
     expected = f"{root / 'vicsee' / 'contract.yaml'}: codes/INVALID_MODEL/mesage: unknown key"
     assert expected in capsys.readouterr().out
 
@@ -102,7 +134,7 @@ def test_code_status_missing_from_the_status_table_is_named(root: Path) -> None:
 
 def test_provoke_naming_no_recipe_is_named(root: Path) -> None:
     edit(root / "vydra" / "contract.yaml", "provoke: model-not-found", "provoke: model-not-fund")
-    result = lint_path(root)["vydra"]
+    result = lint_one(root, "vydra")
     code_problems = result.problems_for("code", "MODEL_NOT_FOUND")
     assert [p.key_path for p in code_problems] == ["codes/MODEL_NOT_FOUND/provoke"]
     assert any(p.key_path == "recipes/model-not-found" for p in result.problems)  # now provokes nothing
@@ -111,7 +143,7 @@ def test_provoke_naming_no_recipe_is_named(root: Path) -> None:
 def test_recipe_on_an_endpoint_the_code_does_not_list_is_named(root: Path) -> None:
     edit(root / "vicsee" / "contract.yaml", "  missing-model:\n    endpoint: generate",
          "  missing-model:\n    endpoint: upscale")
-    messages = [p.message for p in lint_path(root)["vicsee"].problems_for("code", "MISSING_MODEL")]
+    messages = [p.message for p in lint_one(root, "vicsee").problems_for("code", "MISSING_MODEL")]
     assert messages == ["recipe 'missing-model' calls 'upscale', not one of the code's endpoints"]
 
 
@@ -124,7 +156,7 @@ def test_defect_class_naming_an_unknown_code_is_named(root: Path) -> None:
 
 def test_untagged_example_that_breaks_the_stated_envelope_is_a_problem(root: Path) -> None:
     edit(root / "vydra" / "contract.yaml", "    ambiguity: upload-examples-without-code\n", "")
-    problems = lint_path(root)["vydra"].problems_for("example", "upload-no-file")
+    problems = lint_one(root, "vydra").problems_for("example", "upload-no-file")
     assert [p.message for p in problems] == [
         "does not validate the stated profile: (root): 'code' is a required property"
     ]
@@ -133,26 +165,28 @@ def test_untagged_example_that_breaks_the_stated_envelope_is_a_problem(root: Pat
 def test_tagged_example_that_follows_the_stated_envelope_is_a_problem(root: Path) -> None:
     edit(root / "vydra" / "contract.yaml", "  - name: rate-limit-exceeded\n",
          "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
-    problems = lint_path(root)["vydra"].problems_for("example", "rate-limit-exceeded")
+    problems = lint_one(root, "vydra").problems_for("example", "rate-limit-exceeded")
     assert [p.key_path for p in problems] == ["examples/2/ambiguity"]
 
 
 def test_example_tagged_with_an_unknown_ambiguity_is_a_problem(root: Path) -> None:
     edit(root / "vydra" / "contract.yaml", "ambiguity: upload-examples-without-code",
          "ambiguity: upload-examples-sans-code")
-    messages = [p.message for p in lint_path(root)["vydra"].problems_for("example", "upload-no-file")]
+    messages = [p.message for p in lint_one(root, "vydra").problems_for("example", "upload-no-file")]
     assert "no ambiguity 'upload-examples-sans-code' in ambiguities" in messages
 
 
 def test_example_message_not_matching_its_code_pattern_is_a_problem(root: Path) -> None:
     edit(root / "vicsee" / "contract.yaml", 'message: "Insufficient credits. Required: 60, Available: 45"',
          'message: "Insufficient credits. Required 60"')
-    problems = lint_path(root)["vicsee"].problems_for("example", "insufficient-credits")
+    problems = lint_one(root, "vicsee").problems_for("example", "insufficient-credits")
     assert [p.key_path for p in problems] == ["examples/1/body"]
 
 
-def test_vydra_codeless_examples_fail_stated_and_validate_exemplified() -> None:
-    vydra = lint_path()["vydra"]
+def test_vydra_codeless_examples_fail_stated_and_validate_exemplified(
+    shipped: dict[str, ProviderLint],
+) -> None:
+    vydra = shipped["vydra"]
     codeless = {
         e.name: (e.stated_ok, e.ok("exemplified"), e.ambiguity) for e in vydra.examples if not e.stated_ok
     }
@@ -162,14 +196,14 @@ def test_vydra_codeless_examples_fail_stated_and_validate_exemplified() -> None:
     assert vydra.example("rate-limit-exceeded").validates == ("stated", "exemplified")
 
 
-def test_placeholder_example_is_judged_on_the_envelope_only() -> None:
-    placeholder = lint_path()["vicsee"].example("error-format")
+def test_placeholder_example_is_judged_on_the_envelope_only(shipped: dict[str, ProviderLint]) -> None:
+    placeholder = shipped["vicsee"].example("error-format")
     assert placeholder.placeholder and placeholder.code == "ERROR_CODE" and placeholder.stated_ok
 
 
 def test_per_code_schema_refines_the_example_verdict(root: Path) -> None:
     edit(root / "vydra" / "contract.yaml", "creditsRequired: 15, creditsRemaining: 5", "creditsRequired: 15")
-    example = lint_path(root)["vydra"].example("insufficient-credits")
+    example = lint_one(root, "vydra").example("insufficient-credits")
     assert example.ok("exemplified") is False
 
 
@@ -208,7 +242,7 @@ def test_a_rule_that_crashes_is_reported_not_raised(monkeypatch: pytest.MonkeyPa
         yield
 
     monkeypatch.setitem(lint_rules.RULES, "broken_rule", broken_rule)
-    [problem] = lint_path()["vicsee"].problems
+    [problem] = lint_path(contracts_root() / "vicsee")["vicsee"].problems
     assert "rule broken_rule crashed" in problem.message
 
 
@@ -219,6 +253,6 @@ def test_documentation_suite_xfails_tagged_examples_and_fails_a_wrongly_tagged_o
          "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
     monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
     suite = Path(__file__).resolve().parents[1] / "suites" / "test_documentation.py"
-    result = pytester.runpytest_subprocess(str(suite), "-p", "no:errcontract", "-q", "-k", "vydra/example")
+    result = pytester.runpytest_inprocess(str(suite), "-p", "no:errcontract", "-q", "-k", "vydra/example")
     result.assert_outcomes(passed=1, failed=1, xfailed=6)
     result.stdout.fnmatch_lines(["FAILED *vydra/example/rate-limit-exceeded*"])

@@ -17,7 +17,8 @@ from errcontract.mock.process import running_mock
 REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
 
 
-def errcontract(*args: str, env: dict[str, str] | None = None, timeout: float = 240) -> subprocess.CompletedProcess:
+def errcontract(*args: str, env: dict[str, str] | None = None,
+                timeout: float = 240) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "errcontract", *args], capture_output=True, text=True,
                           timeout=timeout, env={**os.environ, **(env or {})}, check=False)
 

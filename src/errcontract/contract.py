@@ -21,6 +21,7 @@ from errcontract.errors import ContractError
 from errcontract.locate import contracts_root
 
 OBSERVE_ONLY = "observe-only"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 4x faster
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,9 @@ def _endpoint(name: str, raw: dict[str, Any]) -> Endpoint:
     )
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except OSError as exc:
         raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
     except yaml.YAMLError as exc:
@@ -231,7 +232,7 @@ def _read_yaml(path: Path) -> Any:
         raise ContractError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
 
 
-def _read_json(path: Path) -> Any:
+def read_json(path: Path) -> Any:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -241,7 +242,7 @@ def _read_json(path: Path) -> Any:
 
 
 def meta_schema(root: Path | None = None) -> dict[str, Any]:
-    return _read_json((root or contracts_root()) / "contract.schema.json")
+    return read_json((root or contracts_root()) / "contract.schema.json")
 
 
 def key_path(parts: Any) -> str:
@@ -258,11 +259,11 @@ def schema_problems(data: Any, schema: dict[str, Any]) -> list[str]:
 def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
     """Load and validate one provider folder; ContractError names the file and key path."""
     contract_file = folder / "contract.yaml"
-    data = _read_yaml(contract_file)
+    data = read_yaml(contract_file)
     problems = schema_problems(data, meta if meta is not None else meta_schema(folder.parent))
     if problems:
         raise ContractError(f"{contract_file}: {problems[0]}")
-    schema = _read_json(folder / data["envelope"].get("schema", "error.schema.json"))
+    schema = read_json(folder / data["envelope"].get("schema", "error.schema.json"))
     return Contract(root=folder, data=data, error_schema=schema)
 
 

@@ -4,43 +4,45 @@ Each rule reads one table of a loaded contract and checks it against the others 
 the status table and the recipes, recipes against the endpoints and fixtures, ...). They never
 read files or send requests, so a hand-built Contract is enough to test one. The meta-schema has
 already vouched for the shape of the data; these rules check what a schema cannot: references
-between tables, and whether each documented example body validates the envelope it is said to.
+between tables. Judging the documented examples lives in `lint_examples` (re-exported here).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import jsonschema
-import referencing.exceptions
 
 from errcontract.contract import OBSERVE_ONLY, Contract, key_path
 from errcontract.exchange import NO_JSON, pointer_get
+from errcontract.lint_examples import ExampleResult, example_problems, example_schema, judge_example
+from errcontract.lint_problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
+
+__all__ = [
+    "ANY_ENDPOINT",
+    "CONTRACT_FILE",
+    "RULES",
+    "ExampleResult",
+    "Finding",
+    "Problem",
+    "Rule",
+    "Subject",
+    "endpoint_applies",
+    "endpoint_error_statuses",
+    "example_problems",
+    "example_schema",
+    "in_contract",
+    "judge_example",
+    "rule",
+    "rule_problems",
+]
 
 ANY_ENDPOINT = "*"
-CONTRACT_FILE = "contract.yaml"
 _PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _AMBIGUITY_MENTION = re.compile(r"\bambiguity ([a-z0-9]+(?:-[a-z0-9]+)*)")
 _SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
-
-Subject = tuple[str, str]  # ("code", "INVALID_MODEL"), ("example", "refund"), ("ambiguity", id)
-Finding = tuple[list[Any], str]  # key path below the subject, message
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One inconsistency: the file, the key path inside it, and what is wrong."""
-
-    file: str
-    key_path: str
-    message: str
-    subject: Subject | None = None
-
-    def __str__(self) -> str:
-        return f"{self.file}: {self.key_path or '(file)'}: {self.message}"
 
 
 Rule = Callable[[Contract], Iterator[Problem]]
@@ -51,10 +53,6 @@ def rule(function: Rule) -> Rule:
     """Register a rule under its function name, so problems can be traced to the rule."""
     RULES[function.__name__] = function
     return function
-
-
-def in_contract(contract: Contract, path: list[Any], message: str, subject: Subject | None = None) -> Problem:
-    return Problem(str(contract.root / CONTRACT_FILE), key_path(path), message, subject)
 
 
 def endpoint_applies(contract: Contract, code_name: str, endpoint_name: str, *, strict: bool) -> bool:
@@ -261,113 +259,6 @@ def error_schema_is_valid(contract: Contract) -> Iterator[Problem]:
     for path, ref in _leaves(schema, []):
         if path[-1] == "$ref" and not _resolves(schema, ref):
             yield Problem(file, key_path(path), f"{ref} does not resolve")
-
-
-STATED = "stated"
-
-
-@dataclass(frozen=True)
-class ExampleResult:
-    """One documented example body, judged against every envelope profile of its contract.
-
-    `profile_errors` maps each profile (always "stated", plus e.g. Vydra's "exemplified") to the
-    validation errors of the body against that profile and the code's per-code schema; an empty
-    tuple means the body validates it. Placeholder examples are judged on the envelope only.
-    """
-
-    name: str
-    status: int
-    code: str | None
-    placeholder: bool
-    ambiguity: str | None
-    profile_errors: dict[str, tuple[str, ...]]
-
-    def ok(self, profile: str) -> bool | None:
-        """Does the body validate this profile? None when the contract has no such profile."""
-        errors = self.profile_errors.get(profile)
-        return None if errors is None else not errors
-
-    @property
-    def stated_ok(self) -> bool:
-        return bool(self.ok(STATED))
-
-    @property
-    def validates(self) -> tuple[str, ...]:
-        return tuple(p for p, errors in self.profile_errors.items() if not errors)
-
-
-def example_schema(contract: Contract, profile: str, code: str | None) -> dict[str, Any]:
-    """The profile's envelope, refined by the code's per-code schema when it has one."""
-    schema = contract.profile_schema(profile)
-    refinement = contract.code_schema(code) if code else None
-    if refinement is None:
-        return schema
-    return {**schema, "allOf": [*schema.get("allOf", []), {"$ref": refinement["$ref"]}]}
-
-
-def _validation_errors(schema: dict[str, Any], body: Any) -> tuple[str, ...]:
-    """The body's errors against the schema; a broken schema (reported by its own rule) is one."""
-    validator = jsonschema.Draft202012Validator(schema)
-    try:
-        errors = sorted(validator.iter_errors(body), key=lambda e: list(map(str, e.absolute_path)))
-    except referencing.exceptions.Unresolvable as exc:
-        return (f"(schema): cannot be applied: {exc}",)
-    return tuple(f"{key_path(e.absolute_path)}: {e.message}" for e in errors)
-
-
-def judge_example(contract: Contract, example: dict[str, Any]) -> ExampleResult:
-    placeholder = bool(example.get("placeholder"))
-    code = None if placeholder else example.get("code")
-    errors = {
-        profile: _validation_errors(example_schema(contract, profile, code), example["body"])
-        for profile in contract.envelope["profiles"]
-    }
-    return ExampleResult(
-        example["name"], example["status"], example.get("code"), placeholder, example.get("ambiguity"), errors
-    )
-
-
-def example_problems(contract: Contract, index: int, result: ExampleResult) -> Iterator[Problem]:
-    where, subject = ["examples", index], ("example", result.name)
-    for key, message in _example_findings(contract, result, contract.examples[index]["body"]):
-        yield in_contract(contract, [*where, *key], message, subject)
-
-
-def _example_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
-    known = {a["id"] for a in contract.ambiguities}
-    if result.ambiguity and result.ambiguity not in known:
-        yield ["ambiguity"], f"no ambiguity {result.ambiguity!r} in ambiguities"
-    if result.status not in contract.statuses:
-        yield ["status"], f"{result.status} is not in the status table"
-    if result.code and not result.placeholder:
-        if result.code not in contract.codes:
-            yield ["code"], f"{result.code} is not in the code table"
-        elif result.status not in contract.codes[result.code].statuses:
-            yield ["status"], f"{result.code} is not documented with status {result.status}"
-    yield from _envelope_findings(contract, result)
-    if result.stated_ok and result.code and not result.placeholder:
-        yield from _body_findings(contract, result, body)
-
-
-def _envelope_findings(contract: Contract, result: ExampleResult) -> Iterator[Finding]:
-    errors = result.profile_errors[STATED]
-    if errors and not result.ambiguity:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        yield ["body"], f"does not validate the stated profile: {errors[0]}{more}"
-    elif not errors and result.ambiguity:
-        yield ["ambiguity"], f"tagged {result.ambiguity!r} but validates the stated profile: drop the tag"
-    elif errors and len(result.profile_errors) > 1 and not result.validates:
-        yield ["body"], "validates none of the profiles " + ", ".join(result.profile_errors)
-
-
-def _body_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
-    found = pointer_get(body, contract.envelope["code_pointer"])
-    if found != result.code:
-        yield ["body"], f"carries code {found!r} at {contract.envelope['code_pointer']}, tagged {result.code}"
-    code = contract.codes.get(result.code or "")
-    message = pointer_get(body, contract.envelope["message_pointer"])
-    if code and code.message_pattern and not re.search(code.message_pattern, str(message)):
-        yield ["body"], f"message {message!r} does not match {code.name}'s message_pattern"
 
 
 def _resolves(schema: dict[str, Any], ref: str) -> bool:
