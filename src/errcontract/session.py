@@ -96,8 +96,12 @@ class RunRegistry:
     def _start(self, provider: str) -> ProviderRun:
         contract = load_provider(provider)
         if self.options.target:
-            return ProviderRun(contract, self.options, self.options.target, self.options.fixtures,
-                               self.options.embedded_mock)
+            run = ProviderRun(contract, self.options, self.options.target, self.options.fixtures,
+                              self.options.embedded_mock)
+            from errcontract.discovery import discover_fixtures
+
+            discover_fixtures(run, self.options.fixtures)
+            return run
         from errcontract.mock.process import running_mock
 
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))

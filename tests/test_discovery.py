@@ -1,0 +1,40 @@
+"""Fixtures a live target tells us itself: a valid model from its (unauthenticated) model list."""
+
+from __future__ import annotations
+
+import httpx
+
+from errcontract.contract import load_provider
+from errcontract.discovery import discover_fixtures, first_value
+from errcontract.mock.server import serve_in_thread
+from errcontract.options import RunOptions
+from errcontract.session import ProviderRun
+
+
+def test_first_value_reads_the_first_item_of_the_first_list():
+    body = {"success": True, "data": [{"name": "Fast", "id": "fast-1"}, {"id": "slow-2"}]}
+    assert first_value(body, ["id", "name"]) == "fast-1"
+    assert first_value({"models": ["a", "b"]}, ["id"]) == "a"
+    assert first_value({"models": []}, ["id"]) is None
+
+
+def test_model_is_discovered_from_the_target_when_not_given():
+    contract = load_provider("vicsee")
+    with serve_in_thread("vicsee") as mock:
+        given = {"api_key": mock.fixtures["api_key"]}
+        run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
+        found = discover_fixtures(run, given)
+        run.client.close()
+        listed = httpx.get(f"{mock.url}/api/v1/models").json()
+    assert found["model"] == run.fixtures["model"]
+    assert found["model"] == first_value(listed, ["id"])
+
+
+def test_a_given_model_is_never_replaced():
+    contract = load_provider("vicsee")
+    with serve_in_thread("vicsee") as mock:
+        given = {"api_key": mock.fixtures["api_key"], "model": "my-model"}
+        run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
+        assert discover_fixtures(run, given) == {}
+        run.client.close()
+    assert run.fixtures["model"] == "my-model"
