@@ -1,6 +1,7 @@
 """The client: httpx over real sockets, with every safety a live, paid API deserves.
 
-Keep-alive; bounded body size and total time per response (a trickling body cannot hold the run);
+Keep-alive; bounded body size and total time per exchange (every socket read and write waits at
+most until the exchange's deadline, so a target trickling its headers or body cannot hold the run);
 no redirect is ever followed (so `Authorization` never reaches another host; the 3xx is recorded
 and judged); a request budget; a spend guard; rate limits read from the headers, a short wait
 honoured and a long one ending the probing. Every exchange goes to the observers.
@@ -8,11 +9,14 @@ honoured and a long one ending the probing. Every exchange goes to the observers
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+import httpcore
 import httpx
 
 from errcontract.client_limits import RateLimitState
@@ -39,6 +43,7 @@ class ClientSettings:
     charged_pointers: tuple[str, ...] = ()  # where a success body says what it cost
     max_run_s: float = 600.0  # the whole run is bounded too
     unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
+    gone_after: int = 8  # transport failures in a row, after answers, that end it (the target died)
 
 
 @dataclass
@@ -46,6 +51,7 @@ class ClientStats:
     sent: int = 0
     answered: int = 0
     transport_errors: int = 0
+    failures_in_a_row: int = 0
     spent: float = 0.0
     not_sent: dict[str, int] = field(default_factory=dict)
 
@@ -61,12 +67,16 @@ class TargetClient:
         self.limits = RateLimitState(settings.max_wait_s)
         self._lock = threading.Lock()
         self._started = time.monotonic()
+        transport = httpx.HTTPTransport(
+            verify=settings.verify_tls,
+            limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
+        )
+        _bound_by_deadline(transport)
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             timeout=httpx.Timeout(settings.timeout_s),
             follow_redirects=False,
-            verify=settings.verify_tls,
-            limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
+            transport=transport,
             headers={"User-Agent": "errcontract"},
         )
 
@@ -96,7 +106,11 @@ class TargetClient:
         if stopped:
             self._refuse(stopped)
         if self.stats.answered == 0 and self.stats.transport_errors >= settings.unreachable_after:
-            self._refuse(f"the target never answered ({self.stats.transport_errors} attempts): probing stopped")
+            failures = self.stats.transport_errors
+            self._refuse(f"the target never answered ({failures} attempts): probing stopped")
+        if self.stats.failures_in_a_row >= settings.gone_after:
+            self._refuse(f"the target stopped answering ({settings.gone_after} failures in a row): "
+                         "probing stopped")
         if time.monotonic() - self._started > settings.max_run_s:
             self._refuse(f"the run's time bound ({settings.max_run_s:g} s) is reached")
         with self._lock:
@@ -132,17 +146,25 @@ class TargetClient:
             redacted_headers={k: self.redact(v) for k, v in request.headers.items()},
         )
         started = time.monotonic()
+        _DEADLINE.at = started + self.settings.timeout_s
         try:
-            self._read(request, exchange, started + self.settings.timeout_s)
+            self._read(request, exchange)
         except httpx.HTTPError as exc:
-            exchange.transport_error = self.redact(_describe(exc, self.settings.timeout_s))
+            exchange.transport_error = self.redact(_describe(exc, self.settings.timeout_s, exchange))
+        finally:
+            _DEADLINE.at = None
         exchange.elapsed_s = time.monotonic() - started
+        answered = exchange.status is not None
+        if answered and exchange.transport_error:
+            exchange.status = None  # half an answer cannot be judged: an error, not a verdict
         with self._lock:
-            if exchange.status is not None:
+            if answered:
                 self.stats.answered += 1
+                self.stats.failures_in_a_row = 0
                 self.stats.spent += self._charged(exchange)
             else:
                 self.stats.transport_errors += 1
+                self.stats.failures_in_a_row += 1
         return exchange
 
     def _charged(self, exchange: Exchange) -> float:
@@ -152,12 +174,14 @@ class TargetClient:
         values = (pointer_get(body, p) for p in self.settings.charged_pointers)
         return float(sum(v for v in values if isinstance(v, int | float) and not isinstance(v, bool)))
 
-    def _read(self, request: httpx.Request, exchange: Exchange, deadline: float) -> None:
+    def _read(self, request: httpx.Request, exchange: Exchange) -> None:
         response = self._http.send(request, stream=True)
+        chunks: list[bytes] = []
         try:
             exchange.status = response.status_code
-            exchange.headers = {k.lower(): v for k, v in response.headers.items()}
-            chunks: list[bytes] = []
+            # A target may echo the key back (in a message, a debug header): mask it on arrival,
+            # so no check message, snippet or report made from the response can carry it.
+            exchange.headers = {k.lower(): self.redact(v) for k, v in response.headers.items()}
             size = 0
             for chunk in response.iter_raw():
                 chunks.append(chunk)
@@ -165,15 +189,10 @@ class TargetClient:
                 if size > self.settings.max_body_bytes:
                     exchange.truncated = True
                     break
-                if time.monotonic() > deadline:
-                    exchange.transport_error = (
-                        f"body not complete after {self.settings.timeout_s:g} s (trickling); "
-                        f"{size} bytes read"
-                    )
-                    exchange.truncated = True
-                    break
-            exchange.body = b"".join(chunks)[: self.settings.max_body_bytes]
+                if _DEADLINE.passed():  # belt and braces: the socket reads check it too
+                    raise httpx.ReadTimeout("the exchange's time bound is reached", request=request)
         finally:
+            exchange.body = self.redact.bytes(b"".join(chunks)[: self.settings.max_body_bytes])
             response.close()
 
 
@@ -194,11 +213,83 @@ def payload_bytes(content_type: str, size: int) -> bytes:
     return (head + b"\x00" * max(0, size - len(head)))[:size]
 
 
-def _describe(exc: httpx.HTTPError, timeout_s: float) -> str:
+def _describe(exc: httpx.HTTPError, timeout_s: float, exchange: Exchange) -> str:
+    """One line saying what went wrong, and how far the answer got."""
+    if exchange.status is not None:
+        began = f"HTTP {exchange.status} began, then "
+        read = f"{len(exchange.body)} bytes of body read"
+        if isinstance(exc, httpx.TimeoutException):
+            return f"{began}the body was not complete within {timeout_s:g} s ({read}; trickling?)"
+        return f"{began}the connection broke mid-response ({read}): {exc}"
     if isinstance(exc, httpx.TimeoutException):
         return f"no answer within {timeout_s:g} s ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError) and "[SSL" in str(exc):
+        return f"TLS handshake failed (certificate not trusted or TLS broken): {exc}"
     if isinstance(exc, httpx.ConnectError):
         return f"cannot connect: {exc}"
     if isinstance(exc, httpx.RemoteProtocolError):
-        return f"connection closed or broken mid-response: {exc}"
+        return f"connection closed with no response: {exc}"
     return f"{type(exc).__name__}: {exc}"
+
+
+# -- the exchange's deadline, enforced on every socket operation ---------------------------------
+class _Deadline(threading.local):
+    """When the current thread's exchange must end (a per-request timeout alone would let a
+    target that sends one byte per second hold a read forever)."""
+
+    at: float | None = None
+
+    def bound(self, timeout: float | None, error: type[Exception]) -> float | None:
+        if self.at is None:
+            return timeout
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise error("the exchange's time bound is reached")
+        return left if timeout is None else min(timeout, left)
+
+    def passed(self) -> bool:
+        return self.at is not None and time.monotonic() >= self.at
+
+
+_DEADLINE = _Deadline()
+
+
+class _DeadlineStream(httpcore.NetworkStream):
+    def __init__(self, stream: httpcore.NetworkStream) -> None:
+        self._stream = stream
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._stream.read(max_bytes, _DEADLINE.bound(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._stream.write(buffer, _DEADLINE.bound(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._stream.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        bounded = _DEADLINE.bound(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._stream.get_extra_info(info)
+
+
+class _DeadlineBackend(httpcore.NetworkBackend):
+    def __init__(self, backend: httpcore.NetworkBackend) -> None:
+        self._backend = backend
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
+        bounded = _DEADLINE.bound(timeout, httpcore.ConnectTimeout)
+        return _DeadlineStream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
+
+
+def _bound_by_deadline(transport: httpx.HTTPTransport) -> None:
+    """Wrap the transport's network backend (httpx exposes no public hook for it; if its
+    internals change, the body loop's own deadline check still bounds a trickling body)."""
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(backend, httpcore.NetworkBackend):
+        pool._network_backend = _DeadlineBackend(backend)

@@ -40,7 +40,7 @@ def _first_telling_exchange(run: ProviderRun, code_name: str, specs: list[Reques
                    f"the docs promise {code_name} when it lacks what an endpoint needs")
         run.recorder.add_finding("defect_rejected", code_name, message, exchange)
         run.recorder.set_code_result(code_name, "fail", message)
-        pytest.fail(message, pytrace=False)
+        pytest.fail(run.redact(message), pytrace=False)
     return exchange
 
 
@@ -63,19 +63,19 @@ def check_documented_code(run: ProviderRun, code_name: str, item: Any = None) ->
         item.errcontract_evidence = [run.recorder.evidence(judged)]
     if exchange.status is None:
         run.recorder.set_code_result(code_name, "error", exchange.transport_error)
-        pytest.fail(f"could not judge {code_name}: {exchange.transport_error}", pytrace=False)
+        pytest.fail(run.redact(f"could not judge {code_name}: {exchange.transport_error}"), pytrace=False)
     outcome = judged.outcome
     if exchange.status == 429 and not spec.expects_rate_limit and outcome.ok:
         _not_observed(run, code_name, "the target rate-limited the request (a conformant 429)")
     if outcome.violations:
         run.recorder.set_code_result(code_name, "fail", outcome.violations[0].message)
         lines = [f"{v.check}: {v.message}" for v in outcome.violations]
-        pytest.fail("\n".join([*lines, f"reproduce: {judged.reproduce}"]), pytrace=False)
+        pytest.fail(run.redact("\n".join([*lines, f"reproduce: {judged.reproduce}"])), pytrace=False)
     if outcome.errors:
         run.recorder.set_code_result(code_name, "error", outcome.errors[0])
-        pytest.fail("could not judge: " + "; ".join(outcome.errors), pytrace=False)
+        pytest.fail(run.redact("could not judge: " + "; ".join(outcome.errors)), pytrace=False)
     if run.options.strict and outcome.warnings:
         run.recorder.set_code_result(code_name, "fail", outcome.warnings[0].message)
-        pytest.fail("\n".join(f"{w.check} (warning, --strict): {w.message}" for w in outcome.warnings),
-                    pytrace=False)
+        lines = [f"{w.check} (warning, --strict): {w.message}" for w in outcome.warnings]
+        pytest.fail(run.redact("\n".join(lines)), pytrace=False)
     run.recorder.set_code_result(code_name, "pass")

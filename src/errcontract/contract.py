@@ -55,6 +55,7 @@ class Endpoint:
     success_status: int
     request: dict[str, Any]
     required_fields: tuple[str, ...] = ()
+    lookup_fields: tuple[str, ...] = ()  # valid values are the provider's list (model names)
     fields: dict[str, str] = field(default_factory=dict)
     query: dict[str, list[Any]] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
@@ -214,6 +215,7 @@ def _endpoint(name: str, raw: dict[str, Any]) -> Endpoint:
         success_status=int(raw["success_status"]),
         request=raw.get("request") or {},
         required_fields=tuple(raw.get("required_fields", ())),
+        lookup_fields=tuple(raw.get("lookup_fields", ())),
         fields=raw.get("fields", {}),
         query=raw.get("query", {}),
         limits=raw.get("limits", {}),
@@ -221,11 +223,19 @@ def _endpoint(name: str, raw: dict[str, Any]) -> Endpoint:
     )
 
 
-def read_yaml(path: Path) -> Any:
+def _read_text(path: Path) -> str:
     try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
+        return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ContractError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+
+
+def read_yaml(path: Path) -> Any:
+    text = _read_text(path)
+    try:
+        return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
@@ -233,10 +243,9 @@ def read_yaml(path: Path) -> Any:
 
 
 def read_json(path: Path) -> Any:
+    text = _read_text(path)
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
+        return json.loads(text)
     except json.JSONDecodeError as exc:
         raise ContractError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
 

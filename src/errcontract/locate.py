@@ -5,19 +5,26 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from errcontract.errors import UsageError
+
 _PACKAGE = Path(__file__).resolve().parent
 
 
 def _candidates(name: str) -> list[Path]:
-    env = os.environ.get(f"ERRCONTRACT_{name.upper()}")
-    found = [Path(env)] if env else []
-    found.append(Path.cwd() / name)
-    found.append(_PACKAGE.parents[1] / name)  # src layout: <checkout>/src/errcontract
-    found.append(_PACKAGE / "_bundled" / name)  # wheel: force-included data
-    return found
+    return [
+        _PACKAGE.parents[1] / name,  # src layout: <checkout>/src/errcontract
+        _PACKAGE / "_bundled" / name,  # wheel: force-included data
+    ]
 
 
 def _first_existing(name: str, marker: str) -> Path:
+    """ERRCONTRACT_<NAME> if set (it must hold the marker file), else the project's own folder."""
+    variable = f"ERRCONTRACT_{name.upper()}"
+    chosen = os.environ.get(variable)
+    if chosen:
+        if not (Path(chosen) / marker).is_file():
+            raise UsageError(f"{variable}={chosen} has no {marker}: point it at a {name} folder")
+        return Path(chosen)
     for candidate in _candidates(name):
         if (candidate / marker).is_file():
             return candidate

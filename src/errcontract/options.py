@@ -7,6 +7,7 @@ sections, so a third provider's fixtures get options with no code change.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -109,24 +110,40 @@ class RunOptions:
                 raise UsageError("--target checks one provider: add --provider NAME")
             if self.drift:
                 raise UsageError("--drift applies to the embedded mock: leave out --target")
+            self._require_key(providers[0])
         for name, low in (("max_requests", 1), ("examples", 0), ("concurrency", 1)):
             if getattr(self, name) < low:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
-        if self.timeout <= 0:
-            raise UsageError("--timeout must be a positive number of seconds")
+        if not (math.isfinite(self.timeout) and self.timeout > 0):
+            raise UsageError(f"--timeout {self.timeout!r}: give a positive number of seconds, e.g. 10")
+        if self.allow_spend is not None and not (math.isfinite(self.allow_spend) and self.allow_spend >= 0):
+            raise UsageError(f"--allow-spend {self.allow_spend!r}: give a number of credits, 0 or more")
+
+    def _require_key(self, provider: str) -> None:
+        """A target whose contract needs a key is not checked without one (nothing could be)."""
+        from errcontract.contract import load_provider
+
+        needs_key = any(e.auth for e in load_provider(provider).endpoints.values())
+        if needs_key and not self.fixtures.get("api_key"):
+            raise UsageError("checking a target needs a key: pass --api-key or set ERRCONTRACT_API_KEY")
 
     def secrets(self) -> list[str]:
         return [v for k, v in self.fixtures.items() if k.startswith("api_key") and v]
 
 
 def validate_url(url: str) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UsageError(f"--target {url!r} is not an http(s) URL: give e.g. https://api.example.com")
+    """An http(s) API root with a host; no credentials (they would end up in reports), no query."""
     try:
+        parts = urlsplit(url)
         parts.port  # noqa: B018  (raises on a bad port)
-    except ValueError:
-        raise UsageError(f"--target {url!r} has an invalid port") from None
+    except ValueError as exc:
+        raise UsageError(f"--target {url!r} is not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url):
+        raise UsageError(f"--target {url!r} is not an http(s) URL: give e.g. https://api.example.com")
+    if parts.username is not None or parts.password is not None:
+        raise UsageError("--target must not carry credentials (user:password@): pass keys with --api-key")
+    if parts.query or parts.fragment:
+        raise UsageError(f"--target {url!r}: give the API root without ?query or #fragment")
 
 
 def parse_fixture_pairs(pairs: list[str] | None) -> dict[str, str]:

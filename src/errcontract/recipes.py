@@ -185,8 +185,8 @@ def build_request(
     ids = recipe.defect.get("path_params")
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
     spec = apply_defect(contract, spec, recipe.defect, values, missing)
-    if missing:
-        raise MissingFixture(sorted(missing))
+    if missing:  # a derived `{name:unknown}` needs its `name`
+        raise MissingFixture(sorted({m.removesuffix(":unknown") for m in missing}))
     # With fallbacks the defect may not apply to this endpoint: a success is then legitimate.
     defect = Defect(recipe_name, code.defect_class, (code.name,), certain=not recipe.fallback_endpoints)
     return replace(

@@ -74,7 +74,8 @@ def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
     judged = count["pass"] + count["fail"]
     return {
         "codes": len(codes), "passed": count["pass"], "failed": count["fail"],
-        "not_observed": count["not-observed"], "errors": count["error"] + len(recorder.errors),
+        "not_observed": count["not-observed"], "code_errors": count["error"],
+        "errors": len(recorder.errors),  # every "could not judge" event, once
         "violations": len(recorder.violations), "warnings": len(recorder.warnings),
         "conformance_pct": round(100 * count["pass"] / judged, 1) if judged else None,
     }

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
-from contextlib import ExitStack
+import threading
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, TextIO
 
 from errcontract.contract import load_provider
 from errcontract.errors import ErrcontractError, UsageError
@@ -86,18 +89,106 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
         else:
             from errcontract.mock.process import running_mock
 
-            handle = stack.enter_context(running_mock(provider))
+            handle = stack.enter_context(running_mock(provider, drift=options.drift))
             target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
         print(f"errcontract: checking {provider} at {redact(target)}"
               f"{' (embedded mock)' if mock else ''}", flush=True)
-        results_file = options.report_dir / provider / "results.json"
-        if results_file.exists():
-            results_file.unlink()  # a stale file must not pass for this run's results
+        out = options.report_dir / provider
+        results_file = out / "results.json"
         cmd = _child_command(provider, target, options, mock, pytest_args)
+        with kept_until_replaced(out):  # a stale file must not pass for this run's results
+            finished = run_child(cmd, _child_env(fixtures), redact)
+            scrub_files(out, redact)
+            if not finished:
+                raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
+            if not results_file.is_file():
+                raise ErrcontractError(f"{provider}: the suites did not produce results "
+                                       "(see pytest's output above)")
+            return json.loads(results_file.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def kept_until_replaced(folder: Path) -> Iterator[None]:
+    """Set the last report aside while the child writes a new one; put it back if the child
+    leaves no results.json, so a run that fails to start never destroys an earlier report."""
+    aside = folder.with_name(f".{folder.name}.previous")
+    shutil.rmtree(aside, ignore_errors=True)
+    if folder.exists():
+        folder.rename(aside)
+    try:
+        yield
+    finally:
+        if (folder / "results.json").is_file():
+            shutil.rmtree(aside, ignore_errors=True)
+        elif aside.exists():
+            shutil.rmtree(folder, ignore_errors=True)
+            aside.rename(folder)
+
+
+# -- keys never leave through the child: its output and files pass through the Redactor -----------
+def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
+    """Run the pytest child, relaying its output live with keys masked; False if it timed out."""
+    timed_out = threading.Event()
+    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
+        def stop() -> None:
+            timed_out.set()
+            child.kill()
+
+        timer = threading.Timer(CHILD_TIMEOUT_S, stop)
+        errors = threading.Thread(target=relay, args=(child.stderr, sys.stderr, redact), daemon=True)
+        timer.start()
+        errors.start()
         try:
-            subprocess.run(cmd, env=_child_env(fixtures), timeout=CHILD_TIMEOUT_S, check=False)
-        except subprocess.TimeoutExpired:
-            raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s") from None
-    if not results_file.is_file():
-        raise ErrcontractError(f"{provider}: the suites did not produce results (see pytest's output above)")
-    return json.loads(results_file.read_text(encoding="utf-8"))
+            relay(child.stdout, sys.stdout, redact)
+            child.wait()
+        finally:
+            timer.cancel()
+        errors.join()
+    return not timed_out.is_set()
+
+
+def relay(source: IO[bytes] | None, sink: TextIO, redact: Redactor) -> None:
+    """Copy as it comes (progress stays live), holding back only what might begin a key."""
+    if source is None:
+        return
+    held = b""
+    while chunk := os.read(source.fileno(), 65536):
+        data = redact.bytes(held + chunk)
+        keep = _key_prefix_at_end(data, redact.secrets)
+        held = data[len(data) - keep:] if keep else b""
+        _write(sink, data[: len(data) - keep])
+    _write(sink, redact.bytes(held))
+
+
+def _key_prefix_at_end(data: bytes, secrets: list[str]) -> int:
+    """How many trailing bytes could be the start of a key cut by the chunking."""
+    longest = 0
+    for secret in (s.encode() for s in secrets):
+        for size in range(min(len(data), len(secret) - 1), longest, -1):
+            if secret.startswith(data[-size:]):
+                longest = size
+                break
+    return longest
+
+
+def _write(sink: TextIO, data: bytes) -> None:
+    if not data:
+        return
+    buffer = getattr(sink, "buffer", None)
+    if buffer is not None:
+        sink.flush()
+        buffer.write(data)
+        buffer.flush()
+    else:
+        sink.write(data.decode("utf-8", "replace"))
+        sink.flush()
+
+
+def scrub_files(folder: Path, redact: Redactor) -> None:
+    """Last line of defence: no file the child wrote keeps a key, whichever plugin wrote it."""
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        data = path.read_bytes() if path.is_file() else b""
+        clean = redact.bytes(data)
+        if clean != data:
+            path.write_bytes(clean)
+            print(f"errcontract: warning: a key had reached {path}; it is masked now", file=sys.stderr)

@@ -39,10 +39,18 @@ def _line(result: dict[str, Any]) -> list[str]:
         f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
         f"{result['duration_s']:.1f} s against {result['target']}",
     ]
+    if result["verdict"] == "unreachable":
+        reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
+        lines.append(f"{'':<10} ✗ the target never answered: {reason}")
+    if not result["requests"]:
+        lines.append(f"{'':<10} ! no request was sent: see each code's reason in the report")
     for violation in result["violations"][:5]:
         lines.append(f"{'':<10} ✗ {violation['code'] or '-'} [{violation['check']}] {violation['message']}")
     if len(result["violations"]) > 5:
         lines.append(f"{'':<10}   … {len(result['violations']) - 5} more in the report")
+    if result["verdict"] != "unreachable":
+        for error in result.get("errors", [])[:3]:
+            lines.append(f"{'':<10} ! could not judge: {error['message']}")
     return lines
 
 

@@ -1,0 +1,306 @@
+"""A provider's fuzzing: draw generated requests, send them, judge them, shrink what fails.
+
+Draws are deterministic for a seed (`options.seed`, Hypothesis with no example database), so two
+runs with the same seed send the same requests; sending is concurrent (`options.concurrency`
+threads through the run's thread-safe client) but results are kept in draw order, so a report
+reads the same as a sequential run's. A failing example is shrunk on the embedded mock only
+(shrinking re-sends requests, which a live, paid API must not see), then reported with its curl
+reproducer, keys redacted. A request a guard refuses (`NotSent`) is counted as not sent, never
+as a failure.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+from hypothesis import HealthCheck, Phase, find, given, seed, settings
+from hypothesis import strategies as st
+from hypothesis.errors import NoSuchExample, Unsatisfiable
+
+from errcontract.checks import run_checks
+from errcontract.client import ClientSettings, NotSent, TargetClient
+from errcontract.exchange import RequestSpec
+from errcontract.recorder import Judged
+from errcontract.session import ProviderRun
+from errcontract.strategies import (
+    base_for,
+    families_for,
+    family_of,
+    is_guarded,
+    requests_by_pair,
+    requests_for,
+)
+
+__all__ = [
+    "FuzzReport",
+    "FuzzResult",
+    "budget_plan",
+    "draw_requests",
+    "draw_run_requests",
+    "fuzz_strategy",
+    "run_fuzz",
+    "send_all",
+]
+
+T = TypeVar("T")
+
+MAX_SHRUNK = 5  # distinct failures shrunk per run; the others are reported as drawn
+SHRINK_EXAMPLES = 150  # candidates tried per shrink
+SHRINK_SECONDS = 5.0  # and at most this long per shrink
+
+
+def draw_settings(count: int) -> settings:
+    return settings(
+        database=None,
+        max_examples=max(1, count),
+        deadline=None,
+        derandomize=False,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+
+
+def draw_requests(strategy: st.SearchStrategy[RequestSpec], count: int, seed_value: int) -> list[RequestSpec]:
+    """`count` requests drawn from the strategy, the same ones for the same seed."""
+    drawn: list[RequestSpec] = []
+    if count <= 0:
+        return drawn
+
+    @seed(seed_value)
+    @draw_settings(count)
+    @given(strategy)
+    def collect(spec: RequestSpec) -> None:
+        if len(drawn) < count:
+            drawn.append(spec)
+
+    with contextlib.suppress(Unsatisfiable, NoSuchExample):
+        collect()  # a strategy with nothing to draw (no usable endpoint) draws nothing
+    return drawn
+
+
+def fuzz_strategy(
+    run: ProviderRun, endpoints: Iterable[str] | None = None, primary: tuple[str, str] | None = None
+) -> st.SearchStrategy[RequestSpec]:
+    guarded = is_guarded(run.embedded_mock, run.options.allow_spend)
+    return requests_for(run.contract, run.fixtures, guarded=guarded, endpoints=endpoints, primary=primary)
+
+
+def budget_plan(
+    pairs: list[tuple[str, str]], count: int, seed_value: int
+) -> list[tuple[tuple[str, str], int]]:
+    """The budget spread evenly over the (endpoint, family) pairs, in an order the seed shuffles
+    (when the budget is smaller than the pairs, the seed picks which are drawn)."""
+    order = sorted(pairs)
+    random.Random(seed_value).shuffle(order)
+    share, rest = divmod(count, len(order)) if order else (0, 0)
+    return [(pair, share + (1 if i < rest else 0)) for i, pair in enumerate(order)]
+
+
+def _columns(run: ProviderRun, endpoints: Iterable[str] | None, count: int | None
+             ) -> Iterator[list[RequestSpec]]:
+    """Each (endpoint, family) pair's draws in turn: deterministic for options.seed."""
+    count = run.options.examples if count is None else count
+    guarded = is_guarded(run.embedded_mock, run.options.allow_spend)
+    wanted = set(endpoints) if endpoints is not None else None
+    by_pair = requests_by_pair(run.contract, run.fixtures, guarded)
+    pairs = [p for p in by_pair if wanted is None or p[0] in wanted]
+    for pair, share in budget_plan(pairs, count, run.options.seed):
+        if share:
+            yield draw_requests(by_pair[pair], share, run.options.seed)
+
+
+def _round_robin(columns: list[list[T]]) -> list[T]:
+    """Interleaved over the columns, so any prefix covers the most pairs."""
+    return [item for row in itertools.zip_longest(*columns) for item in row if item is not None]
+
+
+def draw_run_requests(
+    run: ProviderRun, endpoints: Iterable[str] | None = None, count: int | None = None
+) -> list[RequestSpec]:
+    """The run's generated requests: `count` (default options.examples), deterministic for
+    options.seed, interleaved round-robin over the pairs so any prefix covers the most pairs."""
+    return _round_robin(list(_columns(run, endpoints, count)))
+
+
+@dataclass
+class FuzzResult:
+    index: int
+    spec: RequestSpec
+    judged: Judged | None = None
+    not_sent: str | None = None
+    shrunk: Judged | None = None
+
+    @property
+    def failed(self) -> bool:
+        return self.judged is not None and bool(self.judged.outcome.violations)
+
+    def describe(self) -> str:
+        assert self.judged is not None
+        spec, ex = self.spec, self.judged.exchange
+        lines = [
+            f"#{self.index} {spec.method} {spec.path[:120]} [{spec.describe_defects()}] -> HTTP {ex.status}"
+        ]
+        lines += [f"  {v.check}: {v.message}" for v in self.judged.outcome.violations]
+        lines.append(f"  reproduce: {self.judged.reproduce}")
+        if self.shrunk is not None:
+            lines.append(
+                f"  shrunk [{self.shrunk.exchange.request.describe_defects()}]: {self.shrunk.reproduce}"
+            )
+        return "\n".join(lines)
+
+
+@dataclass
+class FuzzReport:
+    provider: str
+    results: list[FuzzResult] = field(default_factory=list)
+    elapsed_s: float = 0.0
+
+    @property
+    def failures(self) -> list[FuzzResult]:
+        return [r for r in self.results if r.failed]
+
+    @property
+    def sent(self) -> int:
+        return sum(1 for r in self.results if r.judged is not None)
+
+    @property
+    def not_sent(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for r in self.results:
+            if r.not_sent:
+                counts[r.not_sent] = counts.get(r.not_sent, 0) + 1
+        return counts
+
+    def failure_text(self) -> str:
+        head = f"{len(self.failures)} of {self.sent} generated requests broke the {self.provider} contract"
+        return "\n".join([head, *(r.describe() for r in self.failures)])
+
+
+def _sender(run: ProviderRun) -> Callable[[tuple[int, RequestSpec]], FuzzResult]:
+    test_name = getattr(run.recorder.current_test, "name", None)
+
+    def send_one(item: tuple[int, RequestSpec]) -> FuzzResult:
+        index, spec = item
+        run.recorder.current_test.name = test_name  # worker threads report for the calling test
+        try:
+            exchange = run.send(spec)
+        except NotSent as exc:
+            return FuzzResult(index, spec, not_sent=str(exc))
+        return FuzzResult(index, spec, judged=run.recorder.judge(exchange))
+
+    return send_one
+
+
+def send_all(run: ProviderRun, specs: list[RequestSpec], concurrency: int) -> list[FuzzResult]:
+    """Send and judge every spec (`concurrency` at a time); results in draw order."""
+    send_one = _sender(run)
+    items = list(enumerate(specs))
+    if concurrency <= 1:
+        return [send_one(item) for item in items]
+    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="errcontract-fuzz") as pool:
+        return list(pool.map(send_one, items))
+
+
+def draw_and_send(run: ProviderRun, endpoints: Iterable[str] | None = None,
+                  count: int | None = None) -> list[FuzzResult]:
+    """Like draw_run_requests + send_all, but each pair's requests are sent while the next pair
+    is drawn (drawing is most of a fuzzing phase's time); results in the same draw order."""
+    send_one = _sender(run)
+    workers = max(1, run.options.concurrency)
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="errcontract-fuzz") as pool:
+        columns = [[pool.submit(send_one, (0, spec)) for spec in column]
+                   for column in _columns(run, endpoints, count)]
+        results = [future.result() for future in _round_robin(columns)]
+    for index, result in enumerate(results):
+        result.index = index
+    return results
+
+
+class Shrinker:
+    """Shrinks a failing request with `hypothesis.find` over the same endpoint and defect families.
+
+    Candidates go through a private client with no observer (shrink attempts are not results);
+    the minimal request is then sent through the run, so it is judged and recorded with its
+    reproducer like every other request.
+    """
+
+    def __init__(self, run: ProviderRun) -> None:
+        self.run = run
+        self.client = TargetClient(
+            ClientSettings(base_url=run.target, timeout_s=run.options.timeout, is_mock=True), run.redact
+        )
+
+    def __enter__(self) -> Shrinker:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.client.close()
+
+    def violated(self, spec: RequestSpec) -> frozenset[str]:
+        exchange = self.client.send(spec)
+        return frozenset(v.check for v in run_checks(exchange, self.run.oracle).violations)
+
+    def narrowed(self, spec: RequestSpec) -> st.SearchStrategy[RequestSpec]:
+        contract, fixtures = self.run.contract, self.run.fixtures
+        endpoint = contract.endpoints[spec.endpoint or ""]
+        base = base_for(contract, endpoint, fixtures)
+        names = [f.name for f in families_for(contract, endpoint, base, fixtures)] if base else []
+        wanted = {family_of(d.name, names) for d in spec.defects} - {None}
+        return requests_for(contract, fixtures, endpoints=[endpoint.name], families=wanted)
+
+    def shrink(self, spec: RequestSpec, checks: frozenset[str]) -> Judged | None:
+        deadline = time.monotonic() + SHRINK_SECONDS
+
+        def still_fails(candidate: RequestSpec) -> bool:
+            return time.monotonic() < deadline and bool(self.violated(candidate) & checks)
+
+        try:
+            minimal = find(
+                self.narrowed(spec),
+                still_fails,
+                settings=settings(
+                    max_examples=SHRINK_EXAMPLES,
+                    database=None,
+                    derandomize=True,
+                    deadline=None,
+                    suppress_health_check=list(HealthCheck),
+                ),
+            )
+            return self.run.recorder.judge(self.run.send(minimal))
+        except (NoSuchExample, Unsatisfiable, NotSent):
+            return None
+        except Exception:  # a flaky target (or deadline) must not turn shrinking into a crash
+            return None
+
+
+def shrink_failures(run: ProviderRun, results: list[FuzzResult]) -> None:
+    """Shrink the first failure of each distinct kind (endpoint, checks), on the mock only."""
+    if not run.embedded_mock:
+        return
+    seen: set[tuple[str | None, frozenset[str]]] = set()
+    with Shrinker(run) as shrinker:
+        for result in results:
+            if not result.failed or len(seen) >= MAX_SHRUNK:
+                continue
+            assert result.judged is not None
+            kind = (result.spec.endpoint, frozenset(v.check for v in result.judged.outcome.violations))
+            if kind not in seen:
+                seen.add(kind)
+                result.shrunk = shrinker.shrink(result.spec, kind[1])
+
+
+def run_fuzz(
+    run: ProviderRun, endpoints: Iterable[str] | None = None, examples: int | None = None
+) -> FuzzReport:
+    """Draw `examples` (default: options.examples) requests from options.seed, send, judge, shrink."""
+    started = time.monotonic()
+    results = draw_and_send(run, endpoints, examples)
+    shrink_failures(run, results)
+    return FuzzReport(run.provider, results, time.monotonic() - started)

@@ -1,0 +1,187 @@
+"""Defect families for request bodies: JSON (malformed text, arrays, scalars, content type,
+missing, wrong-typed and odd-string fields, extra fields) and multipart uploads (no file, another
+field, disallowed type, over the size limit, empty file, odd filename)."""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+from dataclasses import replace
+from typing import Any
+
+from hypothesis import strategies as st
+
+from errcontract import strategies_values as sv
+from errcontract.exchange import NO_JSON, RequestSpec, Upload
+from errcontract.strategies_families import Change, Context, Family
+
+OTHER_MEDIA_TYPES = (
+    "text/plain",
+    "application/pdf",
+    "image/svg+xml",
+    "application/octet-stream",
+    "image/bmp",
+    "video/mp4",
+    "application/zip",
+    "text/html",
+)
+WRONG_CONTENT_TYPES = (
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "application/xml",
+    "multipart/form-data",
+)
+
+
+# -- multipart uploads -------------------------------------------------------------------------
+def _with_upload(upload: Upload | None) -> Change:
+    return lambda spec: replace(spec, upload=upload, content=None, json_body=NO_JSON)
+
+
+def upload_families(ctx: Context) -> list[Family]:
+    base = ctx.base.upload
+    if base is None:
+        return []
+    limits = ctx.endpoint.limits
+
+    def family(name: str, uploads: st.SearchStrategy[Upload | None], certain: bool = True) -> Family:
+        mutations = uploads.map(
+            lambda u: ctx.mutation(f"upload: {name}", "body", _with_upload(u), certain, stops=True)
+        )
+        return Family(f"upload: {name}", "upload", mutations, stops_billing=certain)
+
+    families = [
+        family("no file", st.none()),
+        family(
+            "other field name",
+            st.sampled_from(["image", "files", "upload", base.field.upper()])
+            .filter(lambda f: f != base.field)
+            .map(lambda f: replace(base, field=f)),
+        ),
+        family("empty file", st.just(replace(base, size=0)), certain=False),
+        family(
+            "odd filename",
+            st.one_of(sv.non_ascii_strings(), sv.traversal_ids(), sv.huge_strings(2000, 256))
+            .filter(lambda n: n.isprintable())
+            .map(lambda n: replace(base, filename=n + ".png")),
+            certain=False,
+        ),
+    ]
+    if limits.get("types"):
+        other = st.sampled_from(OTHER_MEDIA_TYPES).filter(lambda t: t not in limits["types"])
+        families.append(
+            family(
+                "disallowed type",
+                other.map(
+                    lambda t: replace(
+                        base, content_type=t, filename="probe" + (mimetypes.guess_extension(t) or ".bin")
+                    )
+                ),
+            )
+        )
+    if limits.get("max_bytes"):
+        # Bounded just over the limit: one such upload is max_bytes on the wire, never more.
+        over = st.integers(1, 4096).map(lambda n: replace(base, size=int(limits["max_bytes"]) + n))
+        families.append(family("over the size limit", over))
+    return families
+
+
+# -- JSON bodies -------------------------------------------------------------------------------
+def _with_content(text: str) -> Change:
+    return lambda spec: replace(spec, json_body=NO_JSON, content=text.encode("utf-8", "surrogatepass"))
+
+
+def _with_json(body: Any) -> Change:
+    return lambda spec: replace(spec, json_body=body, content=None)
+
+
+def _set_field(name: str, value: Any) -> Change:
+    return lambda spec: replace(spec, json_body={**spec.json_body, name: value})
+
+
+def _drop_field(name: str) -> Change:
+    return lambda spec: replace(spec, json_body={k: v for k, v in spec.json_body.items() if k != name})
+
+
+def json_families(ctx: Context) -> list[Family]:
+    body = ctx.base.json_body
+    if not isinstance(body, dict):
+        return []
+    text = json.dumps(body, ensure_ascii=False)
+
+    def whole(name: str, changes: st.SearchStrategy[Change], certain: bool = True) -> Family:
+        mutations = changes.map(lambda c: ctx.mutation(f"body: {name}", "body", c, certain, stops=True))
+        return Family(f"body: {name}", "body", mutations, stops_billing=certain)
+
+    families = [
+        whole("malformed JSON", sv.malformed_json_texts(text).map(_with_content)),
+        whole("JSON array", sv.json_arrays(body).map(_with_json)),
+        whole("JSON scalar", sv.json_scalars().map(_with_json)),
+        Family(
+            "content type",
+            "content-type",
+            st.one_of(st.none(), st.sampled_from(WRONG_CONTENT_TYPES)).map(
+                lambda t: ctx.mutation(
+                    f"content type: {t or 'none'}", "body", _content_type(t), certain=False
+                )
+            ),
+        ),
+        Family(
+            "extra field",
+            "field:(extra)",
+            st.tuples(
+                st.text(min_size=1, max_size=20).filter(lambda k: k not in ctx.endpoint.fields),
+                sv.json_values(),
+            ).map(lambda kv: ctx.mutation("extra field", "body", _set_field(*kv), certain=False)),
+        ),
+    ]
+    required = set(ctx.endpoint.required_fields)
+    for name in ctx.endpoint.required_fields:
+        families.append(
+            Family(
+                f"missing {name}",
+                f"field:{name}",
+                st.just(ctx.mutation(f"missing {name}", "body", _drop_field(name), stops=True)),
+                stops_billing=True,
+            )
+        )
+    for name, type_name in ctx.endpoint.fields.items():
+        families.append(_wrong_type_family(ctx, name, type_name, name in required))
+        if type_name == "string":
+            families += [_odd_string_family(ctx, name, variant) for variant in sv.ODD_STRINGS]
+    return families
+
+
+def _content_type(value: str | None) -> Change:
+    def change(spec: RequestSpec) -> RequestSpec:
+        headers = {k: v for k, v in spec.headers.items() if k.lower() != "content-type"}
+        if value is not None:
+            headers["Content-Type"] = value
+        return replace(spec, headers=headers)
+
+    return change
+
+
+def _wrong_type_family(ctx: Context, name: str, type_name: str, required: bool) -> Family:
+    """A value of another JSON type; null counts as wrong only where the field is required (an
+    optional field set to null may fairly be read as absent)."""
+    values = sv.wrong_json_values(type_name).filter(lambda v: required or v is not None)
+    mutations = values.map(
+        lambda v: ctx.mutation(
+            f"{name}: wrong type (not a {type_name})", "body", _set_field(name, v), stops=required
+        )
+    )
+    return Family(f"{name}: wrong type", f"field:{name}", mutations, stops_billing=required)
+
+
+def _odd_string_family(ctx: Context, name: str, variant: str) -> Family:
+    """Strings the docs do not forbid: the request may succeed, so these are soft defects —
+    except in a lookup field (a model name: valid values are the provider's list), where an odd
+    string is certainly not one of them."""
+    closed = name in ctx.endpoint.lookup_fields
+    mutations = sv.ODD_STRINGS[variant]().map(
+        lambda v: ctx.mutation(
+            f"{name}: {variant}", "body", _set_field(name, v), certain=closed, stops=closed
+        )
+    )
+    return Family(f"{name}: {variant}", f"field:{name}", mutations, stops_billing=closed)

@@ -1,0 +1,221 @@
+"""Defect families: for one endpoint, every named kind of mistake a generated request can carry.
+
+A family is a name ("auth", "body: JSON array", "model: non-ASCII string"), the part of the
+request it changes (two mutations of the same part would contradict each other), and a strategy
+of mutations. Each mutation carries its `Defect` (class and codes from the contract's
+`defect_classes`, picked by the family's location) and whether it stops a request before billing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from urllib.parse import quote
+
+from hypothesis import strategies as st
+
+from errcontract import strategies_values as sv
+from errcontract.contract import Contract, Endpoint
+from errcontract.exchange import Defect, RequestSpec
+from errcontract.recipes import literal_prefix
+
+Change = Callable[[RequestSpec], RequestSpec]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    defect: Defect
+    change: Change
+    stops_billing: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    target: str  # the part of the request it changes: auth, body, field:<name>, path:<p>, ...
+    mutations: st.SearchStrategy[Mutation]
+    stops_billing: bool = False  # every mutation it draws stops the request before billing
+
+    def conflicts(self, other: Family) -> bool:
+        kinds = {self.target.split(":")[0], other.target.split(":")[0]}
+        return self.target == other.target or kinds == {"body", "field"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What families are built from: the contract, one endpoint, its valid request, fixtures."""
+
+    contract: Contract
+    endpoint: Endpoint
+    base: RequestSpec
+    fixtures: dict[str, str]
+
+    def defect(self, name: str, location: str, certain: bool) -> Defect:
+        cls, codes = defect_class_for(self.contract, self.endpoint, location)
+        return Defect(name, cls, codes, certain)
+
+    def mutation(
+        self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False
+    ) -> Mutation:
+        return Mutation(self.defect(name, location, certain), change, stops and certain)
+
+
+def defect_class_for(
+    contract: Contract, endpoint: Endpoint, location: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The defect class for a mistake at `location`: of the classes listed there, the one with
+    the most codes documented for this endpoint (the first on a tie)."""
+    documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
+    raw = contract.data.get("defect_classes", {})
+    candidates = [(n, tuple(v["codes"])) for n, v in raw.items() if location in v.get("locations", ())]
+    if not candidates:
+        return None, ()
+    return max(candidates, key=lambda nc: len(documented & set(nc[1])))
+
+
+def _with_header(name: str, value: str | None, key_fixture: str | None) -> Change:
+    def change(spec: RequestSpec) -> RequestSpec:
+        headers = {k: v for k, v in spec.headers.items() if k.lower() != name.lower()}
+        if value is not None:
+            headers[name] = value
+        return replace(spec, headers=headers, key_fixture=key_fixture)
+
+    return change
+
+
+# -- Authorization -----------------------------------------------------------------------------
+def auth_families(ctx: Context) -> list[Family]:
+    auth = ctx.contract.auth
+    header, scheme, pattern = auth["header"], auth["scheme"], auth.get("key_pattern", "")
+    prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
+    fakes = (
+        sv.wrong_prefix_keys(pattern)
+        if not real
+        else st.one_of(sv.keys_like(real, prefix).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern))
+    )
+    needed = ctx.endpoint.auth
+
+    def shape(
+        name: str, values: st.SearchStrategy[str | None], certain: bool = True
+    ) -> st.SearchStrategy[Mutation]:
+        # No shape here is the documented `Scheme key` form, so the target need not know whose
+        # request it is (key_fixture None: the rate-limit headers are not required of it).
+        usable = values.filter(lambda v: v is None or sv.h11_accepts(v))
+        return usable.map(
+            lambda v: ctx.mutation(
+                f"auth: {name}", "header", _with_header(header, v, None), certain and needed, stops=True
+            )
+        )
+
+    shapes = [
+        shape("missing header", st.none()),
+        shape("scheme without key", st.just(scheme)),
+        shape("wrong key prefix", sv.wrong_prefix_keys(pattern).map(lambda k: f"{scheme} {k}")),
+        shape("very long key", sv.very_long_keys(prefix).map(lambda k: f"{scheme} {k}")),
+        shape("other scheme", st.tuples(st.sampled_from(sv.OTHER_SCHEMES), fakes).map(" ".join)),
+        shape(
+            "extra whitespace", st.tuples(sv.inner_whitespace(), fakes).map(lambda t: scheme + t[0] + t[1])
+        ),
+    ]
+    if real:
+        shapes.append(
+            shape(
+                "unknown well-formed key",
+                fakes.filter(lambda k: k.startswith(prefix)).map(lambda k: f"{scheme} {k}"),
+            )
+        )
+    families = [Family("auth", "auth", st.one_of(shapes), stops_billing=needed)]
+    if real and needed:
+        real_shapes = st.one_of(
+            shape("real key, other scheme", st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {real}")),
+            shape(
+                "real key, scheme in other case",
+                st.sampled_from([scheme.lower(), scheme.upper()])
+                .filter(lambda s: s != scheme)
+                .map(lambda s: f"{s} {real}"),
+                certain=False,
+            ),
+            shape(
+                "real key, whitespace around key",
+                sv.inner_whitespace().map(lambda w: f"{scheme}{w}{real}"),
+                certain=False,
+            ),
+        )
+        families.append(Family("auth: real key", "auth", real_shapes.map(_not_stopping)))
+    return families
+
+
+def _not_stopping(mutation: Mutation) -> Mutation:
+    """A shape that still carries the real key: a lenient target may serve (and bill) it."""
+    return replace(mutation, stops_billing=False)
+
+
+# -- path ids and query ------------------------------------------------------------------------
+def _with_path(ctx: Context, param: str, segment: str) -> Change:
+    """Replace one path parameter's segment (ids are always one segment: '/' is escaped)."""
+    base = ctx.contract.base_path
+    index = ctx.endpoint.path.split("/").index("{" + param + "}")
+
+    def change(spec: RequestSpec) -> RequestSpec:
+        parts = spec.path[len(base) :].split("/")
+        parts[index] = segment
+        return replace(spec, path=base + "/".join(parts))
+
+    return change
+
+
+def path_families(ctx: Context) -> list[Family]:
+    """Per path parameter: ids no resource has (ASCII, then non-ASCII: two families, so a
+    handler that breaks on either is met), and encoded or traversal-like ids (soft: a server
+    that decodes them may route the request elsewhere)."""
+    families = []
+    for param in ctx.endpoint.path_params:
+
+        def unknown(label: str, ids: st.SearchStrategy[str], p: str = param) -> Family:
+            mutations = ids.map(
+                lambda v: ctx.mutation(
+                    f"{p}: {label}", "path", _with_path(ctx, p, quote(v, safe="")), stops=True
+                )
+            )
+            return Family(f"{p}: {label}", f"path:{p}", mutations, stops_billing=True)
+
+        encoded = st.one_of(
+            sv.traversal_ids().map(lambda v: quote(v, safe="")), sv.percent_encoded_segments()
+        )
+        odd = encoded.map(
+            lambda seg, p=param: ctx.mutation(
+                f"{p}: encoded id (traversal-like or percent-escaped)",
+                "path",
+                _with_path(ctx, p, seg),
+                certain=False,
+            )
+        )
+        families += [
+            unknown("unknown id", sv.unknown_ids().filter(str.isascii)),
+            unknown("non-ASCII id", sv.unknown_ids().filter(lambda v: not v.isascii())),
+            Family(f"{param}: encoded id", f"path:{param}", odd),
+        ]
+    return families
+
+
+def _with_query(name: str, value: str) -> Change:
+    return lambda spec: replace(spec, query={**spec.query, name: value})
+
+
+def query_families(ctx: Context) -> list[Family]:
+    documented = sorted(ctx.endpoint.query)
+    if not documented:
+        return []
+    odd = st.tuples(st.sampled_from(documented), sv.odd_query_values()).map(
+        lambda nv: ctx.mutation(f"query: odd value for {nv[0]}", "query", _with_query(*nv), certain=False)
+    )
+    names = st.text(alphabet=sv.KEY_CHARS + "_[]", min_size=1, max_size=12).filter(
+        lambda n: n not in documented
+    )
+    unknown = st.tuples(names, sv.odd_query_values()).map(
+        lambda nv: ctx.mutation("query: unknown parameter", "query", _with_query(*nv), certain=False)
+    )
+    return [
+        Family("query: odd value", "query", odd),
+        Family("query: unknown parameter", "query:extra", unknown),
+    ]

@@ -1,0 +1,126 @@
+"""Bad input to `errcontract run`: one clear line on stderr, exit 2, no traceback, nothing sent,
+and an earlier report in the report directory left exactly as it was."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from errcontract.locate import contracts_root
+from tests.faulty_servers import RunOutcome, run_errcontract
+
+EARLIER_REPORT = {"vicsee/results.json": '{"verdict": "conformant"}\n',
+                  "index.html": "<html>earlier</html>\n"}
+UNUSED_TARGET = ["--provider", "vicsee", "--target", "http://127.0.0.1:9",
+                 "--api-key", "sk-unused-0123456789"]  # never contacted
+
+
+@pytest.fixture
+def report_dir(tmp_path: Path) -> Path:
+    """A report directory holding an earlier run's report."""
+    folder = tmp_path / "reports"
+    for name, text in EARLIER_REPORT.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text)
+    return folder
+
+
+def refusal(outcome: RunOutcome) -> str:
+    """The one line the tool refused with (after asserting exit 2 and no traceback)."""
+    assert outcome.exit_code == 2, (outcome.stdout, outcome.stderr)
+    assert "Traceback" not in outcome.stdout + outcome.stderr, outcome.stderr
+    lines = outcome.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("errcontract: error: "), outcome.stderr
+    assert "checking" not in outcome.stdout  # refused before anything was sent
+    return lines[0]
+
+
+def assert_earlier_report_intact(report_dir: Path) -> None:
+    found = {str(p.relative_to(report_dir)): p.read_text() for p in report_dir.rglob("*") if p.is_file()}
+    assert found == EARLIER_REPORT
+
+
+def test_unknown_provider_is_refused_listing_the_valid_ones(report_dir: Path) -> None:
+    line = refusal(run_errcontract(["--provider", "no-such-provider"], report_dir))
+    assert "no-such-provider" in line and "vicsee" in line and "vydra" in line
+    assert_earlier_report_intact(report_dir)
+
+
+@pytest.mark.parametrize("url", ["ftp://api.example.com", "127.0.0.1:8080", "http://", "http://[::1",
+                                 "http://127.0.0.1:99999", "http://user:pw@127.0.0.1:9"])
+def test_malformed_or_non_http_target_is_refused(report_dir: Path, url: str) -> None:
+    line = refusal(run_errcontract(["--provider", "vicsee", "--target", url], report_dir))
+    assert "--target" in line
+    assert "pw@" not in line  # credentials in a URL are not echoed
+    assert_earlier_report_intact(report_dir)
+
+
+BREAKAGES = {
+    "yaml-syntax": ("contract.yaml", lambda text: text.replace("codes:\n", "codes:\n  - [unclosed\n", 1),
+                    "line"),
+    "schema": ("contract.yaml", lambda text: text.replace("status: [401]", 'status: "401"', 1), "codes/"),
+    "json-syntax": ("error.schema.json", lambda text: text[: len(text) // 2], "line"),
+}
+
+
+@pytest.mark.parametrize("breakage", sorted(BREAKAGES))
+def test_invalid_contract_file_is_refused_naming_the_file_and_place(
+    report_dir: Path, tmp_path: Path, breakage: str
+) -> None:
+    file_name, damage, place = BREAKAGES[breakage]
+    contracts = tmp_path / "contracts"
+    shutil.copytree(contracts_root(), contracts)
+    broken = contracts / "vicsee" / file_name
+    broken.write_text(damage(broken.read_text(encoding="utf-8")), encoding="utf-8")
+    outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
+    line = refusal(outcome)
+    assert str(broken) in line and place in line
+    assert_earlier_report_intact(report_dir)
+
+
+def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: Path, tmp_path: Path) -> None:
+    contracts = tmp_path / "contracts"
+    shutil.copytree(contracts_root(), contracts)
+    broken = contracts / "vicsee" / "contract.yaml"
+    broken.write_bytes(b"provider: vicsee\ntitle: \xff\xfe\n")
+    outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
+    assert str(broken) in refusal(outcome)
+    assert_earlier_report_intact(report_dir)
+
+
+@pytest.mark.parametrize(("args", "env", "named"), [
+    (["--max-requests", "abc"], {}, "--max-requests"),
+    ([], {"ERRCONTRACT_MAX_REQUESTS": "abc"}, "ERRCONTRACT_MAX_REQUESTS"),
+    (["--timeout", "nan"], {}, "--timeout"),
+    (["--concurrency", "0"], {}, "--concurrency"),
+], ids=["flag", "env", "timeout-nan", "concurrency-0"])
+def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
+    report_dir: Path, args: list[str], env: dict[str, str], named: str
+) -> None:
+    line = refusal(run_errcontract([*UNUSED_TARGET, *args], report_dir, env=env))
+    assert named in line
+    assert_earlier_report_intact(report_dir)
+
+
+def test_report_directory_under_a_regular_file_is_refused(tmp_path: Path) -> None:
+    regular = tmp_path / "a-file"
+    regular.write_text("not a folder\n")
+    line = refusal(run_errcontract(UNUSED_TARGET, regular / "reports"))
+    assert str(regular / "reports") in line and "--report-dir" in line
+    assert regular.read_text() == "not a folder\n"
+
+
+def test_pytest_argument_the_suites_refuse_leaves_the_earlier_report_intact(report_dir: Path) -> None:
+    outcome = run_errcontract([*UNUSED_TARGET, "--", "--no-such-pytest-option"], report_dir)
+    assert outcome.exit_code == 2, (outcome.stdout, outcome.stderr)
+    assert "Traceback" not in outcome.stdout + outcome.stderr
+    assert outcome.stderr.strip().splitlines()[-1].startswith("errcontract: error: vicsee: ")
+    assert_earlier_report_intact(report_dir)
+
+
+def test_target_without_a_key_is_refused_naming_the_option(report_dir: Path) -> None:
+    line = refusal(run_errcontract(["--provider", "vydra", "--target", "http://127.0.0.1:9"], report_dir))
+    assert "--api-key" in line and "ERRCONTRACT_API_KEY" in line
+    assert_earlier_report_intact(report_dir)

@@ -1,0 +1,122 @@
+"""Fuzzing end to end against real mock servers: the faithful mocks pass, crash drifts are found
+with a redacted reproducer, runs repeat for a seed, guards end runs gracefully."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+
+import pytest
+
+from errcontract.contract import load_provider
+from errcontract.fuzz import FuzzReport, budget_plan, draw_run_requests, run_fuzz
+from errcontract.mock.process import running_mock
+from errcontract.options import RunOptions
+from errcontract.recipes import fixture_values
+from errcontract.session import ProviderRun
+
+
+@contextmanager
+def provider_run(
+    provider: str, drift: str | None = None, embedded_mock: bool = True, **options: object
+) -> Iterator[ProviderRun]:
+    with running_mock(provider, drift) as mock:
+        run = ProviderRun(
+            load_provider(provider),
+            RunOptions(provider=provider, **options),
+            mock.url,
+            mock.fixtures,
+            embedded_mock=embedded_mock,
+        )
+        try:
+            yield run
+        finally:
+            run.client.close()
+
+
+def outcome(report: FuzzReport) -> list[tuple[int, int | None, tuple[str, ...]]]:
+    return [
+        (
+            r.index,
+            r.judged.exchange.status if r.judged else None,
+            tuple(sorted(v.check for v in r.judged.outcome.violations)) if r.judged else (),
+        )
+        for r in report.results
+    ]
+
+
+@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+def test_default_run_against_the_faithful_mock_finds_nothing(provider):
+    with provider_run(provider) as run:
+        report = run_fuzz(run)
+    assert report.sent == 100
+    assert report.failures == [], report.failure_text()
+
+
+@pytest.mark.parametrize(
+    ("provider", "drift"),
+    [
+        ("vicsee", "crash-on-array-body"),
+        ("vicsee", "crash-on-non-ascii-model"),
+        ("vydra", "crash-on-array-body"),
+        ("vydra", "crash-on-non-ascii-model"),
+    ],
+)
+def test_default_run_finds_a_crash_on_unusual_input_with_a_redacted_shrunk_reproducer(provider, drift):
+    with provider_run(provider, drift) as run:
+        report = run_fuzz(run)
+        key = run.fixtures["api_key"]
+    assert report.failures
+    first = report.failures[0]
+    assert first.shrunk is not None and first.shrunk.reproduce.startswith("curl ")
+    assert first.shrunk.exchange.status == 500
+    assert key not in report.failure_text()
+
+
+def test_concurrent_run_reports_what_a_sequential_run_reports():
+    with provider_run("vydra", examples=60, seed=3, concurrency=4) as run:
+        concurrent = outcome(run_fuzz(run))
+        run.options.concurrency = 1
+        sequential = outcome(run_fuzz(run))
+    assert concurrent == sequential
+
+
+def test_budget_refusals_are_not_sent_not_failures():
+    with provider_run("vydra", max_requests=5) as run:
+        report = run_fuzz(run)
+    assert report.sent == 5
+    assert sum(report.not_sent.values()) == 95
+    assert report.failures == []
+
+
+def test_guarded_run_sends_every_request_and_never_shrinks():
+    """The mock posing as a live target, no --allow-spend: the spend guard never has to refuse,
+    because the strategy only draws billable requests that stop before billing."""
+    with provider_run("vicsee", "crash-on-array-body", embedded_mock=False) as run:
+        report = run_fuzz(run)
+    assert report.not_sent == {}
+    assert report.failures and all(r.shrunk is None for r in report.failures)
+
+
+def test_same_seed_draws_the_same_requests_and_another_seed_others():
+    contract = load_provider("vydra")
+    run = SimpleNamespace(
+        contract=contract,
+        options=RunOptions(examples=50, seed=7),
+        embedded_mock=True,
+        fixtures=fixture_values(contract, {"api_key": "vydra_live_user_u1_abcdef0123456789"}),
+    )
+    first, again = draw_run_requests(run), draw_run_requests(run)
+    run.options.seed = 8
+    other = draw_run_requests(run)
+    assert first == again
+    assert first != other
+
+
+def test_budget_plan_spreads_the_budget_evenly_in_a_seeded_order():
+    pairs = [("a", "x"), ("b", "y"), ("c", "z")]
+    plan = budget_plan(pairs, 7, seed_value=1)
+    assert sorted(share for _, share in plan) == [2, 2, 3]
+    assert plan == budget_plan(pairs, 7, seed_value=1)
+    assert {pair for pair, _ in plan} == set(pairs)
