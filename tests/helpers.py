@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from errcontract.contract import Contract
@@ -33,3 +34,10 @@ def exchange(spec: RequestSpec, status: int, body: Any, headers: dict[str, str] 
 
 def vicsee_error(code: str, message: str = "something") -> dict[str, Any]:
     return {"success": False, "error": {"code": code, "message": message}}
+
+
+def edit(file: Path, old: str, new: str) -> None:
+    """Replace the first `old` in a file (which must hold it): break a contract on purpose."""
+    text = file.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {file}"
+    file.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 
 from errcontract.contract import load_provider, provider_names
 from errcontract.errors import ContractError
-from errcontract.locate import contracts_root
+from tests.helpers import edit
 
 pytest_plugins = ["pytester"]
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A private copy of the shipped contracts root, safe to break."""
-    return Path(shutil.copytree(contracts_root(), tmp_path / "contracts"))
-
-
-def edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_shipped_contracts_hold_18_vicsee_and_15_vydra_codes() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,20 +15,9 @@ from errcontract.cli import main
 from errcontract.contract import Contract
 from errcontract.lint import ProviderLint, lint_path
 from errcontract.locate import contracts_root
+from tests.helpers import edit
 
 pytest_plugins = ["pytester"]
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    """A private copy of the shipped contracts root, safe to break."""
-    return Path(shutil.copytree(contracts_root(), tmp_path / "contracts"))
-
-
-def edit(file: Path, old: str, new: str) -> None:
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {file}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture(scope="module")

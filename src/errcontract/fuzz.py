@@ -20,19 +20,16 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from hypothesis import HealthCheck, Phase, find, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
 from hypothesis.errors import NoSuchExample, Unsatisfiable
 
-from errcontract.checks import run_checks
-from errcontract.client import ClientSettings, NotSent, TargetClient
+from errcontract.client import NotSent
 from errcontract.exchange import RequestSpec
+from errcontract.fuzz_shrink import shrink_failures
 from errcontract.recorder import Judged
 from errcontract.session import ProviderRun
 from errcontract.strategies import (
-    base_for,
-    families_for,
-    family_of,
     is_guarded,
     requests_by_pair,
     requests_for,
@@ -51,9 +48,6 @@ __all__ = [
 
 T = TypeVar("T")
 
-MAX_SHRUNK = 5  # distinct failures shrunk per run; the others are reported as drawn
-SHRINK_EXAMPLES = 150  # candidates tried per shrink
-SHRINK_SECONDS = 5.0  # and at most this long per shrink
 
 
 def draw_settings(count: int) -> settings:
@@ -221,79 +215,6 @@ def draw_and_send(run: ProviderRun, endpoints: Iterable[str] | None = None,
     for index, result in enumerate(results):
         result.index = index
     return results
-
-
-class Shrinker:
-    """Shrinks a failing request with `hypothesis.find` over the same endpoint and defect families.
-
-    Candidates go through a private client with no observer (shrink attempts are not results);
-    the minimal request is then sent through the run, so it is judged and recorded with its
-    reproducer like every other request.
-    """
-
-    def __init__(self, run: ProviderRun) -> None:
-        self.run = run
-        self.client = TargetClient(
-            ClientSettings(base_url=run.target, timeout_s=run.options.timeout, is_mock=True), run.redact
-        )
-
-    def __enter__(self) -> Shrinker:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.client.close()
-
-    def violated(self, spec: RequestSpec) -> frozenset[str]:
-        exchange = self.client.send(spec)
-        return frozenset(v.check for v in run_checks(exchange, self.run.oracle).violations)
-
-    def narrowed(self, spec: RequestSpec) -> st.SearchStrategy[RequestSpec]:
-        contract, fixtures = self.run.contract, self.run.fixtures
-        endpoint = contract.endpoints[spec.endpoint or ""]
-        base = base_for(contract, endpoint, fixtures)
-        names = [f.name for f in families_for(contract, endpoint, base, fixtures)] if base else []
-        wanted = {family_of(d.name, names) for d in spec.defects} - {None}
-        return requests_for(contract, fixtures, endpoints=[endpoint.name], families=wanted)
-
-    def shrink(self, spec: RequestSpec, checks: frozenset[str]) -> Judged | None:
-        deadline = time.monotonic() + SHRINK_SECONDS
-
-        def still_fails(candidate: RequestSpec) -> bool:
-            return time.monotonic() < deadline and bool(self.violated(candidate) & checks)
-
-        try:
-            minimal = find(
-                self.narrowed(spec),
-                still_fails,
-                settings=settings(
-                    max_examples=SHRINK_EXAMPLES,
-                    database=None,
-                    derandomize=True,
-                    deadline=None,
-                    suppress_health_check=list(HealthCheck),
-                ),
-            )
-            return self.run.recorder.judge(self.run.send(minimal))
-        except (NoSuchExample, Unsatisfiable, NotSent):
-            return None
-        except Exception:  # a flaky target (or deadline) must not turn shrinking into a crash
-            return None
-
-
-def shrink_failures(run: ProviderRun, results: list[FuzzResult]) -> None:
-    """Shrink the first failure of each distinct kind (endpoint, checks), on the mock only."""
-    if not run.embedded_mock:
-        return
-    seen: set[tuple[str | None, frozenset[str]]] = set()
-    with Shrinker(run) as shrinker:
-        for result in results:
-            if not result.failed or len(seen) >= MAX_SHRUNK:
-                continue
-            assert result.judged is not None
-            kind = (result.spec.endpoint, frozenset(v.check for v in result.judged.outcome.violations))
-            if kind not in seen:
-                seen.add(kind)
-                result.shrunk = shrinker.shrink(result.spec, kind[1])
 
 
 def run_fuzz(

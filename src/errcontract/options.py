@@ -16,10 +16,7 @@ from urllib.parse import urlsplit
 from errcontract.contract import provider_names
 from errcontract.errors import ErrcontractError, UsageError
 
-STANDARD_FIXTURES = (
-    "api_key", "api_key_no_credits", "api_key_revoked", "api_key_expired", "api_key_limited_scope",
-    "api_key_rate_limited", "foreign_task_id", "pending_task_id", "no_result_task_id", "model",
-)
+STANDARD_FIXTURES = ("api_key",)  # every other fixture option comes from the contracts
 
 
 @dataclass(frozen=True)
