@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 from errcontract.report import write_site_index
 from errcontract.report.site import PROVIDER_FILES
+from errcontract.runner.summary import write_reports
 
 DATA = Path(__file__).parent / "data"
 
@@ -43,3 +45,13 @@ def test_an_unreachable_provider_reads_n_a(tmp_path: Path) -> None:
     unreachable["summary"] = unreachable["summary"] | {"conformance_pct": None}
     text = write_site_index([unreachable], tmp_path).read_text(encoding="utf-8")
     assert "unreachable" in text and "n/a" in text
+
+
+def test_index_shows_providers_from_earlier_runs_in_the_same_folder(tmp_path):
+    data = Path(__file__).parent / "data"
+    (tmp_path / "vydra").mkdir()
+    shutil.copy(data / "results-vydra.json", tmp_path / "vydra" / "results.json")
+    vicsee = json.loads((data / "results-vicsee.json").read_text(encoding="utf-8"))
+    write_reports([vicsee], tmp_path, secrets=[])
+    index = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert 'href="vicsee/index.html"' in index and 'href="vydra/index.html"' in index
