@@ -11,7 +11,25 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-NO_JSON = object()  # sentinel: the request has no JSON body
+
+class _NoJson:
+    """The sentinel for 'no JSON body': one instance, kept one across pickling (processes)."""
+
+    _instance: _NoJson | None = None
+
+    def __new__(cls) -> _NoJson:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __reduce__(self) -> tuple[type, tuple[()]]:
+        return (_NoJson, ())
+
+    def __repr__(self) -> str:
+        return "NO_JSON"
+
+
+NO_JSON: Any = _NoJson()
 
 
 @dataclass(frozen=True)

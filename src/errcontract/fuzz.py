@@ -26,6 +26,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from errcontract.client import NotSent
 from errcontract.exchange import RequestSpec
+from errcontract.fuzz_draw import drawn_columns
 from errcontract.fuzz_shrink import shrink_failures
 from errcontract.recorder import Judged
 from errcontract.session import ProviderRun
@@ -105,9 +106,7 @@ def _columns(run: ProviderRun, endpoints: Iterable[str] | None, count: int | Non
     wanted = set(endpoints) if endpoints is not None else None
     by_pair = requests_by_pair(run.contract, run.fixtures, guarded)
     pairs = [p for p in by_pair if wanted is None or p[0] in wanted]
-    for pair, share in budget_plan(pairs, count, run.options.seed):
-        if share:
-            yield draw_requests(by_pair[pair], share, run.options.seed)
+    yield from drawn_columns(by_pair, budget_plan(pairs, count, run.options.seed), run.options.seed)
 
 
 def _round_robin(columns: list[list[T]]) -> list[T]:
