@@ -133,6 +133,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    from errcontract.profiles import load_profile
+
+    load_profile()
     if config.pluginmanager.hasplugin("html"):
         try:
             from errcontract.report import pytest_html as html_hooks
