@@ -161,3 +161,13 @@ def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
     outcome = run_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee)
     assert outcome.errors == ["check broken crashed: RuntimeError: boom"]
+
+
+def test_undocumented_route_error_page_is_a_warning_not_a_violation(vicsee):
+    from errcontract.exchange import RequestSpec
+
+    spec = RequestSpec("GET", "/api/v1/no-such-route", None, key_fixture="api_key")
+    headers = {**exchange(spec, 404, {}).headers, "content-type": "text/plain"}
+    outcome = run_checks(exchange(spec, 404, b"Not Found", headers), vicsee)
+    assert outcome.violations == []
+    assert {w.check for w in outcome.warnings} >= {"content_type_json", "envelope"}

@@ -35,6 +35,9 @@ def test_short_429_wait_is_honoured_once():
     state = RateLimitState(max_wait_s=5)
     assert state.after_response(_ex(429, {"retry-after": "1"})) == 1
     assert state.stopped_reason is None
+    # the retry meets another 429: no second wait, probing stops
+    assert state.after_response(_ex(429, {"retry-after": "1"}), retried=True) is None
+    assert "probing stopped" in (state.stopped_reason or "")
 
 
 def test_long_429_stops_probing():

@@ -23,9 +23,13 @@ def test_model_is_discovered_from_the_target_when_not_given():
     with serve_in_thread("vicsee") as mock:
         given = {"api_key": mock.fixtures["api_key"]}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
+        # the contract's default model is also the mock's first: start from a value that is not
+        # listed, so only a real look-up can end with the listed one
+        run.fixtures["model"] = "errcontract-not-listed"
         found = discover_fixtures(run, given)
         run.client.close()
         listed = httpx.get(f"{mock.url}/api/v1/models").json()
+    assert run.client.stats.sent == 1  # the one model-list request
     assert found["model"] == run.fixtures["model"]
     assert found["model"] == first_value(listed, ["id"])
 
@@ -37,4 +41,5 @@ def test_a_given_model_is_never_replaced():
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
         assert discover_fixtures(run, given) == {}
         run.client.close()
+    assert run.client.stats.sent == 0  # the target was not even asked
     assert run.fixtures["model"] == "my-model"

@@ -13,6 +13,12 @@ def _is_error(exchange: Exchange) -> bool:
     return (exchange.status or 0) >= 400
 
 
+def _severity(exchange: Exchange, oracle: Oracle) -> str:
+    """The docs promise the envelope on documented routes; an undocumented route's error page
+    (a framework 404/405) is outside them: a warning."""
+    return "violation" if oracle.scope_of(exchange) else "warning"
+
+
 def _first_problem(validator: jsonschema.protocols.Validator, body: object) -> str | None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(body))
     if error is None:
@@ -31,7 +37,7 @@ def content_type_json(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         return []
     shown = ctype or "no Content-Type"
     return [Violation("content_type_json", f"error sent as {shown}, not JSON", exchange.status,
-                      oracle.code_of(exchange))]
+                      oracle.code_of(exchange), _severity(exchange, oracle))]
 
 
 @check("envelope")
@@ -43,14 +49,15 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if body is NO_JSON:
         snippet = exchange.body[:60].decode("utf-8", "replace")
         note = " (truncated)" if exchange.truncated else ""
-        return [Violation("envelope", f"body is not JSON{note}: {snippet!r}", exchange.status)]
+        return [Violation("envelope", f"body is not JSON{note}: {snippet!r}", exchange.status,
+                          None, _severity(exchange, oracle))]
     if oracle.is_valid("profile:stated", oracle.contract.profile_schema("stated"), body):
         return []
     problem = _first_problem(oracle.profile_validator("stated"), body)
     if problem is None:
         return []
     return [Violation("envelope", f"stated envelope broken at {problem}", exchange.status,
-                      oracle.code_of(exchange))]
+                      oracle.code_of(exchange), _severity(exchange, oracle))]
 
 
 @check("message_pattern")
