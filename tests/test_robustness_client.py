@@ -68,3 +68,16 @@ def test_key_echoed_by_the_target_is_masked_as_the_response_arrives() -> None:
     assert exchange.status == 404
     assert KEY.encode() not in exchange.body and KEY not in exchange.headers["x-debug"]
     assert "no task for Bearer sk-P" in exchange.json()["error"]["message"]
+
+
+def test_request_httpx_cannot_build_is_not_sent_and_not_counted():
+    from errcontract.client import ClientSettings, NotSent, TargetClient
+    from errcontract.exchange import RequestSpec
+    from errcontract.redact import Redactor
+
+    client = TargetClient(ClientSettings(base_url="http://127.0.0.1:9"), Redactor())
+    spec = RequestSpec("GET", "/api/v1/models", None, query={"q": "x" * 70000})
+    with pytest.raises(NotSent, match="cannot be built"):
+        client.send(spec)
+    client.close()
+    assert client.stats.sent == 0

@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import httpcore
 import httpx
@@ -90,7 +90,7 @@ class TargetClient:
         self.close()
 
     # -- guards -------------------------------------------------------------------------------
-    def _refuse(self, reason: str) -> None:
+    def _refuse(self, reason: str) -> NoReturn:
         with self._lock:
             self.stats.not_sent[reason] = self.stats.not_sent.get(reason, 0) + 1
         raise NotSent(reason)
@@ -123,6 +123,7 @@ class TargetClient:
     # -- sending ------------------------------------------------------------------------------
     def send(self, spec: RequestSpec) -> Exchange:
         """Send one request (NotSent when a guard refuses it); observers see the exchange."""
+        self._build(spec)
         self._guard(spec)
         exchange = self._exchange(spec)
         wait = self.limits.after_response(exchange)
@@ -135,11 +136,18 @@ class TargetClient:
             observer(exchange)
         return exchange
 
+    def _build(self, spec: RequestSpec) -> httpx.Request:
+        """The HTTP request; a generated one httpx cannot express (a 64 kB query) is not sent."""
+        try:
+            return self._http.build_request(
+                spec.method, spec.path, headers=spec.headers, params=spec.query or None,
+                content=spec.body_bytes(), files=_files(spec),
+            )
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            self._refuse(f"the request cannot be built ({type(exc).__name__})")
+
     def _exchange(self, spec: RequestSpec) -> Exchange:
-        request = self._http.build_request(
-            spec.method, spec.path, headers=spec.headers, params=spec.query or None,
-            content=spec.body_bytes(), files=_files(spec),
-        )
+        request = self._build(spec)
         exchange = Exchange(
             request=spec,
             url=self.redact(str(request.url)),
