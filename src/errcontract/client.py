@@ -9,16 +9,15 @@ honoured and a long one ending the probing. Every exchange goes to the observers
 
 from __future__ import annotations
 
-import ssl
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, NoReturn
+from typing import NoReturn
 
-import httpcore
 import httpx
 
+from errcontract.client_deadline import DEADLINE, bound_by_deadline
 from errcontract.client_limits import RateLimitState
 from errcontract.exchange import Exchange, RequestSpec, pointer_get
 from errcontract.redact import Redactor
@@ -71,7 +70,7 @@ class TargetClient:
             verify=settings.verify_tls,
             limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
         )
-        _bound_by_deadline(transport)
+        bound_by_deadline(transport)
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             timeout=httpx.Timeout(settings.timeout_s),
@@ -154,13 +153,13 @@ class TargetClient:
             redacted_headers={k: self.redact(v) for k, v in request.headers.items()},
         )
         started = time.monotonic()
-        _DEADLINE.at = started + self.settings.timeout_s
+        DEADLINE.at = started + self.settings.timeout_s
         try:
             self._read(request, exchange)
         except httpx.HTTPError as exc:
             exchange.transport_error = self.redact(_describe(exc, self.settings.timeout_s, exchange))
         finally:
-            _DEADLINE.at = None
+            DEADLINE.at = None
         exchange.elapsed_s = time.monotonic() - started
         answered = exchange.status is not None
         if answered and exchange.transport_error:
@@ -197,7 +196,7 @@ class TargetClient:
                 if size > self.settings.max_body_bytes:
                     exchange.truncated = True
                     break
-                if _DEADLINE.passed():  # belt and braces: the socket reads check it too
+                if DEADLINE.passed():  # belt and braces: the socket reads check it too
                     raise httpx.ReadTimeout("the exchange's time bound is reached", request=request)
         finally:
             exchange.body = self.redact.bytes(b"".join(chunks)[: self.settings.max_body_bytes])
@@ -238,66 +237,3 @@ def _describe(exc: httpx.HTTPError, timeout_s: float, exchange: Exchange) -> str
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"connection closed with no response: {exc}"
     return f"{type(exc).__name__}: {exc}"
-
-
-# -- the exchange's deadline, enforced on every socket operation ---------------------------------
-class _Deadline(threading.local):
-    """When the current thread's exchange must end (a per-request timeout alone would let a
-    target that sends one byte per second hold a read forever)."""
-
-    at: float | None = None
-
-    def bound(self, timeout: float | None, error: type[Exception]) -> float | None:
-        if self.at is None:
-            return timeout
-        left = self.at - time.monotonic()
-        if left <= 0:
-            raise error("the exchange's time bound is reached")
-        return left if timeout is None else min(timeout, left)
-
-    def passed(self) -> bool:
-        return self.at is not None and time.monotonic() >= self.at
-
-
-_DEADLINE = _Deadline()
-
-
-class _DeadlineStream(httpcore.NetworkStream):
-    def __init__(self, stream: httpcore.NetworkStream) -> None:
-        self._stream = stream
-
-    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
-        return self._stream.read(max_bytes, _DEADLINE.bound(timeout, httpcore.ReadTimeout))
-
-    def write(self, buffer: bytes, timeout: float | None = None) -> None:
-        self._stream.write(buffer, _DEADLINE.bound(timeout, httpcore.WriteTimeout))
-
-    def close(self) -> None:
-        self._stream.close()
-
-    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
-                  timeout: float | None = None) -> httpcore.NetworkStream:
-        bounded = _DEADLINE.bound(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
-
-    def get_extra_info(self, info: str) -> Any:
-        return self._stream.get_extra_info(info)
-
-
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
-
-    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                    local_address: str | None = None, socket_options: Any = None) -> httpcore.NetworkStream:
-        bounded = _DEADLINE.bound(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
-
-
-def _bound_by_deadline(transport: httpx.HTTPTransport) -> None:
-    """Wrap the transport's network backend (httpx exposes no public hook for it; if its
-    internals change, the body loop's own deadline check still bounds a trickling body)."""
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend):
-        pool._network_backend = _DeadlineBackend(backend)
