@@ -244,3 +244,9 @@ def test_documentation_suite_xfails_tagged_examples_and_fails_a_wrongly_tagged_o
     result = pytester.runpytest_inprocess(str(suite), "-p", "no:errcontract", "-q", "-k", "vydra/example")
     result.assert_outcomes(passed=1, failed=1, xfailed=6)
     result.stdout.fnmatch_lines(["FAILED *vydra/example/rate-limit-exceeded*"])
+
+
+def test_discover_naming_an_unknown_endpoint_is_a_problem(root: Path) -> None:
+    edit(root / "vicsee" / "contract.yaml", "model: {endpoint: list_models", "model: {endpoint: list_modles")
+    problems = [str(p) for p in lint_path(root / "vicsee")["vicsee"].problems]
+    assert any("discover/model/endpoint: no endpoint 'list_modles'" in p for p in problems), problems

@@ -19,28 +19,15 @@ from errcontract.contract import OBSERVE_ONLY, Contract, key_path
 from errcontract.exchange import NO_JSON, pointer_get
 from errcontract.lint_examples import ExampleResult, example_problems, example_schema, judge_example
 from errcontract.lint_problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
+from errcontract.recipes import PLACEHOLDER
 
 __all__ = [
-    "ANY_ENDPOINT",
-    "CONTRACT_FILE",
-    "RULES",
-    "ExampleResult",
-    "Finding",
-    "Problem",
-    "Rule",
-    "Subject",
-    "endpoint_applies",
-    "endpoint_error_statuses",
-    "example_problems",
-    "example_schema",
-    "in_contract",
-    "judge_example",
-    "rule",
-    "rule_problems",
+    "ANY_ENDPOINT", "CONTRACT_FILE", "RULES", "ExampleResult", "Finding", "Problem", "Rule",
+    "Subject", "endpoint_applies", "endpoint_error_statuses", "example_problems", "example_schema",
+    "in_contract", "judge_example", "rule", "rule_problems",
 ]
 
 ANY_ENDPOINT = "*"
-_PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*)\}")
 _AMBIGUITY_MENTION = re.compile(r"\bambiguity ([a-z0-9]+(?:-[a-z0-9]+)*)")
 _SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -167,6 +154,18 @@ def recipes_are_coherent(contract: Contract) -> Iterator[Problem]:
             continue
         for message in _defect_problems(contract, recipe.endpoint, recipe.defect):
             yield in_contract(contract, [*where, "defect"], message)
+        for index, other in enumerate(recipe.fallback_endpoints):
+            if other not in contract.endpoints:
+                yield in_contract(contract, [*where, "fallback_endpoints", index], f"no endpoint {other!r}")
+
+
+@rule
+def discovered_fixtures_resolve(contract: Contract) -> Iterator[Problem]:
+    for name, spec in contract.data.get("discover", {}).items():
+        if name not in contract.fixtures:
+            yield in_contract(contract, ["discover", name], f"no fixture {name!r}")
+        if spec["endpoint"] not in contract.endpoints:
+            yield in_contract(contract, ["discover", name, "endpoint"], f"no endpoint {spec['endpoint']!r}")
 
 
 def _defect_problems(contract: Contract, endpoint_name: str, defect: dict[str, Any]) -> Iterator[str]:
@@ -187,7 +186,8 @@ def _defect_problems(contract: Contract, endpoint_name: str, defect: dict[str, A
 
 def _unknown_placeholders(contract: Contract, value: Any) -> Iterator[str]:
     for _, text in _leaves(value, []):
-        for name in _PLACEHOLDER.findall(str(text)):
+        for found in PLACEHOLDER.findall(str(text)):
+            name = found.removesuffix(":unknown")  # `{key:unknown}` derives from fixture `key`
             if name not in contract.fixtures:
                 yield f"placeholder {{{name}}} names no fixture"
 
