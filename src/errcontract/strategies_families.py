@@ -84,64 +84,107 @@ def _with_header(name: str, value: str | None, key_fixture: str | None) -> Chang
 
 
 # -- Authorization -----------------------------------------------------------------------------
-def auth_families(ctx: Context) -> list[Family]:
-    auth = ctx.contract.auth
-    header, scheme, pattern = auth["header"], auth["scheme"], auth.get("key_pattern", "")
-    prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
-    fakes = (
-        sv.wrong_prefix_keys(pattern)
-        if not real
-        else st.one_of(sv.keys_like(real, prefix).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern))
-    )
-    needed = ctx.endpoint.auth
+@dataclass(frozen=True)
+class AuthParts:
+    """What every malformed Authorization value is built from: the contract's header, scheme
+    and key pattern, the run's real key (if any) and keys shaped like it that no account has."""
 
-    def shape(
-        name: str, values: st.SearchStrategy[str | None], certain: bool = True
-    ) -> st.SearchStrategy[Mutation]:
+    ctx: Context
+    header: str
+    scheme: str
+    pattern: str
+    prefix: str
+    real: str | None
+    fakes: st.SearchStrategy[str]
+
+    @classmethod
+    def of(cls, ctx: Context) -> AuthParts:
+        auth = ctx.contract.auth
+        pattern = auth.get("key_pattern", "")
+        prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
+        fakes = (
+            sv.wrong_prefix_keys(pattern)
+            if not real
+            else st.one_of(
+                sv.keys_like(real, prefix).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern)
+            )
+        )
+        return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
+
+    @property
+    def needed(self) -> bool:
+        return self.ctx.endpoint.auth
+
+    def with_scheme(self, key: str) -> str:
+        return f"{self.scheme} {key}"
+
+    def mutations(self, shape: AuthShape) -> st.SearchStrategy[Mutation]:
         # No shape here is the documented `Scheme key` form, so the target need not know whose
         # request it is (key_fixture None: the rate-limit headers are not required of it).
-        usable = values.filter(lambda v: v is None or sv.h11_accepts(v))
+        usable = shape.values(self).filter(lambda v: v is None or sv.h11_accepts(v))
+        certain = shape.certain and self.needed
         return usable.map(
-            lambda v: ctx.mutation(
-                f"auth: {name}", "header", _with_header(header, v, None), certain and needed, stops=True
+            lambda v: self.ctx.mutation(
+                f"auth: {shape.name}", "header", _with_header(self.header, v, None), certain, stops=True
             )
         )
 
-    shapes = [
-        shape("missing header", st.none()),
-        shape("scheme without key", st.just(scheme)),
-        shape("wrong key prefix", sv.wrong_prefix_keys(pattern).map(lambda k: f"{scheme} {k}")),
-        shape("very long key", sv.very_long_keys(prefix).map(lambda k: f"{scheme} {k}")),
-        shape("other scheme", st.tuples(st.sampled_from(sv.OTHER_SCHEMES), fakes).map(" ".join)),
-        shape(
-            "extra whitespace", st.tuples(sv.inner_whitespace(), fakes).map(lambda t: scheme + t[0] + t[1])
+
+@dataclass(frozen=True)
+class AuthShape:
+    """One kind of malformed Authorization value (None: no header at all)."""
+
+    name: str
+    values: Callable[[AuthParts], st.SearchStrategy[str | None]]
+    certain: bool = True
+    needs_real_key: bool = False
+
+
+BAD_KEY_SHAPES = (
+    AuthShape("missing header", lambda a: st.none()),
+    AuthShape("scheme without key", lambda a: st.just(a.scheme)),
+    AuthShape("wrong key prefix", lambda a: sv.wrong_prefix_keys(a.pattern).map(a.with_scheme)),
+    AuthShape("very long key", lambda a: sv.very_long_keys(a.prefix).map(a.with_scheme)),
+    AuthShape("other scheme", lambda a: st.tuples(st.sampled_from(sv.OTHER_SCHEMES), a.fakes).map(" ".join)),
+    AuthShape(
+        "extra whitespace",
+        lambda a: st.tuples(sv.inner_whitespace(), a.fakes).map(lambda t: a.scheme + t[0] + t[1]),
+    ),
+    AuthShape(
+        "unknown well-formed key",
+        lambda a: a.fakes.filter(lambda k: k.startswith(a.prefix)).map(a.with_scheme),
+        needs_real_key=True,
+    ),
+)
+# Shapes that still carry the run's real key: a lenient target may serve (and bill) them.
+REAL_KEY_SHAPES = (
+    AuthShape(
+        "real key, other scheme", lambda a: st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {a.real}")
+    ),
+    AuthShape(
+        "real key, scheme in other case",
+        lambda a: (
+            st.sampled_from([a.scheme.lower(), a.scheme.upper()])
+            .filter(lambda s: s != a.scheme)
+            .map(lambda s: f"{s} {a.real}")
         ),
-    ]
-    if real:
-        shapes.append(
-            shape(
-                "unknown well-formed key",
-                fakes.filter(lambda k: k.startswith(prefix)).map(lambda k: f"{scheme} {k}"),
-            )
-        )
-    families = [Family("auth", "auth", st.one_of(shapes), stops_billing=needed)]
-    if real and needed:
-        real_shapes = st.one_of(
-            shape("real key, other scheme", st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {real}")),
-            shape(
-                "real key, scheme in other case",
-                st.sampled_from([scheme.lower(), scheme.upper()])
-                .filter(lambda s: s != scheme)
-                .map(lambda s: f"{s} {real}"),
-                certain=False,
-            ),
-            shape(
-                "real key, whitespace around key",
-                sv.inner_whitespace().map(lambda w: f"{scheme}{w}{real}"),
-                certain=False,
-            ),
-        )
-        families.append(Family("auth: real key", "auth", real_shapes.map(_not_stopping)))
+        certain=False,
+    ),
+    AuthShape(
+        "real key, whitespace around key",
+        lambda a: sv.inner_whitespace().map(lambda w: f"{a.scheme}{w}{a.real}"),
+        certain=False,
+    ),
+)
+
+
+def auth_families(ctx: Context) -> list[Family]:
+    parts = AuthParts.of(ctx)
+    bad = [parts.mutations(s) for s in BAD_KEY_SHAPES if parts.real or not s.needs_real_key]
+    families = [Family("auth", "auth", st.one_of(bad), stops_billing=parts.needed)]
+    if parts.real and parts.needed:
+        real = st.one_of([parts.mutations(s) for s in REAL_KEY_SHAPES])
+        families.append(Family("auth: real key", "auth", real.map(_not_stopping)))
     return families
 
 

@@ -38,7 +38,7 @@ def resource_values(engine: Engine, resource: Resource) -> dict[str, Any]:
     return {
         "id": resource.id, "model": resource.model, "status": status, "credits": resource.credits,
         "prompt": resource.prompt, "created_at": iso_timestamp(resource.created),
-        "media_type": (result or {}).get("type", "image"), "result": result,
+        "media_type": (result or {}).get("type", engine.config.default_media_type), "result": result,
         "result_url": (result or {}).get("url"), "result_type": (result or {}).get("type"),
         "refunded": resource.refunded, "credits_remaining": resource.owner.credits,
         "self_link": _self_link(engine, resource.id),
@@ -52,10 +52,16 @@ def _new_resource(engine: Engine, call: Call, status: str | None = None) -> Reso
         id=engine.state.new_resource_id(), owner=call.account, model=str(call.params["model"]),
         status=status or engine.config.resources["initial_status"],
         credits=int(call.params.get("credits", 0)),
-        prompt=str(call.params.get("prompt", call.body.get("prompt", ""))),
+        prompt=str(call.params.get("prompt", _body_prompt(engine, call))),
     )
     engine.state.resources[resource.id] = resource
     return resource
+
+
+def _body_prompt(engine: Engine, call: Call) -> str:
+    """The prompt as the top-level body carries it, when no check has read it already."""
+    field = engine.config.prompt_field
+    return call.body.get(field, "") if field else ""
 
 
 def _self_link(engine: Engine, resource_id: str) -> str | None:

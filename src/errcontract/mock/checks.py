@@ -83,7 +83,7 @@ async def json_body(engine: Engine, call: Call) -> None:
         _use_workflow(engine, call, body[call.behaviour["workflow_from"]["body"]])
     spec = call.params.get("model_spec")
     if spec is not None:
-        _check_input(call, body, spec)
+        _check_input(engine, call, body, spec)
 
 
 def _use_workflow(engine: Engine, call: Call, name: Any) -> None:
@@ -93,7 +93,7 @@ def _use_workflow(engine: Engine, call: Call, name: Any) -> None:
     call.params.update(model=name, model_spec=workflow, credits=int(workflow.get("credits", 0)))
 
 
-def _check_input(call: Call, body: dict[str, Any], spec: dict[str, Any]) -> None:
+def _check_input(engine: Engine, call: Call, body: dict[str, Any], spec: dict[str, Any]) -> None:
     """The model's or workflow's own required inputs (in `input_field` when the body nests them)."""
     nested = call.behaviour.get("input_field")
     data = body.get(nested) if nested else body
@@ -102,7 +102,8 @@ def _check_input(call: Call, body: dict[str, Any], spec: dict[str, Any]) -> None
     required = spec.get("required", [])
     inputs.check_fields(data, required, dict.fromkeys(required, "string"))
     inputs.check_urls(data, spec.get("url_fields", []))
-    prompt = data.get("prompt")
+    field = engine.config.prompt_field
+    prompt = data.get(field) if field else None
     call.params["prompt"] = prompt if isinstance(prompt, str) else ""
 
 

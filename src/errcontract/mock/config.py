@@ -89,6 +89,16 @@ class MockConfig:
         return self.data["resources"]
 
     @property
+    def prompt_field(self) -> str | None:
+        """The body field a resource's prompt is read from (None: resources record no prompt)."""
+        return self.resources.get("prompt_field")
+
+    @property
+    def default_media_type(self) -> str | None:
+        """The media type a resource shows before it has a result (None: not shown)."""
+        return self.resources.get("default_media_type")
+
+    @property
     def models(self) -> dict[str, dict[str, Any]]:
         return self.data["catalog"].get("models") or {}
 
