@@ -120,3 +120,18 @@ def test_budget_plan_spreads_the_budget_evenly_in_a_seeded_order():
     assert sorted(share for _, share in plan) == [2, 2, 3]
     assert plan == budget_plan(pairs, 7, seed_value=1)
     assert {pair for pair, _ in plan} == set(pairs)
+
+
+def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft():
+    from types import SimpleNamespace
+
+    from errcontract.exchange import Defect
+    from errcontract.st_support import _as_sent, _multipart
+
+    case = SimpleNamespace(media_type="multipart/form-data",
+                           operation=SimpleNamespace(body=[SimpleNamespace(media_type="multipart/form-data")]))
+    defect = Defect("schemathesis body: Unsupported Content-Type: text/plain", "body", ("INVALID_INPUT",))
+    sent = {"Content-Type": "multipart/form-data; boundary=x"}
+    assert [d.certain for d in _as_sent((defect,), case, sent)] == [False]
+    assert [d.certain for d in _as_sent((defect,), case, {"Content-Type": "text/plain"})] == [True]
+    assert _multipart(case)
