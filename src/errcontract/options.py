@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from errcontract.contract import provider_names
@@ -151,3 +153,25 @@ def parse_fixture_pairs(pairs: list[str] | None) -> dict[str, str]:
             raise UsageError(f"--fixture {pair!r}: write NAME=VALUE")
         found[name.strip()] = value
     return found
+
+
+def options_from(
+    given: Callable[[str], Any], strict: bool = False, embedded_mock: bool = False
+) -> RunOptions:
+    """RunOptions from a source of given values (`given(dest)`: a setting's dest, `fx_<fixture>`
+    or `fixture`), then ERRCONTRACT_* environment variables, then defaults; validated."""
+    values = {}
+    for setting in SETTINGS:
+        value = given(setting.dest)
+        values[setting.dest] = value if value is not None else env_default(setting)
+    fixtures = {}
+    for name in fixture_names():
+        value = given(f"fx_{name}") or os.environ.get(f"ERRCONTRACT_{name.upper()}")
+        if value:
+            fixtures[name] = value
+    fixtures.update(parse_fixture_pairs(given("fixture")))
+    strict = strict or os.environ.get("ERRCONTRACT_STRICT", "").lower() in ("1", "true", "yes")
+    options = RunOptions(**{**values, "report_dir": Path(values["report_dir"])}, strict=strict,
+                         embedded_mock=embedded_mock, fixtures=fixtures)
+    options.validate()
+    return options

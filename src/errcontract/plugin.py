@@ -7,16 +7,13 @@ Loaded through the `pytest11` entry point; inert unless a suite asks for `errcon
 
 from __future__ import annotations
 
-import os
 from collections.abc import Generator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from errcontract.errors import ErrcontractError
-from errcontract.options import SETTINGS, RunOptions, env_default, fixture_flag, fixture_names
-from errcontract.options import parse_fixture_pairs as _pairs
+from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
 from errcontract.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
@@ -41,29 +38,11 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def options_from_config(config: pytest.Config) -> RunOptions:
     """Command line first, then ERRCONTRACT_* environment variables, then defaults."""
-    values: dict[str, Any] = {}
-    for setting in SETTINGS:
-        given = config.getoption(f"errcontract_{setting.dest}")
-        values[setting.dest] = given if given is not None else env_default(setting)
-    strict = config.getoption("errcontract_strict")
-    fixtures = {}
-    for name in fixture_names():
-        value = config.getoption(f"errcontract_fx_{name}") or os.environ.get(f"ERRCONTRACT_{name.upper()}")
-        if value:
-            fixtures[name] = value
-    fixtures.update(_pairs(config.getoption("errcontract_fixture")))
-    options = RunOptions(
-        **{**values, "report_dir": Path(values["report_dir"])},
-        strict=bool(strict) or _env_flag("ERRCONTRACT_STRICT"),
+    return options_from(
+        lambda dest: config.getoption(f"errcontract_{dest}"),
+        strict=bool(config.getoption("errcontract_strict")),
         embedded_mock=bool(config.getoption("errcontract_embedded_mock")),
-        fixtures=fixtures,
     )
-    options.validate()
-    return options
-
-
-def _env_flag(name: str) -> bool:
-    return os.environ.get(name, "").lower() in ("1", "true", "yes")
 
 
 def selected_providers(config: pytest.Config) -> list[str]:

@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 
-from errcontract.options import (
-    SETTINGS,
-    RunOptions,
-    env_default,
-    fixture_flag,
-    fixture_names,
-    parse_fixture_pairs,
-)
+from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -35,21 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
-    values = {}
-    for setting in SETTINGS:
-        given = getattr(args, setting.dest)
-        values[setting.dest] = given if given is not None else env_default(setting)
-    fixtures = {}
-    for name in fixture_names():
-        value = getattr(args, f"fx_{name}", None) or os.environ.get(f"ERRCONTRACT_{name.upper()}")
-        if value:
-            fixtures[name] = value
-    fixtures.update(parse_fixture_pairs(args.fixture))
-    strict = args.strict or os.environ.get("ERRCONTRACT_STRICT", "").lower() in ("1", "true", "yes")
-    options = RunOptions(**{**values, "report_dir": Path(values["report_dir"])}, strict=strict,
-                         fixtures=fixtures)
-    options.validate()
-    return options
+    return options_from(lambda dest: getattr(args, dest, None), strict=args.strict)
 
 
 def run_command(args: argparse.Namespace) -> int:
