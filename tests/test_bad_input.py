@@ -124,3 +124,9 @@ def test_target_without_a_key_is_refused_naming_the_option(report_dir: Path) -> 
     line = refusal(run_errcontract(["--provider", "vydra", "--target", "http://127.0.0.1:9"], report_dir))
     assert "--api-key" in line and "ERRCONTRACT_API_KEY" in line
     assert_earlier_report_intact(report_dir)
+
+
+def test_unknown_fixture_name_is_refused_listing_the_known_ones(report_dir: Path) -> None:
+    line = refusal(run_errcontract(["--provider", "vicsee", "--fixture", "pending_tsk_id=t1"], report_dir))
+    assert "pending_tsk_id" in line and "pending_task_id" in line
+    assert_earlier_report_intact(report_dir)

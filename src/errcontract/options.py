@@ -117,6 +117,16 @@ class RunOptions:
             raise UsageError(f"--timeout {self.timeout!r}: give a positive number of seconds, e.g. 10")
         if self.allow_spend is not None and not (math.isfinite(self.allow_spend) and self.allow_spend >= 0):
             raise UsageError(f"--allow-spend {self.allow_spend!r}: give a number of credits, 0 or more")
+        self._known_fixtures(providers)
+
+    def _known_fixtures(self, providers: list[str]) -> None:
+        """A fixture no selected contract names is a typo, not something to ignore."""
+        from errcontract.contract import load_provider
+
+        known = {"api_key"} | {n for p in providers for n in load_provider(p).fixtures}
+        unknown = sorted(set(self.fixtures) - known)
+        if unknown:
+            raise UsageError(f"unknown fixture {unknown[0]!r}: the contracts name {', '.join(sorted(known))}")
 
     def _require_key(self, provider: str) -> None:
         """A target whose contract needs a key is not checked without one (nothing could be)."""
