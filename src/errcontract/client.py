@@ -39,7 +39,8 @@ class ClientSettings:
     allow_spend: float | None = None
     max_wait_s: float = 5.0
     verify_tls: bool = True
-    charged_pointers: tuple[str, ...] = ()  # where a success body says what it cost
+    charged_pointers: tuple[str, ...] = ()  # where a billable success says what it cost
+    billable_endpoints: frozenset[str] = frozenset()
     max_run_s: float = 600.0  # the whole run is bounded too
     unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
     gone_after: int = 8  # transport failures in a row, after answers, that end it (the target died)
@@ -175,7 +176,8 @@ class TargetClient:
         return exchange
 
     def _charged(self, exchange: Exchange) -> float:
-        if not 200 <= (exchange.status or 0) < 300 or not self.settings.charged_pointers:
+        billable = exchange.request.endpoint in self.settings.billable_endpoints
+        if not billable or not 200 <= (exchange.status or 0) < 300:
             return 0.0
         body = exchange.json()
         values = (pointer_get(body, p) for p in self.settings.charged_pointers)

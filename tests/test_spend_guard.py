@@ -1,0 +1,46 @@
+"""The spend guard on a live target: nothing billable without --allow-spend; spend seen in
+billable successes is counted and stops billable requests at the cap."""
+
+from __future__ import annotations
+
+import pytest
+
+from errcontract.client import NotSent
+from errcontract.contract import load_provider
+from errcontract.mock.server import serve_in_thread
+from errcontract.options import RunOptions
+from errcontract.recipes import base_request
+from errcontract.session import ProviderRun
+
+
+def live_run(mock, allow_spend: float | None) -> ProviderRun:
+    contract = load_provider("vicsee")
+    options = RunOptions(provider="vicsee", allow_spend=allow_spend)
+    return ProviderRun(contract, options, mock.url, dict(mock.fixtures), embedded_mock=False)
+
+
+def generate_request(run: ProviderRun):
+    return base_request(run.contract, run.contract.endpoints["generate"], run.fixtures, set())
+
+
+def test_billable_request_is_not_sent_without_allow_spend():
+    with serve_in_thread("vicsee") as mock:
+        run = live_run(mock, None)
+        with pytest.raises(NotSent, match="--allow-spend"):
+            run.send(generate_request(run))
+        run.client.close()
+    assert run.client.stats.sent == 0
+
+
+def test_spend_is_counted_and_the_cap_stops_billable_requests():
+    with serve_in_thread("vicsee") as mock:
+        run = live_run(mock, 1)
+        first = run.send(generate_request(run))
+        with pytest.raises(NotSent, match="spend cap reached"):
+            run.send(generate_request(run))
+        task = base_request(run.contract, run.contract.endpoints["get_task"], run.fixtures, set())
+        read = run.send(task)
+        run.client.close()
+    assert first.status == 200
+    assert run.client.stats.spent == first.json()["data"]["creditsUsed"] > 0
+    assert read.status == 200  # reads are never billed, so never refused by the cap
