@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from errcontract.checks import CheckOutcome, Oracle, Violation, run_checks
@@ -36,7 +37,13 @@ class Judged:
     exchange: Exchange
     outcome: CheckOutcome
     profiles: dict[str, bool]
-    reproduce: str
+    base_url: str
+    redact: Redactor
+
+    @cached_property
+    def reproduce(self) -> str:
+        """The curl reproducer, keys redacted (built when first needed: most exchanges pass)."""
+        return curl_command(self.exchange.request, self.base_url, self.redact)
 
 
 class Recorder:
@@ -63,10 +70,7 @@ class Recorder:
             if id(exchange) in self._judged:
                 return self._judged[id(exchange)]
         outcome = run_checks(exchange, self.oracle)
-        judged = Judged(
-            exchange, outcome, self.oracle.profile_results(exchange),
-            curl_command(exchange.request, self.base_url, self.redact),
-        )
+        judged = Judged(exchange, outcome, self.oracle.profile_results(exchange), self.base_url, self.redact)
         with self._lock:
             self._judged[id(exchange)] = judged
             self._record(judged)

@@ -83,7 +83,9 @@ class Oracle:
         return self.contract.endpoint_for(method, path[len(base):]) is not None
 
     def profile_results(self, exchange: Exchange) -> dict[str, bool]:
-        """Which envelope profiles the body satisfies (the stated one decides the verdict)."""
+        """Which envelope profiles an error body satisfies (the stated one decides the verdict)."""
+        if (exchange.status or 0) < 400:
+            return {}
         body = exchange.json()
         if body is NO_JSON:
             return {p: False for p in self.profiles}
