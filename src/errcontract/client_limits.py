@@ -52,7 +52,6 @@ class RateLimitState:
     def __init__(self, max_wait_s: float) -> None:
         self.max_wait_s = max_wait_s
         self.stopped_reason: str | None = None
-        self.rate_limited_responses = 0
         self._lock = threading.Lock()
 
     def _stop(self, reason: str) -> None:
@@ -63,7 +62,6 @@ class RateLimitState:
         """Return a wait to honour before one retry, or None; may end the probing."""
         expected_429 = exchange.request.expects_rate_limit
         if exchange.status == 429:
-            self.rate_limited_responses += 1
             if expected_429:
                 return None
             wait = seconds_until(exchange.header("retry-after")) or seconds_until(

@@ -13,9 +13,3 @@ class UsageError(ErrcontractError):
 
 class ContractError(ErrcontractError):
     """A contract file is unreadable or invalid; the message names the file and key path."""
-
-
-class TargetUnreachable(ErrcontractError):
-    """The target never answered at all."""
-
-    exit_code = 3

@@ -44,7 +44,6 @@ __all__ = [
     "draw_run_requests",
     "fuzz_strategy",
     "run_fuzz",
-    "send_all",
 ]
 
 T = TypeVar("T")
@@ -78,17 +77,6 @@ def draw_requests(strategy: st.SearchStrategy[RequestSpec], count: int, seed_val
     @given(batches)
     def collect(batch: list[RequestSpec]) -> None:
         drawn.extend(batch[: count - len(drawn)])
-
-    with contextlib.suppress(Unsatisfiable, NoSuchExample):
-        collect()  # a strategy with nothing to draw (no usable endpoint) draws nothing
-    return drawn
-
-    @seed(seed_value)
-    @draw_settings(count)
-    @given(strategy)
-    def collect(spec: RequestSpec) -> None:
-        if len(drawn) < count:
-            drawn.append(spec)
 
     with contextlib.suppress(Unsatisfiable, NoSuchExample):
         collect()  # a strategy with nothing to draw (no usable endpoint) draws nothing
@@ -206,20 +194,10 @@ def _sender(run: ProviderRun) -> Callable[[tuple[int, RequestSpec]], FuzzResult]
     return send_one
 
 
-def send_all(run: ProviderRun, specs: list[RequestSpec], concurrency: int) -> list[FuzzResult]:
-    """Send and judge every spec (`concurrency` at a time); results in draw order."""
-    send_one = _sender(run)
-    items = list(enumerate(specs))
-    if concurrency <= 1:
-        return [send_one(item) for item in items]
-    with ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="errcontract-fuzz") as pool:
-        return list(pool.map(send_one, items))
-
-
 def draw_and_send(run: ProviderRun, endpoints: Iterable[str] | None = None,
                   count: int | None = None) -> list[FuzzResult]:
-    """Like draw_run_requests + send_all, but each pair's requests are sent while the next pair
-    is drawn (drawing is most of a fuzzing phase's time); results in the same draw order."""
+    """Draw the run's requests (the same as draw_run_requests) and send them, each pair's requests
+    while the next pair is drawn (drawing is most of a fuzzing phase's time); results in draw order."""
     send_one = _sender(run)
     workers = max(1, run.options.concurrency)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="errcontract-fuzz") as pool:

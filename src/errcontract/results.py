@@ -17,6 +17,7 @@ from typing import Any
 from errcontract import __version__
 from errcontract.checks import Oracle
 from errcontract.contract import Contract
+from errcontract.lint_examples import judge_example
 from errcontract.recorder import Recorder
 
 SCHEMA_VERSION = 1
@@ -41,18 +42,15 @@ def contract_hash(contract: Contract) -> str:
 
 
 def documentation(oracle: Oracle) -> dict[str, Any]:
-    """The docs' own consistency: each example against each envelope profile."""
+    """The docs' own consistency: each example against each envelope profile (as the lint judges it)."""
+    contract = oracle.contract
     examples = []
-    for example in oracle.contract.examples:
-        body, code = example["body"], example.get("code")
-        code_validator = oracle.code_validator(code) if code in oracle.contract.codes else None
-        fields_ok = code_validator.is_valid(body) if code_validator else True
-        row = {"name": example["name"], "status": example["status"], "code": code,
-               "ambiguity": example.get("ambiguity"), "source": example["source"]}
-        for profile in oracle.profiles:
-            row[profile] = oracle.profile_validator(profile).is_valid(body) and fields_ok
-        examples.append(row)
-    return {"examples": examples, "ambiguities": oracle.contract.ambiguities}
+    for example in contract.examples:
+        judged = judge_example(contract, example)
+        row = {"name": judged.name, "status": judged.status, "code": judged.code,
+               "ambiguity": judged.ambiguity, "source": example["source"]}
+        examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
+    return {"examples": examples, "ambiguities": contract.ambiguities}
 
 
 def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
