@@ -123,14 +123,14 @@ class TargetClient:
     # -- sending ------------------------------------------------------------------------------
     def send(self, spec: RequestSpec) -> Exchange:
         """Send one request (NotSent when a guard refuses it); observers see the exchange."""
-        self._build(spec)
+        request = self._build(spec)
         self._guard(spec)
-        exchange = self._exchange(spec)
+        exchange = self._exchange(spec, request)
         wait = self.limits.after_response(exchange)
         if wait is not None:  # a short, documented wait: honour it once, then retry
             time.sleep(wait)
             self._guard(spec)
-            exchange = self._exchange(spec)
+            exchange = self._exchange(spec, self._build(spec))
             self.limits.after_response(exchange, retried=True)
         for observer in self.observers:
             observer(exchange)
@@ -146,8 +146,7 @@ class TargetClient:
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             self._refuse(f"the request cannot be built ({type(exc).__name__})")
 
-    def _exchange(self, spec: RequestSpec) -> Exchange:
-        request = self._build(spec)
+    def _exchange(self, spec: RequestSpec, request: httpx.Request) -> Exchange:
         exchange = Exchange(
             request=spec,
             url=self.redact(str(request.url)),
