@@ -14,7 +14,7 @@ billing (malformed JSON, a missing required field, a bad key...), never only sof
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
@@ -102,6 +102,9 @@ def family_of(defect_name: str, names: Iterable[str]) -> str | None:
     return max(fits, key=len, default=None)
 
 
+Table = dict[str, tuple[Endpoint, RequestSpec, list[Family]]]
+
+
 def _build(endpoint: Endpoint, base: RequestSpec, mutations: list[Mutation]) -> RequestSpec:
     spec = base
     for mutation in mutations:
@@ -115,26 +118,44 @@ def _build(endpoint: Endpoint, base: RequestSpec, mutations: list[Mutation]) -> 
     )
 
 
-@st.composite
-def _requests(
-    draw: st.DrawFn,
-    table: dict[str, tuple[Endpoint, RequestSpec, list[Family]]],
-    primaries: list[tuple[str, int]],
-    max_extra: int,
-) -> RequestSpec:
-    name, index = draw(st.sampled_from(primaries))
+@dataclass(frozen=True)
+class _Start:
+    """One (endpoint, family) a request may start from, with the families it may add (built
+    once: a strategy built inside a draw is validated again on every draw)."""
+
+    endpoint: Endpoint
+    base: RequestSpec
+    family: Family
+    extras: st.SearchStrategy[list[Family]] | None
+
+
+def _start(table: Table, name: str, index: int, max_extra: int) -> _Start:
     endpoint, base, families = table[name]
-    chosen = [families[index]]
-    others = [f for f in families if not f.conflicts(chosen[0])]
-    extras = st.lists(st.sampled_from(others), max_size=max_extra, unique_by=lambda f: f.target)
-    for family in draw(extras) if others else []:
+    primary = families[index]
+    others = [f for f in families if not f.conflicts(primary)]
+    extras = (
+        st.lists(st.sampled_from(others), max_size=max_extra, unique_by=lambda f: f.target)
+        if others and max_extra
+        else None
+    )
+    return _Start(endpoint, base, primary, extras)
+
+
+@st.composite
+def _requests(draw: st.DrawFn, starts: st.SearchStrategy[_Start]) -> RequestSpec:
+    start = draw(starts)
+    chosen = [start.family]
+    for family in draw(start.extras) if start.extras is not None else []:
         if not any(family.conflicts(c) for c in chosen):
             chosen.append(family)
     mutations = [draw(family.mutations) for family in chosen]
-    return _build(endpoint, base, mutations)
+    return _build(start.endpoint, start.base, mutations)
 
 
-Table = dict[str, tuple[Endpoint, RequestSpec, list[Family]]]
+def _requests_from(table: Table, primaries: list[tuple[str, int]], max_extra: int
+                   ) -> st.SearchStrategy[RequestSpec]:
+    starts = [_start(table, name, i, max_extra) for name, i in primaries]
+    return _requests(st.just(starts[0]) if len(starts) == 1 else st.sampled_from(starts))
 
 
 def _table(contract: Contract, fixtures: dict[str, str], only: set[str] | None) -> Table:
@@ -166,7 +187,7 @@ def requests_by_pair(
     clusters around its first draws and leaves many pairs out."""
     table = _table(contract, fixtures, None)
     return {
-        (name, table[name][2][i].name): _requests(table, [(name, i)], 1)
+        (name, table[name][2][i].name): _requests_from(table, [(name, i)], 1)
         for name, i in _primaries(table, guarded)
     }
 
@@ -196,4 +217,4 @@ def requests_for(
     ]
     if not primaries:
         return st.nothing()
-    return _requests(table, primaries, max_extra)
+    return _requests_from(table, primaries, max_extra)

@@ -9,7 +9,7 @@ of mutations. Each mutation carries its `Defect` (class and codes from the contr
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from hypothesis import strategies as st
@@ -49,9 +49,15 @@ class Context:
     endpoint: Endpoint
     base: RequestSpec
     fixtures: dict[str, str]
+    # location -> defect class and codes: worked out once, asked for on every drawn mutation
+    classes: dict[str, tuple[str | None, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def defect(self, name: str, location: str, certain: bool) -> Defect:
-        cls, codes = defect_class_for(self.contract, self.endpoint, location)
+        if location not in self.classes:
+            self.classes[location] = defect_class_for(self.contract, self.endpoint, location)
+        cls, codes = self.classes[location]
         return Defect(name, cls, codes, certain)
 
     def mutation(
@@ -112,6 +118,12 @@ class AuthParts:
         return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
 
     @property
+    def well_formed_fakes(self) -> st.SearchStrategy[str]:
+        """Keys of the real key's shape that no account has (needs the real key)."""
+        assert self.real is not None
+        return sv.keys_like(self.real, self.prefix).filter(lambda k: k != self.real)
+
+    @property
     def needed(self) -> bool:
         return self.ctx.endpoint.auth
 
@@ -152,7 +164,7 @@ BAD_KEY_SHAPES = (
     ),
     AuthShape(
         "unknown well-formed key",
-        lambda a: a.fakes.filter(lambda k: k.startswith(a.prefix)).map(a.with_scheme),
+        lambda a: a.well_formed_fakes.map(a.with_scheme),
         needs_real_key=True,
     ),
 )
@@ -234,8 +246,8 @@ def path_families(ctx: Context) -> list[Family]:
             )
         )
         families += [
-            unknown("unknown id", sv.unknown_ids().filter(str.isascii)),
-            unknown("non-ASCII id", sv.unknown_ids().filter(lambda v: not v.isascii())),
+            unknown("unknown id", sv.ascii_unknown_ids()),
+            unknown("non-ASCII id", sv.non_ascii_unknown_ids()),
             Family(f"{param}: encoded id", f"path:{param}", odd),
         ]
     return families

@@ -32,8 +32,25 @@ def h11_accepts(value: str) -> bool:
 
 
 # -- strings -----------------------------------------------------------------------------------
+PRINTABLE = ["L", "M", "N", "P", "S"]  # the categories str.isprintable() accepts (and ' ')
+
+
+def with_non_ascii(around: st.SearchStrategy[str], printable: bool = False) -> st.SearchStrategy[str]:
+    """Strings with at least one non-ASCII character (built so, not filtered: a filter that
+    rejects most draws costs Hypothesis the whole example)."""
+    if printable:
+        non_ascii = st.characters(min_codepoint=0x80, categories=PRINTABLE)
+    else:
+        non_ascii = st.characters(min_codepoint=0x80, exclude_categories=["Cs"])
+    return st.tuples(around, non_ascii, around).map("".join)
+
+
+def printable_strings(max_size: int) -> st.SearchStrategy[str]:
+    return st.text(alphabet=st.characters(categories=PRINTABLE), max_size=max_size)
+
+
 def non_ascii_strings() -> st.SearchStrategy[str]:
-    return st.text(min_size=1, max_size=40).filter(lambda s: not s.isascii())
+    return with_non_ascii(st.text(max_size=20))
 
 
 def control_strings() -> st.SearchStrategy[str]:
@@ -99,23 +116,23 @@ def json_arrays(valid_body: Any) -> st.SearchStrategy[list[Any]]:
     return st.one_of(st.just([valid_body]), st.lists(json_values(), max_size=4))
 
 
-def wrong_json_values(type_name: str) -> st.SearchStrategy[Any]:
-    """JSON values that are not of the documented type (null included: the caller decides)."""
-    same = {
-        "string": str,
-        "object": dict,
-        "integer": int,
-        "number": (int, float),
-        "boolean": bool,
-        "array": list,
-    }.get(type_name, ())
-
-    def wrong(value: Any) -> bool:
-        if isinstance(value, bool):
-            return type_name != "boolean"
-        return not isinstance(value, same)
-
-    return json_values().filter(wrong)
+def wrong_json_values(type_name: str, with_null: bool = True) -> st.SearchStrategy[Any]:
+    """JSON values that are not of the documented type, drawn from the other types (not
+    filtered, which would waste most draws); null only `with_null`. An integral float is not
+    an integer here (1.0 is a number the docs' integer need not accept)."""
+    values = json_values()
+    by_type: dict[str, st.SearchStrategy[Any]] = {
+        "boolean": st.booleans(),
+        "integer": st.integers(-(2**63), 2**63),
+        "number": st.floats(allow_nan=False, allow_infinity=False),
+        "string": st.text(max_size=20),
+        "array": st.lists(values, max_size=4),
+        "object": st.dictionaries(st.text(max_size=10), values, max_size=4),
+    }
+    if with_null:
+        by_type["null"] = st.none()
+    same = {"number": ("number", "integer")}.get(type_name, (type_name,))
+    return st.one_of([strategy for name, strategy in by_type.items() if name not in same])
 
 
 # -- Authorization -----------------------------------------------------------------------------
@@ -146,7 +163,8 @@ def very_long_keys(prefix: str) -> st.SearchStrategy[str]:
 
 
 def inner_whitespace() -> st.SearchStrategy[str]:
-    return st.text(alphabet=" \t", min_size=1, max_size=3).filter(lambda w: w != " ")
+    """Whitespace other than the one space the scheme is followed by."""
+    return st.one_of(st.just("\t"), st.text(alphabet=" \t", min_size=2, max_size=3))
 
 
 # -- path ids and query values -----------------------------------------------------------------
@@ -160,13 +178,22 @@ def one_line(segment: str) -> bool:
     return "\n" not in decoded_id(segment)
 
 
-def unknown_ids() -> st.SearchStrategy[str]:
-    """Ids no resource has: unicode, very long, punctuation; never empty, '.', '..' or with '/'."""
-    unicode_ids = st.text(min_size=1, max_size=30)
+ID_EXCLUDED = "/\\\n"  # never in an id: a separator, or a newline (see one_line)
+
+
+def ascii_unknown_ids() -> st.SearchStrategy[str]:
+    """ASCII ids no resource has: punctuation, controls, very long; never empty, '.' or '..'."""
+    chars = st.characters(max_codepoint=0x7F, exclude_characters=ID_EXCLUDED)
     long_ids = st.builds(lambda c, n: c * n, st.sampled_from("a0-_~"), st.integers(256, 2000))
-    return st.one_of(unicode_ids, long_ids).filter(
-        lambda s: s.strip(".") != "" and "/" not in s and "\\" not in s and one_line(s)
+    return st.one_of(st.text(alphabet=chars, min_size=1, max_size=30), long_ids).filter(
+        lambda s: s.strip(".") != ""
     )
+
+
+def non_ascii_unknown_ids() -> st.SearchStrategy[str]:
+    """Ids no resource has with at least one non-ASCII character."""
+    chars = st.characters(exclude_characters=ID_EXCLUDED, exclude_categories=["Cs"])
+    return with_non_ascii(st.text(alphabet=chars, max_size=15))
 
 
 def traversal_ids() -> st.SearchStrategy[str]:
