@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from errcontract import strategies_values as sv
 from errcontract.contract import Contract, load_provider
 from errcontract.exchange import RequestSpec
 from errcontract.fuzz import draw_requests
@@ -138,3 +139,29 @@ def test_missing_path_fixture_becomes_a_certain_unknown_id_defect():
     spec = base_for(contract, contract.endpoints["get_task"], fixtures)
     assert spec is not None and spec.has_certain_defect
     assert "{" not in spec.path
+
+
+@settings(max_examples=200, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_value_builders_keep_their_promise_without_filtering(data: st.DataObject) -> None:
+    ascii_id = data.draw(sv.ascii_unknown_ids())
+    other_id = data.draw(sv.non_ascii_unknown_ids())
+    for value in (ascii_id, other_id):
+        assert value.strip(".") and not set(value) & set(sv.ID_EXCLUDED)
+    assert ascii_id.isascii() and not other_id.isascii()
+    assert not data.draw(sv.non_ascii_strings()).isascii()
+    printable = data.draw(sv.with_non_ascii(sv.printable_strings(20), printable=True))
+    assert printable.isprintable() and not printable.isascii()
+    assert data.draw(sv.inner_whitespace()) != " "
+
+
+@pytest.mark.parametrize("type_name", ["string", "object", "integer", "number", "boolean", "array"])
+@settings(max_examples=100, suppress_health_check=list(HealthCheck))
+@given(data=st.data())
+def test_wrong_json_values_are_never_of_the_documented_type(type_name: str, data: st.DataObject) -> None:
+    python_types = {"string": str, "object": dict, "integer": int, "number": (int, float),
+                    "boolean": bool, "array": list}[type_name]
+    value = data.draw(sv.wrong_json_values(type_name, with_null=False))
+    assert value is not None
+    if type_name == "boolean" or not isinstance(value, bool):
+        assert not isinstance(value, python_types), value
