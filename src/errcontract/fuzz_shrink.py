@@ -57,28 +57,47 @@ class Shrinker:
         return requests_for(contract, fixtures, endpoints=[endpoint.name], families=wanted)
 
     def shrink(self, spec: RequestSpec, checks: frozenset[str]) -> Judged | None:
+        """The smallest request found that still breaks `checks`, sent through the run; when
+        time runs out, the smallest found so far (answering "passes" after the deadline would
+        contradict earlier answers, which Hypothesis reports as flaky and gives nothing)."""
         deadline = time.monotonic() + SHRINK_SECONDS
+        smallest: list[RequestSpec] = []  # Hypothesis only asks about ever smaller candidates
 
         def still_fails(candidate: RequestSpec) -> bool:
-            return time.monotonic() < deadline and bool(self.violated(candidate) & checks)
+            if time.monotonic() >= deadline:
+                raise _OutOfTime
+            fails = bool(self.violated(candidate) & checks)
+            if fails:
+                smallest[:] = [candidate]
+            return fails
 
         try:
-            minimal = find(
-                self.narrowed(spec),
-                still_fails,
-                settings=settings(
-                    max_examples=SHRINK_EXAMPLES,
-                    database=None,
-                    derandomize=True,
-                    deadline=None,
-                    suppress_health_check=list(HealthCheck),
-                ),
-            )
-            return self.run.recorder.judge(self.run.send(minimal))
+            minimal = find(self.narrowed(spec), still_fails, settings=_SHRINK_SETTINGS)
+        except _OutOfTime:
+            if not smallest:
+                return None
+            minimal = smallest[0]
         except (NoSuchExample, Unsatisfiable, NotSent):
             return None
-        except Exception:  # a flaky target (or deadline) must not turn shrinking into a crash
+        except Exception:  # a flaky target must not turn shrinking into a crash
             return None
+        try:
+            return self.run.recorder.judge(self.run.send(minimal))
+        except NotSent:
+            return None
+
+
+class _OutOfTime(Exception):
+    """Shrinking's time bound is reached."""
+
+
+_SHRINK_SETTINGS = settings(
+    max_examples=SHRINK_EXAMPLES,
+    database=None,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def shrink_failures(run: ProviderRun, results: list[FuzzResult]) -> None:
