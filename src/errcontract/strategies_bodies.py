@@ -54,11 +54,10 @@ def _other_field_names(base: Upload, limits: dict[str, Any]) -> st.SearchStrateg
 
 
 def _odd_filenames(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Upload | None]:
-    printable = st.characters(categories=sv.PRINTABLE)
     names = st.one_of(
         sv.with_non_ascii(sv.printable_strings(20), printable=True),
         sv.traversal_ids(),
-        st.builds(lambda c, n: c * n, printable, st.integers(256, 2000)),
+        sv.huge_strings(2000, 256, chars=sv.printable_chars()),
     )
     return names.map(lambda n: replace(base, filename=n + ".png"))
 

@@ -35,18 +35,23 @@ def h11_accepts(value: str) -> bool:
 PRINTABLE = ["L", "M", "N", "P", "S"]  # the categories str.isprintable() accepts (and ' ')
 
 
+def any_chars(min_codepoint: int = 0) -> st.SearchStrategy[str]:
+    return st.characters(min_codepoint=min_codepoint, exclude_categories=["Cs"])
+
+
+def printable_chars(min_codepoint: int = 0) -> st.SearchStrategy[str]:
+    return st.characters(min_codepoint=min_codepoint, categories=PRINTABLE)
+
+
 def with_non_ascii(around: st.SearchStrategy[str], printable: bool = False) -> st.SearchStrategy[str]:
     """Strings with at least one non-ASCII character (built so, not filtered: a filter that
     rejects most draws costs Hypothesis the whole example)."""
-    if printable:
-        non_ascii = st.characters(min_codepoint=0x80, categories=PRINTABLE)
-    else:
-        non_ascii = st.characters(min_codepoint=0x80, exclude_categories=["Cs"])
+    non_ascii = (printable_chars if printable else any_chars)(0x80)
     return st.tuples(around, non_ascii, around).map("".join)
 
 
 def printable_strings(max_size: int) -> st.SearchStrategy[str]:
-    return st.text(alphabet=st.characters(categories=PRINTABLE), max_size=max_size)
+    return st.text(alphabet=printable_chars(), max_size=max_size)
 
 
 def non_ascii_strings() -> st.SearchStrategy[str]:
@@ -58,11 +63,12 @@ def control_strings() -> st.SearchStrategy[str]:
     return st.text(alphabet=controls, min_size=1, max_size=20)
 
 
-def huge_strings(max_size: int = 100_000, min_size: int = 4096) -> st.SearchStrategy[str]:
+def huge_strings(
+    max_size: int = 100_000, min_size: int = 4096, chars: st.SearchStrategy[str] | None = None
+) -> st.SearchStrategy[str]:
     """Long strings built by repetition: cheap to draw, well under the usual 1 MB body limits."""
-    return st.builds(
-        lambda c, n: c * n, st.characters(exclude_categories=["Cs"]), st.integers(min_size, max_size)
-    )
+    chars = any_chars() if chars is None else chars
+    return st.builds(lambda c, n: c * n, chars, st.integers(min_size, max_size))
 
 
 def empty_strings() -> st.SearchStrategy[str]:
