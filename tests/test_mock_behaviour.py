@@ -81,13 +81,15 @@ def test_vicsee_fault_header_fails_generate_with_that_code_and_refunds(
     assert before - after["creditsRemaining"] == after["creditsUsed"]  # the failed one was refunded
 
 
-def test_vicsee_proxy_error_fault_on_download_is_502(
+def test_vicsee_proxy_error_fault_on_download_is_a_documented_5xx(
     vicsee: tuple[httpx.Client, dict[str, str]],
 ) -> None:
     client, fixtures = vicsee
     task_id = _generate(client, fixtures["model"]).json()["data"]["id"]
     response = client.get(f"/tasks/{task_id}/download", headers={FAULT: "PROXY_ERROR"})
-    assert (response.status_code, response.json()["error"]["code"]) == (502, "PROXY_ERROR")
+    # ambiguity server-error-statuses: the error page files PROXY_ERROR under (500, 502)
+    assert response.status_code in (500, 502)
+    assert response.json()["error"]["code"] == "PROXY_ERROR"
 
 
 def test_fault_header_is_ignored_without_test_mode() -> None:

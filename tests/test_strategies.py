@@ -25,6 +25,8 @@ KEYS = {
     "vydra": "vydra_live_user_u42_0123456789abcdef0123456789abcdef",
 }
 IDS = {
+    "model": "any-listed-model",
+    "job_id": "2f0c6c1e-6c3a-4f57-9a43-5d1bf3a1d0e7",
     "pending_task_id": "task_pending",
     "foreign_task_id": "task_foreign",
     "no_result_task_id": "task_empty",

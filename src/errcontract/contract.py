@@ -19,6 +19,7 @@ import yaml
 
 from errcontract.errors import ContractError
 from errcontract.locate import contracts_root
+from errcontract.verdicts import Strength
 
 OBSERVE_ONLY = "observe-only"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 4x faster
@@ -38,10 +39,15 @@ class Code:
     source: str
     observe_reason: str | None = None
     fault: bool = False
+    strengths: dict[str, str] = field(default_factory=dict)
 
     @property
     def observe_only(self) -> bool:
         return self.provoke == OBSERVE_ONLY
+
+    def strength(self, fact: str) -> Strength:
+        """How strongly the docs give one of this code's facts (`message_pattern`, `schema`)."""
+        return Strength(self.strengths.get(fact, Strength.STATED))
 
 
 @dataclass(frozen=True)
@@ -73,6 +79,7 @@ class Recipe:
     defect: dict[str, Any]
     may_bill: bool = False
     fallback_endpoints: tuple[str, ...] = ()
+    also_allowed: tuple[str, ...] = ()  # other codes the docs allow for this defect
 
     @property
     def all_endpoints(self) -> tuple[str, ...]:
@@ -127,7 +134,7 @@ class Contract:
     def recipes(self) -> dict[str, Recipe]:
         return {
             name: Recipe(name, raw["endpoint"], raw["defect"], bool(raw.get("may_bill", False)),
-                          tuple(raw.get("fallback_endpoints", ())))
+                          tuple(raw.get("fallback_endpoints", ())), tuple(raw.get("also_allowed", ())))
             for name, raw in self.data.get("recipes", {}).items()
         }
 
@@ -138,6 +145,11 @@ class Contract:
     @property
     def secret_fixtures(self) -> tuple[str, ...]:
         return tuple(n for n, f in self.fixtures.items() if f.get("secret"))
+
+    @property
+    def documented_values(self) -> dict[str, dict[str, Any]]:
+        """Values the docs give as valid, by field or path parameter name (with their source)."""
+        return self.data.get("documented_values", {})
 
     @property
     def defect_classes(self) -> dict[str, tuple[str, ...]]:
@@ -201,6 +213,7 @@ def _code(name: str, raw: dict[str, Any]) -> Code:
         source=raw.get("source", ""),
         observe_reason=raw.get("observe_reason"),
         fault=bool(raw.get("fault", False)),
+        strengths=dict(raw.get("strength", {})),
     )
 
 

@@ -24,6 +24,7 @@ from errcontract.lint_examples import ExampleResult, example_problems, judge_exa
 from errcontract.lint_openapi import openapi_problems
 from errcontract.lint_problem import Finding, Problem, Subject, problem_from_error
 from errcontract.lint_rules import rule_problems
+from errcontract.lint_values import valid_values_are_documented  # noqa: F401  (registers its rules)
 from errcontract.locate import contracts_root
 
 __all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_path", "lint_provider", "register"]

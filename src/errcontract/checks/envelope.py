@@ -7,6 +7,7 @@ import jsonschema
 from errcontract.checks.oracle import Oracle
 from errcontract.checks.registry import Violation, check
 from errcontract.exchange import NO_JSON, Exchange
+from errcontract.verdicts import severity_for
 
 
 def _is_error(exchange: Exchange) -> bool:
@@ -70,8 +71,10 @@ def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     message = oracle.message_of(exchange)
     if isinstance(message, str) and pattern.search(message):
         return []
-    text = f"message {message!r} does not match the documented pattern /{pattern.pattern}/"
-    return [Violation("message_pattern", text, exchange.status, code)]
+    strength = oracle.contract.codes[code or ""].strength("message_pattern")
+    text = f"message {message!r} does not match the {strength} pattern /{pattern.pattern}/"
+    return [Violation("message_pattern", text, exchange.status, code,
+                      severity_for(strength, oracle.scope_of(exchange)), strength)]
 
 
 @check("code_fields")
@@ -88,4 +91,6 @@ def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     problem = _first_problem(validator, body)
     if problem is None:
         return []
-    return [Violation("code_fields", f"{code} fields broken at {problem}", exchange.status, code)]
+    strength = oracle.contract.codes[code or ""].strength("schema")
+    return [Violation("code_fields", f"{code} fields broken at {problem}", exchange.status, code,
+                      severity_for(strength, oracle.scope_of(exchange)), strength)]

@@ -9,6 +9,7 @@ from datetime import datetime
 from errcontract.checks.oracle import Oracle
 from errcontract.checks.registry import Violation, check
 from errcontract.exchange import Exchange
+from errcontract.verdicts import Strength, severity_for
 
 INTEGER = re.compile(r"^\d+$")
 
@@ -40,13 +41,16 @@ def _judge_fields(
     found: list[Violation] = []
     for name, spec in fields.items():
         value = exchange.header(name)
+        strength = Strength(spec.get("strength", Strength.STATED))
+        severity = severity_for(strength)
         if value is None:
             if required:
-                found.append(Violation(check_name, f"{name} header missing", exchange.status))
+                found.append(Violation(check_name, f"{name} header missing", exchange.status,
+                                       None, severity, strength))
             continue
         if not FORMATS[spec["format"]](value.strip()):
             text = f"{name}: {value!r} is not in the documented {spec['format']} format"
-            found.append(Violation(check_name, text, exchange.status))
+            found.append(Violation(check_name, text, exchange.status, None, severity, strength))
     return found
 
 

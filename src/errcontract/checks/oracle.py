@@ -65,8 +65,15 @@ class Oracle:
         return frozenset(self.contract.codes_by_status.get(429, ()))
 
     def code_of(self, exchange: Exchange) -> str | None:
-        value = pointer_get(exchange.json(), self.contract.envelope["code_pointer"])
+        return self.code_of_body(exchange.json())
+
+    def code_of_body(self, body: Any) -> str | None:
+        value = pointer_get(body, self.contract.envelope["code_pointer"])
         return value if isinstance(value, str) else None
+
+    def body_in_profile(self, body: Any, profile: str) -> bool:
+        """Does a parsed error body follow one of the contract's envelope profiles?"""
+        return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)
 
     def message_of(self, exchange: Exchange) -> Any:
         value = pointer_get(exchange.json(), self.contract.envelope["message_pointer"])

@@ -20,6 +20,7 @@ class Violation:
     status: int | None = None
     code: str | None = None
     severity: str = "violation"  # violation | warning
+    strength: str = "stated"  # of the fact broken: stated | exemplified (see verdicts.py)
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]

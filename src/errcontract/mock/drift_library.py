@@ -208,7 +208,8 @@ def rate_limit_ignored(err: MockError, call: Call, engine: Engine) -> MockError 
 
 @drift("error", has_condition("insufficient_scope"))
 def scope_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
-    """Key scopes are never checked: a key without the needed scope is served."""
+    """Key scopes are never checked: a key without the needed scope is served. Not a departure
+    from the docs (they map no scope to an endpoint): INSUFFICIENT_SCOPE must be not observed."""
     return None if err.condition == "insufficient_scope" else err
 
 

@@ -129,9 +129,8 @@ class MockState:
                 self.fixtures[name] = resource.id
 
     def _add_defaults(self) -> None:
-        for name, raw in self.config.contract.fixtures.items():
-            if name not in self.fixtures and "default" in raw:
-                self.fixtures[name] = str(raw["default"])
+        for name, value in self.config.data.get("fixture_values", {}).items():
+            self.fixtures.setdefault(name, str(value))
         missing = set(self.config.contract.fixtures) - set(self.fixtures)
         if missing:
             raise ContractError(f"mock.yaml provides no value for fixtures {sorted(missing)}")

@@ -60,10 +60,24 @@ def _line(result: dict[str, Any]) -> list[str]:
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")
     if not result["requests"]:
         lines.append(f"{'':<10} ! no request was sent: see each code's reason in the report")
-    for violation in result["violations"][:5]:
-        lines.append(f"{'':<10} ✗ {violation['code'] or '-'} [{violation['check']}] {violation['message']}")
-    if len(result["violations"]) > 5:
-        lines.append(f"{'':<10}   … {len(result['violations']) - 5} more in the report")
+    lines += _findings(result["violations"], "✗", "violation")
+    lines += _findings(result["warnings"], "!", "warning")
+    return lines + _errors(result)
+
+
+def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 5) -> list[str]:
+    """The first findings, each with its strength (stated / exemplified), then how many more."""
+    lines = []
+    for item in items[:shown]:
+        label = f"{item['check']}, {item.get('strength', 'stated')} {noun}"
+        lines.append(f"{'':<10} {mark} {item['code'] or '-'} [{label}] {item['message']}")
+    if len(items) > shown:
+        lines.append(f"{'':<10}   … {len(items) - shown} more {noun}s in the report")
+    return lines
+
+
+def _errors(result: dict[str, Any]) -> list[str]:
+    lines = []
     if result["verdict"] != "unreachable":
         for error in result.get("errors", [])[:3]:
             lines.append(f"{'':<10} ! could not judge: {error['message']}")
