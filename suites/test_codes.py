@@ -1,14 +1,16 @@
 """One test per documented (status, code): provoke it with its one-defect recipe, then judge
 status, JSON content type, envelope, code, message, per-code fields and rate-limit headers.
 
-Test ids are provider/status/code, so `-k vicsee/401` selects a provider's 401s.
+The verdict is `provoke`'s value; this test only turns it into pass, skip or fail. Test ids are
+provider/status/code, so `-k vicsee/401` selects a provider's 401s.
 """
 
 from __future__ import annotations
 
 import pytest
 
-from errcontract.code_tests import check_documented_code
+from errcontract.code_tests import as_pytest_outcome, provoke
+from errcontract.plugin import CODE_KEY, EVIDENCE_KEY
 from errcontract.session import RunRegistry
 
 
@@ -16,4 +18,7 @@ def test_documented_code(
     errcontract_runs: RunRegistry, documented_code: tuple[str, str], request: pytest.FixtureRequest
 ) -> None:
     provider, code = documented_code
-    check_documented_code(errcontract_runs.get(provider), code, request.node)
+    result = provoke(errcontract_runs.get(provider), code)
+    request.node.stash[CODE_KEY] = code
+    request.node.stash[EVIDENCE_KEY] = list(result.evidence)
+    as_pytest_outcome(result)

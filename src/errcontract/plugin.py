@@ -17,6 +17,8 @@ from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_name
 from errcontract.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
+CODE_KEY = pytest.StashKey[str]()  # the documented code a test judges
+EVIDENCE_KEY = pytest.StashKey[list[dict[str, str]]]()  # its exchanges, redacted
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -101,8 +103,8 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[Any, Any, None]:
     outcome = yield
     report = outcome.get_result()
-    report.errcontract_code = getattr(item, "errcontract_code", "")
-    evidence = getattr(item, "errcontract_evidence", None)
+    report.errcontract_code = item.stash.get(CODE_KEY, "")
+    evidence = item.stash.get(EVIDENCE_KEY, None)
     if evidence and report.when == "call":
         try:
             from errcontract.report.pytest_html import extras_for_exchanges

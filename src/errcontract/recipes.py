@@ -188,7 +188,8 @@ def build_request(
     if missing:  # a derived `{name:unknown}` needs its `name`
         raise MissingFixture(sorted({m.removesuffix(":unknown") for m in missing}))
     # With fallbacks the defect may not apply to this endpoint: a success is then legitimate.
-    defect = Defect(recipe_name, code.defect_class, (code.name,), certain=not recipe.fallback_endpoints)
+    codes = (code.name, *recipe.also_allowed)  # every code the docs allow for this defect
+    defect = Defect(recipe_name, code.defect_class, codes, certain=not recipe.fallback_endpoints)
     return replace(
         spec, defects=(defect,), origin=f"recipe:{recipe_name}", may_bill=recipe.may_bill,
         expects_rate_limit=429 in code.statuses,

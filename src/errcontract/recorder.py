@@ -61,6 +61,7 @@ class Recorder:
         self.header_stats = Counter[str]()
         self.current_test = threading.local()
         self._judged: dict[int, Judged] = {}
+        self.last_judged: Judged | None = None  # the evidence of a crash in provoking a code
         self._lock = threading.Lock()
 
     # -- judging ------------------------------------------------------------------------------
@@ -73,6 +74,7 @@ class Recorder:
         judged = Judged(exchange, outcome, self.oracle.profile_results(exchange), self.base_url, self.redact)
         with self._lock:
             self._judged[id(exchange)] = judged
+            self.last_judged = judged
             self._record(judged)
         return judged
 
@@ -111,7 +113,7 @@ class Recorder:
         request = judged.exchange.request
         code = row.code if row is not None else item.code
         bucket.append({
-            "check": item.check, "code": code, "status": item.status,
+            "check": item.check, "code": code, "status": item.status, "strength": item.strength,
             "message": self.redact(item.message), "reproduce": judged.reproduce,
             "source": request.origin, "defects": request.describe_defects(), "test": test or "",
         })
@@ -156,9 +158,11 @@ class Recorder:
     def final_verdict(self, row: CodeRow) -> tuple[str, str | None]:
         """Combine the code's own test with what the observer saw anywhere in the run."""
         if row.violation_ids:
-            return "fail", row.reason
+            first = self.violations[row.violation_ids[0]]["message"]
+            return "fail", row.reason if row.verdict == "fail" else first
         if row.verdict in ("pass", "fail", "error"):
             return row.verdict, row.reason
-        if row.observed:
-            return "pass", "observed during the run (not provoked by its own recipe)"
+        documented = set(self.oracle.contract.codes[row.code].statuses)
+        if row.observed and row.observed_statuses <= documented:
+            return "pass", "observed during the run at a documented status (not provoked by its own recipe)"
         return "not-observed", row.reason or "not met during the run"

@@ -67,12 +67,21 @@ def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
     return entries
 
 
+def _broken_rules(recorder: Recorder) -> list[str]:
+    """Rules broken by violations that no documented code carries (a success for a defective
+    request, a 5xx for a client mistake): each counts as one failed promise."""
+    codes = recorder.oracle.contract.codes
+    return sorted({v["check"] for v in recorder.violations if v["code"] not in codes})
+
+
 def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
     count = {v: sum(1 for c in codes if c["verdict"] == v) for v in ("pass", "fail", "not-observed", "error")}
-    judged = count["pass"] + count["fail"]
+    rules = _broken_rules(recorder)
+    judged = count["pass"] + count["fail"] + len(rules)
     return {
         "codes": len(codes), "passed": count["pass"], "failed": count["fail"],
         "not_observed": count["not-observed"], "code_errors": count["error"],
+        "rules_broken": rules,
         "errors": len(recorder.errors),  # every "could not judge" event, once
         "violations": len(recorder.violations), "warnings": len(recorder.warnings),
         "conformance_pct": round(100 * count["pass"] / judged, 1) if judged else None,
