@@ -126,7 +126,7 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     from types import SimpleNamespace
 
     from errcontract.exchange import Defect
-    from errcontract.st_support import _as_sent, _multipart
+    from errcontract.st_support import _as_sent
 
     case = SimpleNamespace(media_type="multipart/form-data",
                            operation=SimpleNamespace(body=[SimpleNamespace(media_type="multipart/form-data")]))
@@ -134,4 +134,18 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     sent = {"Content-Type": "multipart/form-data; boundary=x"}
     assert [d.certain for d in _as_sent((defect,), case, sent)] == [False]
     assert [d.certain for d in _as_sent((defect,), case, {"Content-Type": "text/plain"})] == [True]
-    assert _multipart(case)
+
+
+@pytest.mark.parametrize(("endpoint", "body", "refused"), [
+    ("generate", [1, 2], True),                            # not an object
+    ("generate", {"prompt": "p"}, True),                   # a required field missing
+    ("generate", {"model": 5, "prompt": "p"}, True),       # a required field of another type
+    ("generate", {"model": "m", "prompt": "p", "options": 5}, False),  # an optional field: docs silent
+    ("generate", {"model": "m", "prompt": "p", "extra": True}, False),  # an extra field: docs silent
+    ("get_task", None, False),                             # no body documented: a stray header is soft
+])
+def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endpoint, body, refused):
+    from errcontract.contract import load_provider
+    from errcontract.st_support import _docs_refuse
+
+    assert _docs_refuse(load_provider("vicsee").endpoints[endpoint], body) is refused

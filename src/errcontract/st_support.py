@@ -51,9 +51,13 @@ __all__ = [
 
 ORIGIN = "http://errcontract.invalid"  # only to build URLs; the run's client sends to its target
 DROPPED_HEADERS = frozenset({"user-agent", "content-length", "accept", "accept-encoding", "connection"})
-CERTAIN_LOCATIONS = frozenset({"body"})  # a negative body breaks a documented rule; query,
-# header and path values the schema forbids may still be served (an unknown `mode`, an empty id
-# routed to the collection), so they are soft defects
+# A negative case is judged by the docs, not by our OpenAPI: only a JSON body that breaks what the
+# docs promise to refuse (not an object, a required field missing or of another type, a lookup
+# value that is not a string) is a certain defect. Query, header and path values the schema
+# forbids, stray headers and other media types may still be served, so they are soft.
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "object": dict, "array": list, "boolean": bool, "integer": int, "number": (int, float),
+}
 _JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
 _SENT: dict[int, int] = {}  # per ProviderRun: Schemathesis requests sent (the budget)
 _LEFT_OUT: dict[int, frozenset[str]] = {}  # per schema config: operation ids not to test
@@ -123,7 +127,7 @@ def case_defects(contract: Contract, endpoint: Endpoint, case: Any) -> tuple[Def
         where = _location(str(location.value), description, getattr(data, "parameter", None))
         cls, codes = defect_class_for(contract, endpoint, where)
         if meta.is_negative_at(location):
-            certain = where in CERTAIN_LOCATIONS and _declared_media_type(case) and not _multipart(case)
+            certain = where == "body" and _declared_media_type(case) and _docs_refuse(endpoint, case.body)
             defects.append(Defect(f"schemathesis {where}: {description}", cls, codes, certain))
         else:
             defects.append(Defect(f"schemathesis {where}: generated values", cls, codes, False))
@@ -137,10 +141,24 @@ def _location(component: str, description: str, parameter: str | None) -> str:
     return component
 
 
-def _multipart(case: Any) -> bool:
-    """On the wire every form part is text or a file: a 'wrong type' there is no defect at all,
-    so negative multipart bodies are soft (our own upload strategies cover the upload codes)."""
-    return str(case.media_type or "").startswith("multipart/")
+def _docs_refuse(endpoint: Endpoint, body: Any) -> bool:
+    """Does the JSON body break a rule the docs promise to refuse? (Multipart bodies never: on
+    the wire every form part is text or a file; our upload strategies cover the upload codes.)"""
+    if endpoint.body != "json":
+        return False
+    if not isinstance(body, dict):
+        return True
+    for name in endpoint.required_fields:
+        if name not in body or _wrong_type(body[name], endpoint.fields.get(name)):
+            return True
+    return any(_wrong_type(body[n], "string") for n in endpoint.lookup_fields if n in body)
+
+
+def _wrong_type(value: Any, type_name: str | None) -> bool:
+    wanted = JSON_TYPES.get(type_name or "")
+    if wanted is None:
+        return False  # the docs give no type
+    return not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
 
 
 def _declared_media_type(case: Any) -> bool:
