@@ -90,6 +90,7 @@ class RunOptions:
     drift: str | None = None
     strict: bool = False
     embedded_mock: bool = False
+    preflight: bool = True  # `errcontract run` checks key, base URL and provider first
     fixtures: dict[str, str] = field(default_factory=dict)
 
     def providers(self) -> list[str]:

@@ -21,12 +21,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             help=f"fixture {name} (env ERRCONTRACT_{name.upper()})")
     parser.add_argument("--fixture", action="append", metavar="NAME=VALUE", help="any contract fixture")
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    parser.add_argument("--no-preflight", action="store_true",
+                        help="skip the preflight (wrong key, base URL or provider stop the run with exit 2)")
     parser.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments")
     parser.set_defaults(func=run_command)
 
 
 def options_from_args(args: argparse.Namespace) -> RunOptions:
-    return options_from(lambda dest: getattr(args, dest, None), strict=args.strict)
+    options = options_from(lambda dest: getattr(args, dest, None), strict=args.strict)
+    options.preflight = not args.no_preflight
+    return options
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -22,7 +22,9 @@ from errcontract.contract import load_provider
 from errcontract.errors import ErrcontractError, UsageError
 from errcontract.locate import suites_root
 from errcontract.options import RunOptions
+from errcontract.preflight import Preflight, run_preflight, target_root
 from errcontract.redact import Redactor
+from errcontract.results import write_json_atomic
 from errcontract.runner.summary import exit_code, print_summary, write_reports
 
 CHILD_TIMEOUT_S = 1800
@@ -83,15 +85,17 @@ def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
 
 def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
                  redact: Redactor) -> dict[str, Any]:
+    contract = load_provider(provider)
     with ExitStack() as stack:
         if options.target:
-            target, fixtures, mock = options.target, dict(options.fixtures), False
+            target, fixtures, mock = target_root(contract, options.target), dict(options.fixtures), False
         else:
             from errcontract.mock.process import running_mock
 
             handle = stack.enter_context(running_mock(provider, drift=options.drift))
             target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
-        print(f"errcontract: checking {provider} at {redact(target)}"
+        check = preflight(provider, options, target, fixtures, redact)
+        print(f"errcontract: checking {provider} at {redact(check.base)}"
               f"{' (embedded mock)' if mock else ''}", flush=True)
         out = options.report_dir / provider
         results_file = out / "results.json"
@@ -104,7 +108,25 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
             if not results_file.is_file():
                 raise ErrcontractError(f"{provider}: the suites did not produce results "
                                        "(see pytest's output above)")
-            return json.loads(results_file.read_text(encoding="utf-8"))
+            results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+            results["preflight"] = check.as_results()
+            write_json_atomic(results_file, results)
+            return results
+
+
+def preflight(provider: str, options: RunOptions, target: str, fixtures: dict[str, str],
+              redact: Redactor) -> Preflight:
+    """Stop with a usage error (exit 2, earlier reports untouched) on a wrong key, base URL or
+    provider; print what is odd but not conclusive."""
+    contract = load_provider(provider)
+    if not options.preflight:
+        return Preflight(base=target + contract.base_path, notes=["preflight skipped (--no-preflight)"])
+    check = run_preflight(contract, options.target or target, fixtures, options.timeout)
+    if check.stop:
+        raise UsageError(redact(f"{provider}: {check.stop}"))
+    for note in check.notes:
+        print(redact(f"errcontract: preflight: {note}"), flush=True)
+    return check
 
 
 @contextmanager

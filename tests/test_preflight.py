@@ -1,0 +1,63 @@
+"""Preflight: target URL forms, and the three misconfigurations it stops on (wrong base URL,
+wrong provider, wrong key), never a broken provider: every drift of the embedded mocks passes it.
+The end-to-end runs against an independent faithful server are in test_preflight_runs.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from errcontract.contract import load_provider, provider_names
+from errcontract.mock.drifts import drifts_for
+from errcontract.mock.server import serve_in_thread
+from errcontract.preflight import run_preflight, target_root
+
+
+@pytest.mark.parametrize("given", [
+    "http://h:1", "http://h:1/", "http://h:1/api/v1", "http://h:1/api/v1/", "http://h:1/api/v1/generate",
+])
+def test_target_with_the_base_path_or_a_docs_example_path_is_the_bare_host(given):
+    assert target_root(load_provider("vicsee"), given) == "http://h:1"
+
+
+def test_target_below_a_proxy_prefix_keeps_the_prefix():
+    assert target_root(load_provider("vydra"), "https://gw.example/vydra/api/v1/") == "https://gw.example/vydra"
+
+
+def _drifts() -> list[object]:
+    return [pytest.param(p, d, id=f"{p}/{d}")
+            for p in provider_names() for d in [None, *drifts_for(load_provider(p))]]
+
+
+@pytest.mark.parametrize(("provider", "drift"), _drifts())
+def test_preflight_never_stops_a_broken_provider(provider, drift):
+    with serve_in_thread(provider, drift=drift) as mock:
+        check = run_preflight(load_provider(provider), mock.url, mock.fixtures, timeout=5)
+    assert check.stop is None
+
+
+@pytest.mark.parametrize("provider", provider_names())
+def test_a_wrong_key_stops_with_the_fix(provider):
+    contract = load_provider(provider)
+    with serve_in_thread(provider) as mock:
+        wrong = dict(mock.fixtures, api_key=mock.fixtures["api_key"][:-4] + "zzzz")
+        check = run_preflight(contract, mock.url, wrong, timeout=5)
+    assert check.stop is not None
+    assert check.stop.startswith("the target refuses --api-key (401 ")
+    assert check.stop.endswith("check ERRCONTRACT_API_KEY")
+
+
+@pytest.mark.parametrize("provider", provider_names())
+def test_another_providers_target_stops_naming_the_envelope(provider):
+    other = next(p for p in provider_names() if p != provider)
+    with serve_in_thread(other) as mock:
+        check = run_preflight(load_provider(provider), mock.url, mock.fixtures, timeout=5)
+    assert check.stop is not None
+    assert "another provider's envelope" in check.stop or "no route of the" in check.stop
+
+
+@pytest.mark.parametrize("provider", provider_names())
+def test_a_wrong_base_url_stops_naming_the_route(provider):
+    with serve_in_thread(provider) as mock:
+        check = run_preflight(load_provider(provider), mock.url + "/v2", mock.fixtures, timeout=5)
+    assert check.stop is not None
+    assert check.stop.startswith(f"no route of the {provider} contract exists on the target")
