@@ -47,14 +47,17 @@ def _side_by_side(results: list[dict[str, Any]], report_dir: Path) -> list[dict[
 
 def _line(result: dict[str, Any]) -> list[str]:
     s = result["summary"]
+    preflight = result.get("preflight") or {}
+    notes = [f"{result['provider']:<10} preflight: {note}" for note in preflight.get("notes", [])]
     pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
     lines = [
         f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct:<7}"
         f"codes: {s['passed']} passed, {s['failed']} failed, {s['not_observed']} not observed"
         f"{', ' + str(s['errors']) + ' errors' if s['errors'] else ''}",
         f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
-        f"{result['duration_s']:.1f} s against {result['target']}",
+        f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
+    lines[:0] = notes
     if result["verdict"] == "unreachable":
         reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")

@@ -1,0 +1,67 @@
+"""The per-code verdict as a value: pass only when the code itself was answered; a documented
+alternative is not observed; anything else fails; a crash is an error. Judged on recorded
+exchanges (no server), through the same `judge_answer` the suites use."""
+
+from __future__ import annotations
+
+import pytest
+
+from errcontract.code_tests import judge_answer, provoke
+from errcontract.contract import load_provider
+from errcontract.options import RunOptions
+from errcontract.recipes import build_request
+from errcontract.session import ProviderRun
+from errcontract.verdicts import Verdict
+from tests.helpers import exchange
+
+VYDRA_HEADERS = {"content-type": "application/json", "x-ratelimit-limit": "60",
+                 "x-ratelimit-remaining": "59", "x-ratelimit-reset": "1795000000"}
+FIXTURES = {"api_key": "vydra_live_user_u1_" + "a" * 32, "api_key_revoked": "vydra_live_user_u1_" + "b" * 32}
+
+
+@pytest.fixture
+def run() -> ProviderRun:
+    contract = load_provider("vydra")
+    return ProviderRun(contract, RunOptions(provider="vydra"), "http://127.0.0.1:9", FIXTURES, False)
+
+
+def _verdict(run: ProviderRun, code: str, status: int, body: object) -> tuple[Verdict, str | None]:
+    spec = build_request(run.contract, run.contract.codes[code].provoke, run.fixtures)
+    result = judge_answer(run, run.contract.codes[code], run.recorder.judge(exchange(spec, status, body,
+                                                                                      VYDRA_HEADERS)))
+    return result.verdict, result.reason
+
+
+def test_the_code_itself_at_a_documented_status_passes(run):
+    body = {"error": "bad url", "code": "INVALID_URL"}
+    assert _verdict(run, "INVALID_URL", 400, body) == (Verdict.PASS, None)
+
+
+def test_a_code_the_docs_also_allow_for_the_defect_is_not_observed(run):
+    verdict, reason = _verdict(run, "INVALID_URL", 400, {"error": "bad", "code": "INVALID_INPUT"})
+    assert verdict is Verdict.NOT_OBSERVED
+    assert reason == "answered HTTP 400 INVALID_INPUT, which the docs also allow for this defect"
+
+
+def test_another_code_fails_with_what_was_answered(run):
+    verdict, reason = _verdict(run, "JOB_NOT_FOUND", 404, {"error": "gone", "code": "NOT_FOUND"})
+    assert verdict is Verdict.FAIL
+    assert "NOT_FOUND is not justified" in (reason or "")
+
+
+def test_a_success_for_a_revoked_key_fails_with_both_readings(run):
+    verdict, reason = _verdict(run, "KEY_REVOKED", 200, {"id": "org"})
+    assert verdict is Verdict.FAIL
+    both = "either the target does not refuse it, or the key is not what --api-key-revoked says"
+    assert both in (reason or "")
+
+
+def test_a_crash_while_provoking_is_an_error_not_a_skip(run, monkeypatch):
+    def boom(spec):
+        raise RuntimeError("recipe exploded")
+
+    monkeypatch.setattr(run, "send", boom)
+    result = provoke(run, "INVALID_INPUT")
+    assert result.verdict is Verdict.ERROR
+    assert "RuntimeError: recipe exploded" in (result.reason or "")
+    assert run.recorder.rows["INVALID_INPUT"].verdict == "error"
