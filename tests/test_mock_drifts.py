@@ -19,6 +19,7 @@ from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import ThreadedMock, serve_in_thread, stop_all
 from errcontract.mock.testing import error_code, send
 from errcontract.recipes import build_request
+from tests.drift_semantic_checks import SEMANTIC_CHECKS
 
 PROVIDERS = ("vicsee", "vydra")
 CONTRACTS = {p: load_provider(p) for p in PROVIDERS}
@@ -215,6 +216,7 @@ EXPECTED: dict[str, Callable[[Pair], None]] = {
     "expired-key-accepted": _served_instead("expired_key"),
     "crash-on-non-ascii-model": _crash(_non_ascii_model),
     "crash-on-array-body": _crash(_array_body),
+    **SEMANTIC_CHECKS,
 }
 
 

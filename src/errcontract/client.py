@@ -66,6 +66,7 @@ class TargetClient:
         self.observers: list[Observer] = []
         self.limits = RateLimitState(settings.max_wait_s)
         self._lock = threading.Lock()
+        self._sequence = 0
         self._started = time.monotonic()
         transport = httpx.HTTPTransport(
             verify=settings.verify_tls,
@@ -153,6 +154,9 @@ class TargetClient:
             redacted_headers={k: self.redact(v) for k, v in request.headers.items()},
         )
         started = time.monotonic()
+        with self._lock:
+            self._sequence += 1
+            exchange.seq, exchange.sent_at = self._sequence, time.time()
         DEADLINE.at = started + self.settings.timeout_s
         try:
             self._read(request, exchange)

@@ -19,7 +19,7 @@ from errcontract.client import NotSent
 from errcontract.contract import Code
 from errcontract.exchange import Exchange, RequestSpec
 from errcontract.options import fixture_flag
-from errcontract.recipes import MissingFixture, build_requests
+from errcontract.recipes import MissingFixture, build_requests, build_variants
 from errcontract.recorder import Judged
 from errcontract.session import ProviderRun
 from errcontract.verdicts import Verdict
@@ -59,7 +59,36 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     sent = _first_telling_exchange(run, specs)
     if isinstance(sent, CodeResult):
         return sent if sent.code else CodeResult(code.name, sent.verdict, sent.reason)
-    return judge_answer(run, code, run.recorder.judge(sent))
+    primary = judge_answer(run, code, run.recorder.judge(sent))
+    cells = {specs[0].endpoint or "": primary}
+    for spec in build_variants(run.contract, code, run.fixtures):
+        cells[spec.endpoint or ""] = _variant(run, code, spec)
+    run.recorder.set_cells(code.name, {e: (r.verdict, r.reason) for e, r in cells.items()})
+    return _combined(primary, cells)
+
+
+def _variant(run: ProviderRun, code: Code, spec: RequestSpec) -> CodeResult:
+    """The recipe on another endpoint the docs attach the code to."""
+    try:
+        exchange = run.send(spec)
+    except NotSent as exc:
+        return CodeResult(code.name, Verdict.NOT_OBSERVED, str(exc))
+    return judge_answer(run, code, run.recorder.judge(exchange))
+
+
+def _combined(primary: CodeResult, cells: dict[str, CodeResult]) -> CodeResult:
+    """A code fails (or errs) on any endpoint where it does; else its recipe's own verdict, and a
+    recipe not observed on its own endpoint passes when another endpoint answered the code."""
+    for verdict in (Verdict.FAIL, Verdict.ERROR):
+        bad = {e: r for e, r in cells.items() if r.verdict is verdict}
+        if bad:
+            where, first = next(iter(bad.items()))
+            details = tuple(f"on {e}: {line}" for e, r in bad.items() for line in (r.details or (r.reason,)))
+            return CodeResult(first.code, verdict, f"on {where}: {first.reason}", details, first.evidence)
+    if primary.verdict is Verdict.NOT_OBSERVED:
+        seen = next((r for r in cells.values() if r.verdict is Verdict.PASS), None)
+        return seen or primary
+    return primary
 
 
 def _first_telling_exchange(run: ProviderRun, specs: list[RequestSpec]) -> Exchange | CodeResult:

@@ -101,6 +101,8 @@ class Exchange:
     elapsed_s: float = 0.0
     transport_error: str | None = None
     redacted_headers: dict[str, str] = field(default_factory=dict)  # request headers, keys masked
+    sent_at: float = 0.0  # wall-clock time the request left (header semantics across a run)
+    seq: int = 0  # the run's send order
     _json: Any = field(default=NO_JSON, repr=False)
 
     def header(self, name: str) -> str | None:

@@ -167,6 +167,54 @@ def recipe_code(contract: Contract, recipe_name: str) -> Code:
     raise KeyError(recipe_name)
 
 
+def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
+    """Can this one-defect change be made to a request for `endpoint`?"""
+    (kind, arg), = defect.items()
+    if kind in ("remove_header", "set_header", "use_key"):
+        return endpoint.auth
+    if kind == "path_params":
+        return bool(arg) and set(arg) <= set(endpoint.path_params)
+    if kind == "upload":
+        return endpoint.body == "multipart"
+    fields = {*endpoint.fields, *endpoint.required_fields}
+    if kind == "remove_field":
+        return endpoint.body == "json" and arg in fields
+    if kind == "set_field":
+        return endpoint.body == "json" and set(arg) <= fields
+    return endpoint.body == "json"  # raw_body
+
+
+def variant_endpoints(contract: Contract, code: Code) -> list[str]:
+    """The other endpoints the docs attach the code to where its recipe's defect applies (a
+    recipe with fallbacks already tries its endpoints in turn)."""
+    recipe = contract.recipes[code.provoke]
+    if recipe.fallback_endpoints:
+        return []
+    names = contract.endpoints if "*" in code.endpoints else code.endpoints
+    return [n for n in names if n != recipe.endpoint and n in contract.endpoints
+            and defect_applies(contract.endpoints[n], recipe.defect)]
+
+
+def _carries_real_key(defect: dict[str, Any]) -> bool:
+    """Does the defective request still identify an account (so a lenient target could bill it)?"""
+    (kind, arg), = defect.items()
+    return kind == "use_key" or (kind == "set_header" and "{api_key}" in str(arg))
+
+
+def build_variants(contract: Contract, code: Code, fixtures: dict[str, str]) -> list[RequestSpec]:
+    """The code's recipe on each other endpoint the docs attach it to (fixtures permitting)."""
+    recipe = contract.recipes[code.provoke]
+    found = []
+    for name in variant_endpoints(contract, code):
+        try:
+            spec = build_request(contract, recipe.name, fixtures, name)
+        except MissingFixture:
+            continue
+        billable = contract.endpoints[name].billable and _carries_real_key(recipe.defect)
+        found.append(replace(spec, may_bill=spec.may_bill or billable))
+    return found
+
+
 def build_requests(contract: Contract, recipe_name: str, fixtures: dict[str, str]) -> list[RequestSpec]:
     """The recipe's request on its endpoint, then on each fallback endpoint (tried in turn)."""
     recipe = contract.recipes[recipe_name]

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from errcontract.checks import CheckOutcome, Oracle, Violation, run_checks
+from errcontract.checks import CheckOutcome, Oracle, Violation, rule_of, run_checks
+from errcontract.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
 from errcontract.curl import curl_command
 from errcontract.exchange import Exchange
 from errcontract.redact import Redactor
@@ -30,6 +31,7 @@ class CodeRow:
     observed_statuses: set[int] = field(default_factory=set)
     violation_ids: list[int] = field(default_factory=list)
     evidence: list[dict[str, str]] = field(default_factory=list)
+    cells: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # endpoint -> verdict, reason
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Recorder:
         self.current_test = threading.local()
         self._judged: dict[int, Judged] = {}
         self.last_judged: Judged | None = None  # the evidence of a crash in provoking a code
+        self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
+        self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
+        self._sequences_judged = False
         self._lock = threading.Lock()
 
     # -- judging ------------------------------------------------------------------------------
@@ -86,6 +91,9 @@ class Recorder:
             return
         code = self.oracle.code_of(exchange)
         row = self._row_for(exchange, code)
+        sample = sample_of(exchange, self.oracle.contract)
+        if sample is not None:
+            self.samples.append(sample)
         if code in self.rows:
             self.rows[code].observed += 1
             self.rows[code].observed_statuses.add(exchange.status)
@@ -113,12 +121,43 @@ class Recorder:
         request = judged.exchange.request
         code = row.code if row is not None else item.code
         bucket.append({
-            "check": item.check, "code": code, "status": item.status, "strength": item.strength,
+            "check": item.check, "code": code, "promise": code or rule_of(item.check),
+            "status": item.status, "strength": item.strength,
             "message": self.redact(item.message), "reproduce": judged.reproduce,
             "source": request.origin, "defects": request.describe_defects(), "test": test or "",
         })
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
+
+    def add_refund(self, row: dict[str, Any], evidence: tuple[dict[str, str], ...]) -> None:
+        """A refund watched end to end; a failed one is a violation of its promise."""
+        with self._lock:
+            self.refunds.append({**row, "evidence": list(evidence)})
+            if row["verdict"] == "fail":
+                self.violations.append({
+                    "check": row["check"], "code": None, "promise": row["promise"], "status": None,
+                    "strength": "stated", "message": self.redact(row["reason"]),
+                    "reproduce": evidence[0]["reproduce"] if evidence else "", "source": "refund",
+                    "defects": "none", "test": getattr(self.current_test, "name", None) or "",
+                })
+
+    def judge_sequences(self) -> None:
+        """The run-level header checks, once, after the last exchange (evidence: the values)."""
+        with self._lock:
+            if self._sequences_judged:
+                return
+            self._sequences_judged = True
+            try:
+                found = run_sequence_checks(self.samples, self.oracle.contract)
+            except Exception as exc:
+                self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
+                return
+            for item in found:
+                self.violations.append({
+                    "check": item.check, "code": None, "promise": sequence_rule(item.check),
+                    "status": None, "strength": item.strength, "message": self.redact(item.message),
+                    "reproduce": "", "source": "run", "defects": "none", "test": "",
+                })
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1
@@ -154,6 +193,11 @@ class Recorder:
         with self._lock:
             row = self.rows[code]
             row.verdict, row.reason = verdict, reason
+
+    def set_cells(self, code: str, cells: dict[str, tuple[str, str | None]]) -> None:
+        """The code's verdict on each endpoint its recipe was tried on (the endpoint x code matrix)."""
+        with self._lock:
+            self.rows[code].cells = dict(cells)
 
     def final_verdict(self, row: CodeRow) -> tuple[str, str | None]:
         """Combine the code's own test with what the observer saw anywhere in the run."""

@@ -63,6 +63,7 @@ def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
             "solution": code.solution, "source": code.source, "verdict": verdict, "reason": reason,
             "observed": row.observed, "observed_statuses": sorted(row.observed_statuses),
             "violations": row.violation_ids, "evidence": row.evidence,
+            "endpoints": {e: {"verdict": v, "reason": r} for e, (v, r) in row.cells.items()},
         })
     return entries
 
@@ -96,6 +97,7 @@ def verdict_of(summary: dict[str, Any], meta: RunMeta, strict: bool) -> str:
 
 
 def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> dict[str, Any]:
+    recorder.judge_sequences()
     contract = recorder.oracle.contract
     codes = _code_entries(recorder)
     summary = _summary(codes, recorder)
@@ -126,6 +128,7 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "warnings": recorder.warnings,
         "errors": recorder.errors,
         "headers": dict(recorder.header_stats),
+        "refunds": recorder.refunds,
         "documentation": documentation(recorder.oracle),
     }
 

@@ -12,8 +12,9 @@ from errcontract.checks.registry import (
     CheckOutcome,
     Violation,
     check,
+    rule_of,
     run_checks,
 )
 
 __all__ = ["CHECKS", "CheckOutcome", "Oracle", "Violation", "check", "codes", "envelope",
-           "headers", "run_checks", "status"]
+           "headers", "rule_of", "run_checks", "status"]

@@ -37,6 +37,13 @@ def check(name: str) -> Callable[[CheckFn], CheckFn]:
     return register
 
 
+def rule_of(name: str) -> str:
+    """The documented rule a check guards: the first line of its docstring."""
+    fn = CHECKS.get(name)
+    doc = (fn.__doc__ or "").strip().splitlines() if fn else []
+    return doc[0].strip() if doc else name
+
+
 @dataclass
 class CheckOutcome:
     violations: list[Violation] = field(default_factory=list)

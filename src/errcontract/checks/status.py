@@ -20,18 +20,48 @@ def status_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [Violation("status_documented", message, status, None, severity)]
 
 
+def _certain_codes(exchange: Exchange) -> tuple[str, ...]:
+    """The codes the request's first certain defect documents (the promise a success breaks)."""
+    return next((d.codes for d in exchange.request.defects if d.certain), ())
+
+
+def _served_despite_defect(exchange: Exchange) -> bool:
+    return 200 <= (exchange.status or 0) < 300 and exchange.request.has_certain_defect
+
+
+def _access_control(exchange: Exchange, oracle: Oracle) -> bool:
+    """Is the certain defect a missing, malformed or foreign credential (its codes all 401/403)?"""
+    codes = _certain_codes(exchange)
+    known = [oracle.contract.codes[c] for c in codes if c in oracle.contract.codes]
+    return bool(known) and all(set(c.statuses) <= {401, 403} for c in known)
+
+
 @check("defect_rejected")
 def defect_rejected(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A request with a certain defect must not succeed."""
     status = exchange.status or 0
-    if not 200 <= status < 300 or not exchange.request.has_certain_defect:
+    if not _served_despite_defect(exchange) or _access_control(exchange, oracle):
         return []
+    codes = _certain_codes(exchange)
     expected = ", ".join(sorted(exchange.request.justified_codes())) or "an error"
     message = (
         f"HTTP {status} accepted a request with defect "
         f"{exchange.request.describe_defects()} (expected {expected})"
     )
-    return [Violation("defect_rejected", message, status, None)]
+    return [Violation("defect_rejected", message, status, codes[0] if codes else None)]
+
+
+@check("access_control")
+def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """A request with no, malformed or foreign credentials is never served."""
+    status = exchange.status or 0
+    if not _served_despite_defect(exchange) or not _access_control(exchange, oracle):
+        return []
+    codes = _certain_codes(exchange)
+    defects = exchange.request.describe_defects()
+    promised = " or ".join(codes)
+    message = f"access control: HTTP {status} served a request with {defects} (the docs promise {promised})"
+    return [Violation("access_control", message, status, codes[0])]
 
 
 @check("no_server_error_for_client_mistake")
@@ -44,4 +74,6 @@ def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> li
         f"HTTP {status} for a client mistake ({exchange.request.describe_defects()}); "
         "the docs reserve 5xx for server-side failures"
     )
-    return [Violation("no_server_error_for_client_mistake", message, status, oracle.code_of(exchange))]
+    answered = oracle.code_of(exchange)
+    code = answered if answered in oracle.contract.codes else next(iter(_certain_codes(exchange)), None)
+    return [Violation("no_server_error_for_client_mistake", message, status, code)]

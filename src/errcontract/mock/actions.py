@@ -103,7 +103,8 @@ async def cancel_resource(engine: Engine, call: Call) -> Outcome:
     spec = engine.config.resources
     if engine.state.status_of(resource) in spec.get("pending_statuses", []):
         resource.status = spec.get("cancelled_status", "cancelled")
-        if engine.config.refund.get("on_cancel") and resource.credits:
+        refunds = engine.config.refund.get("on_cancel") and not engine.skips("refund_on_cancel", call)
+        if refunds and resource.credits:
             engine.state.refund(resource.owner, resource.credits)
             resource.refunded = resource.credits
     return _ok(engine, call, resource_values(engine, resource))

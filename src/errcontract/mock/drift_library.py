@@ -36,37 +36,37 @@ def _set_code(outcome: Outcome, engine: Engine, code: str) -> Outcome:
     return outcome
 
 
-@drift("response", has_status(401))
+@drift("response", has_status(401), caught_by={"code_documented"})
 def auth_errors_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Authentication errors (documented 401) are sent with status 403; code and body unchanged."""
     return _restatus(outcome, 401, 403)
 
 
-@drift("response", has_status(404))
+@drift("response", has_status(404), caught_by={"code_documented"})
 def not_found_as_400(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors documented as 404 are sent with status 400; code and body unchanged."""
     return _restatus(outcome, 404, 400)
 
 
-@drift("response", has_status(402))
+@drift("response", has_status(402), caught_by={"code_documented"})
 def credits_error_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The insufficient-credits error (documented 402) is sent with status 403."""
     return _restatus(outcome, 402, 403)
 
 
-@drift("response", has_status(400))
+@drift("response", has_status(400), caught_by={"defect_rejected"})
 def validation_errors_as_200(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors documented as 400 are sent with status 200 (the error envelope in a success)."""
     return _restatus(outcome, 400, 200)
 
 
-@drift("response")
+@drift("response", caught_by={"code_documented", "envelope"})
 def lowercase_codes(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error codes are sent lower-cased (insufficient_credits instead of INSUFFICIENT_CREDITS)."""
     return _set_code(outcome, engine, outcome.code.lower()) if outcome.code else outcome
 
 
-@drift("response", has_status(402))
+@drift("response", has_status(402), caught_by={"code_documented"})
 def renamed_credits_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 402 error carries the undocumented code PAYMENT_REQUIRED instead of the documented one."""
     if outcome.code and outcome.status == 402:
@@ -74,7 +74,7 @@ def renamed_credits_code(outcome: Outcome, call: Call, engine: Engine) -> Outcom
     return outcome
 
 
-@drift("response", has_status(400))
+@drift("response", has_status(400), caught_by={"code_documented"})
 def undocumented_validation_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every 400 error carries the undocumented code VALIDATION_ERROR."""
     if outcome.code and outcome.status == 400:
@@ -82,7 +82,7 @@ def undocumented_validation_code(outcome: Outcome, call: Call, engine: Engine) -
     return outcome
 
 
-@drift("response", has_status(401))
+@drift("response", has_status(401), caught_by={"code_justified"})
 def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every 401 carries the first documented 401 code, whatever the auth problem was."""
     if outcome.code and outcome.status == 401:
@@ -90,7 +90,7 @@ def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcom
     return outcome
 
 
-@drift("response")
+@drift("response", caught_by={"envelope"})
 def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors are sent as a flat {"code", "message"} object instead of the documented envelope."""
     if outcome.code:
@@ -99,7 +99,7 @@ def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response")
+@drift("response", caught_by={"envelope"})
 def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the message field of the envelope (only the code is sent)."""
     if outcome.code:
@@ -107,7 +107,7 @@ def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response")
+@drift("response", caught_by={"envelope"})
 def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the code field of the envelope (only the message is sent)."""
     if outcome.code:
@@ -115,7 +115,7 @@ def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response")
+@drift("response", caught_by={"content_type_json"})
 def text_plain_errors(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error bodies are JSON but sent with Content-Type text/plain."""
     if outcome.code:
@@ -127,7 +127,10 @@ def _first_billable(config: MockConfig) -> str | None:
     return next((e.name for e in config.contract.endpoints.values() if e.billable), None)
 
 
-@drift("response", lambda config: _first_billable(config) is not None)
+@drift(
+    "response", lambda config: _first_billable(config) is not None,
+    caught_by={"content_type_json", "envelope"},
+)
 def gateway_html_502(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """A gateway in front of the first billable endpoint answers every request to it with an
     nginx HTML 502 Bad Gateway page (text/html, no envelope, no rate-limit headers)."""
@@ -140,7 +143,10 @@ def _rate_names(engine: Engine) -> dict[str, Any]:
     return engine.contract.headers.get("rate_limit", {}).get("fields", {})
 
 
-@drift("response", lambda config: bool(config.contract.headers.get("rate_limit")))
+@drift(
+    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
+    caught_by={"rate_limit_headers"},
+)
 def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """No response carries the documented rate-limit headers."""
     for name in _rate_names(engine):
@@ -148,7 +154,10 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
     return outcome
 
 
-@drift("response", lambda config: bool(config.contract.headers.get("rate_limit")))
+@drift(
+    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
+    caught_by={"rate_limit_headers"},
+)
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
     Unix seconds are documented, Unix seconds where ISO 8601 is documented."""
@@ -159,7 +168,10 @@ def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) 
     return outcome
 
 
-@drift("response", lambda config: "429" in config.contract.headers.get("on_status", {}))
+@drift(
+    "response", lambda config: "429" in config.contract.headers.get("on_status", {}),
+    caught_by={"status_headers"},
+)
 def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """429 responses leave out the headers documented for them (Retry-After)."""
     for name in engine.contract.headers.get("on_status", {}).get("429", {}):
@@ -177,21 +189,21 @@ def _without_details(outcome: Outcome, engine: Engine, status: int) -> Outcome:
     return outcome
 
 
-@drift("response", has_status(402))
+@drift("response", has_status(402), caught_by={"message_pattern", "code_fields"}, as_warning=True)
 def credits_error_without_numbers(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 402 error omits the credits required and available: the message is the table's
     constant and per-code fields such as creditsRequired/creditsRemaining are left out."""
     return _without_details(outcome, engine, 402)
 
 
-@drift("response", has_status(429))
+@drift("response", has_status(429), caught_by={"message_pattern", "code_fields"}, as_warning=True)
 def rate_limit_error_without_details(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 429 error omits when to retry: the message is the table's constant (no reset time)
     and per-code fields such as retryAfter/limits are left out."""
     return _without_details(outcome, engine, 429)
 
 
-@drift("error", has_condition("insufficient_credits"))
+@drift("error", has_condition("insufficient_credits"), caught_by={"code_justified"})
 def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The credits check runs before the key is validated and reads an unknown key's balance as
     0, so a well-formed but unknown key gets 402 insufficient credits instead of its 401."""
@@ -200,13 +212,13 @@ def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError
     return MockError("insufficient_credits", required=1, available=0)
 
 
-@drift("error", has_condition("rate_limited"))
+@drift("error", has_condition("rate_limited"), caught_by={"defect_rejected"})
 def rate_limit_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The rate limit is never enforced: a key whose window is used up is still served."""
     return None if err.condition == "rate_limited" else err
 
 
-@drift("error", has_condition("insufficient_scope"))
+@drift("error", has_condition("insufficient_scope"), caught_by=set())
 def scope_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """Key scopes are never checked: a key without the needed scope is served. Not a departure
     from the docs (they map no scope to an endpoint): INSUFFICIENT_SCOPE must be not observed."""
@@ -217,7 +229,7 @@ def _has_expired_key(config: MockConfig) -> bool:
     return any(k.get("expired") for k in config.key_fixtures.values())
 
 
-@drift("error", _has_expired_key)
+@drift("error", _has_expired_key, caught_by={"access_control"})
 def expired_key_accepted(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """Expiry is never checked: an expired key is served as if it were valid."""
     return None if err.condition == "expired_key" else err
@@ -227,7 +239,7 @@ def _names_models(config: MockConfig) -> bool:
     return any("model_from" in e for e in config.endpoints.values())
 
 
-@drift("inspect", _names_models)
+@drift("inspect", _names_models, caught_by={"no_server_error_for_client_mistake"})
 def crash_on_non_ascii_model(stage: str, value: Any, call: Call, engine: Engine) -> None:
     """A model name with a non-ASCII character crashes the server: 500 text/plain
     'Internal Server Error' instead of the unknown-model error."""
@@ -239,7 +251,7 @@ def _takes_json(config: MockConfig) -> bool:
     return any(e.body == "json" for e in config.contract.endpoints.values())
 
 
-@drift("inspect", _takes_json)
+@drift("inspect", _takes_json, caught_by={"no_server_error_for_client_mistake"})
 def crash_on_array_body(stage: str, value: Any, call: Call, engine: Engine) -> None:
     """A JSON array as the request body crashes the server: 500 text/plain 'Internal Server
     Error' instead of the invalid-body error."""

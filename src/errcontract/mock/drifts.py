@@ -2,7 +2,8 @@
 
 Each drift is one small function whose docstring says exactly how it is wrong, registered by
 name with the pipeline hook it bends: `response` (rewrites a finished response), `error`
-(changes which error a check raises, or skips it) or `inspect` (sees raw input and may crash).
+(changes which error a check raises, or skips it), `inspect` (sees raw input and may crash) or
+`skip` (leaves out one named step of the provider's behaviour: `ownership`, `refund_on_cancel`).
 Drifts are generic over the contract; `applies` drops those a provider cannot show.
 """
 
@@ -34,6 +35,9 @@ class Drift:
     hook: str
     fn: Callable[..., Any]
     applies: Applies
+    caught_by: frozenset[str] = frozenset()  # the checks that must catch it (any one); empty:
+    # a departure from our mock only, which the docs allow (the suites must not fail it)
+    as_warning: bool = False  # it breaks an exemplified fact only: a warning (fails with --strict)
 
     def respond(self, outcome: Outcome, call: Call, engine: Engine) -> Outcome:
         return self.fn(outcome, call, engine) if self.hook == "response" else outcome
@@ -45,6 +49,9 @@ class Drift:
         if self.hook == "inspect":
             self.fn(stage, value, call, engine)
 
+    def skips(self, step: str, call: Call, engine: Engine) -> bool:
+        return self.hook == "skip" and bool(self.fn(step, call, engine))
+
 
 REGISTRY: dict[str, Drift] = {}
 
@@ -53,13 +60,18 @@ def always(config: MockConfig) -> bool:
     return True
 
 
-def drift(hook: str, applies: Applies = always) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a drift under its function's name in kebab-case; its docstring describes it."""
+def drift(
+    hook: str, applies: Applies = always, *, caught_by: set[str], as_warning: bool = False
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a drift under its function's name in kebab-case; its docstring describes it and
+    `caught_by` names the checks that must catch it (the drift tests read it)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         name = fn.__name__.replace("_", "-")
+        if name in REGISTRY:
+            raise ValueError(f"drift {name!r} registered twice")
         description = re.sub(r"\s+", " ", (fn.__doc__ or "").strip())
-        REGISTRY[name] = Drift(name, description, hook, fn, applies)
+        REGISTRY[name] = Drift(name, description, hook, fn, applies, frozenset(caught_by), as_warning)
         return fn
 
     return register
@@ -67,7 +79,7 @@ def drift(hook: str, applies: Applies = always) -> Callable[[Callable[..., Any]]
 
 def drifts_for(contract: Contract) -> dict[str, Drift]:
     """The drifts this provider's contract and mock data can show, by name."""
-    from errcontract.mock import drift_library  # noqa: F401 - registers the drifts
+    from errcontract.mock import drift_library, drift_semantics  # noqa: F401 - register the drifts
     from errcontract.mock.config import load_mock_config
 
     config = load_mock_config(contract)

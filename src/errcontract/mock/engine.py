@@ -105,6 +105,10 @@ class Engine:
             err = replaced
         raise err
 
+    def skips(self, step: str, call: Call) -> bool:
+        """Does the served drift leave out this step of the provider's behaviour?"""
+        return self.drift is not None and self.drift.skips(step, call, self)
+
     def error(self, err: MockError, call: Call) -> Outcome:
         code = err.code or self.config.code_for(err.condition, err.field)
         if code is None:  # a condition raised directly must be mapped; fall back to the 400 one

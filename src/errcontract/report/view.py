@@ -115,6 +115,22 @@ def example_profiles(examples: list[dict[str, Any]]) -> list[str]:
     return profiles
 
 
+def endpoint_matrix(results: dict[str, Any]) -> dict[str, Any]:
+    """Columns: the endpoints any code was tried on; rows: codes with a cell per endpoint."""
+    codes = [c for c in results.get("codes", []) if c.get("endpoints")]
+    endpoints: list[str] = []
+    for code in codes:
+        endpoints += [e for e in code["endpoints"] if e not in endpoints]
+    rows = [{"code": c["code"], "cells": [_cell(c["endpoints"].get(e)) for e in endpoints]} for c in codes]
+    return {"endpoints": endpoints, "rows": rows, "refunds": results.get("refunds") or []}
+
+
+def _cell(found: dict[str, Any] | None) -> dict[str, Any] | None:
+    if found is None:
+        return None
+    return {"style": verdict_style(found.get("verdict")), "reason": found.get("reason") or ""}
+
+
 def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
     """Everything the provider template needs."""
     summary = results.get("summary", {})
@@ -132,4 +148,5 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
         "profiles": example_profiles(documentation.get("examples", [])),
         "ambiguities": documentation.get("ambiguities", []),
         "badge": badge,
+        "endpoint_matrix": endpoint_matrix(results),
     }

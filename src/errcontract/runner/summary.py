@@ -73,7 +73,7 @@ def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 5)
     lines = []
     for item in items[:shown]:
         label = f"{item['check']}, {item.get('strength', 'stated')} {noun}"
-        lines.append(f"{'':<10} {mark} {item['code'] or '-'} [{label}] {item['message']}")
+        lines.append(f"{'':<10} {mark} {item['code'] or '(rule)'} [{label}] {item['message']}")
     if len(items) > shown:
         lines.append(f"{'':<10}   … {len(items) - shown} more {noun}s in the report")
     return lines

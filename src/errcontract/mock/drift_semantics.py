@@ -1,0 +1,77 @@
+"""Drifts a single response cannot show: access control on some endpoints only, rate-limit
+headers whose values lie across a run, a cancel that keeps the credits. Each is caught by the
+check its docstring's promise belongs to (tests/test_drifts_detected.py)."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from errcontract.mock.drifts import drift
+from errcontract.mock.respond import Outcome, format_header
+
+if TYPE_CHECKING:
+    from errcontract.mock.config import MockConfig
+    from errcontract.mock.engine import Call, Engine
+
+
+def _header(engine: Engine, role: str) -> tuple[str, str] | None:
+    """The (name, format) of the rate-limit header with this role in the contract."""
+    fields = engine.contract.headers.get("rate_limit", {}).get("fields", {})
+    return next(((n, f["format"]) for n, f in fields.items() if f.get("role") == role), None)
+
+
+def _fixed_window(config: MockConfig) -> bool:
+    window = config.contract.headers.get("rate_limit", {}).get("window") or {}
+    return window.get("kind") == "fixed"
+
+
+def _forbidden_is_403(config: MockConfig) -> bool:
+    code = config.code_for("resource_forbidden")
+    return code is not None and config.status_for(code) == 403
+
+
+@drift(
+    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
+    caught_by={"rate_limit_remaining_decreases"},
+)
+def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """X-RateLimit-Remaining never goes down: every response says the window is untouched."""
+    found = _header(engine, "remaining")
+    limit = _header(engine, "limit")
+    if found and found[0] in outcome.headers and limit and limit[0] in outcome.headers:
+        outcome.headers[found[0]] = outcome.headers[limit[0]]
+    return outcome
+
+
+@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"})
+def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """In a fixed window, X-RateLimit-Reset moves with every request (always a day from now)."""
+    found = _header(engine, "reset")
+    if found and found[0] in outcome.headers:
+        outcome.headers[found[0]] = format_header(time.time() + 86400, found[1])
+    return outcome
+
+
+@drift("skip", _forbidden_is_403, caught_by={"access_control"})
+def ownership_checked_on_one_endpoint(step: str, call: Call, engine: Engine) -> bool:
+    """Only the first endpoint of a resource checks ownership: the others (a task's download)
+    serve another account's resource."""
+    first = next(e for e in engine.contract.endpoints.values() if e.path_params)
+    return step == "ownership" and call.endpoint is not None and call.endpoint.name != first.name
+
+
+@drift("response", caught_by={"access_control"})
+def auth_skipped_on_one_endpoint(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """One authenticated endpoint (the last in the contract) forgot its auth check: a request
+    with no, malformed or unknown credentials is served there."""
+    last = [e for e in engine.contract.endpoints.values() if e.auth][-1]
+    if outcome.status == 401 and call.endpoint is not None and call.endpoint.name == last.name:
+        return Outcome(200, {"data": []})
+    return outcome
+
+
+@drift("skip", lambda config: bool(config.refund.get("on_cancel")), caught_by={"refund_on_cancel"})
+def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
+    """A cancelled job keeps its credits: the documented instant refund never comes."""
+    return step == "refund_on_cancel"
