@@ -66,6 +66,7 @@ def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
         raise _Stop(f"the new job shows no charge at {spec['charged_pointer']}")
     after_create = _balance(run, spec)
     cancelled = _send(run, spec["cancel"], {"id": str(job_id)}, "cancelling the job")
+    _require_cancelled(run, spec, str(job_id), cancelled)
     after_cancel = _balance(run, spec)
     balances = (before, after_create, after_cancel)
     evidence = tuple(run.recorder.evidence(run.recorder.judge(e)) for e in (created, cancelled))
@@ -91,6 +92,17 @@ def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doin
     if exchange.status is None:
         raise _Stop(f"{doing}: no answer ({exchange.transport_error})")
     return exchange
+
+
+def _require_cancelled(run: ProviderRun, spec: dict[str, Any], job_id: str, cancelled: Exchange) -> None:
+    """Only a job that was cancelled has credits to give back (one that finished first has none)."""
+    if not 200 <= (cancelled.status or 0) < 300:
+        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
+    rule = spec["status"]
+    shown = _send(run, rule["endpoint"], {"id": job_id}, "reading the job's status")
+    state = pointer_get(shown.json(), rule["pointer"])
+    if state != rule["cancelled"]:
+        raise _Stop(f"the job was {state!r}, not {rule['cancelled']!r}, after the cancel: nothing to refund")
 
 
 def _balance(run: ProviderRun, spec: dict[str, Any]) -> Any:

@@ -6,9 +6,10 @@ each header's `role`, and the `window`: fixed or sliding, and how long). Over th
 to the main key, in send order:
 
 - the limit stays constant;
-- the remaining count goes down as counted requests are made (never judged on one pair: the run
-  is concurrent and other clients may spend the window too; a contradiction must hold over
-  several requests: no value in the later half below every value of the earlier half);
+- the remaining count goes down as counted requests are made: judged on successful requests
+  only (whatever else a provider counts, a request it served is a request), never on one pair
+  (the run is concurrent and other clients may spend the window too): a contradiction must
+  hold over several requests, no value in the later half below every value of the earlier half;
 - in a fixed window the reset stays put (it may roll over once per window), and it always lies
   in the future;
 - a 429's `Retry-After` never asks to wait past the reset (in a fixed window, it agrees with it).
@@ -128,7 +129,7 @@ def limit_constant(samples: list[Sample], window: Window) -> list[Violation]:
 @sequence_check("rate_limit_remaining_decreases")
 def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation]:
     """X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."""
-    counted = [s for s in samples if s.status != 429 and s.remaining is not None]
+    counted = [s for s in samples if 200 <= s.status < 300 and s.remaining is not None]
     if window.kind == "sliding" and counted:  # requests leave a sliding window after it passes
         counted = [s for s in counted if s.sent_at - counted[0].sent_at < window.seconds]
     if window.kind == "fixed":  # judged within one window: the reset it names
