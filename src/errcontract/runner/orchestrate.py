@@ -34,6 +34,7 @@ from errcontract.runner.summary import exit_code, print_summary
 
 CHILD_TIMEOUT_S = 1800
 CHILD_GRACE_S = 10.0  # an interrupted child's time to end before its group is killed
+RELAY_DRAIN_S = 30.0  # its output after it ended (a pipe still held open elsewhere is given up)
 
 
 def run_all(options: RunOptions, pytest_args: list[str]) -> int:
@@ -131,7 +132,7 @@ def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
     finally:
         timer.cancel()
         for thread in relays:
-            thread.join(timeout=5)
+            thread.join(timeout=RELAY_DRAIN_S)
     return not timed_out.is_set()
 
 
