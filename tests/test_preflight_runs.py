@@ -68,5 +68,5 @@ def test_the_docs_base_url_form_is_taken_as_the_host(vicsee, tmp_path):
     url, fixtures = vicsee
     proc = _run("vicsee", url + "/api/v1/", fixtures["api_key"], tmp_path)
     assert proc.returncode != 2, proc.stderr
-    assert f"checking vicsee at {url}/api/v1" in proc.stdout
+    assert f"checking vicsee at {url} (base /api/v1)" in proc.stdout
     assert "/api/v1/api/v1" not in (tmp_path / "vicsee" / "results.json").read_text()

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from errcontract.cli import main
+from tests.live_runs import snapshot
 
 DATA = Path(__file__).parent / "data"
 
@@ -39,3 +43,37 @@ def test_bad_results_file_is_one_line_exit_2_and_writes_nothing(
     err = capsys.readouterr().err
     assert err.startswith("errcontract: error: ") and err.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_report_o_into_a_file_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "a-file"
+    target.write_text("keep me\n")
+    assert main(["report", str(DATA / "results-vicsee.json"), "-o", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(target) in err and "not a folder" in err and "-o" in err
+    assert target.read_text() == "keep me\n"
+
+
+def test_report_o_replaces_page_and_badge_together_or_neither(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], immutable: Callable[[Path], None]
+) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "index.html").write_text("earlier page\n")
+    (out / "badge.svg").write_text("earlier badge\n")
+    immutable(out / "index.html")
+    assert main(["report", str(DATA / "results-vicsee.json"), "-o", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(out / "index.html") in err and "immutable" in err
+    assert snapshot(out) == {"index.html": b"earlier page\n", "badge.svg": b"earlier badge\n"}
+
+
+@pytest.mark.parametrize("command", ["diff", "report"])
+def test_stdout_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path, command: str) -> None:
+    results = DATA / "results-vicsee.json"
+    args = [str(results), str(results)] if command == "diff" else [str(results), "-o", str(tmp_path)]
+    with open("/dev/full", "w") as full:  # every write: ENOSPC
+        done = subprocess.run([sys.executable, "-m", "errcontract", command, *args], stdout=full,
+                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "No space left on device" in done.stderr, done.stderr

@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.report import write_site_index
+from errcontract.report.publish import ReportSet
 from errcontract.report.site import PROVIDER_FILES
-from errcontract.runner.summary import write_reports
 
 DATA = Path(__file__).parent / "data"
 
@@ -52,6 +52,23 @@ def test_index_shows_providers_from_earlier_runs_in_the_same_folder(tmp_path):
     (tmp_path / "vydra").mkdir()
     shutil.copy(data / "results-vydra.json", tmp_path / "vydra" / "results.json")
     vicsee = json.loads((data / "results-vicsee.json").read_text(encoding="utf-8"))
-    write_reports([vicsee], tmp_path, secrets=[])
+    with ReportSet(tmp_path, ["vicsee"]) as reports:
+        reports.write_provider(vicsee, secrets=[])
+        reports.publish([vicsee], secrets=[])
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert 'href="vicsee/index.html"' in index and 'href="vydra/index.html"' in index
+
+
+def test_each_card_says_when_its_run_started_and_older_ones_say_they_are_older(tmp_path: Path) -> None:
+    vicsee, vydra = samples()
+    vicsee["started_at"], vydra["started_at"] = "2026-11-30T16:02:11Z", "2026-11-23T10:00:00Z"
+    text = write_site_index([vicsee, vydra], tmp_path, current=["vicsee"]).read_text(encoding="utf-8")
+    vicsee_card, vydra_card = text.split('id="provider-vydra"')
+    assert "2026-11-30 16:02:11 UTC" in vicsee_card and "earlier run" not in vicsee_card
+    assert "2026-11-23 10:00:00 UTC" in vydra_card
+    assert "From an earlier run (started 2026-11-23 10:00:00 UTC)" in vydra_card
+
+
+def test_without_a_current_run_no_card_is_marked_older(tmp_path: Path) -> None:
+    text = write_site_index(samples(), tmp_path).read_text(encoding="utf-8")
+    assert "earlier run" not in text and "Run started" in text

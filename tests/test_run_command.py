@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 
 from errcontract.contract import load_provider
 from errcontract.mock.process import running_mock
+from tests.live_runs import hidden_siblings
 
 REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
 
@@ -44,6 +46,13 @@ def test_default_run_writes_every_report_file(default_run, provider):
     assert (report_dir / "index.html").is_file()
     page = (report_dir / provider / "index.html").read_text(encoding="utf-8")
     assert all(code in page for code in load_provider(provider).codes)
+
+
+def test_default_run_publishes_files_0644_and_folders_0755_and_leaves_nothing_beside(default_run):
+    _, report_dir = default_run  # (made by mktemp, 0700: a folder the run did not create keeps its mode)
+    for path in report_dir.rglob("*"):
+        assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
+    assert hidden_siblings(report_dir) == []  # no staging, no `.previous` folder
 
 
 @pytest.mark.parametrize("provider", ["vicsee", "vydra"])

@@ -1,7 +1,8 @@
 """`errcontract` command line: one sub-command per module, each exposing `register(subparsers)`.
 
 A sub-command's `register` adds its parser and sets `func(args) -> int`. Every ErrcontractError
-becomes one line on stderr and its exit code (2 for usage and contract errors): no traceback.
+becomes one line on stderr and its exit code (2 for usage and contract errors): no traceback. An
+interrupted run (SIGINT, SIGTERM, SIGHUP) prints one line and exits 128 + the signal.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from errcontract import __version__
 from errcontract.errors import ErrcontractError
+from errcontract.interrupt import KEPT, Interrupted
 
 SUBCOMMAND_MODULES = (
     "errcontract.runner.cli",
@@ -52,8 +54,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ErrcontractError as exc:
         print(f"errcontract: error: {exc}", file=sys.stderr)
         return exc.exit_code
-    except KeyboardInterrupt:
-        print("errcontract: interrupted", file=sys.stderr)
+    except Interrupted as exc:
+        print(f"errcontract: {exc.line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:  # before a run's own handlers are in place: nothing was written
+        print(f"errcontract: {KEPT}", file=sys.stderr)
         return 130
 
 

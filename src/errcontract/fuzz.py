@@ -201,9 +201,14 @@ def draw_and_send(run: ProviderRun, endpoints: Iterable[str] | None = None,
     send_one = _sender(run)
     workers = max(1, run.options.concurrency)
     with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="errcontract-fuzz") as pool:
-        columns = [[pool.submit(send_one, (0, spec)) for spec in column]
-                   for column in _columns(run, endpoints, count)]
-        results = [future.result() for future in _round_robin(columns)]
+        drawn = _columns(run, endpoints, count)
+        try:
+            columns = [[pool.submit(send_one, (0, spec)) for spec in column] for column in drawn]
+            results = [future.result() for future in _round_robin(columns)]
+        except BaseException:  # interrupted: no more drawing, nothing sent beyond what is in flight
+            drawn.close()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
     for index, result in enumerate(results):
         result.index = index
     return results

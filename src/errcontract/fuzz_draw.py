@@ -9,11 +9,13 @@ sends the columns already drawn. The draws are the same either way (same strateg
 from __future__ import annotations
 
 import multiprocessing
+import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 
 from hypothesis import strategies as st
 
+from errcontract.children import stop_when_orphaned
 from errcontract.exchange import RequestSpec
 
 BACKGROUND_FROM = 300
@@ -49,7 +51,24 @@ def drawn_columns(by_pair: dict[Pair, st.SearchStrategy[RequestSpec]], plan: lis
         return
     _STRATEGIES.clear()
     _STRATEGIES.update(by_pair)
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as workers:
+    # The worker ends itself if this process dies, and is stopped if the draw is abandoned.
+    with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=stop_when_orphaned,
+                             initargs=(os.getpid(),)) as workers:
         futures = [workers.submit(_draw_column, pair, share, seed_value) for pair, share in planned]
-        for future in futures:
-            yield future.result()
+        try:
+            for future in futures:
+                yield future.result()
+        except BaseException:  # closed early (an interrupted run): drop the queued draws
+            _stop_workers(workers)
+            raise
+
+
+def _stop_workers(workers: ProcessPoolExecutor) -> None:
+    """Kill the worker (its current column is not waited for) and cancel what is queued."""
+    kill = getattr(workers, "kill_workers", None)  # Python 3.14+
+    if kill is not None:
+        kill()
+    else:  # before shutdown(), which forgets the processes
+        for process in list((getattr(workers, "_processes", None) or {}).values()):
+            process.kill()
+    workers.shutdown(wait=False, cancel_futures=True)

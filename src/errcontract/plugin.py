@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from errcontract import plugin_reports
 from errcontract.errors import ErrcontractError
 from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
 from errcontract.session import RunRegistry
@@ -36,6 +37,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for name in fixture_names():
         group.addoption(fixture_flag(name), dest=f"errcontract_fx_{name}", default=None,
                         help=f"fixture {name} (env ERRCONTRACT_{name.upper()})")
+    plugin_reports.addoption(parser, group)
 
 
 def options_from_config(config: pytest.Config) -> RunOptions:
@@ -56,9 +58,11 @@ def selected_providers(config: pytest.Config) -> list[str]:
 
 @pytest.fixture(scope="session")
 def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
-    """The session's provider runs; results.json is written for each when the session ends."""
+    """The session's provider runs; their reports are staged before the first request and
+    published when the session ends with a verdict (see plugin_reports)."""
     config = request.config
     if REGISTRY_KEY not in config.stash:
+        plugin_reports.start(config, lambda: options_from_config(config))
         try:
             config.stash[REGISTRY_KEY] = RunRegistry(options_from_config(config))
         except ErrcontractError as exc:
@@ -66,10 +70,13 @@ def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
     yield config.stash[REGISTRY_KEY]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    registry = session.config.stash.get(REGISTRY_KEY, None)
-    if registry is not None:
-        registry.close(registry.options.report_dir)
+    plugin_reports.session_finished(session, exitstatus, session.config.stash.get(REGISTRY_KEY, None))
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    plugin_reports.unconfigure(config, config.stash.get(REGISTRY_KEY, None))
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -113,10 +120,12 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
         report.extras = [*getattr(report, "extras", []), *extras_for_exchanges(evidence)]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_configure(config: pytest.Config) -> None:
     from errcontract.profiles import load_profile
 
     load_profile()
+    plugin_reports.configure(config, lambda: options_from_config(config))
     if config.pluginmanager.hasplugin("html"):
         try:
             from errcontract.report import pytest_html as html_hooks

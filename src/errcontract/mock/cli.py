@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from errcontract.children import stop_when_orphaned
 from errcontract.contract import load_provider, provider_names
 from errcontract.errors import UsageError
 from errcontract.mock.app import build_app
@@ -25,6 +26,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--list-drifts", action="store_true", help="print NAME<TAB>what is wrong")
     parser.add_argument("--test-mode", action="store_true",
                         help="enable fault injection with the X-Errcontract-Fault header")
+    parser.add_argument("--parent-pid", type=int, metavar="PID",
+                        help="stop serving as soon as this process (the one starting the mock) is gone")
     parser.set_defaults(func=run)
 
 
@@ -39,6 +42,8 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if not 0 <= args.port <= 65535:
         raise UsageError(f"--port {args.port}: must be 0-65535")
+    if args.parent_pid is not None:
+        stop_when_orphaned(args.parent_pid)
     app, fixtures = build_app(contract, drift=args.drift, test_mode=args.test_mode)
     sock = bind_socket(args.port)
     print(json.dumps({"url": url_of(sock), "fixtures": fixtures}), flush=True)

@@ -1,13 +1,16 @@
 """The mock as a child process: what suites use when the target is 'the embedded mock'.
 
-Runs `python -m errcontract mock PROVIDER --port 0`, reads the one JSON line it prints, and
-terminates it (by its pid only) on exit.
+Runs `python -m errcontract mock PROVIDER --port 0 --parent-pid PID` in a session of its own,
+reads the one JSON line it prints, and stops it (its process group) on exit. The mock watches
+this process: if it dies without stopping the mock (SIGKILL), the mock ends itself.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import queue
+import signal
 import subprocess
 import sys
 import tempfile
@@ -17,9 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
+from errcontract.children import stop_group
 from errcontract.errors import ErrcontractError
 
 START_TIMEOUT_S = 20.0
+STOP_GRACE_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -30,7 +35,8 @@ class MockHandle:
 
 
 def mock_command(provider: str, drift: str | None, test_mode: bool) -> list[str]:
-    command = [sys.executable, "-m", "errcontract", "mock", provider, "--port", "0"]
+    command = [sys.executable, "-m", "errcontract", "mock", provider, "--port", "0",
+               "--parent-pid", str(os.getpid())]
     if drift:
         command += ["--drift", drift]
     if test_mode:
@@ -50,13 +56,7 @@ def _first_line(stream: IO[str], timeout: float) -> str | None:
 
 
 def _stop(process: subprocess.Popen[str]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    stop_group(process, signal.SIGTERM, STOP_GRACE_S)
     if process.stdout:
         process.stdout.close()
 
@@ -76,16 +76,22 @@ def running_mock(provider: str, drift: str | None = None,
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
             mock_command(provider, drift, test_mode), stdout=subprocess.PIPE, stderr=stderr,
-            stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
+            stdin=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True,
         )
-        line = _first_line(process.stdout, START_TIMEOUT_S) if process.stdout else None
-        try:
-            started = json.loads(line) if line else None
-        except ValueError:
-            started = None
-        if not isinstance(started, dict) or "url" not in started:
-            raise ErrcontractError(_start_error(provider, process, stderr))
-        try:
+        try:  # from here on, however the block ends (an interrupting signal too), the mock stops
+            started = _started(process)
+            if started is None:
+                raise ErrcontractError(_start_error(provider, process, stderr))
             yield MockHandle(started["url"], started.get("fixtures", {}), process.pid)
         finally:
             _stop(process)
+
+
+def _started(process: subprocess.Popen[str]) -> dict | None:
+    """The mock's start line ({"url", "fixtures"}), or None if it printed none in time."""
+    line = _first_line(process.stdout, START_TIMEOUT_S) if process.stdout else None
+    try:
+        started = json.loads(line) if line else None
+    except ValueError:
+        return None
+    return started if isinstance(started, dict) and "url" in started else None

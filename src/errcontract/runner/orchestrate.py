@@ -3,65 +3,64 @@
 With no --target the embedded mock of each provider is started on a free loopback port (a real
 uvicorn server), its fixtures handed to the suites, and stopped afterwards. Keys travel to the
 child through the environment, never on a command line.
+
+Everything the run writes goes into a staged report set (`report.publish.ReportSet`), swapped
+in only once every provider has a verdict. SIGINT, SIGTERM and SIGHUP are forwarded to the
+children (each in a session of its own), which are reaped; the staged set is dropped, the
+previous reports stay as they were, and the run exits 128 + the signal.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import shutil
+import signal
 import subprocess
 import sys
 import threading
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from errcontract.children import signal_group, stop_group
 from errcontract.contract import load_provider
 from errcontract.errors import ErrcontractError, UsageError
+from errcontract.interrupt import SignalGuard
 from errcontract.locate import suites_root
 from errcontract.options import RunOptions
 from errcontract.preflight import Preflight, run_preflight, target_root
 from errcontract.redact import Redactor
+from errcontract.report.publish import ReportSet
 from errcontract.results import write_json_atomic
-from errcontract.runner.summary import exit_code, print_summary, write_reports
+from errcontract.runner.summary import exit_code, print_summary
 
 CHILD_TIMEOUT_S = 1800
-
-
-def check_report_dir(report_dir: Path) -> None:
-    """Fail before anything is sent (and before anything is overwritten) if DIR is unusable."""
-    try:
-        report_dir.mkdir(parents=True, exist_ok=True)
-        probe = report_dir / ".errcontract-write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as exc:
-        raise UsageError(f"report directory {report_dir} cannot be written ({exc.strerror}): "
-                         "choose another with --report-dir") from None
+CHILD_GRACE_S = 10.0  # an interrupted child's time to end before its group is killed
+RELAY_DRAIN_S = 30.0  # its output after it ended (a pipe still held open elsewhere is given up)
 
 
 def run_all(options: RunOptions, pytest_args: list[str]) -> int:
     providers = options.providers()
     for provider in providers:
         load_provider(provider)  # a broken contract stops the run before it starts
-    check_report_dir(options.report_dir)
     redact = Redactor(options.secrets())
-    results = [run_provider(provider, options, pytest_args, redact) for provider in providers]
-    write_reports(results, options.report_dir, redact.secrets)
-    print_summary(results, options.report_dir, redact)
+    with SignalGuard() as guard, ReportSet(options.report_dir, providers) as reports:
+        results = [run_provider(provider, options, pytest_args, redact, reports) for provider in providers]
+        guard.commit_point()
+        reports.publish(results, redact.secrets)
+        print_summary(results, options.report_dir, redact)
     return exit_code(results)
 
 
 def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
-                   pytest_args: list[str]) -> list[str]:
+                   pytest_args: list[str], staging: Path) -> list[str]:
     suites = suites_root()
-    out = options.report_dir / provider
+    out = staging / provider
     cmd = [
         sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini"),
         "--rootdir", str(suites.parent), "-q", "-rfEs", "-p", "no:cacheprovider",
-        "--provider", provider, "--target", target, "--report-dir", str(options.report_dir),
+        "--provider", provider, "--target", target, "--report-dir", str(staging),
+        "--errcontract-parent-pid", str(os.getpid()),
         "--junitxml", str(out / "junit.xml"), "--html", str(out / "pytest.html"), "--self-contained-html",
         "--max-requests", str(options.max_requests), "--examples", str(options.examples),
         "--seed", str(options.seed), "--request-timeout", str(options.timeout),
@@ -84,7 +83,7 @@ def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
 
 
 def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
-                 redact: Redactor) -> dict[str, Any]:
+                 redact: Redactor, reports: ReportSet) -> dict[str, Any]:
     contract = load_provider(provider)
     with ExitStack() as stack:
         if options.target:
@@ -95,23 +94,20 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
             handle = stack.enter_context(running_mock(provider, drift=options.drift))
             target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
         check = preflight(provider, options, target, fixtures, redact)
-        print(f"errcontract: checking {provider} at {redact(check.base)}"
-              f"{' (embedded mock)' if mock else ''}", flush=True)
-        out = options.report_dir / provider
-        results_file = out / "results.json"
-        cmd = _child_command(provider, target, options, mock, pytest_args)
-        with kept_until_replaced(out):  # a stale file must not pass for this run's results
-            finished = run_child(cmd, _child_env(fixtures), redact)
-            scrub_files(out, redact)
-            if not finished:
-                raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
-            if not results_file.is_file():
-                raise ErrcontractError(f"{provider}: the suites did not produce results "
-                                       "(see pytest's output above)")
-            results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
-            results["preflight"] = check.as_results()
-            write_json_atomic(results_file, results)
-            return results
+        print(f"errcontract: checking {provider} at {redact(target)} (base {contract.base_path or '/'}"
+              f"{', embedded mock' if mock else ''})", flush=True)
+        results_file = reports.provider_dir(provider) / "results.json"
+        cmd = _child_command(provider, target, options, mock, pytest_args, reports.staging)
+        if not run_child(cmd, _child_env(fixtures), redact):
+            raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
+    if not results_file.is_file():
+        raise ErrcontractError(f"{provider}: the suites did not produce results "
+                               "(see pytest's output above)")
+    results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+    results["preflight"] = check.as_results()
+    write_json_atomic(results_file, results)
+    reports.write_provider(results, redact.secrets)
+    return results
 
 
 def preflight(provider: str, options: RunOptions, target: str, fixtures: dict[str, str],
@@ -129,57 +125,54 @@ def preflight(provider: str, options: RunOptions, target: str, fixtures: dict[st
     return check
 
 
-@contextmanager
-def kept_until_replaced(folder: Path) -> Iterator[None]:
-    """Set the last report aside while the child writes a new one; put it back if the child
-    leaves no results.json, so a run that fails to start never destroys an earlier report."""
-    aside = folder.with_name(f".{folder.name}.previous")
-    shutil.rmtree(aside, ignore_errors=True)
-    if folder.exists():
-        folder.rename(aside)
-    try:
-        yield
-    finally:
-        if (folder / "results.json").is_file():
-            shutil.rmtree(aside, ignore_errors=True)
-        elif aside.exists():
-            shutil.rmtree(folder, ignore_errors=True)
-            aside.rename(folder)
-
-
 # -- keys never leave through the child: its output and files pass through the Redactor -----------
 def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
-    """Run the pytest child, relaying its output live with keys masked; False if it timed out."""
-    timed_out = threading.Event()
-    with subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as child:
-        def stop() -> None:
-            timed_out.set()
-            child.kill()
+    """Run the pytest child in a session of its own, relaying its output live with keys masked;
+    False if it timed out. However this ends (an interrupting signal included), the signal is
+    forwarded to the child's group, which is reaped before this returns or raises."""
+    timed_out, muted = threading.Event(), threading.Event()
+    child = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, start_new_session=True)
+    relays = [threading.Thread(target=relay, args=(source, sink, redact, muted), daemon=True)
+              for source, sink in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))]
 
-        timer = threading.Timer(CHILD_TIMEOUT_S, stop)
-        errors = threading.Thread(target=relay, args=(child.stderr, sys.stderr, redact), daemon=True)
+    def on_timeout() -> None:
+        timed_out.set()
+        signal_group(child, signal.SIGKILL)
+
+    timer = threading.Timer(CHILD_TIMEOUT_S, on_timeout)
+    try:
         timer.start()
-        errors.start()
-        try:
-            relay(child.stdout, sys.stdout, redact)
-            child.wait()
-        finally:
-            timer.cancel()
-        errors.join()
+        for thread in relays:
+            thread.start()
+        child.wait()
+    except BaseException as exc:
+        muted.set()  # an interrupted run prints one line, not the child's farewell
+        stop_group(child, getattr(exc, "signum", signal.SIGTERM), CHILD_GRACE_S)
+        raise
+    finally:
+        timer.cancel()
+        for thread in relays:
+            thread.join(timeout=RELAY_DRAIN_S)
     return not timed_out.is_set()
 
 
-def relay(source: IO[bytes] | None, sink: TextIO, redact: Redactor) -> None:
-    """Copy as it comes (progress stays live), holding back only what might begin a key."""
+def relay(source: IO[bytes] | None, sink: TextIO, redact: Redactor,
+          muted: threading.Event | None = None) -> None:
+    """Copy as it comes (progress stays live), holding back only what might begin a key; once
+    `muted` is set, keep draining (the child must not block on a full pipe) but show nothing."""
     if source is None:
         return
     held = b""
-    while chunk := os.read(source.fileno(), 65536):
-        data = redact.bytes(held + chunk)
-        keep = _key_prefix_at_end(data, redact.secrets)
-        held = data[len(data) - keep:] if keep else b""
-        _write(sink, data[: len(data) - keep])
-    _write(sink, redact.bytes(held))
+    with source:
+        while chunk := os.read(source.fileno(), 65536):
+            data = redact.bytes(held + chunk)
+            keep = _key_prefix_at_end(data, redact.secrets)
+            held = data[len(data) - keep:] if keep else b""
+            if not (muted and muted.is_set()):
+                _write(sink, data[: len(data) - keep])
+        if not (muted and muted.is_set()):
+            _write(sink, redact.bytes(held))
 
 
 def _key_prefix_at_end(data: bytes, secrets: list[str]) -> int:
@@ -204,13 +197,3 @@ def _write(sink: TextIO, data: bytes) -> None:
     else:
         sink.write(data.decode("utf-8", "replace"))
         sink.flush()
-
-
-def scrub_files(folder: Path, redact: Redactor) -> None:
-    """Last line of defence: no file the child wrote keeps a key, whichever plugin wrote it."""
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        data = path.read_bytes() if path.is_file() else b""
-        clean = redact.bytes(data)
-        if clean != data:
-            path.write_bytes(clean)
-            print(f"errcontract: warning: a key had reached {path}; it is masked now", file=sys.stderr)

@@ -1,4 +1,5 @@
-"""The end of a run: reports written, a one-screen summary printed, the exit code chosen."""
+"""The end of a run: a one-screen summary printed, the exit code chosen (the reports are
+`report.publish`'s business)."""
 
 from __future__ import annotations
 
@@ -15,34 +16,6 @@ def exit_code(results: list[dict[str, Any]]) -> int:
     if "unreachable" in verdicts:
         return EXIT_UNREACHABLE
     return EXIT_VIOLATIONS if "violations" in verdicts else EXIT_OK
-
-
-def write_reports(results: list[dict[str, Any]], report_dir: Path, secrets: list[str]) -> None:
-    """HTML per provider, the badge, and the side-by-side index (when the report layer exists)."""
-    try:
-        from errcontract.report.html import write_provider_report
-        from errcontract.report.site import write_site_index
-    except ImportError:
-        return
-    for result in results:
-        write_provider_report(result, report_dir / result["provider"], secrets=secrets)
-    write_site_index(_side_by_side(results, report_dir), report_dir, secrets=secrets)
-
-
-def _side_by_side(results: list[dict[str, Any]], report_dir: Path) -> list[dict[str, Any]]:
-    """This run's results, plus any other provider's results already in DIR (one run per
-    provider and target, one DIR: the index still shows them all side by side)."""
-    from errcontract.errors import UsageError
-    from errcontract.report.results import load_results
-
-    shown = {r["provider"]: r for r in results}
-    for path in sorted(report_dir.glob("*/results.json")):
-        if path.parent.name not in shown:
-            try:
-                shown[path.parent.name] = load_results(path)
-            except UsageError:
-                continue  # not a results file: not ours to show
-    return [shown[name] for name in sorted(shown)]
 
 
 def _line(result: dict[str, Any]) -> list[str]:

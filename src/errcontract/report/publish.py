@@ -1,0 +1,130 @@
+"""One run's report set: staged whole, swapped in when the run completes, dropped otherwise.
+
+The set is each provider folder of the run (results.json, junit.xml, pytest.html, index.html,
+badge.svg) and the site index DIR/index.html. `errcontract run` and the pytest plugin publish
+through the same `ReportSet`: the folder is checked before the first request, the files are
+written into the staging folder, and `publish` swaps them in; a run that is interrupted or fails
+leaves the previous reports exactly as they were (see `swap`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any, TypeVar
+
+from errcontract.errors import UsageError
+from errcontract.redact import Redactor
+from errcontract.report import swap
+from errcontract.report.html import BADGE_NAME, PAGE_NAME, write_provider_report
+from errcontract.report.results import load_results
+from errcontract.report.site import write_site_index
+
+SITE_INDEX = "index.html"
+RUN_HINT = "choose another with --report-dir"
+T = TypeVar("T")
+
+
+class ReportSet:
+    """The reports of one run, staged beside `report_dir` until `publish` swaps them in."""
+
+    def __init__(self, report_dir: Path, providers: Sequence[str], hint: str = RUN_HINT) -> None:
+        self.report_dir = Path(os.path.abspath(report_dir))
+        self.hint = hint
+        self.published = False
+        entries = {**{provider: True for provider in providers}, SITE_INDEX: False}
+        self.staging = swap.prepare(self.report_dir, entries, hint)
+
+    def provider_dir(self, provider: str) -> Path:
+        """The staged folder of one provider (its results.json, junit.xml, pytest.html go here)."""
+        folder = self.staging / provider
+        self._writing(lambda: folder.mkdir(exist_ok=True))
+        return folder
+
+    def write_provider(self, results: dict[str, Any], secrets: Sequence[str]) -> None:
+        """The provider's page and badge, beside its results.json."""
+        folder = self.provider_dir(str(results["provider"]))
+        self._writing(lambda: write_provider_report(results, folder, secrets=secrets))
+
+    def adopt(self, provider: str, source: Path, name: str) -> None:
+        """A copy of a file another plugin wrote (the session's junit.xml or pytest.html)."""
+        folder = self.provider_dir(provider)
+        self._writing(lambda: shutil.copyfile(source, folder / name))
+
+    def publish(self, results: list[dict[str, Any]], secrets: Sequence[str]) -> None:
+        """Scrub keys, add the site index, and swap the whole set in (all of it or none)."""
+        names = [str(r["provider"]) for r in results]
+        for name in names:
+            for path in self._writing(lambda name=name: scrub_files(self.staging / name, secrets)):
+                shown = self.report_dir / path.relative_to(self.staging)
+                print(f"errcontract: warning: a key had reached {shown}; it is masked now", file=sys.stderr)
+        cards = side_by_side(results, self.report_dir)
+        self._writing(lambda: write_site_index(cards, self.staging, secrets=secrets, current=names))
+        self._writing(lambda: swap.normalize_modes(self.staging))
+        swap.swap_in(self.staging, self.report_dir, [*names, SITE_INDEX], self.hint)
+        self.published = True
+
+    def discard(self) -> None:
+        """Remove the staging folder (after `publish` it holds the previous set)."""
+        swap.discard(self.staging)
+
+    def _writing(self, write: Callable[[], T]) -> T:
+        try:
+            return write()
+        except OSError as exc:
+            raise swap.fault(self.report_dir, exc, self.hint, "write reports into") from None
+
+    def __enter__(self) -> ReportSet:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.discard()
+
+
+def side_by_side(results: list[dict[str, Any]], report_dir: Path) -> list[dict[str, Any]]:
+    """This run's results, plus any other provider's results already in DIR (one run per
+    provider and target, one DIR: the index still shows them all side by side)."""
+    shown = {r["provider"]: r for r in results}
+    for path in sorted(report_dir.glob("*/results.json")):
+        name = path.parent.name
+        if name not in shown and not name.startswith("."):
+            try:
+                shown[name] = load_results(path)
+            except UsageError:
+                continue  # not a results file: not ours to show
+    return [shown[name] for name in sorted(shown)]
+
+
+def scrub_files(folder: Path, secrets: Sequence[str]) -> list[Path]:
+    """Last line of defence: no file of the set keeps a key, whichever plugin wrote it; the
+    files that had one are returned."""
+    redact, scrubbed = Redactor(list(secrets)), []
+    for path in sorted(folder.rglob("*")) if folder.is_dir() and secrets else []:
+        data = path.read_bytes() if path.is_file() else b""
+        clean = redact.bytes(data)
+        if clean != data:
+            path.write_bytes(clean)
+            scrubbed.append(path)
+    return scrubbed
+
+
+def replace_provider_page(results: dict[str, Any], out_dir: Path, hint: str) -> Path:
+    """`errcontract report`: index.html and badge.svg of out_dir replaced together, or neither."""
+    folder = Path(os.path.abspath(out_dir))
+    names = (PAGE_NAME, BADGE_NAME)
+    staging = swap.prepare(folder, dict.fromkeys(names, False), hint)
+    try:
+        try:
+            write_provider_report(results, staging)
+            swap.normalize_modes(staging)
+        except OSError as exc:
+            raise swap.fault(folder, exc, hint, "write into") from None
+        swap.swap_in(staging, folder, names, hint)
+    finally:
+        swap.discard(staging)
+    return folder / PAGE_NAME
