@@ -18,7 +18,7 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import IO, Any, TextIO
 
-from errcontract.contract import load_provider
+from errcontract.contract import load_provider, no_mock_message
 from errcontract.errors import ErrcontractError, UsageError
 from errcontract.locate import suites_root
 from errcontract.options import RunOptions
@@ -42,6 +42,10 @@ def check_report_dir(report_dir: Path) -> None:
 
 def run_all(options: RunOptions, pytest_args: list[str]) -> int:
     providers = options.providers()
+    for name in options.skipped_providers():
+        print(f"errcontract: {no_mock_message(name)}", flush=True)
+    if not providers:
+        raise UsageError("no provider has an embedded mock: pass --provider NAME --target URL")
     for provider in providers:
         load_provider(provider)  # a broken contract stops the run before it starts
     check_report_dir(options.report_dir)
