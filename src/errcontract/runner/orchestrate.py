@@ -78,8 +78,12 @@ def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
     return cmd + pytest_args
 
 
+LOCATION_VARIABLES = ("ERRCONTRACT_CONTRACTS", "ERRCONTRACT_SUITES")  # where, not how: kept
+
+
 def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ERRCONTRACT_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ERRCONTRACT_") or k in LOCATION_VARIABLES}
     env.update({f"ERRCONTRACT_{name.upper()}": value for name, value in fixtures.items()})
     env.setdefault("HYPOTHESIS_PROFILE", "ci")
     return env
