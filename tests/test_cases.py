@@ -109,9 +109,13 @@ def test_null_in_an_openapi_code_enum_lints_clean():
     assert result.problems == []
 
 
-def test_default_run_leaves_out_providers_without_a_mock_and_an_explicit_one_is_told_why():
+def test_default_run_leaves_out_providers_without_a_mock_and_an_explicit_one_is_told_why(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (root / "openai" / "mock.yaml").unlink()
+    monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
     assert "openai" not in RunOptions().providers()
-    assert "openai" in RunOptions().skipped_providers()
+    assert RunOptions().skipped_providers() == ["openai"]
     assert RunOptions(provider="openai", target="http://127.0.0.1:9").providers() == ["openai"]
     with pytest.raises(UsageError, match="no embedded mock for openai: pass --provider openai --target URL"):
         RunOptions(provider="openai").providers()

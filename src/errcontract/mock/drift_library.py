@@ -151,10 +151,10 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
 @drift("response", lambda config: bool(config.contract.headers.get("rate_limit")))
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
-    Unix seconds are documented, Unix seconds where ISO 8601 is documented."""
+    Unix seconds are documented, Unix seconds where ISO 8601 or a duration is documented."""
     for name, spec in _rate_names(engine).items():
-        if name in outcome.headers and name.lower().endswith("reset") and call.usage:
-            other = "unix-seconds" if spec.get("format") == "iso8601" else "iso8601"
+        if name in outcome.headers and "reset" in name.lower() and call.usage:
+            other = "iso8601" if spec.get("format") == "unix-seconds" else "unix-seconds"
             outcome.headers[name] = format_header(call.usage.reset_at, other)
     return outcome
 
