@@ -13,10 +13,17 @@ from tests.helpers import edit
 pytest_plugins = ["pytester"]
 
 
-def test_shipped_contracts_hold_18_vicsee_and_15_vydra_codes() -> None:
-    assert provider_names() == ["vicsee", "vydra"]
+def test_shipped_contracts_hold_18_vicsee_15_vydra_and_11_openai_codes() -> None:
+    assert {"openai", "vicsee", "vydra"} <= set(provider_names())
     assert len(load_provider("vicsee").codes) == 18
     assert len(load_provider("vydra").codes) == 15
+    assert len(load_provider("openai").codes) == 11
+
+
+def test_every_provider_folder_found_loads(root: Path) -> None:
+    """Whatever folders the root holds, each loads through the one generic loader."""
+    for name in provider_names(root):
+        assert load_provider(name, root).provider == name
 
 
 def test_contract_with_a_typo_in_a_key_is_rejected_naming_the_file_and_key_path(root: Path) -> None:

@@ -12,11 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from errcontract.contract import load_provider
+from errcontract.contract import has_embedded_mock, load_provider, provider_names
 from errcontract.mock.process import running_mock
 from tests.live_runs import hidden_siblings
 
 REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
+MOCKED = [p for p in provider_names() if has_embedded_mock(p)]
+MOCKLESS = [p for p in provider_names() if not has_embedded_mock(p)]
 
 
 def errcontract(*args: str, env: dict[str, str] | None = None,
@@ -38,7 +40,14 @@ def test_default_run_checks_both_embedded_mocks_and_exits_0(default_run):
     assert "vicsee" in proc.stdout and "vydra" in proc.stdout and "CONFORMANT" in proc.stdout
 
 
-@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+def test_default_run_names_each_provider_it_leaves_out_for_want_of_a_mock(default_run):
+    proc, report_dir = default_run
+    for name in MOCKLESS:
+        assert f"errcontract: no embedded mock for {name}: pass --provider {name} --target URL" in proc.stdout
+        assert not (report_dir / name).exists()
+
+
+@pytest.mark.parametrize("provider", MOCKED)
 def test_default_run_writes_every_report_file(default_run, provider):
     _, report_dir = default_run
     for name in REPORT_FILES:
@@ -55,7 +64,7 @@ def test_default_run_publishes_files_0644_and_folders_0755_and_leaves_nothing_be
     assert hidden_siblings(report_dir) == []  # no staging, no `.previous` folder
 
 
-@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+@pytest.mark.parametrize("provider", MOCKED)
 def test_default_run_results_follow_the_documented_shape(default_run, provider):
     _, report_dir = default_run
     results = json.loads((report_dir / provider / "results.json").read_text(encoding="utf-8"))

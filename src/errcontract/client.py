@@ -40,6 +40,7 @@ class ClientSettings:
     max_wait_s: float = 5.0
     verify_tls: bool = True
     charged_pointers: tuple[str, ...] = ()  # where a billable success says what it cost
+    spend_unit: str = "credits"  # what those numbers count (the contract's billing.unit)
     billable_endpoints: frozenset[str] = frozenset()
     max_run_s: float = 600.0  # the whole run is bounded too
     unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
@@ -100,9 +101,10 @@ class TargetClient:
         settings = self.settings
         budget = settings.allow_spend or 0
         if spec.may_bill and not settings.is_mock and budget <= 0:
-            self._refuse("could be billed on a live target: pass --allow-spend CREDITS to send it")
+            unit = settings.spend_unit.upper()
+            self._refuse(f"could be billed on a live target: pass --allow-spend {unit} to send it")
         if spec.may_bill and budget > 0 and self.stats.spent >= budget:
-            self._refuse(f"spend cap reached ({self.stats.spent:g} of {budget:g} credits)")
+            self._refuse(f"spend cap reached ({self.stats.spent:g} of {budget:g} {settings.spend_unit})")
         stopped = self.limits.stopped_reason
         if stopped:
             self._refuse(stopped)

@@ -40,6 +40,8 @@ class Code:
     observe_reason: str | None = None
     fault: bool = False
     strengths: dict[str, str] = field(default_factory=dict)
+    match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+
 
     @property
     def observe_only(self) -> bool:
@@ -214,6 +216,7 @@ def _code(name: str, raw: dict[str, Any]) -> Code:
         observe_reason=raw.get("observe_reason"),
         fault=bool(raw.get("fault", False)),
         strengths=dict(raw.get("strength", {})),
+        match=raw.get("match"),
     )
 
 
@@ -292,6 +295,15 @@ def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
 def provider_names(root: Path | None = None) -> list[str]:
     base = root or contracts_root()
     return sorted(p.name for p in base.iterdir() if (p / "contract.yaml").is_file())
+
+
+def has_embedded_mock(name: str, root: Path | None = None) -> bool:
+    """Does the provider's folder describe a reference mock (mock.yaml)? A contract needs none."""
+    return ((root or contracts_root()) / name / "mock.yaml").is_file()
+
+
+def no_mock_message(name: str) -> str:
+    return f"no embedded mock for {name}: pass --provider {name} --target URL"
 
 
 def load_provider(name: str, root: Path | None = None) -> Contract:

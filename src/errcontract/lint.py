@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from errcontract import lint_cases  # registers the case rules beside lint_rules' own
 from errcontract.contract import Contract, key_path, meta_schema, read_json, read_yaml
 from errcontract.errors import ContractError, UsageError
 from errcontract.lint_examples import ExampleResult, example_problems, judge_example
@@ -27,7 +28,7 @@ from errcontract.lint_rules import rule_problems
 from errcontract.lint_values import valid_values_are_documented  # noqa: F401  (registers its rules)
 from errcontract.locate import contracts_root
 
-__all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_path", "lint_provider", "register"]
+__all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_cases", "lint_path", "lint_provider", "register"]
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 import referencing.exceptions
 
+from errcontract.cases import identify
 from errcontract.contract import Contract, key_path
 from errcontract.exchange import pointer_get
 from errcontract.lint_problem import Finding, Problem, in_contract
@@ -121,9 +122,11 @@ def _envelope_findings(contract: Contract, result: ExampleResult) -> Iterator[Fi
 
 
 def _body_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
-    found = pointer_get(body, contract.envelope["code_pointer"])
+    found = identify(contract, body, result.status)
     if found != result.code:
-        yield ["body"], f"carries code {found!r} at {contract.envelope['code_pointer']}, tagged {result.code}"
+        pointer = contract.envelope["code_pointer"]
+        raw = pointer_get(body, pointer)
+        yield ["body"], f"is case {found!r} (code {raw!r} at {pointer}), tagged {result.code}"
     code = contract.codes.get(result.code or "")
     message = pointer_get(body, contract.envelope["message_pointer"])
     if code and code.message_pattern and not re.search(code.message_pattern, str(message)):

@@ -18,6 +18,7 @@ import jsonschema
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 
+from errcontract.cases import code_values
 from errcontract.contract import Contract, key_path, read_yaml
 from errcontract.errors import ContractError
 from errcontract.exchange import NO_JSON, pointer_get
@@ -180,11 +181,19 @@ def _code_enum_findings(contract: Contract, doc: dict[str, Any], response: Any, 
     except LookupError as exc:
         yield str(exc)
         return
-    documented = set(contract.codes_by_status.get(status, ()))
-    if codes is None and documented:
-        yield f"allows any code; the code table has {sorted(documented)}"
+    documented, open_ = code_values(contract, status)
+    if open_:
+        if codes is not None:
+            yield f"declares {_listed(codes)}, but a case of {status} leaves the code open: allow any"
+    elif codes is None and documented:
+        yield f"allows any code; the code table has {_listed(documented)}"
     elif codes is not None and codes - documented:
-        yield f"declares {sorted(codes - documented)}, not documented for {status} in the code table"
+        yield f"declares {_listed(codes - documented)}, not documented for {status} in the code table"
+
+
+def _listed(values: set[Any]) -> list[Any]:
+    """Code values sorted for a message (null, a documented value for some providers, first)."""
+    return sorted(values, key=lambda v: (v is not None, str(v)))
 
 
 def _status_table_findings(contract: Contract, doc: dict[str, Any]) -> Iterator[Finding]:
@@ -198,10 +207,11 @@ def _status_table_findings(contract: Contract, doc: dict[str, Any]) -> Iterator[
                 except LookupError:
                     continue  # already reported per operation
                 declared.setdefault(int(status), set()).update(codes)
-    for status, codes in sorted(contract.codes_by_status.items()):
-        missing = set(codes) - declared.get(status, set())
-        if missing:
-            yield ["paths"], f"no operation declares {sorted(missing)} for status {status}"
+    for status in sorted(contract.codes_by_status):
+        values, open_ = code_values(contract, status)
+        missing = values - declared.get(status, set())
+        if missing and not open_:
+            yield ["paths"], f"no operation declares {_listed(missing)} for status {status}"
 
 
 def _example_openapi_findings(

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from errcontract.contract import provider_names
+from errcontract.contract import has_embedded_mock, no_mock_message, provider_names
 from errcontract.errors import ErrcontractError, UsageError
 
 STANDARD_FIXTURES = ("api_key",)  # every other fixture option comes from the contracts
@@ -94,12 +94,21 @@ class RunOptions:
     fixtures: dict[str, str] = field(default_factory=dict)
 
     def providers(self) -> list[str]:
+        """The providers this run checks: with no --target, those with an embedded mock."""
         names = provider_names()
         if self.provider == "all":
-            return names
+            return names if self.target else [n for n in names if has_embedded_mock(n)]
         if self.provider not in names:
             raise UsageError(f"unknown provider {self.provider!r}: choose one of {', '.join(names)} or all")
+        if self.target is None and not has_embedded_mock(self.provider):
+            raise UsageError(no_mock_message(self.provider))
         return [self.provider]
+
+    def skipped_providers(self) -> list[str]:
+        """Providers `all` leaves out for want of an embedded mock (they need --target)."""
+        if self.provider != "all" or self.target:
+            return []
+        return [n for n in provider_names() if not has_embedded_mock(n)]
 
     def validate(self) -> None:
         """Everything checkable before a request is sent; UsageError names what is wrong."""

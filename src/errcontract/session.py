@@ -50,6 +50,7 @@ class ProviderRun:
             is_mock=self.embedded_mock,
             allow_spend=self.options.allow_spend,
             charged_pointers=tuple(billing.get("charged_pointers", ())),
+            spend_unit=billing.get("unit", "credits"),
             billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
         )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import datetime
+from email.utils import parsedate_to_datetime
 
 from errcontract.checks.oracle import Oracle
 from errcontract.checks.registry import Violation, check
@@ -27,10 +28,27 @@ def _unix_seconds(value: str) -> bool:
     return bool(INTEGER.match(value)) and 10**9 <= int(value) < 10**10
 
 
+# A Go-style duration, as OpenAI's rate-limit guide shows them: "1s", "6m0s", "12ms", "2m59.56s".
+DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|ns))+$")
+
+
+def _retry_after(value: str) -> bool:
+    """RFC 9110 section 10.2.3: delay-seconds or an HTTP-date."""
+    if INTEGER.match(value):
+        return True
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return True
+
+
 FORMATS: dict[str, Callable[[str], bool]] = {
     "integer": lambda v: bool(INTEGER.match(v.strip())),
     "iso8601": _iso8601,
     "unix-seconds": _unix_seconds,
+    "duration": lambda v: bool(DURATION.match(v)),
+    "retry-after": _retry_after,
     "string": lambda v: bool(v),
 }
 
@@ -44,7 +62,7 @@ def _judge_fields(
         strength = Strength(spec.get("strength", Strength.STATED))
         severity = severity_for(strength)
         if value is None:
-            if required:
+            if required and spec.get("required", True):
                 found.append(Violation(check_name, f"{name} header missing", exchange.status,
                                        None, severity, strength))
             continue

@@ -13,6 +13,7 @@ try:  # a compiled validator (a Schemathesis dependency) answers "valid?" ~50x f
 except ImportError:  # pragma: no cover - the pure-Python validator gives the same answers
     jsonschema_rs = None
 
+from errcontract.cases import identify
 from errcontract.contract import Contract
 from errcontract.exchange import NO_JSON, Exchange, pointer_get
 
@@ -65,11 +66,8 @@ class Oracle:
         return frozenset(self.contract.codes_by_status.get(429, ()))
 
     def code_of(self, exchange: Exchange) -> str | None:
-        return self.code_of_body(exchange.json())
-
-    def code_of_body(self, body: Any) -> str | None:
-        value = pointer_get(body, self.contract.envelope["code_pointer"])
-        return value if isinstance(value, str) else None
+        """The documented case the body is (its code, for most providers), or its raw code."""
+        return identify(self.contract, exchange.json(), exchange.status)
 
     def body_in_profile(self, body: Any, profile: str) -> bool:
         """Does a parsed error body follow one of the contract's envelope profiles?"""

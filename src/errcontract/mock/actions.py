@@ -133,6 +133,12 @@ async def list_catalog(engine: Engine, call: Call) -> Outcome:
     return _ok(engine, call, {"models": models, "count": len(models)})
 
 
+async def show_catalog_item(engine: Engine, call: Call) -> Outcome:
+    """One model of the catalog, named in the path (already checked by `path_model`)."""
+    name = str(call.params.get("model", ""))
+    return _ok(engine, call, {"id": name, **engine.config.models.get(name, {})})
+
+
 async def run_model(engine: Engine, call: Call) -> Outcome:
     """A synchronous run: the resource is created already finished."""
     started = time.perf_counter()
@@ -179,6 +185,7 @@ ACTIONS: dict[str, Action] = {
     "create_resource": create_resource, "show_resource": show_resource,
     "download_resource": download_resource, "cancel_resource": cancel_resource,
     "list_resources": list_resources, "list_catalog": list_catalog, "run_model": run_model,
+    "show_catalog_item": show_catalog_item,
     "upload": upload, "show_account": show_account, "show_limits": show_account,
     "health": health,
 }

@@ -7,7 +7,7 @@ import json
 import sys
 
 from errcontract.children import stop_when_orphaned
-from errcontract.contract import load_provider, provider_names
+from errcontract.contract import has_embedded_mock, load_provider, no_mock_message, provider_names
 from errcontract.errors import UsageError
 from errcontract.mock.app import build_app
 from errcontract.mock.drifts import drifts_for
@@ -35,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
     names = provider_names()
     if args.provider not in names:
         raise UsageError(f"unknown provider {args.provider!r}: choose one of {', '.join(names)}")
+    if not has_embedded_mock(args.provider):
+        raise UsageError(no_mock_message(args.provider))
     contract = load_provider(args.provider)
     if args.list_drifts:
         for name, drift in drifts_for(contract).items():

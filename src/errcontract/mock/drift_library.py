@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from errcontract.exchange import pointer_get
-from errcontract.mock.drifts import SimulatedCrash, drift, has_condition, has_status
+from errcontract.mock.drifts import (
+    SimulatedCrash,
+    drift,
+    has_condition,
+    has_status,
+    provokes,
+    requires_rate_limit_headers,
+)
 from errcontract.mock.respond import (
     MockError,
     Outcome,
@@ -36,7 +43,7 @@ def _set_code(outcome: Outcome, engine: Engine, code: str) -> Outcome:
     return outcome
 
 
-@drift("response", has_status(401), caught_by={"code_documented"})
+@drift("response", has_status(401), caught_by={"code_documented", "code_justified"})
 def auth_errors_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Authentication errors (documented 401) are sent with status 403; code and body unchanged."""
     return _restatus(outcome, 401, 403)
@@ -60,7 +67,7 @@ def validation_errors_as_200(outcome: Outcome, call: Call, engine: Engine) -> Ou
     return _restatus(outcome, 400, 200)
 
 
-@drift("response", caught_by={"code_documented", "envelope"})
+@drift("response", caught_by={"code_documented", "envelope", "code_justified"})
 def lowercase_codes(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error codes are sent lower-cased (insufficient_credits instead of INSUFFICIENT_CREDITS)."""
     return _set_code(outcome, engine, outcome.code.lower()) if outcome.code else outcome
@@ -143,10 +150,7 @@ def _rate_names(engine: Engine) -> dict[str, Any]:
     return engine.contract.headers.get("rate_limit", {}).get("fields", {})
 
 
-@drift(
-    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
-    caught_by={"rate_limit_headers"},
-)
+@drift("response", requires_rate_limit_headers, caught_by={"rate_limit_headers"})
 def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """No response carries the documented rate-limit headers."""
     for name in _rate_names(engine):
@@ -160,16 +164,17 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
 )
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
-    Unix seconds are documented, Unix seconds where ISO 8601 is documented."""
+    Unix seconds are documented, Unix seconds where ISO 8601 or a duration is documented."""
     for name, spec in _rate_names(engine).items():
-        if name in outcome.headers and name.lower().endswith("reset") and call.usage:
-            other = "unix-seconds" if spec.get("format") == "iso8601" else "iso8601"
+        if name in outcome.headers and "reset" in name.lower() and call.usage:
+            other = "iso8601" if spec.get("format") == "unix-seconds" else "unix-seconds"
             outcome.headers[name] = format_header(call.usage.reset_at, other)
     return outcome
 
 
 @drift(
-    "response", lambda config: "429" in config.contract.headers.get("on_status", {}),
+    "response",
+    lambda config: "429" in config.contract.headers.get("on_status", {}) and provokes("rate_limited")(config),
     caught_by={"status_headers"},
 )
 def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
@@ -196,14 +201,14 @@ def credits_error_without_numbers(outcome: Outcome, call: Call, engine: Engine) 
     return _without_details(outcome, engine, 402)
 
 
-@drift("response", has_status(429), caught_by={"message_pattern", "code_fields"}, as_warning=True)
+@drift("response", provokes("rate_limited"), caught_by={"message_pattern", "code_fields"}, as_warning=True)
 def rate_limit_error_without_details(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 429 error omits when to retry: the message is the table's constant (no reset time)
     and per-code fields such as retryAfter/limits are left out."""
     return _without_details(outcome, engine, 429)
 
 
-@drift("error", has_condition("insufficient_credits"), caught_by={"code_justified"})
+@drift("error", provokes("insufficient_credits"), caught_by={"code_justified"})
 def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The credits check runs before the key is validated and reads an unknown key's balance as
     0, so a well-formed but unknown key gets 402 insufficient credits instead of its 401."""
@@ -212,7 +217,7 @@ def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError
     return MockError("insufficient_credits", required=1, available=0)
 
 
-@drift("error", has_condition("rate_limited"), caught_by={"defect_rejected"})
+@drift("error", provokes("rate_limited"), caught_by={"defect_rejected"})
 def rate_limit_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The rate limit is never enforced: a key whose window is used up is still served."""
     return None if err.condition == "rate_limited" else err

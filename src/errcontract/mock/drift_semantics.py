@@ -21,6 +21,11 @@ def _header(engine: Engine, role: str) -> tuple[str, str] | None:
     return next(((n, f["format"]) for n, f in fields.items() if f.get("role") == role), None)
 
 
+def _has_role(config: MockConfig, role: str) -> bool:
+    fields = config.contract.headers.get("rate_limit", {}).get("fields", {})
+    return any(f.get("role") == role for f in fields.values())
+
+
 def _fixed_window(config: MockConfig) -> bool:
     window = config.contract.headers.get("rate_limit", {}).get("window") or {}
     return window.get("kind") == "fixed"
@@ -32,7 +37,7 @@ def _forbidden_is_403(config: MockConfig) -> bool:
 
 
 @drift(
-    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
+    "response", lambda config: _has_role(config, "remaining") and _has_role(config, "limit"),
     caught_by={"rate_limit_remaining_decreases"},
 )
 def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:

@@ -92,3 +92,20 @@ def has_status(status: int) -> Applies:
 
 def has_condition(condition: str) -> Applies:
     return lambda config: config.code_for(condition) is not None
+
+
+def provokes(condition: str) -> Applies:
+    """The condition maps to a code the contract provokes (a recipe with the fixtures to reach
+    it): a drift there is one a run can see."""
+
+    def applies(config: MockConfig) -> bool:
+        code = config.contract.codes.get(config.code_for(condition) or "")
+        return code is not None and not code.observe_only
+
+    return applies
+
+
+def requires_rate_limit_headers(config: MockConfig) -> bool:
+    spec = config.contract.headers.get("rate_limit") or {}
+    fields = spec.get("fields", {}).values()
+    return spec.get("required_on", "all") != "none" and any(f.get("required", True) for f in fields)

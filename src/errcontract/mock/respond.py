@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import copy
 import json
+import math
+import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from starlette.responses import Response
 
+from errcontract.cases import case_match
 from errcontract.contract import Contract
 from errcontract.mock.config import MockConfig, format_message, render
 from errcontract.mock.state import Usage
@@ -84,6 +87,9 @@ def error_outcome(config: MockConfig, code: str, status: int, params: dict[str, 
     envelope = config.contract.envelope
     body = copy.deepcopy(config.error_template)
     pointer_set(body, envelope["code_pointer"], code)
+    if code in config.contract.codes:  # a case recognised by other members (a type, code null)
+        for pointer, value in case_match(config.contract, code).items():
+            pointer_set(body, pointer, value)
     pointer_set(body, envelope["message_pointer"], message or message_for(config, code, params))
     for name, value in render(config.extras.get(code, {}), params).items():
         body[name] = value
@@ -107,17 +113,20 @@ def success_outcome(config: MockConfig, status: int, body: Any) -> Outcome:
 
 
 def format_header(value: float, fmt: str) -> str:
-    """A number in one of the contract's header formats (integer, unix-seconds, iso8601)."""
+    """A number in one of the contract's header formats (integer, unix-seconds, iso8601; a
+    duration is the time from now until `value`, a Unix time)."""
     if fmt == "iso8601":
         moment = datetime.fromtimestamp(value, UTC)
         return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    if fmt == "duration":
+        return f"{max(0, math.ceil(value - time.time()))}s"
     return str(int(value))
 
 
 def _role(header: str) -> str:
-    lowered = header.lower()
+    lowered = header.lower()  # X-RateLimit-Remaining, x-ratelimit-remaining-requests
     for role in ("remaining", "reset"):
-        if lowered.endswith(role):
+        if role in lowered:
             return role
     return "limit"
 

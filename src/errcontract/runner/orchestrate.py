@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from errcontract.children import signal_group, stop_group
-from errcontract.contract import load_provider
+from errcontract.contract import load_provider, no_mock_message
 from errcontract.errors import ErrcontractError, UsageError
 from errcontract.interrupt import SignalGuard
 from errcontract.locate import suites_root
@@ -41,6 +41,10 @@ RELAY_DRAIN_S = 30.0  # its output after it ended (a pipe still held open elsewh
 
 def run_all(options: RunOptions, pytest_args: list[str]) -> int:
     providers = options.providers()
+    for name in options.skipped_providers():
+        print(f"errcontract: {no_mock_message(name)}", flush=True)
+    if not providers:
+        raise UsageError("no provider has an embedded mock: pass --provider NAME --target URL")
     for provider in providers:
         load_provider(provider)  # a broken contract stops the run before it starts
     redact = Redactor(options.secrets())
@@ -75,8 +79,12 @@ def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
     return cmd + pytest_args
 
 
+LOCATION_VARIABLES = ("ERRCONTRACT_CONTRACTS", "ERRCONTRACT_SUITES")  # where, not how: kept
+
+
 def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ERRCONTRACT_")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("ERRCONTRACT_") or k in LOCATION_VARIABLES}
     env.update({f"ERRCONTRACT_{name.upper()}": value for name, value in fixtures.items()})
     env.setdefault("HYPOTHESIS_PROFILE", "ci")
     return env

@@ -1,0 +1,121 @@
+"""Documented cases told apart by more than a code string (OpenAI: type and code, code null)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from errcontract.cases import identify
+from errcontract.checks import Oracle, run_checks
+from errcontract.contract import load_provider
+from errcontract.errors import UsageError
+from errcontract.lint import lint_path
+from errcontract.options import RunOptions
+from tests.helpers import exchange, spec_for
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def openai() -> Oracle:
+    return Oracle(load_provider("openai"))
+
+
+def error(type_: str, code: str | None, message: str = "something", param: str | None = None) -> dict:
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
+@pytest.mark.parametrize(("status", "body", "case"), [
+    (400, error("invalid_request_error", None), "invalid_request"),
+    (401, error("invalid_request_error", None), "missing_api_key"),
+    (401, error("invalid_request_error", "invalid_api_key"), "invalid_api_key"),
+    (401, error("invalid_request_error", "ip_not_authorized"), "authentication_error"),
+    (403, error("request_forbidden", "unsupported_country_region_territory"), "country_not_supported"),
+    (404, error("invalid_request_error", "model_not_found"), "model_not_found"),
+    (400, error("invalid_request_error", "model_not_found"), "model_not_found"),  # its code: wrong status
+    (429, error("insufficient_quota", "credit_balance_exhausted"), "insufficient_quota"),
+    (429, error("requests", "rate_limit_exceeded"), "rate_limit_exceeded"),
+    (503, error("rate_limit_error", "slow_down"), "slow_down"),
+    (400, error("invalid_request_error", "400"), "400"),  # an undocumented code stays itself
+    (404, {"detail": "Not Found"}, None),
+    (400, [1, 2], None),
+])
+def test_a_body_is_the_case_its_status_type_and_code_say(openai, status, body, case):
+    assert identify(openai.contract, body, status) == case
+
+
+def test_vicsee_cases_are_still_their_code_strings():
+    contract = load_provider("vicsee")
+    assert identify(contract, {"success": False, "error": {"code": "INVALID_MODEL"}}, 400) == "INVALID_MODEL"
+    assert identify(contract, {"success": False, "error": {"code": None}}, 400) is None
+
+
+def _failed(oracle: Oracle, status: int, body: Any, headers: dict[str, str], **spec: Any) -> set[str]:
+    outcome = run_checks(exchange(spec_for(oracle.contract, **spec), status, body, headers), oracle)
+    return {v.check for v in outcome.violations}
+
+
+CHAT_400 = {"endpoint": "create_chat_completion", "defect_codes": ("invalid_request",)}
+
+
+def test_documented_null_code_case_passes_every_check(openai):
+    body = error("invalid_request_error", None, "you must provide a model parameter")
+    failed = _failed(openai, 400, body, JSON, **CHAT_400)
+    assert failed == set()
+
+
+def test_status_carried_as_the_code_is_an_undocumented_code(openai):
+    body = error("invalid_request_error", "400")
+    failed = _failed(openai, 400, body, JSON, **CHAT_400)
+    assert failed == {"code_documented"}
+
+
+def test_a_detail_body_breaks_the_envelope(openai):
+    failed = _failed(openai, 404, {"detail": "nope"}, JSON, endpoint="retrieve_model",
+                     defect_codes=("model_not_found",))
+    assert failed == {"envelope"}
+
+
+@pytest.mark.parametrize(("value", "ok"), [("6m0s", True), ("1s", True), ("12ms", True), ("2m59.56s", True),
+                                           ("360", False), ("2026-01-01T00:00:00Z", False)])
+def test_rate_limit_resets_are_durations(openai, value, ok):
+    headers = {**JSON, "x-ratelimit-reset-tokens": value}
+    body = error("invalid_request_error", None)
+    failed = _failed(openai, 400, body, headers, **CHAT_400)
+    assert (failed == set()) is ok
+
+
+def test_absent_rate_limit_headers_and_retry_after_are_no_finding(openai):
+    body = error("requests", "rate_limit_exceeded")
+    assert _failed(openai, 429, body, JSON, endpoint="list_models") == set()
+    bad_retry = {**JSON, "retry-after": "soon"}
+    assert _failed(openai, 429, body, bad_retry, endpoint="list_models") == {"status_headers"}
+
+
+def test_two_cases_no_body_could_tell_apart_are_a_lint_problem(root: Path):
+    file = root / "openai" / "contract.yaml"
+    data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    data["codes"]["invalid_api_key"]["match"] = {"/error/code": None}
+    file.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    problems = lint_path(root)["openai"].problems_for("code", "invalid_api_key")
+    assert any("could never be told apart" in p.message for p in problems)
+
+
+def test_null_in_an_openapi_code_enum_lints_clean():
+    result = lint_path()["openai"]
+    assert result.problems == []
+
+
+def test_default_run_leaves_out_providers_without_a_mock_and_an_explicit_one_is_told_why(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+):
+    (root / "openai" / "mock.yaml").unlink()
+    monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
+    assert "openai" not in RunOptions().providers()
+    assert RunOptions().skipped_providers() == ["openai"]
+    assert RunOptions(provider="openai", target="http://127.0.0.1:9").providers() == ["openai"]
+    with pytest.raises(UsageError, match="no embedded mock for openai: pass --provider openai --target URL"):
+        RunOptions(provider="openai").providers()

@@ -1,0 +1,29 @@
+"""The OpenAI contract against its embedded mock: conformant, and its drifts caught.
+
+The mock is the generic engine fed contracts/openai/mock.yaml: its errors carry each case's
+members (type, code, null included) as the contract's `match` gives them. The drifts are the
+generic library's, those this contract can see (see `applies` in mock/drifts.py).
+"""
+
+from __future__ import annotations
+
+from errcontract.contract import load_provider
+from errcontract.mock.drifts import drifts_for
+from tests.test_drifts_detected import conformance_results
+
+
+def test_faithful_openai_mock_is_conformant_with_every_provokable_case_passing():
+    results = conformance_results("openai", None)
+    assert results["violations"] == [] and results["verdict"] == "conformant"
+    passed = {c["code"] for c in results["codes"] if c["verdict"] == "pass"}
+    assert passed == {"invalid_request", "missing_api_key", "invalid_api_key", "model_not_found"}
+
+
+def test_at_least_five_drifts_apply_to_openai():
+    """Each is caught by a check it declares (tests/test_drifts_detected.py runs them all); the
+    generic drifts this contract cannot see (no rate-limited or out-of-quota key, rate-limit
+    headers not required) do not apply to it."""
+    names = set(drifts_for(load_provider("openai")))
+    assert len(names) >= 5
+    assert not names & {"credits-before-auth", "rate-limit-ignored", "retry-after-missing",
+                        "rate-limit-headers-missing", "rate-limit-error-without-details"}
