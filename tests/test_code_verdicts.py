@@ -65,3 +65,17 @@ def test_a_crash_while_provoking_is_an_error_not_a_skip(run, monkeypatch):
     assert result.verdict is Verdict.ERROR
     assert "RuntimeError: recipe exploded" in (result.reason or "")
     assert run.recorder.rows["INVALID_INPUT"].verdict == "error"
+
+
+def test_a_5xx_for_a_client_mistake_fails_the_code_the_defect_documents(run):
+    """A code fails if it fails anywhere: a generated request whose defect documents
+    INVALID_INPUT, answered 500 with an undocumented code, fails INVALID_INPUT."""
+    from dataclasses import replace
+
+    from errcontract.exchange import Defect
+
+    spec = build_request(run.contract, "invalid-input", run.fixtures)
+    spec = replace(spec, origin="fuzz", defects=(Defect("body: JSON array", "body", ("INVALID_INPUT",)),))
+    run.recorder.judge(exchange(spec, 500, {"error": "boom", "code": "INTERNAL_ERROR"}, VYDRA_HEADERS))
+    row = run.recorder.rows["INVALID_INPUT"]
+    assert run.recorder.final_verdict(row)[0] == "fail"

@@ -101,7 +101,9 @@ class Recorder:
             self.undocumented[(code, exchange.status)] += 1
         self._count_headers(judged.outcome)
         for item in judged.outcome.violations:
-            self._add(self.violations, item, judged, test, row)
+            # A code fails if it fails anywhere: a finding that names a documented code (the
+            # defect's, when the answer carried none of them) belongs to that code's row.
+            self._add(self.violations, item, judged, test, row or self.rows.get(item.code or ""))
         for item in judged.outcome.warnings:
             self._add(self.warnings, item, judged, test, None)
         for message in judged.outcome.errors:

@@ -20,9 +20,9 @@ from errcontract import strategies_values as sv
 from errcontract.exchange import NO_JSON, RequestSpec, Upload
 from errcontract.strategies_families import Change, Context, Family
 
-OTHER_MEDIA_TYPES = (
-    "text/plain",
+OTHER_MEDIA_TYPES = (  # the simplest draw is the first: not the recipe's text/plain
     "application/pdf",
+    "text/plain",
     "image/svg+xml",
     "application/octet-stream",
     "image/bmp",

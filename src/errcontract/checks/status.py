@@ -64,6 +64,22 @@ def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [Violation("access_control", message, status, codes[0])]
 
 
+@check("open_endpoint_needs_no_key")
+def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """An endpoint the docs open to everyone answers a request without credentials."""
+    endpoint = oracle.contract.endpoint_for(exchange.request.method, _below_base(exchange, oracle))
+    sent_key = any(h.lower() == oracle.contract.auth["header"].lower() for h in exchange.request.headers)
+    if endpoint is None or endpoint.auth or sent_key or exchange.status != 401:
+        return []
+    message = f"{endpoint.method} {endpoint.path} needs no key by the docs, but answered 401 without one"
+    return [Violation("open_endpoint_needs_no_key", message, 401, None)]
+
+
+def _below_base(exchange: Exchange, oracle: Oracle) -> str:
+    path, base = exchange.request.path, oracle.contract.base_path
+    return path[len(base):] if path.startswith(base) else path
+
+
 @check("no_server_error_for_client_mistake")
 def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A client mistake gets a 4xx: the docs keep 5xx for server-side issues."""

@@ -8,7 +8,7 @@ import time
 from typing import TYPE_CHECKING
 
 from errcontract.mock.drifts import drift
-from errcontract.mock.respond import Outcome, format_header
+from errcontract.mock.respond import MockError, Outcome, format_header
 
 if TYPE_CHECKING:
     from errcontract.mock.config import MockConfig
@@ -80,3 +80,14 @@ def auth_skipped_on_one_endpoint(outcome: Outcome, call: Call, engine: Engine) -
 def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
     """A cancelled job keeps its credits: the documented instant refund never comes."""
     return step == "refund_on_cancel"
+
+
+@drift("response", lambda config: any(not e.auth for e in config.contract.endpoints.values()),
+       caught_by={"open_endpoint_needs_no_key"})
+def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a
+    request without a key."""
+    header = engine.contract.auth["header"]
+    if call.endpoint is not None and not call.endpoint.auth and not call.request.headers.get(header):
+        return engine.error(MockError("missing_auth"), call)
+    return outcome
