@@ -22,8 +22,9 @@ from errcontract.options import RunOptions
 from errcontract.refunds import check_refund
 from errcontract.session import ProviderRun
 
-# Drifts only unusual input reaches get the default fuzzing budget; the others a small one.
-FUZZ_ONLY = {"crash-on-array-body", "crash-on-non-ascii-model"}
+# Drifts only unusual input reaches, or judged over a run's served requests, get the default
+# fuzzing budget; the others a small one.
+FUZZ_ONLY = {"crash-on-array-body", "crash-on-non-ascii-model", "frozen-remaining", "moving-reset"}
 
 
 def conformance_results(provider: str, drift: str | None, examples: int = 100,

@@ -29,7 +29,7 @@ from errcontract.checks.registry import Violation
 from errcontract.contract import Contract
 from errcontract.exchange import Exchange
 
-MIN_SAMPLES = 8  # fewer counted responses than this tell nothing about a trend
+MIN_SAMPLES = 4  # fewer served responses than this tell nothing about a trend
 SLACK_S = 2.0  # clock skew and rounding between the target's clock and ours
 SHOWN = 8  # values quoted as evidence
 
