@@ -91,7 +91,14 @@ def _cancel(mock: Any, pair: Any, spec: dict[str, Any], job_id: str) -> None:
         assert client.request(cancel.method, cancel.path, headers=cancel.headers).status_code == 200
 
 
+def check_open_endpoint_demands_a_key(pair: Any) -> None:
+    opened = next(n for n, e in pair.contract.endpoints.items() if not e.auth)
+    assert 200 <= _get(pair.faithful, pair, opened, key=None).status_code < 300
+    assert _get(pair.drifted, pair, opened, key=None).status_code == 401
+
+
 SEMANTIC_CHECKS: dict[str, Callable[[Any], None]] = {
+    "open-endpoint-demands-a-key": check_open_endpoint_demands_a_key,
     "frozen-remaining": check_frozen_remaining,
     "moving-reset": check_moving_reset,
     "ownership-checked-on-one-endpoint": check_ownership_checked_on_one_endpoint,

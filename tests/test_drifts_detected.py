@@ -24,7 +24,8 @@ from errcontract.session import ProviderRun
 
 # Drifts only unusual input reaches, or judged over a run's served requests, get the default
 # fuzzing budget; the others a small one.
-FUZZ_ONLY = {"crash-on-array-body", "crash-on-non-ascii-model", "frozen-remaining", "moving-reset"}
+FUZZ_ONLY = {"crash-on-array-body", "crash-on-non-ascii-model", "frozen-remaining", "moving-reset",
+             "open-endpoint-demands-a-key"}
 
 
 def conformance_results(provider: str, drift: str | None, examples: int = 100,
