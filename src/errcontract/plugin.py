@@ -15,6 +15,8 @@ import pytest
 from errcontract import plugin_reports
 from errcontract.errors import ErrcontractError
 from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
+from errcontract.report import pytest_html as html_hooks
+from errcontract.report.pytest_html import extras_for_exchanges
 from errcontract.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
@@ -113,10 +115,6 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report.errcontract_code = item.stash.get(CODE_KEY, "")
     evidence = item.stash.get(EVIDENCE_KEY, None)
     if evidence and report.when == "call":
-        try:
-            from errcontract.report.pytest_html import extras_for_exchanges
-        except ImportError:
-            return
         report.extras = [*getattr(report, "extras", []), *extras_for_exchanges(evidence)]
 
 
@@ -127,10 +125,6 @@ def pytest_configure(config: pytest.Config) -> None:
     load_profile()
     plugin_reports.configure(config, lambda: options_from_config(config))
     if config.pluginmanager.hasplugin("html"):
-        try:
-            from errcontract.report import pytest_html as html_hooks
-        except ImportError:
-            return
         config.pluginmanager.register(_HtmlColumns(html_hooks), "errcontract-html")
 
 

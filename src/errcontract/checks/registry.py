@@ -31,6 +31,8 @@ def check(name: str) -> Callable[[CheckFn], CheckFn]:
     """Register a check under `name` (names are what configuration and reports use)."""
 
     def register(fn: CheckFn) -> CheckFn:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} registered twice")
         CHECKS[name] = fn
         return fn
 
