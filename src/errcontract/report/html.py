@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.report.badge import badge_svg
+from errcontract.report.coverage import coverage_of
 from errcontract.report.files import write_atomic
 from errcontract.report.templating import render
 from errcontract.report.view import provider_context
@@ -22,7 +23,8 @@ BADGE_NAME = "badge.svg"
 
 def provider_badge(results: dict[str, Any]) -> str:
     summary = results.get("summary", {})
-    return badge_svg(BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")))
+    return badge_svg(BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")),
+                     coverage_of(summary))
 
 
 def render_provider_page(results: dict[str, Any]) -> str:

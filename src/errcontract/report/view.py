@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from errcontract.report.badge import format_pct
+from errcontract.report.coverage import coverage_of, not_observed_codes
 
 EXCERPT_LIMIT = 4000
 
@@ -95,8 +96,9 @@ def code_sections(results: dict[str, Any]) -> list[dict[str, Any]]:
 
 def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
+    errors = summary.get("code_errors", summary.get("errors", 0))  # old files: no code_errors
     counts = [("pass", summary.get("passed", 0)), ("fail", summary.get("failed", 0)),
-              ("not-observed", summary.get("not_observed", 0)), ("error", summary.get("errors", 0))]
+              ("not-observed", summary.get("not_observed", 0)), ("error", errors)]
     total = sum(n for _, n in counts) or 1
     return [{"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)}
             for v, n in counts if n]
@@ -123,6 +125,8 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
         "r": results,
         "summary": summary,
         "pct": format_pct(summary.get("conformance_pct")),
+        "coverage": coverage_of(summary),
+        "unchecked": not_observed_codes(results),
         "run_style": run_verdict_style(results.get("verdict")),
         "groups": status_groups(results),
         "sections": code_sections(results),

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.redact import Redactor
+from errcontract.report.coverage import coverage_of, not_observed_codes
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
 
@@ -51,13 +52,13 @@ def _line(result: dict[str, Any]) -> list[str]:
     notes = [f"{result['provider']:<10} preflight: {note}" for note in preflight.get("notes", [])]
     pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
     lines = [
-        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct:<7}"
-        f"codes: {s['passed']} passed, {s['failed']} failed, {s['not_observed']} not observed"
-        f"{', ' + str(s['errors']) + ' errors' if s['errors'] else ''}",
+        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct} · "
+        f"{coverage_of(s).line()}",
         f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
         f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
     lines[:0] = notes
+    lines += _unchecked(result)
     if result["verdict"] == "unreachable":
         reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")
@@ -66,6 +67,18 @@ def _line(result: dict[str, Any]) -> list[str]:
     lines += _findings(result["violations"], "✗", "violation")
     lines += _findings(result["warnings"], "!", "warning")
     return lines + _errors(result)
+
+
+def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
+    """The codes not checked and why, grouped by reason (the report lists each)."""
+    by_reason: dict[str, list[str]] = {}
+    for entry in not_observed_codes(result):
+        by_reason.setdefault(entry.get("reason") or "no reason recorded", []).append(entry["code"])
+    lines = [f"{'':<10} – not checked: {', '.join(codes)}: {reason}"
+             for reason, codes in list(by_reason.items())[:shown]]
+    if len(by_reason) > shown:
+        lines.append(f"{'':<10}   … {len(by_reason) - shown} more reasons in the report")
+    return lines
 
 
 def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 5) -> list[str]:
