@@ -7,6 +7,7 @@ from typing import Any
 
 from errcontract.redact import Redactor
 from errcontract.report.coverage import coverage_of, not_observed_codes
+from errcontract.report.findings import group_findings
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
 
@@ -81,14 +82,18 @@ def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
     return lines
 
 
-def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 5) -> list[str]:
-    """The first findings, each with its strength (stated / exemplified), then how many more."""
+def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 6) -> list[str]:
+    """The findings grouped by (check, code), each with its count, strength (stated / exemplified)
+    and first message; then how many more groups the report has."""
+    groups = group_findings(items, noun)
     lines = []
-    for item in items[:shown]:
-        label = f"{item['check']}, {item.get('strength', 'stated')} {noun}"
-        lines.append(f"{'':<10} {mark} {item['code'] or '-'} [{label}] {item['message']}")
-    if len(items) > shown:
-        lines.append(f"{'':<10}   … {len(items) - shown} more {noun}s in the report")
+    for group in groups[:shown]:
+        times = f" ×{group.count}" if group.count > 1 else ""
+        label = f"{group.check}, {'/'.join(group.strengths)} {noun}"
+        lines.append(f"{'':<10} {mark} {group.code or '(no code)'}{times} [{label}] {group.first['message']}")
+    if len(groups) > shown:
+        rest = sum(g.count for g in groups[shown:])
+        lines.append(f"{'':<10}   … {len(groups) - shown} more groups ({rest} {noun}s) in the report")
     return lines
 
 
