@@ -72,6 +72,7 @@ def test_fixture_keys_become_their_variables_and_other_keys_of_the_shape_are_mas
     assert '-H "Authorization: Bearer $ERRCONTRACT_API_KEY_NO_CREDITS"' in command
     assert "# " not in command  # a key given to the run needs no note
     assert drawn_by_fuzzing not in text and "sk-q…o0p9" in text
+    assert run.redact("ambiguity task-error-statuses") == "ambiguity task-error-statuses"
 
 
 def spec_with(body: bytes, key: str = VICSEE_KEY) -> RequestSpec:

@@ -23,6 +23,7 @@ ATOM = re.compile(r"\\[dw]|\\.|\[[^\]]+\]|[^\\\[\](){}|.*+?^$]")
 QUANTIFIER = re.compile(r"\{(\d+)(?:,(\d+))?\}|[+*?]")
 UNKNOWN = KeyVariable("ERRCONTRACT_UNKNOWN_API_KEY", "a well-formed key no account has")
 MADE_UP_TAIL = r"[A-Za-z0-9_\-]{8,}"
+KEY_START = r"(?<![A-Za-z0-9_\-])"  # `sk-…` is a key, `task-error-statuses` is not
 
 
 def variable_for(fixture: str) -> KeyVariable:
@@ -87,7 +88,7 @@ def made_up_pattern(literal_prefix: str) -> re.Pattern[str] | None:
     """Where a key of the contract's shape sits in a text (keys the run made up, to mask them)."""
     if len(literal_prefix) < 2:
         return None
-    return re.compile(re.escape(literal_prefix) + MADE_UP_TAIL)
+    return re.compile(KEY_START + re.escape(literal_prefix) + MADE_UP_TAIL)
 
 
 def run_redactor(secret_names: set[str], fixtures: Mapping[str, str], literal_prefix: str) -> Redactor:

@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from errcontract.errors import ErrcontractError
+from errcontract.held_verdicts import HeldVerdicts
 from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
 from errcontract.session import RunRegistry
 
@@ -66,10 +67,36 @@ def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
     yield config.stash[REGISTRY_KEY]
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_hypothesis_statistics(session.config)  # before junitxml writes its file
     registry = session.config.stash.get(REGISTRY_KEY, None)
     if registry is not None:
         registry.close(registry.options.report_dir)
+
+
+def drop_hypothesis_statistics(config: pytest.Config) -> None:
+    """Hypothesis adds its statistics to junit.xml as base64 properties, one per test: opaque
+    to a reader, and the kind of blob secret scanners flag. The terminal still shows them
+    (--hypothesis-show-statistics)."""
+    from _pytest.junitxml import xml_key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        xml.global_properties = [(name, value) for name, value in xml.global_properties
+                                 if not name.startswith("hypothesis-statistics-")]
+
+
+def final_verdict(config: pytest.Config, provider: str, code: str) -> tuple[str, str | None, Any] | None:
+    """A code's verdict as results.json will give it, with its reason and first violation."""
+    registry = config.stash.get(REGISTRY_KEY, None)
+    run = registry.runs.get(provider) if registry is not None else None
+    if run is None or code not in run.recorder.rows:
+        return None
+    row = run.recorder.rows[code]
+    verdict, reason = run.recorder.final_verdict(row)
+    first = run.recorder.violations[row.violation_ids[0]] if row.violation_ids else None
+    return verdict, reason, first
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -117,6 +144,8 @@ def pytest_configure(config: pytest.Config) -> None:
     from errcontract.profiles import load_profile
 
     load_profile()
+    config.pluginmanager.register(HeldVerdicts(lambda p, c: final_verdict(config, p, c)),
+                                  "errcontract-held-verdicts")
     if config.pluginmanager.hasplugin("html"):
         try:
             from errcontract.report import pytest_html as html_hooks
@@ -136,3 +165,6 @@ class _HtmlColumns:
 
     def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
         self._hooks.results_table_row(report, cells)
+
+    def pytest_html_results_table_html(self, report: Any, data: list[str]) -> None:
+        self._hooks.results_table_html(report, data)
