@@ -8,19 +8,26 @@ from pathlib import Path
 
 from errcontract.report.diff import diff_results, regressed
 from errcontract.report.diff_render import RENDERERS
-from errcontract.report.html import write_provider_report
+from errcontract.report.report_set import write_report_set
 from errcontract.report.results import load_results
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `report` and `diff` sub-commands."""
     report = subparsers.add_parser(
-        "report", help="rebuild index.html and badge.svg from a results.json",
-        description="Rebuild a provider's HTML report (index.html, badge.svg) from its results.json.",
+        "report", help="rebuild a provider's report from a results.json, with its history",
+        description="Rebuild a provider's report from its results.json: index.html and badge.svg, "
+        "beside a copy of results.json and of the pytest.html and junit.xml found next to it. "
+        "With --history, earlier runs are drawn (conformance and coverage over time, each code's "
+        "verdict run by run) and kept in history.json.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
     report.add_argument("results", type=Path, metavar="RESULTS.json")
-    report.add_argument("-o", "--output", type=Path, metavar="DIR",
-                        help="where to write (default: the results file's folder)")
+    report.add_argument("-o", "--output", type=Path, metavar="DIR", default=None,
+                        help="where to write the set (default: the results file's folder)")
+    report.add_argument("--history", type=Path, metavar="PATH", action="append", default=[],
+                        help="earlier runs: a folder searched for results and history.json files "
+                        "(e.g. the published site), or such a file; repeatable")
     report.set_defaults(func=run_report)
 
     diff = subparsers.add_parser(
@@ -37,7 +44,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run_report(args: argparse.Namespace) -> int:
     results = load_results(args.results)
     out_dir = args.output if args.output is not None else args.results.resolve().parent
-    page = write_provider_report(results, out_dir)
+    page = write_report_set(results, args.results, out_dir, args.history)
     print(page)
     return 0
 

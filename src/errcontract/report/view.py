@@ -12,6 +12,8 @@ from typing import Any
 from errcontract.report.badge import format_pct
 from errcontract.report.coverage import coverage_of, not_observed_codes
 from errcontract.report.findings import FindingGroup, group_findings, groups_by_code
+from errcontract.report.history import VerdictChange, verdict_changes
+from errcontract.report.history_svg import timeline_svg, trend_svg
 
 EXCERPT_LIMIT = 4000
 
@@ -157,3 +159,26 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
         "ambiguities": documentation.get("ambiguities", []),
         "badge": badge,
     }
+
+
+CHANGES_SHOWN = 40
+
+
+def history_context(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The history section: drawn only when there is an earlier run to compare with."""
+    if len(runs) < 2:
+        return {"history": None}
+    changes = grouped_changes(verdict_changes(runs))
+    return {"history": {
+        "runs": runs, "trend": trend_svg(runs), "timeline": timeline_svg(runs),
+        "changes": changes[:CHANGES_SHOWN], "more_changes": max(0, len(changes) - CHANGES_SHOWN),
+    }}
+
+
+def grouped_changes(changes: list[VerdictChange]) -> list[dict[str, Any]]:
+    """Changes of one run in one direction on one line (newest run first): `pass → fail: A, B`."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for change in changes:
+        groups.setdefault((change.started_at, change.before, change.after), []).append(change.code)
+    return [{"started_at": when, "before": before, "after": after, "codes": codes}
+            for (when, before, after), codes in sorted(groups.items(), key=lambda kv: kv[0][0], reverse=True)]

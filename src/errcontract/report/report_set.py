@@ -1,0 +1,54 @@
+"""`errcontract report`: a complete, linked set of a provider's files in one folder.
+
+The page links pytest.html, junit.xml, results.json and badge.svg; writing the page elsewhere
+(`-o DIR`) copies what the run left beside its results (results.json always; pytest.html and
+junit.xml when they exist), and the page links only what the folder holds. With earlier results
+(`--history`), history.json joins the set and the page draws it.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from errcontract.report.files import write_atomic
+from errcontract.report.history import HISTORY_NAME, digest, earlier_runs, history_document, merged
+from errcontract.report.html import BADGE_NAME, write_provider_report
+
+RESULTS_NAME = "results.json"
+SIBLINGS = ("pytest.html", "junit.xml")  # what the run wrote beside results.json, copied as is
+LINKED = ("pytest.html", "junit.xml", RESULTS_NAME, BADGE_NAME, HISTORY_NAME)
+
+
+def copy_run_files(results_path: Path, out_dir: Path) -> None:
+    """results.json and its siblings into out_dir, unless they are already there."""
+    source = results_path.resolve().parent
+    if out_dir.resolve() == source and results_path.name == RESULTS_NAME:
+        return
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(results_path, out_dir / RESULTS_NAME)
+    for name in SIBLINGS:
+        if (source / name).is_file() and out_dir.resolve() != source:
+            shutil.copyfile(source / name, out_dir / name)
+
+
+def history_of(results: dict[str, Any], out_dir: Path, history_paths: Sequence[Path]) -> list[dict[str, Any]]:
+    """This run and every earlier run of its provider: those given, and those the folder kept."""
+    kept = out_dir / HISTORY_NAME
+    paths = [*history_paths, *([kept] if kept.is_file() else [])]
+    return merged([*earlier_runs(paths, str(results["provider"])), digest(results)])
+
+
+def write_report_set(results: dict[str, Any], results_path: Path, out_dir: Path,
+                     history_paths: Sequence[Path] = ()) -> Path:
+    """Write the page, the badge, the copies and (with history) history.json; return the page."""
+    runs = history_of(results, out_dir, history_paths)
+    copy_run_files(results_path, out_dir)
+    if len(runs) > 1 or history_paths:
+        document = history_document(str(results["provider"]), runs)
+        write_atomic(out_dir / HISTORY_NAME, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
+    links = [name for name in LINKED if name == BADGE_NAME or (out_dir / name).is_file()]
+    return write_provider_report(results, out_dir, links=links, history=runs)
