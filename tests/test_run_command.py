@@ -75,6 +75,23 @@ def test_default_run_checks_both_embedded_mocks_and_exits_0(default_run):
     assert "vicsee" in proc.stdout and "vydra" in proc.stdout and "CONFORMANT" in proc.stdout
 
 
+def test_the_terminal_tells_the_run_in_a_few_lines_not_pytests_output(default_run):
+    proc, _ = default_run
+    lines = proc.stdout.splitlines()
+    assert len(lines) < 40, proc.stdout
+    assert not any("%]" in line or "PASSED" in line or "short test summary" in line for line in lines)
+    for provider in ("vicsee", "vydra"):
+        done = next(line for line in lines if line.startswith(f"{provider:<10} done in"))
+        assert "codes checked" in done and "requests" in done and "violations" in done
+
+
+def test_with_v_the_terminal_shows_pytests_own_output(tmp_path):
+    proc = errcontract("run", "--provider", "vicsee", "--examples", "0", "-v", "--report-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "test_documented_code[vicsee/401/MISSING_AUTH_HEADER] PASSED" in proc.stdout
+    assert "codes checked" not in proc.stdout
+
+
 @pytest.mark.parametrize("provider", ["vicsee", "vydra"])
 def test_default_run_writes_every_report_file(default_run, provider):
     _, report_dir = default_run

@@ -91,6 +91,7 @@ class RunOptions:
     strict: bool = False
     embedded_mock: bool = False
     preflight: bool = True  # `errcontract run` checks key, base URL and provider first
+    verbose: bool = False  # `errcontract run -v`: pytest's own output instead of the live lines
     fixtures: dict[str, str] = field(default_factory=dict)
 
     def providers(self) -> list[str]:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from errcontract import progress
 from errcontract.errors import ErrcontractError
 from errcontract.held_verdicts import HeldVerdicts
 from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
@@ -87,6 +88,21 @@ def drop_hypothesis_statistics(config: pytest.Config) -> None:
                                  if not name.startswith("hypothesis-statistics-")]
 
 
+def progress_snapshot(config: pytest.Config) -> dict[str, int]:
+    """What the runner's live line shows: requests sent, codes checked (a verdict of pass or fail,
+    as the summary counts them), findings so far."""
+    registry = config.stash.get(REGISTRY_KEY, None)
+    runs = list(registry.runs.values()) if registry is not None else []
+    return {
+        "requests": sum(run.client.stats.sent for run in runs),
+        "judged": sum(1 for run in runs for row in list(run.recorder.rows.values())
+                      if run.recorder.final_verdict(row)[0] in ("pass", "fail")),
+        "codes": sum(len(run.recorder.rows) for run in runs),
+        "violations": sum(len(run.recorder.violations) for run in runs),
+        "warnings": sum(len(run.recorder.warnings) for run in runs),
+    }
+
+
 def final_verdict(config: pytest.Config, provider: str, code: str) -> tuple[str, str | None, Any] | None:
     """A code's verdict as results.json will give it, with its reason and first violation."""
     registry = config.stash.get(REGISTRY_KEY, None)
@@ -146,6 +162,7 @@ def pytest_configure(config: pytest.Config) -> None:
     load_profile()
     config.pluginmanager.register(HeldVerdicts(lambda p, c: final_verdict(config, p, c)),
                                   "errcontract-held-verdicts")
+    progress.register(config, lambda: progress_snapshot(config))
     if config.pluginmanager.hasplugin("html"):
         try:
             from errcontract.report import pytest_html as html_hooks

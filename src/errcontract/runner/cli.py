@@ -23,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument("--no-preflight", action="store_true",
                         help="skip the preflight (wrong key, base URL or provider stop the run with exit 2)")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="show pytest's own output instead of one live line per provider")
     parser.add_argument("pytest_args", nargs="*", help="after --: extra pytest arguments")
     parser.set_defaults(func=run_command)
 
@@ -30,6 +32,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def options_from_args(args: argparse.Namespace) -> RunOptions:
     options = options_from(lambda dest: getattr(args, dest, None), strict=args.strict)
     options.preflight = not args.no_preflight
+    options.verbose = bool(args.verbose)
     return options
 
 

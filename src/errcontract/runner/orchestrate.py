@@ -25,6 +25,7 @@ from errcontract.options import RunOptions
 from errcontract.preflight import Preflight, run_preflight, target_root
 from errcontract.redact import Redactor
 from errcontract.results import write_json_atomic
+from errcontract.runner import progress
 from errcontract.runner.summary import exit_code, print_summary, write_reports
 
 CHILD_TIMEOUT_S = 1800
@@ -60,7 +61,7 @@ def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
     out = options.report_dir / provider
     cmd = [
         sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini"),
-        "--rootdir", str(suites.parent), "-q", "-rfEs", "-p", "no:cacheprovider",
+        "--rootdir", str(suites.parent), "-v" if options.verbose else "-q", "-rfEs", "-p", "no:cacheprovider",
         "--provider", provider, "--target", target, "--report-dir", str(options.report_dir),
         "--junitxml", str(out / "junit.xml"), "--html", str(out / "pytest.html"), "--self-contained-html",
         "--max-requests", str(options.max_requests), "--examples", str(options.examples),
@@ -101,7 +102,8 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
         results_file = out / "results.json"
         cmd = _child_command(provider, target, options, mock, pytest_args)
         with kept_until_replaced(out):  # a stale file must not pass for this run's results
-            finished = run_child(cmd, _child_env(fixtures), redact)
+            finished = progress.run_child(cmd, _child_env(fixtures), redact, provider, results_file,
+                                          live=not (options.verbose or pytest_args))
             scrub_files(out, redact)
             if not finished:
                 raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
