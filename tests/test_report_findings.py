@@ -49,7 +49,7 @@ class Rows(HTMLParser):
         values = dict(attrs)
         if values.get("id"):
             self.ids.add(str(values["id"]))
-        if tag == "tr" and values.get("class") == "finding-group":
+        if tag == "tbody" and values.get("class") == "finding-group":
             self.groups.append(values)
 
 

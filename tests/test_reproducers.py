@@ -108,4 +108,18 @@ def test_a_printed_reproducer_run_by_bash_sends_the_same_request(body: bytes) ->
     assert done.returncode == 0, done.stderr
     (received,) = server.requests
     assert received.body == body
+    assert received.headers["content-type"] == "application/json"
     assert received.headers["authorization"] == "Bearer sk-made-up-for-this-test-0001"
+
+
+def test_a_body_sent_without_content_type_is_reproduced_without_one() -> None:
+    run = vicsee_run()
+    spec = RequestSpec("POST", "/api/v1/generate", "generate", content=b'{"model": "m"}',
+                       headers={"Authorization": f"Bearer {VICSEE_KEY}"})
+    with LoopbackServer(lambda request, conn: conn.send(http_response(200, {}, b"{}"))) as server:
+        command = curl_command(spec, server.url, run.redact)
+        env = {**os.environ, "ERRCONTRACT_API_KEY": VICSEE_KEY}
+        subprocess.run(["bash", "-c", command], env=env, capture_output=True, timeout=30, check=True)
+    run.client.close()
+    (received,) = server.requests
+    assert "content-type" not in received.headers and received.body == b'{"model": "m"}'

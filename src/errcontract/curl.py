@@ -35,6 +35,8 @@ def curl_command(spec: RequestSpec, base_url: str, redact: Redactor) -> str:
             continue
         parts += ["-H", word(f"{name}: {value}")]
     stdin, body_args, notes = _body(spec, redact)
+    if body_args and not spec.upload and not any(n.lower() == "content-type" for n in spec.headers):
+        parts += ["-H", "'Content-Type:'"]  # curl would add a form Content-Type the request lacked
     command = " ".join(parts + body_args)
     if stdin:
         command = f"{stdin} | {command}"

@@ -15,7 +15,15 @@ import pytest
 from errcontract import progress
 from errcontract.errors import ErrcontractError
 from errcontract.held_verdicts import HeldVerdicts
-from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
+from errcontract.options import (
+    SETTINGS,
+    RunOptions,
+    fixture_flag,
+    fixture_help,
+    fixture_metavar,
+    fixture_names,
+    options_from,
+)
 from errcontract.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
@@ -28,7 +36,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for setting in SETTINGS:
         flag = "--request-timeout" if setting.dest == "timeout" else setting.flag
         group.addoption(flag, dest=f"errcontract_{setting.dest}", default=None, type=setting.kind,
-                        help=f"{setting.help} (env {setting.env})")
+                        metavar=setting.metavar, help=setting.help_text())
     group.addoption("--errcontract-strict", dest="errcontract_strict", action="store_true", default=None,
                     help="warnings fail the run too (env ERRCONTRACT_STRICT)")
     group.addoption("--embedded-mock", dest="errcontract_embedded_mock", action="store_true",
@@ -37,7 +45,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     metavar="NAME=VALUE", help="any contract fixture by name")
     for name in fixture_names():
         group.addoption(fixture_flag(name), dest=f"errcontract_fx_{name}", default=None,
-                        help=f"fixture {name} (env ERRCONTRACT_{name.upper()})")
+                        metavar=fixture_metavar(name), help=fixture_help(name))
 
 
 def options_from_config(config: pytest.Config) -> RunOptions:

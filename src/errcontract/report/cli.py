@@ -20,14 +20,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "beside a copy of results.json and of the pytest.html and junit.xml found next to it. "
         "With --history, earlier runs are drawn (conformance and coverage over time, each code's "
         "verdict run by run) and kept in history.json.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    report.add_argument("results", type=Path, metavar="RESULTS.json")
+    report.add_argument("results", type=Path, metavar="RESULTS.json", help="a run's results file")
     report.add_argument("-o", "--output", type=Path, metavar="DIR", default=None,
                         help="where to write the set (default: the results file's folder)")
     report.add_argument("--history", type=Path, metavar="PATH", action="append", default=[],
                         help="earlier runs: a folder searched for results and history.json files "
-                        "(e.g. the published site), or such a file; repeatable")
+                        "(e.g. the published site), or such a file; repeatable (default: none, "
+                        "and the history.json already in DIR)")
     report.set_defaults(func=run_report)
 
     diff = subparsers.add_parser(
@@ -35,9 +35,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Regression check between two runs of one provider. Exit 1 if anything "
         "regressed (pass -> fail, a code gone or moved, new undocumented codes, more violations).",
     )
-    diff.add_argument("base", type=Path, metavar="BASE.json")
-    diff.add_argument("new", type=Path, metavar="NEW.json")
-    diff.add_argument("--format", choices=sorted(RENDERERS), default="text")
+    diff.add_argument("base", type=Path, metavar="BASE.json", help="the earlier run's results file")
+    diff.add_argument("new", type=Path, metavar="NEW.json", help="the later run's results file")
+    diff.add_argument("--format", choices=sorted(RENDERERS), default="text",
+                      help="text for a terminal, markdown for a pull request or job summary, json "
+                      "for tools (default: text)")
     diff.set_defaults(func=run_diff)
 
 
