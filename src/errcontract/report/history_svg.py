@@ -41,15 +41,16 @@ def _svg(height: int, label: str, body: list[str]) -> str:
 
 def _x_labels(xs: list[float], runs: list[dict[str, Any]], y: float, gap: float = 90) -> list[str]:
     """Dates under the runs, first and last always, others where they do not crowd (`gap` px)."""
+    last = len(runs) - 1
     shown = [0]
     for i in range(1, len(runs)):
-        if xs[i] - xs[shown[-1]] >= gap and (i == len(runs) - 1 or xs[-1] - xs[i] >= gap):
+        if xs[i] - xs[shown[-1]] >= gap:
             shown.append(i)
-    if len(runs) > 1 and shown[-1] != len(runs) - 1:
-        shown.append(len(runs) - 1)
+    if shown[-1] != last:  # the latest run always has its date; a crowded neighbour gives way
+        shown = [*shown[:-1], last] if xs[last] - xs[shown[-1]] < gap else [*shown, last]
 
     def anchor(i: int) -> str:  # the ends stay inside the drawing
-        return "start" if i == 0 and len(runs) > 1 else "end" if i == len(runs) - 1 and i else "middle"
+        return "start" if i == 0 and last else "end" if i == last and i else "middle"
 
     return [f'<text x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor(i)}" {FONT} fill="#59636e">'
             f"{_day(runs[i])}</text>" for i in shown]
