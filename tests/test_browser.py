@@ -1,19 +1,23 @@
 """The provider page in a real browser: Debian's Chromium, driven by playwright's python API.
 
 Playwright's own browser download is not used (nor possible offline): the test drives the system
-`/usr/bin/chromium` and is skipped, saying why, where that or playwright is missing.
+`/usr/bin/chromium` and is skipped, saying why, where that or playwright is missing. Screenshots
+are written only where ERRCONTRACT_SCREENSHOTS names a folder (tests write nothing elsewhere).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from errcontract.report import write_provider_report, write_site_index
+from errcontract.report.findings import group_findings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -21,16 +25,46 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]
 DATA = Path(__file__).parent / "data"
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "reports"
 PROVIDERS = ("vicsee", "vydra")
+WORST_DRIFT = "lowercase-codes"  # the tallest page of all drifts before findings were grouped
+MAX_PAGE_HEIGHT = 15_000
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not CHROMIUM.exists():
     pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
 
+# Every word in a table cell (outside code blocks) fits its cell's width: a column narrower
+# than a word it holds (the old FOUND BY column, a letter per line) fails. Widths come from the
+# cell's own font, measured on a canvas (no layout per word).
+NARROW_COLUMNS_JS = """() => {
+  const context = document.createElement('canvas').getContext('2d');
+  const narrow = [];
+  for (const cell of document.querySelectorAll('table td, table th')) {
+    const style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (node.parentElement.closest('pre')) continue;
+      context.font = getComputedStyle(node.parentElement).font;
+      for (const word of node.data.split(/\\s+/)) {
+        const width = context.measureText(word).width;
+        if (word && width > room + 1) narrow.push(`${word}: ${Math.round(width)} px in ${Math.round(room)}`);
+      }
+    }
+  }
+  return narrow;
+}"""
+
 
 def sample(provider: str) -> dict[str, Any]:
     return json.loads((DATA / f"results-{provider}.json").read_text(encoding="utf-8"))
+
+
+def screenshot(target: Any, name: str) -> None:
+    folder = os.environ.get("ERRCONTRACT_SCREENSHOTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(Path(folder) / f"{name}.png"))
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +85,17 @@ def page(browser: Any) -> Any:
     context.close()
 
 
+@pytest.fixture(scope="module")
+def drifted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The report folder of a real run against the worst drift of VicSee's embedded mock."""
+    report_dir = tmp_path_factory.mktemp("drifted")
+    command = [sys.executable, "-m", "errcontract", "run", "--provider", "vicsee", "--drift", WORST_DRIFT,
+               "--report-dir", str(report_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
+    return report_dir / "vicsee"
+
+
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_matrix_is_visible_and_every_documented_code_is_on_the_page(
     page: Any, tmp_path: Path, provider: str
@@ -62,9 +107,58 @@ def test_matrix_is_visible_and_every_documented_code_is_on_the_page(
     for entry in results["codes"]:
         assert page.locator(f'tr.code-row[data-code="{entry["code"]}"]').first.is_visible()
         assert page.locator(f'article[id="{entry["code"]}"]').is_visible()
-    if not os.environ.get("CI"):
-        SCREENSHOTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(SCREENSHOTS / f"screenshot-{provider}.png"), full_page=False)
+
+
+def test_a_drifted_runs_page_shows_coverage_and_grouped_findings_in_a_page_that_ends(
+    page: Any, drifted: Path
+) -> None:
+    results = json.loads((drifted / "results.json").read_text(encoding="utf-8"))
+    page.goto((drifted / "index.html").as_uri())
+    summary = results["summary"]
+    fraction = f"{summary['checked']}/{summary['codes']}"
+    assert page.locator("#coverage-fraction").inner_text().startswith(fraction)
+    assert f"{summary['not_observed']} not observed" in page.locator("#coverage").inner_text()
+    groups = group_findings(results["violations"], "violation")
+    assert len(results["violations"]) > 100 and len(groups) < len(results["violations"]) / 4
+    assert page.locator("#violations tbody.finding-group").count() == len(groups)
+    height = page.evaluate("document.documentElement.scrollHeight")
+    assert height < MAX_PAGE_HEIGHT, f"page is {height} px tall"
+    screenshot(page, "summary")
+    screenshot(page.locator("#matrix"), "matrix")
+    screenshot(page.locator("#violations tbody.finding-group").first, "grouped-finding")
+
+
+def test_no_table_column_is_narrower_than_its_longest_word(page: Any, drifted: Path) -> None:
+    page.goto((drifted / "index.html").as_uri())
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+    assert page.evaluate(NARROW_COLUMNS_JS) == []
+    overflowing = page.evaluate("""() => Array.from(document.querySelectorAll('table'))
+        .filter(t => t.scrollWidth > t.parentElement.clientWidth + 1).map(t => t.className)""")
+    assert overflowing == []
+
+
+def test_a_history_chart_is_drawn_when_earlier_results_are_given(page: Any, drifted: Path,
+                                                                 tmp_path: Path) -> None:
+    current = json.loads((drifted / "results.json").read_text(encoding="utf-8"))
+    earlier = tmp_path / "site"
+    for day, verdict in ((1, "pass"), (2, "pass"), (3, "fail")):
+        run = json.loads(json.dumps(current))
+        run["started_at"] = f"2026-01-0{day}T05:17:00Z"
+        for entry in run["codes"]:
+            entry["verdict"] = verdict if entry["verdict"] == "fail" else entry["verdict"]
+        (earlier / f"day-{day}").mkdir(parents=True)
+        (earlier / f"day-{day}" / "results.json").write_text(json.dumps(run), encoding="utf-8")
+    out = tmp_path / "report"
+    done = subprocess.run([sys.executable, "-m", "errcontract", "report", str(drifted / "results.json"),
+                           "-o", str(out), "--history", str(earlier)],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    page.goto((out / "index.html").as_uri())
+    trend = page.locator("#history-trend svg")
+    assert trend.is_visible() and trend.locator("circle.point").count() == 4
+    timeline = page.locator("#history-timeline svg")
+    assert timeline.is_visible() and timeline.locator("g.cell[data-changed]").count() > 0
+    screenshot(page.locator("#history"), "history")
 
 
 def test_the_page_loads_nothing_but_itself(page: Any, tmp_path: Path) -> None:

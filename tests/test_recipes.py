@@ -68,18 +68,6 @@ def test_vydra_upload_recipe_describes_the_file():
     assert spec.upload.content_type == "image/png"
 
 
-def test_unknown_key_keeps_shape_and_hides_the_real_key():
-    from errcontract.recipes import unknown_key_like
-
-    real = "vydra_live_user_u42_AbC123xyz987"
-    fake = unknown_key_like(real, "vydra_live_user_")
-    assert fake.startswith("vydra_live_user_") and len(fake) == len(real)
-    assert [c.isdigit() for c in fake] == [c.isdigit() for c in real]
-    assert fake.count("_") == real.count("_")
-    tail_real, tail_fake = real[len("vydra_live_user_"):], fake[len("vydra_live_user_"):]
-    assert all(a != b for a, b in zip(tail_real, tail_fake, strict=True) if a.isalnum())
-
-
 def test_scope_recipe_falls_back_over_endpoints_with_an_uncertain_defect():
     from errcontract.recipes import build_requests
 

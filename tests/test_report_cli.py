@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -25,9 +27,31 @@ def test_report_writes_page_and_badge_beside_the_results_by_default(tmp_path: Pa
     assert (results.parent / "badge.svg").is_file()
 
 
-def test_report_writes_into_the_folder_given_with_o(tmp_path: Path) -> None:
+def hrefs(page: Path) -> list[str]:
+    return re.findall(r'href="([^"#]+)"', page.read_text(encoding="utf-8"))
+
+
+def test_report_writes_into_the_folder_given_with_o_a_set_without_dead_links(tmp_path: Path) -> None:
     assert main(["report", str(DATA / "results-vydra.json"), "-o", str(tmp_path / "out")]) == 0
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["badge.svg", "index.html"]
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir()) == ["badge.svg", "index.html", "results.json"]
+    assert all((out / href).is_file() for href in hrefs(out / "index.html"))
+    assert json.loads((out / "results.json").read_text(encoding="utf-8"))["provider"] == "vydra"
+
+
+def test_report_o_copies_what_the_run_left_beside_its_results_and_links_it_all(tmp_path: Path) -> None:
+    run = tmp_path / "run" / "vicsee"
+    run.mkdir(parents=True)
+    shutil.copy(DATA / "results-vicsee.json", run / "results.json")
+    (run / "pytest.html").write_text("<html>pytest</html>", encoding="utf-8")
+    (run / "junit.xml").write_text("<testsuites/>", encoding="utf-8")
+    assert main(["report", str(run / "results.json"), "-o", str(tmp_path / "site" / "vicsee")]) == 0
+    out = tmp_path / "site" / "vicsee"
+    names = {"badge.svg", "index.html", "junit.xml", "pytest.html", "results.json"}
+    assert {p.name for p in out.iterdir()} == names
+    links = hrefs(out / "index.html")
+    assert names - {"index.html"} <= set(links)
+    assert all((out / href).is_file() for href in links)
 
 
 @pytest.mark.parametrize("content", [None, "not json at all", '{"schema_version": 99}'],

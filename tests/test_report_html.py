@@ -161,7 +161,7 @@ def test_secrets_are_scrubbed_from_every_written_file(tmp_path: Path) -> None:
 
 
 def test_a_failed_render_leaves_no_file_behind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(results: dict[str, Any]) -> str:
+    def broken(results: dict[str, Any], *args: Any) -> str:
         raise RuntimeError("template bug")
 
     monkeypatch.setattr(report_html, "render_provider_page", broken)

@@ -14,6 +14,7 @@ from errcontract.report.pytest_html import (
     CODE_HEADER,
     extras_for_exchanges,
     results_table_header,
+    results_table_html,
     results_table_row,
 )
 
@@ -53,6 +54,28 @@ def test_row_shows_the_reports_code_or_nothing_when_the_plugin_set_none() -> Non
     results_table_row(SimpleNamespace(), without)
     assert with_code[2] == '<td class="col-code">INVALID_JSON</td>'
     assert without[2] == '<td class="col-code"></td>'
+
+
+def test_a_skip_reads_as_its_reason_not_as_a_tuple() -> None:
+    reason = "Skipped: not observed: needs --api-key-no-credits"
+    report = SimpleNamespace(outcome="skipped", longrepr=("/x/code_tests.py", 140, reason))
+    data = ["('/x/code_tests.py', 140, 'Skipped: ...')"]
+    results_table_html(report, data)
+    assert data == ["<div>Not observed: needs --api-key-no-credits</div>"]
+
+
+def test_an_expected_failure_reads_as_its_reason_without_the_test_source() -> None:
+    report = SimpleNamespace(outcome="skipped", wasxfail="reason: ambiguity-x: the stated reading",
+                             longrepr=None)
+    data = ["def test_example(...):\n    assert ...\nE   AssertionError"]
+    results_table_html(report, data)
+    assert data == ["<div>Expected failure: ambiguity-x: the stated reading</div>"]
+
+
+def test_other_outcomes_keep_their_log() -> None:
+    data = ["E   assert 1 == 2"]
+    results_table_html(SimpleNamespace(outcome="failed", longrepr="E   assert 1 == 2"), data)
+    assert data == ["E   assert 1 == 2"]
 
 
 CONFTEST = '''

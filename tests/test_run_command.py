@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import stat
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import httpx
@@ -19,6 +22,42 @@ from tests.live_runs import hidden_siblings
 REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
 MOCKED = [p for p in provider_names() if has_embedded_mock(p)]
 MOCKLESS = [p for p in provider_names() if not has_embedded_mock(p)]
+CODE_TEST = re.compile(r"test_documented_code\[[^/]+/[^/]+/([A-Z0-9_]+)\]")
+OUTCOME_OF_VERDICT = {"pass": "passed", "fail": "failed", "error": "failed", "not-observed": "skipped"}
+
+
+def junit_outcomes(path: Path) -> dict[str, str]:
+    """Each per-code test's outcome in junit.xml, by code."""
+    found = {}
+    for case in ET.parse(path).getroot().iter("testcase"):
+        match = CODE_TEST.search(case.get("name", ""))
+        if match:
+            kinds = {child.tag for child in case} & {"failure", "error", "skipped"}
+            found[match.group(1)] = {"failure": "failed", "error": "failed", "skipped": "skipped"}.get(
+                next(iter(kinds), ""), "passed")
+    return found
+
+
+def html_outcomes(path: Path) -> dict[str, str]:
+    """Each per-code test's outcome in pytest.html (its data blob), by code."""
+    page = path.read_text(encoding="utf-8")
+    blob = json.loads(html.unescape(re.search(r'data-jsonblob="([^"]*)"', page).group(1)))
+    found = {}
+    for nodeid, runs in blob["tests"].items():
+        match = CODE_TEST.search(nodeid)
+        if match:
+            found[match.group(1)] = next(r["result"] for r in runs).lower()
+    return found
+
+
+def assert_reports_agree(folder: Path) -> None:
+    """junit.xml and pytest.html give every code the verdict results.json gives it."""
+    results = json.loads((folder / "results.json").read_text(encoding="utf-8"))
+    expected = {c["code"]: OUTCOME_OF_VERDICT[c["verdict"]] for c in results["codes"]}
+    assert junit_outcomes(folder / "junit.xml") == expected
+    assert html_outcomes(folder / "pytest.html") == expected
+    junit = (folder / "junit.xml").read_text(encoding="utf-8")
+    assert "hypothesis-statistics" not in junit and "<property" not in junit
 
 
 def errcontract(*args: str, env: dict[str, str] | None = None,
@@ -47,6 +86,23 @@ def test_default_run_names_each_provider_it_leaves_out_for_want_of_a_mock(defaul
         assert not (report_dir / name).exists()
 
 
+def test_the_terminal_tells_the_run_in_a_few_lines_not_pytests_output(default_run):
+    proc, _ = default_run
+    lines = proc.stdout.splitlines()
+    assert len(lines) < 40, proc.stdout
+    assert not any("%]" in line or "PASSED" in line or "short test summary" in line for line in lines)
+    for provider in ("vicsee", "vydra"):
+        done = next(line for line in lines if line.startswith(f"{provider:<10} done in"))
+        assert "codes checked" in done and "requests" in done and "violations" in done
+
+
+def test_with_v_the_terminal_shows_pytests_own_output(tmp_path):
+    proc = errcontract("run", "--provider", "vicsee", "--examples", "0", "-v", "--report-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    assert "test_documented_code[vicsee/401/MISSING_AUTH_HEADER] PASSED" in proc.stdout
+    assert "vicsee     done in" not in proc.stdout  # no live line: pytest speaks
+
+
 @pytest.mark.parametrize("provider", MOCKED)
 def test_default_run_writes_every_report_file(default_run, provider):
     _, report_dir = default_run
@@ -62,6 +118,15 @@ def test_default_run_publishes_files_0644_and_folders_0755_and_leaves_nothing_be
     for path in report_dir.rglob("*"):
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
     assert hidden_siblings(report_dir) == []  # no staging, no `.previous` folder
+
+
+@pytest.mark.parametrize("provider", MOCKED)
+def test_pytest_html_and_junit_agree_with_results_json_on_every_code(default_run, provider):
+    _, report_dir = default_run
+    assert_reports_agree(report_dir / provider)
+    page = (report_dir / provider / "pytest.html").read_text(encoding="utf-8")
+    assert "(&#x27;" not in page and "('/" not in page  # no skip shown as a (path, line, reason) tuple
+    assert "def test_example" not in page  # no test source for the expected failures
 
 
 @pytest.mark.parametrize("provider", MOCKED)
@@ -95,6 +160,26 @@ def test_drifted_mock_exits_1_and_names_the_drifted_code(tmp_path):
     failed = {c["code"] for c in results["codes"] if c["verdict"] == "fail"}
     assert "INSUFFICIENT_CREDITS" in failed
     assert "PAYMENT_REQUIRED" in proc.stdout
+    assert_reports_agree(tmp_path / "vicsee")
+
+
+# The one line a hex-entropy detector flags that is no secret: the hash of the public contract.
+CONTRACT_HASH_LINE = r'^\s*"sha256": "[0-9a-f]{64}",?$'
+KEY_SHAPES = [re.compile(rb"(?<![A-Za-z0-9_\-])sk-[A-Za-z0-9_\-]{8,}"),
+              re.compile(rb"vydra_live_user_[A-Za-z0-9]+_[A-Za-z0-9]{4,}")]
+
+
+def test_a_secret_scanner_finds_nothing_in_a_default_runs_reports(default_run):
+    _, report_dir = default_run
+    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files",
+                           "--exclude-lines", CONTRACT_HASH_LINE, "."],
+                          cwd=report_dir, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["results"] == {}
+    for path in (p for p in report_dir.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        for shape in KEY_SHAPES:  # no key of either contract's shape, given or made up, in full
+            assert not shape.search(data), f"{path}: {shape.search(data).group(0)[:12]!r}…"
 
 
 def _credits(url: str, key: str) -> int:

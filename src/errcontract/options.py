@@ -28,24 +28,34 @@ class Setting:
     kind: type
     default: object
     help: str
+    metavar: str = "VALUE"
+    shown_default: str | None = None  # how --help words the default, when not the value itself
 
     @property
     def env(self) -> str:
         return "ERRCONTRACT_" + self.dest.upper()
 
+    def help_text(self) -> str:
+        """The option's help with its default and its environment variable."""
+        default = self.shown_default or (str(self.default) if self.default is not None else "none")
+        return f"{self.help} (default: {default}; env {self.env})"
+
 
 SETTINGS = (
-    Setting("provider", "--provider", str, "all", "provider name, or 'all' (default)"),
-    Setting("target", "--target", str, None, "API root URL; none: the embedded mock"),
-    Setting("report_dir", "--report-dir", str, "reports", "where reports are written"),
-    Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send"),
-    Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)"),
-    Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)"),
-    Setting("timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)"),
-    Setting("allow_spend", "--allow-spend", float, None, "credits a live run may spend (default: none)"),
-    Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)"),
+    Setting("provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME"),
+    Setting("target", "--target", str, None, "the API root URL to check", "URL",
+            "the embedded mock of each provider"),
+    Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
+    Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
+    Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
+    Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
+    Setting("timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)",
+            "SECONDS"),
+    Setting("allow_spend", "--allow-spend", float, None, "credits a live run may spend", "CREDITS",
+            "none: nothing billable is sent to a live target"),
+    Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)", "N"),
     Setting("drift", "--drift", str, None, "embedded mock only: serve this named drift (see "
-            "'errcontract mock PROVIDER --list-drifts')"),
+            "'errcontract mock PROVIDER --list-drifts')", "NAME"),
 )
 
 
@@ -64,6 +74,33 @@ def fixture_names() -> list[str]:
 
 def fixture_flag(name: str) -> str:
     return "--" + name.replace("_", "-")
+
+
+def fixture_metavar(name: str) -> str:
+    """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
+    if name.startswith("api_key"):
+        return "KEY"
+    if name.endswith("_id"):
+        return "ID"
+    return "NAME" if name == "model" else "VALUE"
+
+
+def fixture_help(name: str) -> str:
+    """What the contracts say the fixture is, and which providers use it (for --help)."""
+    from errcontract.contract import load_provider
+
+    described: dict[str, list[str]] = {}
+    try:
+        for provider in provider_names():
+            fixture = load_provider(provider).fixtures.get(name)
+            if fixture is not None:
+                described.setdefault(str(fixture.get("description") or name), []).append(provider)
+    except (ErrcontractError, OSError):
+        pass
+    if name == "api_key" and not described:
+        described["the key requests are sent with"] = []
+    text = "; ".join(f"{what} ({', '.join(who)})" if who else what for what, who in described.items())
+    return f"{text or name} (env ERRCONTRACT_{name.upper()})"
 
 
 def env_default(setting: Setting) -> object:
@@ -91,6 +128,7 @@ class RunOptions:
     strict: bool = False
     embedded_mock: bool = False
     preflight: bool = True  # `errcontract run` checks key, base URL and provider first
+    verbose: bool = False  # `errcontract run -v`: pytest's own output instead of the live lines
     fixtures: dict[str, str] = field(default_factory=dict)
 
     def providers(self) -> list[str]:

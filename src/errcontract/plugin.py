@@ -12,9 +12,18 @@ from typing import Any
 
 import pytest
 
-from errcontract import plugin_reports
+from errcontract import plugin_reports, progress
 from errcontract.errors import ErrcontractError
-from errcontract.options import SETTINGS, RunOptions, fixture_flag, fixture_names, options_from
+from errcontract.held_verdicts import HeldVerdicts
+from errcontract.options import (
+    SETTINGS,
+    RunOptions,
+    fixture_flag,
+    fixture_help,
+    fixture_metavar,
+    fixture_names,
+    options_from,
+)
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
 from errcontract.session import RunRegistry
@@ -29,7 +38,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     for setting in SETTINGS:
         flag = "--request-timeout" if setting.dest == "timeout" else setting.flag
         group.addoption(flag, dest=f"errcontract_{setting.dest}", default=None, type=setting.kind,
-                        help=f"{setting.help} (env {setting.env})")
+                        metavar=setting.metavar, help=setting.help_text())
     group.addoption("--errcontract-strict", dest="errcontract_strict", action="store_true", default=None,
                     help="warnings fail the run too (env ERRCONTRACT_STRICT)")
     group.addoption("--embedded-mock", dest="errcontract_embedded_mock", action="store_true",
@@ -38,7 +47,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     metavar="NAME=VALUE", help="any contract fixture by name")
     for name in fixture_names():
         group.addoption(fixture_flag(name), dest=f"errcontract_fx_{name}", default=None,
-                        help=f"fixture {name} (env ERRCONTRACT_{name.upper()})")
+                        metavar=fixture_metavar(name), help=fixture_help(name))
     plugin_reports.addoption(parser, group)
 
 
@@ -74,11 +83,51 @@ def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    drop_hypothesis_statistics(session.config)  # before junitxml writes its file
     plugin_reports.session_finished(session, exitstatus, session.config.stash.get(REGISTRY_KEY, None))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     plugin_reports.unconfigure(config, config.stash.get(REGISTRY_KEY, None))
+
+
+def drop_hypothesis_statistics(config: pytest.Config) -> None:
+    """Hypothesis adds its statistics to junit.xml as base64 properties, one per test: opaque
+    to a reader, and the kind of blob secret scanners flag. The terminal still shows them
+    (--hypothesis-show-statistics)."""
+    from _pytest.junitxml import xml_key
+
+    xml = config.stash.get(xml_key, None)
+    if xml is not None:
+        xml.global_properties = [(name, value) for name, value in xml.global_properties
+                                 if not name.startswith("hypothesis-statistics-")]
+
+
+def progress_snapshot(config: pytest.Config) -> dict[str, int]:
+    """What the runner's live line shows: requests sent, codes checked (a verdict of pass or fail,
+    as the summary counts them), findings so far."""
+    registry = config.stash.get(REGISTRY_KEY, None)
+    runs = list(registry.runs.values()) if registry is not None else []
+    return {
+        "requests": sum(run.client.stats.sent for run in runs),
+        "judged": sum(1 for run in runs for row in list(run.recorder.rows.values())
+                      if run.recorder.final_verdict(row)[0] in ("pass", "fail")),
+        "codes": sum(len(run.recorder.rows) for run in runs),
+        "violations": sum(len(run.recorder.violations) for run in runs),
+        "warnings": sum(len(run.recorder.warnings) for run in runs),
+    }
+
+
+def final_verdict(config: pytest.Config, provider: str, code: str) -> tuple[str, str | None, Any] | None:
+    """A code's verdict as results.json will give it, with its reason and first violation."""
+    registry = config.stash.get(REGISTRY_KEY, None)
+    run = registry.runs.get(provider) if registry is not None else None
+    if run is None or code not in run.recorder.rows:
+        return None
+    row = run.recorder.rows[code]
+    verdict, reason = run.recorder.final_verdict(row)
+    first = run.recorder.violations[row.violation_ids[0]] if row.violation_ids else None
+    return verdict, reason, first
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -124,6 +173,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
     load_profile()
     plugin_reports.configure(config, lambda: options_from_config(config))
+    config.pluginmanager.register(HeldVerdicts(lambda p, c: final_verdict(config, p, c)),
+                                  "errcontract-held-verdicts")
+    progress.register(config, lambda: progress_snapshot(config))
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(_HtmlColumns(html_hooks), "errcontract-html")
 
@@ -139,3 +191,6 @@ class _HtmlColumns:
 
     def pytest_html_results_table_row(self, report: Any, cells: list[str]) -> None:
         self._hooks.results_table_row(report, cells)
+
+    def pytest_html_results_table_html(self, report: Any, data: list[str]) -> None:
+        self._hooks.results_table_html(report, data)

@@ -7,16 +7,14 @@ placeholders) plus exactly one `defect`. Nothing here sends a request.
 from __future__ import annotations
 
 import copy
-import hashlib
-import random
 import re
-import string
 from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
 from errcontract.contract import Code, Contract, Endpoint
 from errcontract.exchange import NO_JSON, Defect, RequestSpec, Upload
+from errcontract.keys import unknown_key
 
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?::unknown)?)\}")
 REGEX_META = re.compile(r"[\\\[\](){}.*+?|$^]")
@@ -32,13 +30,17 @@ class MissingFixture(Exception):
 
 def fixture_values(contract: Contract, given: dict[str, str]) -> dict[str, str]:
     """The given fixtures, the contract's defaults for those not given, and for each key
-    `{name:unknown}`: a key of the same shape that no account has (see `unknown_key_like`)."""
+    `{name:unknown}`: a key of the contract's shape that no account has, drawn at random once
+    (see `keys.unknown_key`; a run draws it when it starts and reuses it)."""
     values = {n: f["default"] for n, f in contract.fixtures.items() if "default" in f}
     values.update({k: v for k, v in given.items() if v})
-    prefix = literal_prefix(contract.auth.get("key_pattern", ""))
+    pattern = contract.auth.get("key_pattern", "")
     for name in contract.secret_fixtures:
-        if name in values:
-            values[f"{name}:unknown"] = unknown_key_like(values[name], prefix)
+        if name in values and not values.get(f"{name}:unknown"):
+            fake = unknown_key(pattern)
+            while fake == values[name]:
+                fake = unknown_key(pattern)
+            values[f"{name}:unknown"] = fake
     return values
 
 
@@ -47,18 +49,6 @@ def literal_prefix(pattern: str) -> str:
     body = pattern.removeprefix("^")
     match = REGEX_META.search(body)
     return body[: match.start()] if match else body
-
-
-def unknown_key_like(key: str, prefix: str) -> str:
-    """Same prefix, length, separators and character classes as `key`, every other character
-    replaced: a well-formed key that no account has, and that reveals nothing of the real one."""
-    rng = random.Random(hashlib.sha256(key.encode()).digest())
-    pools = (string.ascii_lowercase, string.ascii_uppercase, string.digits)
-    out = [prefix] if key.startswith(prefix) else []
-    for char in key[len(out[0]) if out else 0:]:
-        pool = next((p for p in pools if char in p), None)
-        out.append(rng.choice(pool.replace(char, "")) if pool else char)
-    return "".join(out)
 
 
 def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:

@@ -180,7 +180,14 @@ class Recorder:
             "response": self.redact(f"HTTP {ex.status}\n{response_head}\n\n{response_body}".rstrip()),
             "reproduce": judged.reproduce,
             "profiles": ", ".join(f"{p}: {'yes' if ok else 'no'}" for p, ok in judged.profiles.items()),
+            "answered": self._answered(ex),
         }
+
+    def _answered(self, exchange: Exchange) -> str:
+        """What the target answered, in a few words: `HTTP 402 PAYMENT_REQUIRED`."""
+        if exchange.status is None:
+            return "no answer"
+        return self.redact(f"HTTP {exchange.status} {self.oracle.code_of(exchange) or '(no code)'}")
 
     def add_finding(self, check: str, code: str, message: str, exchange: Exchange) -> None:
         """A violation seen across several exchanges by a test rather than by one check."""

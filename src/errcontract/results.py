@@ -79,9 +79,11 @@ def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
     count = {v: sum(1 for c in codes if c["verdict"] == v) for v in ("pass", "fail", "not-observed", "error")}
     rules = _broken_rules(recorder)
     judged = count["pass"] + count["fail"] + len(rules)
+    checked = count["pass"] + count["fail"]  # codes with a verdict; coverage sits beside conformance
     return {
         "codes": len(codes), "passed": count["pass"], "failed": count["fail"],
         "not_observed": count["not-observed"], "code_errors": count["error"],
+        "checked": checked, "coverage_pct": round(100 * checked / len(codes), 1) if codes else None,
         "rules_broken": rules,
         "errors": len(recorder.errors),  # every "could not judge" event, once
         "violations": len(recorder.violations), "warnings": len(recorder.warnings),

@@ -15,10 +15,10 @@ from errcontract.checks import Oracle
 from errcontract.client import ClientSettings, TargetClient
 from errcontract.contract import Contract, load_provider
 from errcontract.exchange import Exchange, RequestSpec
+from errcontract.keys import run_redactor
 from errcontract.options import RunOptions
-from errcontract.recipes import fixture_values
+from errcontract.recipes import fixture_values, literal_prefix
 from errcontract.recorder import Judged, Recorder
-from errcontract.redact import Redactor
 from errcontract.results import RunMeta, build_results, write_json_atomic
 
 
@@ -31,9 +31,10 @@ class ProviderRun:
         self.options = options
         self.target = target
         self.embedded_mock = embedded_mock
-        self.fixtures = fixture_values(contract, fixtures)
+        self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
         secret_names = set(contract.secret_fixtures) | {k for k in fixtures if k.startswith("api_key")}
-        self.redact = Redactor([fixtures[n] for n in secret_names if fixtures.get(n)])
+        prefix = literal_prefix(contract.auth.get("key_pattern", ""))
+        self.redact = run_redactor(secret_names, self.fixtures, prefix)
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact, target)
         self.client = TargetClient(self._client_settings(), self.redact)

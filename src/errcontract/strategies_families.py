@@ -112,16 +112,16 @@ class AuthParts:
             sv.wrong_prefix_keys(pattern)
             if not real
             else st.one_of(
-                sv.keys_like(real, prefix).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern)
+                sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern)
             )
         )
         return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
 
     @property
     def well_formed_fakes(self) -> st.SearchStrategy[str]:
-        """Keys of the real key's shape that no account has (needs the real key)."""
+        """Keys of the contract's shape that no account has (sent only where a real key exists)."""
         assert self.real is not None
-        return sv.keys_like(self.real, self.prefix).filter(lambda k: k != self.real)
+        return sv.keys_like(self.pattern).filter(lambda k: k != self.real)
 
     @property
     def needed(self) -> bool:

@@ -11,12 +11,13 @@ the wire, so they would test the client, not the target).
 from __future__ import annotations
 
 import json
-import random
 import re
 from typing import Any
 from urllib.parse import unquote
 
 from hypothesis import strategies as st
+
+from errcontract.keys import unknown_key
 
 # RFC 9110 field-value: field-vchar (VCHAR / obs-text) with inner SP / HTAB; what h11 checks.
 H11_FIELD_VALUE = re.compile(r"[\x21-\x7e\x80-\xff]+(?:[ \t]+[\x21-\x7e\x80-\xff]+)*")
@@ -142,20 +143,10 @@ def wrong_json_values(type_name: str, with_null: bool = True) -> st.SearchStrate
 
 
 # -- Authorization -----------------------------------------------------------------------------
-def keys_like(key: str, prefix: str) -> st.SearchStrategy[str]:
-    """Well-formed keys no account has: the real key's shape, every character after the prefix
-    replaced by another of its class (so nothing of the real key is revealed)."""
-    pools = ("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "0123456789")
-
-    def like(rng: random.Random) -> str:
-        start = len(prefix) if key.startswith(prefix) else 0
-        out = [key[:start]]
-        for char in key[start:]:
-            pool = next((p for p in pools if char in p), None)
-            out.append(rng.choice(pool.replace(char, "")) if pool else char)
-        return "".join(out)
-
-    return st.randoms(use_true_random=False).map(like)
+def keys_like(key_pattern: str) -> st.SearchStrategy[str]:
+    """Well-formed keys no account has: drawn from the contract's key pattern (never from a real
+    key, so nothing of it is revealed), with Hypothesis's randomness (the seed replays them)."""
+    return st.randoms(use_true_random=False).map(lambda rng: unknown_key(key_pattern, rng))
 
 
 def wrong_prefix_keys(key_pattern: str) -> st.SearchStrategy[str]:

@@ -20,8 +20,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Serve a faithful mock of PROVIDER built from its contract, or a named drift. "
         'Prints one JSON line {"url", "fixtures"} on start, then serves until stopped.',
     )
-    parser.add_argument("provider", help="a provider folder under contracts/")
-    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (0: a free one)")
+    names = provider_names()
+    parser.add_argument("provider", metavar="PROVIDER",
+                        help=f"a provider folder under contracts/ (found: {', '.join(names) or 'none'})")
+    parser.add_argument("--port", type=int, default=0, metavar="N",
+                        help="port on 127.0.0.1 (default: 0, a free one)")
     parser.add_argument("--drift", metavar="NAME", help="serve this drift instead of the faithful mock")
     parser.add_argument("--list-drifts", action="store_true", help="print NAME<TAB>what is wrong")
     parser.add_argument("--test-mode", action="store_true",

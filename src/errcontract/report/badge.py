@@ -1,4 +1,7 @@
-"""A shields-style SVG badge, "conformance | 94%", for READMEs and status pages.
+"""A shields-style SVG badge, "conformance | 94% · 14/18 checked", for READMEs and status pages.
+
+The percentage never stands alone: how many documented codes were checked sits beside it, and
+only a run that checked every code gets the full green.
 
 Drawn by hand (no network service, no font files): widths are estimated from a per-character
 average of Verdana 11px, which is what shields.io itself assumes, so the text fits in practice.
@@ -9,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import math
 from xml.sax.saxutils import escape
+
+from errcontract.report.coverage import Coverage
 
 # (lowest percentage, colour), best first: shields.io's own colour scale.
 COLOUR_SCALE = (
@@ -32,27 +37,36 @@ def format_pct(pct: float | None) -> str:
     return f"{shown:g}%"
 
 
-def badge_colour(pct: float | None, verdict: str) -> str:
-    """Colour by value; a run with violations never gets the full green, whatever its %."""
+def badge_colour(pct: float | None, verdict: str, complete: bool = True) -> str:
+    """Colour by value; a run with violations, or one that left codes unchecked, never gets the
+    full green, whatever its %."""
     if pct is None or verdict == "unreachable":
         return NO_VALUE_COLOUR
     colours = [colour for floor, colour in COLOUR_SCALE if pct >= floor]
     colour = colours[0] if colours else COLOUR_SCALE[-1][1]
-    if verdict == "violations" and colour == COLOUR_SCALE[0][1]:
+    if (verdict == "violations" or not complete) and colour == COLOUR_SCALE[0][1]:
         return COLOUR_SCALE[1][1]
     return colour
+
+
+def badge_value(pct: float | None, coverage: Coverage | None) -> str:
+    """"94% · 14/18 checked"; the bare percentage only when the coverage is unknown."""
+    value = format_pct(pct)
+    if coverage is None or not coverage.codes:
+        return value
+    return f"{value} · {coverage.fraction} checked"
 
 
 def _text_width(text: str) -> int:
     return round(len(text) * CHAR_WIDTH) + PADDING
 
 
-def badge_svg(label: str, pct: float | None, verdict: str) -> str:
+def badge_svg(label: str, pct: float | None, verdict: str, coverage: Coverage | None = None) -> str:
     """The badge as a standalone SVG document (valid XML, no external reference)."""
-    value = format_pct(pct)
+    value = badge_value(pct, coverage)
     left, right = _text_width(label), _text_width(value)
     width = left + right
-    colour = badge_colour(pct, verdict)
+    colour = badge_colour(pct, verdict, coverage.complete if coverage else True)
     label_x, value_x = left / 2, left + right / 2
     title = escape(f"{label}: {value} ({verdict})")
     # ids unique per drawing: several badges inlined in one page must not share a clip path.

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from errcontract.report.badge import format_pct
+from errcontract.report.coverage import coverage_of
 from errcontract.report.diff import IMPROVEMENT, INFO, REGRESSION, Change, regressed
 
 SECTIONS = ((REGRESSION, "Regressions"), (IMPROVEMENT, "Improvements"), (INFO, "Other changes"))
@@ -17,13 +18,17 @@ def _pct(results: dict[str, Any]) -> str:
     return format_pct((results.get("summary") or {}).get("conformance_pct"))
 
 
+def _checked(results: dict[str, Any]) -> str:
+    return coverage_of(results.get("summary")).fraction
+
+
 def _headline(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
     count = sum(1 for c in changes if c.severity == REGRESSION)
     better = sum(1 for c in changes if c.severity == IMPROVEMENT)
     title = new.get("title") or new.get("provider")
     verdict = f"{count} regression{'' if count == 1 else 's'}" if count else "no regression"
     return (f"errcontract diff {title}: {verdict}, {better} improvement{'' if better == 1 else 's'}"
-            f" (conformance {_pct(base)} → {_pct(new)})")
+            f" (conformance {_pct(base)} → {_pct(new)}, codes checked {_checked(base)} → {_checked(new)})")
 
 
 def render_text(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
@@ -46,7 +51,8 @@ def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Cha
     lines = [f"### {mark} {_headline(base, new, changes)}", ""]
     lines += ["| | base | new |", "|---|---|---|",
               f"| verdict | {base.get('verdict')} | {new.get('verdict')} |",
-              f"| conformance | {_pct(base)} | {_pct(new)} |", ""]
+              f"| conformance | {_pct(base)} | {_pct(new)} |",
+              f"| codes checked | {_checked(base)} | {_checked(new)} |", ""]
     for severity, heading in SECTIONS:
         items = [c for c in changes if c.severity == severity]
         if not items:
@@ -63,7 +69,9 @@ def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Cha
 
 def _run_figures(results: dict[str, Any]) -> dict[str, Any]:
     summary = results.get("summary") or {}
-    return {"verdict": results.get("verdict"), "conformance_pct": summary.get("conformance_pct")}
+    coverage = coverage_of(summary)
+    return {"verdict": results.get("verdict"), "conformance_pct": summary.get("conformance_pct"),
+            "checked": coverage.checked, "codes": coverage.codes, "coverage_pct": coverage.pct}
 
 
 def render_json(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:

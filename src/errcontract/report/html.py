@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.report.badge import badge_svg
+from errcontract.report.coverage import coverage_of
 from errcontract.report.files import write_atomic
 from errcontract.report.templating import render
-from errcontract.report.view import provider_context
+from errcontract.report.view import history_context, provider_context
 
 BADGE_LABEL = "conformance"
 PAGE_NAME = "index.html"
@@ -22,24 +23,32 @@ BADGE_NAME = "badge.svg"
 
 def provider_badge(results: dict[str, Any]) -> str:
     summary = results.get("summary", {})
-    return badge_svg(BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")))
+    return badge_svg(BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")),
+                     coverage_of(summary))
 
 
-def render_provider_page(results: dict[str, Any]) -> str:
+DEFAULT_LINKS = ("pytest.html", "junit.xml", "results.json", BADGE_NAME)  # what a run writes
+
+
+def render_provider_page(results: dict[str, Any], links: Sequence[str] = DEFAULT_LINKS,
+                         history: list[dict[str, Any]] | None = None) -> str:
     """The page's HTML text (nothing written)."""
-    return render("provider.html.j2", **provider_context(results, provider_badge(results)))
+    context = provider_context(results, provider_badge(results))
+    return render("provider.html.j2", **context, links=list(links), **history_context(history or []))
 
 
 def write_provider_report(
-    results: dict[str, Any], out_dir: Path, secrets: Sequence[str] = ()
+    results: dict[str, Any], out_dir: Path, secrets: Sequence[str] = (),
+    links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write out_dir/index.html and out_dir/badge.svg; return the page's path.
 
     `secrets` are scrubbed from both files even though results.json is already redacted: a key
     that reached a message through some path the runner did not foresee still stays out.
+    `links` are the sibling files the page points to; `history` the runs it draws (oldest first).
     """
     out_dir = Path(out_dir)
-    page = render_provider_page(results)
+    page = render_provider_page(results, links, history)
     badge = provider_badge(results)
     write_atomic(out_dir / BADGE_NAME, badge, secrets)
     return write_atomic(out_dir / PAGE_NAME, page, secrets)

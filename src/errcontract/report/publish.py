@@ -20,7 +20,9 @@ from typing import Any, TypeVar
 from errcontract.errors import UsageError
 from errcontract.redact import Redactor
 from errcontract.report import swap
+from errcontract.report.history import HISTORY_NAME
 from errcontract.report.html import BADGE_NAME, PAGE_NAME, write_provider_report
+from errcontract.report.report_set import RESULTS_NAME, SIBLINGS, write_report_set
 from errcontract.report.results import load_results
 from errcontract.report.site import write_site_index
 
@@ -113,18 +115,23 @@ def scrub_files(folder: Path, secrets: Sequence[str]) -> list[Path]:
     return scrubbed
 
 
-def replace_provider_page(results: dict[str, Any], out_dir: Path, hint: str) -> Path:
-    """`errcontract report`: index.html and badge.svg of out_dir replaced together, or neither."""
+REPORT_SET_NAMES = (PAGE_NAME, BADGE_NAME, RESULTS_NAME, *SIBLINGS, HISTORY_NAME)
+
+
+def replace_report_set(results: dict[str, Any], results_path: Path, out_dir: Path,
+                       history: Sequence[Path], hint: str) -> Path:
+    """`errcontract report`: the complete linked set of out_dir (page, badge, copies, history)
+    replaced together, or none of it."""
     folder = Path(os.path.abspath(out_dir))
-    names = (PAGE_NAME, BADGE_NAME)
-    staging = swap.prepare(folder, dict.fromkeys(names, False), hint)
+    staging = swap.prepare(folder, dict.fromkeys(REPORT_SET_NAMES, False), hint)
     try:
         try:
-            write_provider_report(results, staging)
+            write_report_set(results, results_path, folder, history, into=staging)
             swap.normalize_modes(staging)
         except OSError as exc:
             raise swap.fault(folder, exc, hint, "write into") from None
-        swap.swap_in(staging, folder, names, hint)
+        written = [name for name in REPORT_SET_NAMES if (staging / name).exists()]
+        swap.swap_in(staging, folder, written, hint)
     finally:
         swap.discard(staging)
     return folder / PAGE_NAME

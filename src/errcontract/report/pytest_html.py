@@ -3,7 +3,9 @@
 - `extras_for_exchanges` turns recorded exchanges (dicts shaped like results.json `evidence`
   entries: request, response, reproduce) into `pytest_html.extras` entries for `report.extras`;
 - `results_table_header` / `results_table_row` add a sortable "Code" column, filled from
-  `report.errcontract_code` (set by the plugin; may be missing on reports of other tests).
+  `report.errcontract_code` (set by the plugin; may be missing on reports of other tests);
+- `results_table_html` shows a skip's or an expected failure's reason as the sentence it is
+  (pytest-html would print a skip's `(path, line, reason)` tuple and an xfail's whole traceback).
 
 pytest-html 4.x cells are HTML strings; a sortable header needs `data-column-type=<name>` and the
 row cell the matching `col-<name>` class (basereport._hydrate_data reads them by that pattern).
@@ -63,3 +65,21 @@ def results_table_row(report: Any, cells: list[str]) -> None:
     """For `pytest_html_results_table_row`: the report's documented code, or empty."""
     code = getattr(report, "errcontract_code", None) or ""
     cells.insert(CODE_COLUMN_INDEX, f'<td class="col-{CODE_COLUMN}">{html.escape(str(code))}</td>')
+
+
+def results_table_html(report: Any, data: list[str]) -> None:
+    """For `pytest_html_results_table_html`: a skip or an xfail reads as its reason, nothing else."""
+    reason = plain_reason(report)
+    if reason is not None:
+        data[:] = [f"<div>{html.escape(reason)}</div>"]
+
+
+def plain_reason(report: Any) -> str | None:
+    """The reason of a skip or an expected failure, as a sentence; None for other outcomes."""
+    if getattr(report, "wasxfail", None) is not None and report.outcome == "skipped":
+        return f"Expected failure: {str(report.wasxfail).removeprefix('reason: ')}"
+    longrepr = getattr(report, "longrepr", None)
+    if report.outcome == "skipped" and isinstance(longrepr, tuple) and len(longrepr) == 3:
+        reason = str(longrepr[2]).removeprefix("Skipped: ")
+        return reason[:1].upper() + reason[1:]
+    return None

@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 
 from errcontract.report.badge import format_pct
+from errcontract.report.coverage import coverage_of
 from errcontract.report.view import run_verdict_style, verdict_style
 
 
@@ -25,6 +26,7 @@ def environment() -> jinja2.Environment:
     env.filters["verdict_style"] = verdict_style
     env.filters["run_verdict_style"] = run_verdict_style
     env.filters["seconds"] = format_seconds
+    env.globals["coverage_of"] = coverage_of
     return env
 
 

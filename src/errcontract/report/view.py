@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from errcontract.report.badge import format_pct
+from errcontract.report.coverage import coverage_of, not_observed_codes
+from errcontract.report.findings import FindingGroup, group_findings, groups_by_code
+from errcontract.report.history import VerdictChange, verdict_changes
+from errcontract.report.history_svg import timeline_svg, trend_svg
 
 EXCERPT_LIMIT = 4000
 
@@ -76,27 +80,43 @@ def _groups_from_codes(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _matrix_row(entry: dict[str, Any], status: int) -> dict[str, Any]:
     others = [s for s in entry.get("status", []) if s != status]
-    return {**entry, "style": verdict_style(entry.get("verdict")), "also_under": others}
+    return {**entry, "style": verdict_style(entry.get("verdict")), "also_under": others,
+            "answered": answered_instead(entry)}
 
 
-def code_sections(results: dict[str, Any]) -> list[dict[str, Any]]:
-    """One section per documented code, with its violations resolved from their indexes."""
-    violations = results.get("violations", [])
+def answered_instead(entry: dict[str, Any]) -> str | None:
+    """What the target answered to a code it never sent ("HTTP 402 PAYMENT_REQUIRED"), from the
+    code's first exchange; None when the code was seen or nothing was recorded."""
+    if entry.get("observed") or entry.get("verdict") not in ("fail", "error"):
+        return None
+    for exchange in entry.get("evidence") or []:
+        if exchange.get("answered"):
+            return str(exchange["answered"])
+        first_line = str(exchange.get("response") or "").split("\n", 1)[0]
+        if first_line.startswith("HTTP "):  # files older than "answered": the status at least
+            return first_line
+    return None
+
+
+def code_sections(results: dict[str, Any], groups: list[FindingGroup]) -> list[dict[str, Any]]:
+    """One section per documented code, with the groups of findings it carries."""
+    by_code = groups_by_code(groups)
     sections = []
     for entry in results.get("codes", []):
-        indexes = [i for i in entry.get("violations", []) if 0 <= i < len(violations)]
         evidence = [{k: excerpt(e.get(k)) for k in ("request", "response", "reproduce", "profiles")}
                     for e in entry.get("evidence", [])]
         sections.append({**entry, "style": verdict_style(entry.get("verdict")),
-                         "violation_items": [(i, violations[i]) for i in indexes],
+                         "finding_groups": by_code.get(entry["code"], []),
+                         "answered": answered_instead(entry),
                          "evidence_items": evidence})
     return sections
 
 
 def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
+    errors = summary.get("code_errors", summary.get("errors", 0))  # old files: no code_errors
     counts = [("pass", summary.get("passed", 0)), ("fail", summary.get("failed", 0)),
-              ("not-observed", summary.get("not_observed", 0)), ("error", summary.get("errors", 0))]
+              ("not-observed", summary.get("not_observed", 0)), ("error", errors)]
     total = sum(n for _, n in counts) or 1
     return [{"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)}
             for v, n in counts if n]
@@ -135,13 +155,19 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
     """Everything the provider template needs."""
     summary = results.get("summary", {})
     documentation = results.get("documentation") or {}
+    violation_groups = group_findings(results.get("violations"), "violation")
+    warning_groups = group_findings(results.get("warnings"), "warning")
     return {
         "r": results,
         "summary": summary,
         "pct": format_pct(summary.get("conformance_pct")),
+        "coverage": coverage_of(summary),
+        "unchecked": not_observed_codes(results),
         "run_style": run_verdict_style(results.get("verdict")),
         "groups": status_groups(results),
-        "sections": code_sections(results),
+        "sections": code_sections(results, violation_groups + warning_groups),
+        "violation_groups": violation_groups,
+        "warning_groups": warning_groups,
         "segments": summary_segments(summary),
         "styles": VERDICT_STYLES,
         "examples": documentation.get("examples", []),
@@ -150,3 +176,26 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
         "badge": badge,
         "endpoint_matrix": endpoint_matrix(results),
     }
+
+
+CHANGES_SHOWN = 40
+
+
+def history_context(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """The history section: drawn only when there is an earlier run to compare with."""
+    if len(runs) < 2:
+        return {"history": None}
+    changes = grouped_changes(verdict_changes(runs))
+    return {"history": {
+        "runs": runs, "trend": trend_svg(runs), "timeline": timeline_svg(runs),
+        "changes": changes[:CHANGES_SHOWN], "more_changes": max(0, len(changes) - CHANGES_SHOWN),
+    }}
+
+
+def grouped_changes(changes: list[VerdictChange]) -> list[dict[str, Any]]:
+    """Changes of one run in one direction on one line (newest run first): `pass → fail: A, B`."""
+    groups: dict[tuple[str, str, str], list[str]] = {}
+    for change in changes:
+        groups.setdefault((change.started_at, change.before, change.after), []).append(change.code)
+    return [{"started_at": when, "before": before, "after": after, "codes": codes}
+            for (when, before, after), codes in sorted(groups.items(), key=lambda kv: kv[0][0], reverse=True)]

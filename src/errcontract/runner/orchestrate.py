@@ -32,6 +32,7 @@ from errcontract.preflight import Preflight, run_preflight, target_root
 from errcontract.redact import Redactor
 from errcontract.report.publish import ReportSet
 from errcontract.results import write_json_atomic
+from errcontract.runner import progress
 from errcontract.runner.summary import exit_code, print_summary
 
 CHILD_TIMEOUT_S = 1800
@@ -62,7 +63,7 @@ def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
     out = staging / provider
     cmd = [
         sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini"),
-        "--rootdir", str(suites.parent), "-q", "-rfEs", "-p", "no:cacheprovider",
+        "--rootdir", str(suites.parent), "-v" if options.verbose else "-q", "-rfEs", "-p", "no:cacheprovider",
         "--provider", provider, "--target", target, "--report-dir", str(staging),
         "--errcontract-parent-pid", str(os.getpid()),
         "--junitxml", str(out / "junit.xml"), "--html", str(out / "pytest.html"), "--self-contained-html",
@@ -106,7 +107,12 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
               f"{', embedded mock' if mock else ''})", flush=True)
         results_file = reports.provider_dir(provider) / "results.json"
         cmd = _child_command(provider, target, options, mock, pytest_args, reports.staging)
-        if not run_child(cmd, _child_env(fixtures), redact):
+        if options.verbose or pytest_args:  # pytest's own output, relayed as it comes
+            finished = run_child(cmd, _child_env(fixtures), redact)
+        else:
+            finished = progress.run_live_child(cmd, _child_env(fixtures), redact, provider, results_file,
+                                               CHILD_TIMEOUT_S, CHILD_GRACE_S)
+        if not finished:
             raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
     if not results_file.is_file():
         raise ErrcontractError(f"{provider}: the suites did not produce results "

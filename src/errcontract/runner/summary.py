@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.redact import Redactor
+from errcontract.report.coverage import coverage_of, not_observed_codes
+from errcontract.report.findings import group_findings
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
 
@@ -24,13 +26,13 @@ def _line(result: dict[str, Any]) -> list[str]:
     notes = [f"{result['provider']:<10} preflight: {note}" for note in preflight.get("notes", [])]
     pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
     lines = [
-        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct:<7}"
-        f"codes: {s['passed']} passed, {s['failed']} failed, {s['not_observed']} not observed"
-        f"{', ' + str(s['errors']) + ' errors' if s['errors'] else ''}",
+        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct} · "
+        f"{coverage_of(s).line()}",
         f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
         f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
     lines[:0] = notes
+    lines += _unchecked(result)
     if result["verdict"] == "unreachable":
         reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")
@@ -41,14 +43,30 @@ def _line(result: dict[str, Any]) -> list[str]:
     return lines + _errors(result)
 
 
-def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 5) -> list[str]:
-    """The first findings, each with its strength (stated / exemplified), then how many more."""
+def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
+    """The codes not checked and why, grouped by reason (the report lists each)."""
+    by_reason: dict[str, list[str]] = {}
+    for entry in not_observed_codes(result):
+        by_reason.setdefault(entry.get("reason") or "no reason recorded", []).append(entry["code"])
+    lines = [f"{'':<10} – not checked: {', '.join(codes)}: {reason}"
+             for reason, codes in list(by_reason.items())[:shown]]
+    if len(by_reason) > shown:
+        lines.append(f"{'':<10}   … {len(by_reason) - shown} more reasons in the report")
+    return lines
+
+
+def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 6) -> list[str]:
+    """The findings grouped by (check, code), each with its count, strength (stated / exemplified)
+    and first message; then how many more groups the report has."""
+    groups = group_findings(items, noun)
     lines = []
-    for item in items[:shown]:
-        label = f"{item['check']}, {item.get('strength', 'stated')} {noun}"
-        lines.append(f"{'':<10} {mark} {item['code'] or '(rule)'} [{label}] {item['message']}")
-    if len(items) > shown:
-        lines.append(f"{'':<10}   … {len(items) - shown} more {noun}s in the report")
+    for group in groups[:shown]:
+        times = f" ×{group.count}" if group.count > 1 else ""
+        label = f"{group.check}, {'/'.join(group.strengths)} {noun}"
+        lines.append(f"{'':<10} {mark} {group.code or '(no code)'}{times} [{label}] {group.first['message']}")
+    if len(groups) > shown:
+        rest = sum(g.count for g in groups[shown:])
+        lines.append(f"{'':<10}   … {len(groups) - shown} more groups ({rest} {noun}s) in the report")
     return lines
 
 

@@ -1,0 +1,90 @@
+"""pytest.html, junit.xml and the terminal tell each code's verdict as results.json does.
+
+A code's verdict is final only at the end of the session: its own test may pass, and a response
+with that code met later (a generated request, Schemathesis) may break the contract; or its test
+finds it not provokable (skip) and the run meets it anyway (pass). So each code test runs in its
+turn, but its reports are held and logged after the last test, with the outcome the code's final
+verdict gives (pass: passed; fail or error: failed; not observed: skipped with the reason as a
+plain sentence). junit.xml and pytest-html build their files from those logged reports.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any
+
+import pytest
+from _pytest.runner import runtestprotocol
+
+VerdictOf = Callable[[str, str], "tuple[str, str | None, dict[str, Any] | None] | None"]
+OUTCOMES = {"pass": "passed", "fail": "failed", "error": "failed", "not-observed": "skipped"}
+
+
+def documented_code(item: pytest.Item) -> tuple[str, str] | None:
+    """(provider, code) of a per-code test, None for any other test."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    value = params.get("documented_code")
+    return (str(value[0]), str(value[1])) if isinstance(value, tuple) and len(value) == 2 else None
+
+
+class HeldVerdicts:
+    """The pytest plugin object: holds the per-code tests' reports, releases them at the end."""
+
+    def __init__(self, verdict_of: VerdictOf) -> None:
+        self.verdict_of = verdict_of  # (provider, code) -> (verdict, reason, first violation)
+        self.held: list[tuple[pytest.Item, list[pytest.TestReport]]] = []
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
+        if documented_code(item) is None:
+            return None
+        self.held.append((item, runtestprotocol(item, log=False, nextitem=nextitem)))
+        return True
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtestloop(self, session: pytest.Session) -> Generator[None, Any, Any]:
+        try:
+            return (yield)
+        finally:
+            self.release()
+
+    def release(self) -> None:
+        held, self.held = self.held, []
+        for item, reports in held:
+            provider, code = documented_code(item) or ("", "")
+            final = self.verdict_of(provider, code)
+            item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
+            for report in reports:
+                if report.when == "call" and final is not None:
+                    settle(report, item, *final)
+                item.ihook.pytest_runtest_logreport(report=report)
+            item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+
+
+def settle(report: pytest.TestReport, item: pytest.Item, verdict: str, reason: str | None,
+           violation: dict[str, Any] | None) -> None:
+    """Make the call report say the code's final verdict (its own finding kept when it agrees)."""
+    wanted = OUTCOMES.get(verdict, report.outcome)
+    if wanted == "skipped":
+        path, line, _ = item.location
+        why = f"not observed: {reason or 'no reason recorded'}"
+        report.outcome, report.longrepr = "skipped", (path, (line or 0) + 1, f"Skipped: {why}")
+    elif wanted == report.outcome:
+        return
+    elif wanted == "passed":
+        report.outcome, report.longrepr = "passed", None
+        if reason:
+            report.sections.append(("errcontract verdict", reason))
+    else:
+        report.outcome, report.longrepr = "failed", late_failure(reason, violation)
+
+
+def late_failure(reason: str | None, violation: dict[str, Any] | None) -> str:
+    """Why a code whose own test went well still fails: a later response broke the contract."""
+    lines = [reason or "the code broke the contract"]
+    if violation:
+        lines.append(f"found after this test ran, by {violation.get('source') or 'another request'} "
+                     f"({violation.get('check')})")
+        if violation.get("reproduce"):
+            lines.append(f"reproduce: {violation['reproduce']}")
+    return "\n".join(lines)
