@@ -14,7 +14,7 @@ import pytest
 
 from errcontract.progress import ProgressWriter, phase_of
 from errcontract.redact import Redactor
-from errcontract.runner.progress import CLEAR_LINE, LiveLine, progress_line, run_child
+from errcontract.runner.progress import CLEAR_LINE, LiveLine, progress_line, run_live_child
 
 
 class Terminal(io.StringIO):
@@ -77,7 +77,7 @@ def test_the_child_writes_json_lines_on_its_own_pipe() -> None:
 def test_a_child_that_leaves_no_results_shows_its_own_output(tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     command = [sys.executable, "-c", "print('collection error: suites/x.py'); import sys; sys.exit(4)"]
-    assert run_child(command, dict(os.environ), Redactor(), "vicsee", tmp_path / "results.json")
+    assert run_live_child(command, dict(os.environ), Redactor(), "vicsee", tmp_path / "results.json", 60, 5)
     out = capsys.readouterr().out
     assert "collection error: suites/x.py" in out and "vicsee     done in" in out
 
@@ -87,5 +87,5 @@ def test_a_child_that_left_results_keeps_its_output_to_itself(tmp_path: Path,
     results = tmp_path / "results.json"
     script = f"print('876 lines of pytest'); open({str(results)!r}, 'w').write('{{}}')"
     command = [sys.executable, "-c", script]
-    assert run_child(command, dict(os.environ), Redactor(), "vicsee", results)
+    assert run_live_child(command, dict(os.environ), Redactor(), "vicsee", results, 60, 5)
     assert "876 lines of pytest" not in capsys.readouterr().out
