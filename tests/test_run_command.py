@@ -22,7 +22,7 @@ from tests.live_runs import hidden_siblings
 REPORT_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
 MOCKED = [p for p in provider_names() if has_embedded_mock(p)]
 MOCKLESS = [p for p in provider_names() if not has_embedded_mock(p)]
-CODE_TEST = re.compile(r"test_documented_code\[[^/]+/[^/]+/([A-Z0-9_]+)\]")
+CODE_TEST = re.compile(r"test_documented_code\[[^/]+/[^/]+/([A-Za-z0-9_]+)\]")
 OUTCOME_OF_VERDICT = {"pass": "passed", "fail": "failed", "error": "failed", "not-observed": "skipped"}
 
 
@@ -89,7 +89,7 @@ def test_default_run_names_each_provider_it_leaves_out_for_want_of_a_mock(defaul
 def test_the_terminal_tells_the_run_in_a_few_lines_not_pytests_output(default_run):
     proc, _ = default_run
     lines = proc.stdout.splitlines()
-    assert len(lines) < 40, proc.stdout
+    assert len(lines) < 20 * len(MOCKED), proc.stdout  # a few lines a provider (pytest printed ~900)
     assert not any("%]" in line or "PASSED" in line or "short test summary" in line for line in lines)
     for provider in ("vicsee", "vydra"):
         done = next(line for line in lines if line.startswith(f"{provider:<10} done in"))
