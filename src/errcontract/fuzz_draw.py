@@ -54,8 +54,8 @@ def drawn_columns(by_pair: dict[Pair, st.SearchStrategy[RequestSpec]], plan: lis
     # The worker ends itself if this process dies, and is stopped if the draw is abandoned.
     with ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=stop_when_orphaned,
                              initargs=(os.getpid(),)) as workers:
-        futures = [workers.submit(_draw_column, pair, share, seed_value) for pair, share in planned]
-        try:
+        try:  # from the first submit: an interruption while queueing must not wait for the queue
+            futures = [workers.submit(_draw_column, pair, share, seed_value) for pair, share in planned]
             for future in futures:
                 yield future.result()
         except BaseException:  # closed early (an interrupted run): drop the queued draws
