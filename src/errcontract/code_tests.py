@@ -56,11 +56,11 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     except MissingFixture as exc:
         needs = ", ".join(fixture_flag(n) for n in exc.names)
         return CodeResult(code.name, Verdict.NOT_OBSERVED, f"needs {needs}")
-    sent = _first_telling_exchange(run, specs)
+    sent = _first_telling_exchange(run, code, specs)
     if isinstance(sent, CodeResult):
-        return sent if sent.code else CodeResult(code.name, sent.verdict, sent.reason)
+        return sent
     primary = judge_answer(run, code, run.recorder.judge(sent))
-    cells = {specs[0].endpoint or "": primary}
+    cells = {sent.request.endpoint or "": primary}
     for spec in build_variants(run.contract, code, run.fixtures):
         cells[spec.endpoint or ""] = _variant(run, code, spec)
     run.recorder.set_cells(code.name, {e: (r.verdict, r.reason) for e, r in cells.items()})
@@ -91,14 +91,14 @@ def _combined(primary: CodeResult, cells: dict[str, CodeResult]) -> CodeResult:
     return primary
 
 
-def _first_telling_exchange(run: ProviderRun, specs: list[RequestSpec]) -> Exchange | CodeResult:
+def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpec]) -> Exchange | CodeResult:
     """Send the recipe (then its fallbacks) until an answer is not a plain success."""
     exchange = None
     for spec in specs:
         try:
             exchange = run.send(spec)
         except NotSent as exc:
-            return CodeResult("", Verdict.NOT_OBSERVED, str(exc))
+            return CodeResult(code.name, Verdict.NOT_OBSERVED, str(exc))
         if not 200 <= (exchange.status or 0) < 300 or spec.has_certain_defect:
             return exchange
     assert exchange is not None
@@ -107,7 +107,7 @@ def _first_telling_exchange(run: ProviderRun, specs: list[RequestSpec]) -> Excha
         fixture = specs[0].key_fixture or "the fixture"
         reason = (f"{fixture} was accepted on every endpoint tried ({tried}); the docs do not say "
                   "which endpoint needs which scope, so none had to refuse it")
-        return CodeResult("", Verdict.NOT_OBSERVED, reason)
+        return CodeResult(code.name, Verdict.NOT_OBSERVED, reason)
     return exchange
 
 
