@@ -108,7 +108,9 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "tool": {"name": "errcontract", "version": __version__},
         "provider": contract.provider,
         "title": contract.title,
-        "contract": {"version": contract.version, "sha256": contract_hash(contract)},
+        # "sha256:<hex>", not the bare hex: a bare 64-hex string is what secret scanners flag by
+        # entropy alone, and a published report must pass them (issue 15).
+        "contract": {"version": contract.version, "sha256": f"sha256:{contract_hash(contract)}"},
         "target": recorder.redact(meta.target),
         "embedded_mock": meta.embedded_mock,
         "started_at": datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
