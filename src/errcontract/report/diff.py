@@ -128,7 +128,7 @@ def run_verdict(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
 
 def _contract_label(results: dict[str, Any]) -> str:
     contract = results.get("contract") or {}
-    return f"{contract.get('version', '?')} {str(contract.get('sha256'))[:12]}"
+    return f"{contract.get('version', '?')} {str(contract.get('sha256')).removeprefix('sha256:')[:12]}"
 
 
 RULES: tuple[Rule, ...] = (
