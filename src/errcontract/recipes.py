@@ -29,11 +29,11 @@ class MissingFixture(Exception):
 
 
 def fixture_values(contract: Contract, given: dict[str, str]) -> dict[str, str]:
-    """The given fixtures, the contract's defaults for those not given, and for each key
-    `{name:unknown}`: a key of the contract's shape that no account has, drawn at random once
-    (see `keys.unknown_key`; a run draws it when it starts and reuses it)."""
-    values = {n: f["default"] for n, f in contract.fixtures.items() if "default" in f}
-    values.update({k: v for k, v in given.items() if v})
+    """The given fixtures (a contract names no default: a valid value comes from the user, the
+    target or a mock), and for each key `{name:unknown}`: a key of the contract's shape that no
+    account has, drawn at random once (see `keys.unknown_key`; a run draws it when it starts and
+    reuses it)."""
+    values = {k: v for k, v in given.items() if v}
     pattern = contract.auth.get("key_pattern", "")
     for name in contract.secret_fixtures:
         if name in values and not values.get(f"{name}:unknown"):
