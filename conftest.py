@@ -9,7 +9,7 @@ the checkout: the tests write only under temporary paths.
 import os
 import tempfile
 
-from errcontract.profiles import load_profile
+from errcontract.run.profiles import load_profile
 
 os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
                       os.path.join(tempfile.gettempdir(), f"errcontract-hypothesis-{os.getuid()}"))

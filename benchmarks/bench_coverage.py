@@ -11,15 +11,15 @@ from typing import Any
 
 import yaml
 
-from errcontract.client import NotSent
-from errcontract.contract import Contract, load_provider
-from errcontract.exchange import pointer_get
-from errcontract.fuzz import run_fuzz
-from errcontract.locate import contracts_root
+from errcontract.client.http import NotSent
+from errcontract.contract.locate import contracts_root
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.exchange import pointer_get
 from errcontract.mock.process import running_mock
-from errcontract.options import RunOptions
-from errcontract.recipes import MissingFixture, build_requests
-from errcontract.session import ProviderRun
+from errcontract.requests.recipes import MissingFixture, build_requests
+from errcontract.run.fuzz import run_fuzz
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 
 def _codes_seen(contract: Contract, bodies: list[Any]) -> list[str | None]:

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from errcontract.contract import load_provider
+from errcontract.contract.model import load_provider
 from errcontract.mock.server import bind_socket, make_server, serve_in_thread, url_of
 from errcontract.mock.testing import auth_headers
 

@@ -11,14 +11,14 @@ from typing import Any
 
 import httpx
 
-from errcontract.checks import Oracle, run_checks
-from errcontract.client import _files
-from errcontract.contract import load_provider
-from errcontract.exchange import NO_JSON, Exchange
-from errcontract.fuzz import run_fuzz
+from errcontract.client.http import _files
+from errcontract.contract.model import load_provider
+from errcontract.core.exchange import NO_JSON, Exchange
+from errcontract.judge.checks import Oracle, run_checks
 from errcontract.mock.process import running_mock
-from errcontract.options import RunOptions
-from errcontract.session import ProviderRun
+from errcontract.run.fuzz import run_fuzz
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 PROVIDER = "vicsee"
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.code_tests import as_pytest_outcome, provoke
-from errcontract.plugin import CODE_KEY, EVIDENCE_KEY
-from errcontract.session import RunRegistry
+from errcontract.run.code_tests import as_pytest_outcome, provoke
+from errcontract.run.plugin import CODE_KEY, EVIDENCE_KEY
+from errcontract.run.session import RunRegistry
 
 
 def test_documented_code(

@@ -16,8 +16,8 @@ from functools import cache
 
 import pytest
 
-from errcontract.lint import ProviderLint, lint_path
-from errcontract.locate import contracts_root
+from errcontract.contract.lint import ProviderLint, lint_path
+from errcontract.contract.locate import contracts_root
 
 
 @cache

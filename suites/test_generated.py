@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.fuzz import run_fuzz
-from errcontract.plugin import EVIDENCE_KEY, selected_providers
-from errcontract.session import RunRegistry
+from errcontract.run.fuzz import run_fuzz
+from errcontract.run.plugin import EVIDENCE_KEY, selected_providers
+from errcontract.run.session import RunRegistry
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.contract import load_provider
-from errcontract.plugin import EVIDENCE_KEY, selected_providers
-from errcontract.refunds import check_refund
-from errcontract.session import RunRegistry
-from errcontract.verdicts import Verdict
+from errcontract.contract.model import load_provider
+from errcontract.core.verdicts import Verdict
+from errcontract.run.plugin import EVIDENCE_KEY, selected_providers
+from errcontract.run.refunds import check_refund
+from errcontract.run.session import RunRegistry
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -1,7 +1,7 @@
 """Schemathesis on each provider's OpenAPI (`contracts/<provider>/openapi.yaml`), negative mode,
 through its pytest integration: one test per provider (id provider/schemathesis), one subtest
 per operation. Cases are sent through errcontract's client and judged by its checks (see
-`errcontract.st_support`), so their findings land in results.json like every other request.
+`errcontract.run.schemathesis_adapter`), so their findings land in results.json like every other request.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 import schemathesis
 
-from errcontract.plugin import selected_providers
-from errcontract.session import RunRegistry
-from errcontract.st_support import check_case, load_schema, openapi_path, operation_selected
+from errcontract.run.plugin import selected_providers
+from errcontract.run.schemathesis_adapter import check_case, load_schema, openapi_path, operation_selected
+from errcontract.run.session import RunRegistry
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.locate import contracts_root
+from errcontract.contract.locate import contracts_root
 from tests.live_runs import LiveRun
 
 

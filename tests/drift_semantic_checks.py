@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from errcontract.exchange import pointer_get
-from errcontract.recipes import auth_value, base_request
+from errcontract.core.exchange import pointer_get
+from errcontract.requests.recipes import auth_value, base_request
 
 
 def _role(pair: Any, role: str) -> str:

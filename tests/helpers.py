@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from errcontract.contract import Contract
-from errcontract.exchange import Defect, Exchange, RequestSpec
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
 
 VICSEE_HEADERS = {
     "content-type": "application/json",

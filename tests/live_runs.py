@@ -99,7 +99,7 @@ class LiveRun:
 
     def _watch(self) -> None:
         while self.process.poll() is None:
-            self.children |= descendants(self.process.pid)
+            self.children = self.children | descendants(self.process.pid)  # a new set: readers iterate the old one
             time.sleep(WATCH_EVERY_S)
 
     @property
@@ -152,7 +152,7 @@ def errcontract_command(*args: str) -> list[str]:
 
 
 def suites_command(*args: str) -> list[str]:
-    from errcontract.locate import suites_root
+    from errcontract.contract.locate import suites_root
 
     return [sys.executable, "-m", "pytest", str(suites_root()), "-p", "no:cacheprovider", *args]
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.locate import contracts_root
+from errcontract.contract.locate import contracts_root
 from tests.faulty_servers import RunOutcome, run_errcontract
 
 EARLIER_REPORT = {"vicsee/results.json": '{"verdict": "conformant"}\n',

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 import yaml
 
-from errcontract.cases import identify
-from errcontract.checks import Oracle, run_checks
-from errcontract.contract import load_provider
-from errcontract.errors import UsageError
-from errcontract.lint import lint_path
-from errcontract.options import RunOptions
+from errcontract.contract.cases import identify
+from errcontract.contract.lint import lint_path
+from errcontract.contract.model import load_provider
+from errcontract.core.errors import UsageError
+from errcontract.judge.checks import Oracle, run_checks
+from errcontract.run.options import RunOptions
 from tests.helpers import exchange, spec_for
 
 JSON = {"content-type": "application/json"}

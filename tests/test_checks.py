@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.checks import CHECKS, Oracle, run_checks
-from errcontract.contract import load_provider
+from errcontract.contract.model import load_provider
+from errcontract.judge.checks import CHECKS, Oracle, run_checks
 from tests.helpers import exchange, spec_for, vicsee_error
 
 VYDRA_HEADERS = {
@@ -177,7 +177,7 @@ def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
 
 
 def test_undocumented_route_error_page_is_a_warning_not_a_violation(vicsee):
-    from errcontract.exchange import RequestSpec
+    from errcontract.core.exchange import RequestSpec
 
     spec = RequestSpec("GET", "/api/v1/no-such-route", None, key_fixture="api_key")
     headers = {**exchange(spec, 404, {}).headers, "content-type": "text/plain"}

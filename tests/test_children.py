@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 
-from errcontract.children import stop_group
+from errcontract.core.children import stop_group
 from tests.live_runs import CHILDREN_GONE_S, alive, descendants
 
 HOLDS_A_MOCK = """

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from errcontract.cli import main
-from errcontract.contract import provider_names
+from errcontract.cli.main import main
+from errcontract.contract.model import provider_names
 
 
 def help_of(capsys: pytest.CaptureFixture[str], *command: str) -> str:

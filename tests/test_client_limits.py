@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from errcontract.client_limits import RateLimitState, seconds_until
-from errcontract.exchange import Exchange, RequestSpec
+from errcontract.client.limits import RateLimitState, seconds_until
+from errcontract.core.exchange import Exchange, RequestSpec
 
 NOW = 1_800_000_000.0
 

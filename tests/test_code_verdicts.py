@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.code_tests import judge_answer, provoke
-from errcontract.contract import load_provider
-from errcontract.options import RunOptions
-from errcontract.recipes import build_request
-from errcontract.session import ProviderRun
-from errcontract.verdicts import Verdict
+from errcontract.contract.model import load_provider
+from errcontract.core.verdicts import Verdict
+from errcontract.requests.recipes import build_request
+from errcontract.run.code_tests import judge_answer, provoke
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 from tests.helpers import exchange
 
 VYDRA_HEADERS = {"content-type": "application/json", "x-ratelimit-limit": "60",
@@ -72,7 +72,7 @@ def test_a_5xx_for_a_client_mistake_fails_the_code_the_defect_documents(run):
     INVALID_INPUT, answered 500 with an undocumented code, fails INVALID_INPUT."""
     from dataclasses import replace
 
-    from errcontract.exchange import Defect
+    from errcontract.core.exchange import Defect
 
     spec = build_request(run.contract, "invalid-input", run.fixtures)
     spec = replace(spec, origin="fuzz", defects=(Defect("body: JSON array", "body", ("INVALID_INPUT",)),))

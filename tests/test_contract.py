@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.contract import load_provider, provider_names
-from errcontract.errors import ContractError
+from errcontract.contract.model import load_provider, provider_names
+from errcontract.core.errors import ContractError
 from tests.helpers import edit
 
 pytest_plugins = ["pytester"]
@@ -57,7 +57,7 @@ def test_schemathesis_parametrize_yields_one_case_per_contract_endpoint(pytester
     pytester.makepyfile(
         test_operations="""
         import schemathesis
-        from errcontract.locate import contracts_root
+        from errcontract.contract.locate import contracts_root
 
         vicsee = schemathesis.openapi.from_path(contracts_root() / "vicsee" / "openapi.yaml")
         vydra = schemathesis.openapi.from_path(contracts_root() / "vydra" / "openapi.yaml")

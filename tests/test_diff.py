@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from errcontract.cli import main
+from errcontract.cli.main import main
 from errcontract.report.diff import IMPROVEMENT, REGRESSION, diff_results
 
 DATA = Path(__file__).parent / "data"

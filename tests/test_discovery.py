@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import httpx
 
-from errcontract.contract import load_provider
-from errcontract.discovery import discover_fixtures, first_value
+from errcontract.contract.model import load_provider
 from errcontract.mock.server import serve_in_thread
-from errcontract.options import RunOptions
-from errcontract.session import ProviderRun
+from errcontract.requests.discovery import discover_fixtures, first_value
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 
 def test_first_value_reads_the_first_item_of_the_first_list():
@@ -23,14 +23,11 @@ def test_model_is_discovered_from_the_target_when_not_given():
     with serve_in_thread("vicsee") as mock:
         given = {"api_key": mock.fixtures["api_key"]}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
-        # the contract's default model is also the mock's first: start from a value that is not
-        # listed, so only a real look-up can end with the listed one
-        run.fixtures["model"] = "errcontract-not-listed"
-        found = discover_fixtures(run, given)
+        assert "model" not in run.fixtures  # the contract names no model: only a look-up finds one
+        found = discover_fixtures(run.contract, run.fixtures, run.send)
         run.client.close()
         listed = httpx.get(f"{mock.url}/api/v1/models").json()
     assert run.client.stats.sent == 1  # the one model-list request
-    assert found["model"] == run.fixtures["model"]
     assert found["model"] == first_value(listed, ["id"])
 
 
@@ -39,7 +36,7 @@ def test_a_given_model_is_never_replaced():
     with serve_in_thread("vicsee") as mock:
         given = {"api_key": mock.fixtures["api_key"], "model": "my-model"}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
-        assert discover_fixtures(run, given) == {}
+        assert discover_fixtures(run.contract, run.fixtures, run.send) == {}
         run.client.close()
     assert run.client.stats.sent == 0  # the target was not even asked
     assert run.fixtures["model"] == "my-model"

@@ -13,14 +13,14 @@ from typing import Any
 
 import pytest
 
-from errcontract.code_tests import provoke
-from errcontract.contract import load_provider, provider_names
-from errcontract.fuzz import run_fuzz
+from errcontract.contract.model import load_provider, provider_names
 from errcontract.mock.drifts import Drift, drifts_for
 from errcontract.mock.server import serve_in_thread
-from errcontract.options import RunOptions
-from errcontract.refunds import check_refund
-from errcontract.session import ProviderRun
+from errcontract.run.code_tests import provoke
+from errcontract.run.fuzz import run_fuzz
+from errcontract.run.options import RunOptions
+from errcontract.run.refunds import check_refund
+from errcontract.run.session import ProviderRun
 
 # Drifts only unusual input reaches, or judged over a run's served requests, get the default
 # fuzzing budget; the others a small one.

@@ -24,7 +24,7 @@ import yaml
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from errcontract.locate import contracts_root
+from errcontract.contract.locate import contracts_root
 from errcontract.mock.server import bind_socket, make_server, url_of
 
 KEY = "acme-key-0001"

@@ -9,12 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from errcontract.contract import load_provider
-from errcontract.fuzz import FuzzReport, budget_plan, draw_run_requests, run_fuzz
+from errcontract.contract.model import load_provider
 from errcontract.mock.process import running_mock
-from errcontract.options import RunOptions
-from errcontract.recipes import fixture_values
-from errcontract.session import ProviderRun
+from errcontract.requests.recipes import fixture_values
+from errcontract.run.fuzz import FuzzReport, budget_plan, draw_run_requests, run_fuzz
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 
 @contextmanager
@@ -125,8 +125,8 @@ def test_budget_plan_spreads_the_budget_evenly_in_a_seeded_order():
 def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft():
     from types import SimpleNamespace
 
-    from errcontract.exchange import Defect
-    from errcontract.st_support import _as_sent
+    from errcontract.core.exchange import Defect
+    from errcontract.run.schemathesis_adapter import _as_sent
 
     case = SimpleNamespace(media_type="multipart/form-data",
                            operation=SimpleNamespace(body=[SimpleNamespace(media_type="multipart/form-data")]))
@@ -145,7 +145,7 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     ("get_task", None, False),                             # no body documented: a stray header is soft
 ])
 def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endpoint, body, refused):
-    from errcontract.contract import load_provider
-    from errcontract.st_support import _docs_refuse
+    from errcontract.contract.model import load_provider
+    from errcontract.run.schemathesis_adapter import _docs_refuse
 
     assert _docs_refuse(load_provider("vicsee").endpoints[endpoint], body) is refused

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from errcontract.held_verdicts import settle
+from errcontract.run.held_verdicts import settle
 
 ITEM = SimpleNamespace(location=("suites/test_codes.py", 16, "test_documented_code[vydra/404/NOT_FOUND]"))
 VIOLATION = {"check": "envelope", "source": "fuzz", "reproduce": "curl -sS -i http://127.0.0.1:9/x"}

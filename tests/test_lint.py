@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from errcontract import lint_rules
-from errcontract.cli import main
-from errcontract.contract import Contract, load_provider, provider_names
-from errcontract.lint import ProviderLint, lint_path
-from errcontract.locate import contracts_root
+from errcontract.cli.main import main
+from errcontract.contract import lint_rules
+from errcontract.contract.lint import ProviderLint, lint_path
+from errcontract.contract.locate import contracts_root
+from errcontract.contract.model import Contract, load_provider, provider_names
 from tests.helpers import edit
 
 pytest_plugins = ["pytester"]

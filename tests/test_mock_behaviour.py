@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from errcontract.contract import load_provider
+from errcontract.contract.model import load_provider
 from errcontract.mock.server import ThreadedMock, serve_in_thread
 from errcontract.mock.testing import auth_headers
 

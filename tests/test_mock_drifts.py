@@ -12,13 +12,13 @@ from dataclasses import dataclass, replace
 import httpx
 import pytest
 
-from errcontract.contract import Contract, load_provider
-from errcontract.exchange import NO_JSON, RequestSpec, pointer_get
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.exchange import NO_JSON, RequestSpec, pointer_get
 from errcontract.mock.config import load_mock_config
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import ThreadedMock, serve_in_thread, stop_all
 from errcontract.mock.testing import error_code, send
-from errcontract.recipes import build_request
+from errcontract.requests.recipes import build_request
 from tests.drift_semantic_checks import SEMANTIC_CHECKS
 
 PROVIDERS = ("vicsee", "vydra")

@@ -10,11 +10,11 @@ from contextlib import ExitStack
 import httpx
 import pytest
 
-from errcontract.contract import Contract, load_provider
-from errcontract.errors import ErrcontractError
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.errors import ErrcontractError
 from errcontract.mock.process import MockHandle, running_mock
 from errcontract.mock.testing import error_code, send
-from errcontract.recipes import build_request, recipe_code
+from errcontract.requests.recipes import build_request, recipe_code
 
 PROVIDERS = ("vicsee", "vydra")
 HEADER_FORMATS = {

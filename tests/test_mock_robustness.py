@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
-from errcontract.contract import Contract, load_provider
+from errcontract.contract.model import Contract, load_provider
 from errcontract.mock.server import serve_in_thread
 from errcontract.mock.testing import auth_headers, error_code
 

@@ -7,7 +7,7 @@ generic library's, those this contract can see (see `applies` in mock/drifts.py)
 
 from __future__ import annotations
 
-from errcontract.contract import load_provider
+from errcontract.contract.model import load_provider
 from errcontract.mock.drifts import drifts_for
 from tests.test_drifts_detected import conformance_results
 

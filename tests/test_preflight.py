@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.contract import load_provider, provider_names
+from errcontract.contract.model import load_provider, provider_names
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import serve_in_thread
-from errcontract.preflight import run_preflight, target_root
+from errcontract.run.preflight import run_preflight, target_root
 
 
 @pytest.mark.parametrize("given", [

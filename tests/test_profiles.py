@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import Verbosity, settings
 
-from errcontract.profiles import load_profile
+from errcontract.run.profiles import load_profile
 
 
 @pytest.fixture(autouse=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.contract import load_provider
-from errcontract.exchange import NO_JSON
-from errcontract.recipes import MissingFixture, build_request
+from errcontract.contract.model import load_provider
+from errcontract.core.exchange import NO_JSON
+from errcontract.requests.recipes import MissingFixture, build_request
 
 FIXTURES = {"api_key": "sk-test-0123456789abcdef", "pending_task_id": "task-pending",
             "model": "any-listed-model",
@@ -69,7 +69,7 @@ def test_vydra_upload_recipe_describes_the_file():
 
 
 def test_scope_recipe_falls_back_over_endpoints_with_an_uncertain_defect():
-    from errcontract.recipes import build_requests
+    from errcontract.requests.recipes import build_requests
 
     vydra = load_provider("vydra")
     specs = build_requests(vydra, "insufficient-scope", {"api_key": "vydra_live_user_u1_abc",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from errcontract.curl import curl_command
-from errcontract.exchange import RequestSpec, Upload
-from errcontract.redact import Redactor, mask
+from errcontract.client.curl import curl_command
+from errcontract.client.redact import Redactor, mask
+from errcontract.core.exchange import RequestSpec, Upload
 
 KEY = "sk-live-SECRET-abcdef123456"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.cli import main
+from errcontract.cli.main import main
 from tests.live_runs import snapshot
 
 DATA = Path(__file__).parent / "data"

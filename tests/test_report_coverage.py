@@ -7,16 +7,16 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
 
-from errcontract.contract import load_provider
-from errcontract.options import RunOptions
-from errcontract.redact import Redactor
+from errcontract.cli.summary import print_summary
+from errcontract.client.redact import Redactor
+from errcontract.contract.model import load_provider
 from errcontract.report import badge_svg, write_provider_report, write_site_index
 from errcontract.report.badge import COLOUR_SCALE
 from errcontract.report.coverage import coverage_of
 from errcontract.report.diff import diff_results
 from errcontract.report.diff_render import render_json, render_text
-from errcontract.runner.summary import print_summary
-from errcontract.session import ProviderRun
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 DATA = Path(__file__).parent / "data"
 

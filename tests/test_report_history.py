@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from errcontract.cli import main
+from errcontract.cli.main import main
 from errcontract.report.history import HISTORY_NAME, digest, earlier_runs, merged, verdict_changes
 from errcontract.report.history_svg import timeline_svg, trend_svg
 

@@ -10,13 +10,13 @@ import subprocess
 
 import pytest
 
-from errcontract.contract import load_provider
-from errcontract.curl import curl_command
-from errcontract.exchange import RequestSpec
-from errcontract.keys import UNKNOWN, unknown_key
-from errcontract.options import RunOptions
-from errcontract.recipes import build_request, fixture_values
-from errcontract.session import ProviderRun
+from errcontract.client.curl import curl_command
+from errcontract.client.keys import UNKNOWN, unknown_key
+from errcontract.contract.model import load_provider
+from errcontract.core.exchange import RequestSpec
+from errcontract.requests.recipes import build_request, fixture_values
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 from tests.faulty_servers import LoopbackServer, http_response
 
 VYDRA_KEY = "vydra_live_user_u42_AbC123xyz987def456"

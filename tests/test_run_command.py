@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from errcontract.contract import has_embedded_mock, load_provider, provider_names
+from errcontract.contract.model import has_embedded_mock, load_provider, provider_names
 from errcontract.mock.process import running_mock
 from tests.live_runs import hidden_siblings
 

@@ -12,9 +12,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from errcontract.progress import ProgressWriter, phase_of
-from errcontract.redact import Redactor
-from errcontract.runner.progress import CLEAR_LINE, LiveLine, progress_line, run_live_child
+from errcontract.cli.live_line import CLEAR_LINE, LiveLine, progress_line, run_live_child
+from errcontract.client.redact import Redactor
+from errcontract.run.progress import ProgressWriter, phase_of
 
 
 class Terminal(io.StringIO):

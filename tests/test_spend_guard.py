@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.client import NotSent
-from errcontract.contract import load_provider
+from errcontract.client.http import NotSent
+from errcontract.contract.model import load_provider
 from errcontract.mock.server import serve_in_thread
-from errcontract.options import RunOptions
-from errcontract.recipes import base_request
-from errcontract.session import ProviderRun
+from errcontract.requests.recipes import base_request
+from errcontract.run.options import RunOptions
+from errcontract.run.session import ProviderRun
 
 
 def live_run(mock, allow_spend: float | None) -> ProviderRun:

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from errcontract import strategies_values as sv
-from errcontract.contract import Contract, load_provider
-from errcontract.exchange import RequestSpec
-from errcontract.fuzz import draw_requests
-from errcontract.recipes import fixture_values
-from errcontract.strategies import base_for, families_for, family_of, requests_by_pair, requests_for
-from errcontract.strategies_values import h11_accepts
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.exchange import RequestSpec
+from errcontract.requests import strategies_values as sv
+from errcontract.requests.recipes import fixture_values
+from errcontract.requests.strategies import base_for, families_for, family_of, requests_by_pair, requests_for
+from errcontract.requests.strategies_values import h11_accepts
+from errcontract.run.fuzz import draw_requests
 
 KEYS = {
     "vicsee": "sk-live-0123456789abcdef0123456789abcdef",

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 
-from errcontract.contract import load_contract, load_provider, meta_schema
-from errcontract.lint import lint_path
-from errcontract.locate import contracts_root
+from errcontract.contract.lint import lint_path
+from errcontract.contract.locate import contracts_root
+from errcontract.contract.model import load_contract, load_provider, meta_schema
 
 PROBS = "https://example.com/probs/"
 

@@ -1,5 +1,5 @@
 import sys
 
-from errcontract.cli import main
+from errcontract.cli.main import main
 
 sys.exit(main())

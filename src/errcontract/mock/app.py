@@ -10,8 +10,8 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from errcontract.contract import Contract
-from errcontract.errors import UsageError
+from errcontract.contract.model import Contract
+from errcontract.core.errors import UsageError
 from errcontract.mock.config import load_mock_config
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.engine import Engine

@@ -6,9 +6,9 @@ import argparse
 import json
 import sys
 
-from errcontract.children import stop_when_orphaned
-from errcontract.contract import has_embedded_mock, load_provider, no_mock_message, provider_names
-from errcontract.errors import UsageError
+from errcontract.contract.model import has_embedded_mock, load_provider, no_mock_message, provider_names
+from errcontract.core.children import stop_when_orphaned
+from errcontract.core.errors import UsageError
 from errcontract.mock.app import build_app
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import bind_socket, make_server, url_of

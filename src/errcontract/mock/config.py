@@ -13,8 +13,8 @@ from typing import Any
 
 import yaml
 
-from errcontract.contract import Contract
-from errcontract.errors import ContractError
+from errcontract.contract.model import Contract
+from errcontract.core.errors import ContractError
 
 CONDITIONS = (
     "missing_auth", "bad_scheme", "bad_key_format", "unknown_key", "revoked_key", "expired_key",

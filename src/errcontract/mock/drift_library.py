@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from errcontract.exchange import pointer_get
-from errcontract.mock.drifts import (
+from errcontract.core.exchange import pointer_get
+from errcontract.mock.drift_registry import (
     SimulatedCrash,
     drift,
     has_condition,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from errcontract.mock.drifts import drift
+from errcontract.mock.drift_registry import drift
 from errcontract.mock.respond import MockError, Outcome, format_header
 
 if TYPE_CHECKING:

@@ -1,111 +1,18 @@
-"""Named drifts: realistic ways a provider strays from its documented error contract.
-
-Each drift is one small function whose docstring says exactly how it is wrong, registered by
-name with the pipeline hook it bends: `response` (rewrites a finished response), `error`
-(changes which error a check raises, or skips it), `inspect` (sees raw input and may crash) or
-`skip` (leaves out one named step of the provider's behaviour: `ownership`, `refund_on_cancel`).
-Drifts are generic over the contract; `applies` drops those a provider cannot show.
-"""
+"""Named drifts: the registered ones (`drift_library`, `drift_semantics`) a provider can show."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from errcontract.contract.model import Contract
+from errcontract.mock import drift_library, drift_semantics
+from errcontract.mock.config import load_mock_config
+from errcontract.mock.drift_registry import REGISTRY, Drift, SimulatedCrash
 
-from errcontract.contract import Contract
+__all__ = ["REGISTRY", "Drift", "SimulatedCrash", "drifts_for"]
 
-if TYPE_CHECKING:
-    from errcontract.mock.config import MockConfig
-    from errcontract.mock.engine import Call, Engine
-    from errcontract.mock.respond import MockError, Outcome
-
-Applies = Callable[["MockConfig"], bool]
-
-
-class SimulatedCrash(Exception):
-    """Raised by an `inspect` drift: the app answers as an unhandled exception would (500)."""
-
-
-@dataclass(frozen=True)
-class Drift:
-    name: str
-    description: str
-    hook: str
-    fn: Callable[..., Any]
-    applies: Applies
-    caught_by: frozenset[str] = frozenset()  # the checks that must catch it (any one); empty:
-    # a departure from our mock only, which the docs allow (the suites must not fail it)
-    as_warning: bool = False  # it breaks an exemplified fact only: a warning (fails with --strict)
-
-    def respond(self, outcome: Outcome, call: Call, engine: Engine) -> Outcome:
-        return self.fn(outcome, call, engine) if self.hook == "response" else outcome
-
-    def rewrite_error(self, err: MockError, call: Call, engine: Engine) -> MockError | None:
-        return self.fn(err, call, engine) if self.hook == "error" else err
-
-    def inspect(self, stage: str, value: Any, call: Call, engine: Engine) -> None:
-        if self.hook == "inspect":
-            self.fn(stage, value, call, engine)
-
-    def skips(self, step: str, call: Call, engine: Engine) -> bool:
-        return self.hook == "skip" and bool(self.fn(step, call, engine))
-
-
-REGISTRY: dict[str, Drift] = {}
-
-
-def always(config: MockConfig) -> bool:
-    return True
-
-
-def drift(
-    hook: str, applies: Applies = always, *, caught_by: set[str], as_warning: bool = False
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a drift under its function's name in kebab-case; its docstring describes it and
-    `caught_by` names the checks that must catch it (the drift tests read it)."""
-
-    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        name = fn.__name__.replace("_", "-")
-        if name in REGISTRY:
-            raise ValueError(f"drift {name!r} registered twice")
-        description = re.sub(r"\s+", " ", (fn.__doc__ or "").strip())
-        REGISTRY[name] = Drift(name, description, hook, fn, applies, frozenset(caught_by), as_warning)
-        return fn
-
-    return register
+LIBRARIES = (drift_library, drift_semantics)  # imported for their registrations
 
 
 def drifts_for(contract: Contract) -> dict[str, Drift]:
     """The drifts this provider's contract and mock data can show, by name."""
-    from errcontract.mock import drift_library, drift_semantics  # noqa: F401 - register the drifts
-    from errcontract.mock.config import load_mock_config
-
     config = load_mock_config(contract)
     return {name: d for name, d in sorted(REGISTRY.items()) if d.applies(config)}
-
-
-def has_status(status: int) -> Applies:
-    return lambda config: bool(config.contract.codes_by_status.get(status))
-
-
-def has_condition(condition: str) -> Applies:
-    return lambda config: config.code_for(condition) is not None
-
-
-def provokes(condition: str) -> Applies:
-    """The condition maps to a code the contract provokes (a recipe with the fixtures to reach
-    it): a drift there is one a run can see."""
-
-    def applies(config: MockConfig) -> bool:
-        code = config.contract.codes.get(config.code_for(condition) or "")
-        return code is not None and not code.observe_only
-
-    return applies
-
-
-def requires_rate_limit_headers(config: MockConfig) -> bool:
-    spec = config.contract.headers.get("rate_limit") or {}
-    fields = spec.get("fields", {}).values()
-    return spec.get("required_on", "all") != "none" and any(f.get("required", True) for f in fields)

@@ -16,10 +16,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from errcontract.contract import Contract, Endpoint
+from errcontract.contract.model import Contract, Endpoint
 from errcontract.mock import actions, checks
 from errcontract.mock.config import MockConfig
-from errcontract.mock.drifts import Drift, SimulatedCrash
+from errcontract.mock.drift_registry import Drift, SimulatedCrash
 from errcontract.mock.respond import (
     MockError,
     Outcome,

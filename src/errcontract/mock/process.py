@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO
 
-from errcontract.children import stop_group
-from errcontract.errors import ErrcontractError
+from errcontract.core.children import stop_group
+from errcontract.core.errors import ErrcontractError
 
 START_TIMEOUT_S = 20.0
 STOP_GRACE_S = 5.0

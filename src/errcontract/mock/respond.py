@@ -16,8 +16,8 @@ from typing import Any
 
 from starlette.responses import Response
 
-from errcontract.cases import case_match
-from errcontract.contract import Contract
+from errcontract.contract.cases import case_match
+from errcontract.contract.model import Contract
 from errcontract.mock.config import MockConfig, format_message, render
 from errcontract.mock.state import Usage
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 import uvicorn
 from starlette.applications import Starlette
 
-from errcontract.contract import Contract, load_provider
-from errcontract.errors import ErrcontractError, UsageError
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.mock.app import build_app
 
 HOST = "127.0.0.1"

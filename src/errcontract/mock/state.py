@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from errcontract.errors import ContractError
+from errcontract.core.errors import ContractError
 from errcontract.mock.config import MockConfig
 
 DAY_S = 86400.0

@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
-from errcontract.contract import Contract
-from errcontract.exchange import NO_JSON, RequestSpec, pointer_get
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import NO_JSON, RequestSpec, pointer_get
 
 
 def send(client: httpx.Client, spec: RequestSpec) -> httpx.Response:

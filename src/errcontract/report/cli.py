@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from errcontract.errors import UsageError
+from errcontract.core.errors import UsageError
 from errcontract.report.diff import diff_results, regressed
 from errcontract.report.diff_render import RENDERERS
 from errcontract.report.publish import replace_report_set

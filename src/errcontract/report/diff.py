@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from errcontract.errors import UsageError
+from errcontract.core.errors import UsageError
 from errcontract.report.results import codes_by_name
 
 REGRESSION, IMPROVEMENT, INFO = "regression", "improvement", "info"

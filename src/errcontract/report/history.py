@@ -16,7 +16,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from errcontract.errors import UsageError
+from errcontract.core.errors import UsageError
 from errcontract.report.coverage import coverage_of
 from errcontract.report.results import results_problem
 

@@ -17,8 +17,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
 
-from errcontract.errors import UsageError
-from errcontract.redact import Redactor
+from errcontract.client.redact import Redactor
+from errcontract.core.errors import UsageError
 from errcontract.report import swap
 from errcontract.report.history import HISTORY_NAME
 from errcontract.report.html import BADGE_NAME, PAGE_NAME, write_provider_report

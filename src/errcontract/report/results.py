@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from errcontract.errors import UsageError
+from errcontract.core.errors import UsageError
 
 SUPPORTED_SCHEMA_VERSIONS = (1,)
 REQUIRED_KEYS = {"schema_version": int, "provider": str, "summary": dict, "codes": list}

@@ -26,7 +26,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from errcontract.errors import UsageError
+from errcontract.core.errors import UsageError
 
 FILE_MODE, FOLDER_MODE = 0o644, 0o755  # published: readable by the web server, the CI, everyone
 _AT_FDCWD, _RENAME_EXCHANGE = -100, 2

@@ -1,0 +1,126 @@
+"""The run told as it goes (the runner side): one live line per provider, not pytest's output.
+
+The pytest child writes progress lines to a pipe of its own (see `errcontract.run.progress`); this
+reads them and draws one line per provider: the phase, requests sent, codes checked, violations
+so far. On a terminal the line is rewritten in place; otherwise a plain line is printed when the
+phase changes and when the provider is done. pytest's own output is kept and shown only if the
+child leaves no results (or, with `-v` or `-- PYTEST ARGS`, relayed live as it comes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import IO, Any, TextIO
+
+from errcontract.client.redact import Redactor
+from errcontract.core.children import stop_group
+from errcontract.run.progress import FD_VARIABLE
+
+CLEAR_LINE = "\r\x1b[2K"
+
+
+def progress_line(provider: str, state: dict[str, Any], elapsed_s: float | None = None) -> str:
+    """`vicsee     generated requests · 142 requests · 14/18 codes checked · 0 violations`."""
+    codes = state.get("codes") or 0
+    judged = f"{state.get('judged', 0)}/{codes}" if codes else "0"
+    parts = [f"{state.get('requests', 0)} requests", f"{judged} codes checked",
+             _count(state.get("violations", 0), "violation")]
+    if state.get("warnings"):
+        parts.append(_count(state["warnings"], "warning"))
+    head = f"done in {elapsed_s:.1f} s" if elapsed_s is not None else str(state.get("phase", "starting"))
+    return f"{provider:<10} {head} · " + " · ".join(parts)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+class LiveLine:
+    """One provider's line: rewritten in place on a TTY, printed on phase changes otherwise."""
+
+    def __init__(self, provider: str, sink: TextIO, redact: Redactor) -> None:
+        self.provider, self.sink, self.redact = provider, sink, redact
+        self.tty = bool(getattr(sink, "isatty", lambda: False)())
+        self.state: dict[str, Any] = {}
+        self._phase: str | None = None
+        self._started = time.monotonic()
+        self._lock = threading.Lock()
+
+    def update(self, state: dict[str, Any]) -> None:
+        with self._lock:
+            self.state = state
+            text = self.redact(progress_line(self.provider, state))
+            if self.tty:
+                self.sink.write(CLEAR_LINE + text)
+            elif state.get("phase") != self._phase:
+                self.sink.write(text + "\n")
+            self._phase = state.get("phase")
+            self.sink.flush()
+
+    def finish(self) -> None:
+        with self._lock:
+            text = self.redact(progress_line(self.provider, self.state, time.monotonic() - self._started))
+            self.sink.write((CLEAR_LINE if self.tty else "") + text + "\n")
+            self.sink.flush()
+
+
+def read_progress(source: IO[bytes], line: LiveLine) -> None:
+    """Each JSON line from the child's progress pipe updates the live line (others are ignored)."""
+    for raw in source:
+        try:
+            state = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(state, dict):
+            line.update(state)
+
+
+def collect(source: IO[bytes] | None, into: list[bytes]) -> None:
+    if source is not None:
+        while chunk := source.read(65536):
+            into.append(chunk)
+
+
+def run_live_child(cmd: list[str], env: dict[str, str], redact: Redactor, provider: str,
+                   results_file: Path, timeout_s: float, grace_s: float) -> bool:
+    """Run the pytest child in a session of its own, drawing its progress; False if it timed
+    out. pytest's output is kept and shown only if no results came of it. However this ends (an
+    interrupting signal included), the signal goes to the child's group, reaped before this
+    returns or raises."""
+    read_end, write_end = os.pipe()
+    output: list[bytes] = []
+    line = LiveLine(provider, sys.stdout, redact)
+    timed_out = threading.Event()
+    try:
+        child = subprocess.Popen(cmd, env={**env, FD_VARIABLE: str(write_end)}, pass_fds=(write_end,),
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, start_new_session=True)
+    finally:
+        os.close(write_end)
+    with os.fdopen(read_end, "rb") as progress:
+        readers = [threading.Thread(target=read_progress, args=(progress, line), daemon=True),
+                   threading.Thread(target=collect, args=(child.stdout, output), daemon=True)]
+        for reader in readers:
+            reader.start()
+        try:
+            child.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            timed_out.set()
+            stop_group(child, signal.SIGKILL, grace_s)
+        except BaseException as exc:  # interrupted: the child's group goes too, then the unwind
+            stop_group(child, getattr(exc, "signum", signal.SIGTERM), grace_s)
+            raise
+        for reader in readers:
+            reader.join(timeout=5)
+    line.finish()
+    if timed_out.is_set() or not results_file.is_file():
+        sys.stdout.write(redact.bytes(b"".join(output)).decode("utf-8", "replace"))
+        sys.stdout.flush()
+    return not timed_out.is_set()

@@ -1,0 +1,66 @@
+"""`errcontract` command line: one sub-command per module, each exposing `register(subparsers)`.
+
+A sub-command's `register` adds its parser and sets `func(args) -> int`. Every ErrcontractError
+becomes one line on stderr and its exit code (2 for usage and contract errors): no traceback. An
+interrupted run (SIGINT, SIGTERM, SIGHUP) prints one line and exits 128 + the signal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from errcontract import __version__
+from errcontract.core.errors import ErrcontractError
+from errcontract.core.interrupt import KEPT, Interrupted
+
+SUBCOMMAND_MODULES = (
+    "errcontract.cli.run_command",
+    "errcontract.mock.cli",
+    "errcontract.contract.lint",
+    "errcontract.report.cli",
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus usage spam
+        command = self.prog.removeprefix("errcontract").strip()
+        hint = f"errcontract {command} --help" if command else "errcontract --help"
+        self.exit(2, f"errcontract: error: {message} (see '{hint}')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="errcontract", description="Error-contract conformance suite for HTTP APIs")
+    parser.add_argument("--version", action="version", version=f"errcontract {__version__}")
+    subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    for module_name in SUBCOMMAND_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name and exc.name.startswith("errcontract"):
+                continue  # sub-command not built yet
+            raise
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ErrcontractError as exc:
+        print(f"errcontract: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Interrupted as exc:
+        print(f"errcontract: {exc.line}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:  # before a run's own handlers are in place: nothing was written
+        print(f"errcontract: {KEPT}", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,86 @@
+"""The end of a run: a one-screen summary printed, the exit code chosen (the reports are
+`report.publish`'s business)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from errcontract.client.redact import Redactor
+from errcontract.report.coverage import coverage_of, not_observed_codes
+from errcontract.report.findings import group_findings
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
+
+
+def exit_code(results: list[dict[str, Any]]) -> int:
+    verdicts = {r["verdict"] for r in results}
+    if "unreachable" in verdicts:
+        return EXIT_UNREACHABLE
+    return EXIT_VIOLATIONS if "violations" in verdicts else EXIT_OK
+
+
+def _line(result: dict[str, Any]) -> list[str]:
+    s = result["summary"]
+    preflight = result.get("preflight") or {}
+    notes = [f"{result['provider']:<10} preflight: {note}" for note in preflight.get("notes", [])]
+    pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
+    lines = [
+        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct} · "
+        f"{coverage_of(s).line()}",
+        f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
+        f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
+    ]
+    lines[:0] = notes
+    lines += _unchecked(result)
+    if result["verdict"] == "unreachable":
+        reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
+        lines.append(f"{'':<10} ✗ the target never answered: {reason}")
+    if not result["requests"]:
+        lines.append(f"{'':<10} ! no request was sent: see each code's reason in the report")
+    lines += _findings(result["violations"], "✗", "violation")
+    lines += _findings(result["warnings"], "!", "warning")
+    return lines + _errors(result)
+
+
+def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
+    """The codes not checked and why, grouped by reason (the report lists each)."""
+    by_reason: dict[str, list[str]] = {}
+    for entry in not_observed_codes(result):
+        by_reason.setdefault(entry.get("reason") or "no reason recorded", []).append(entry["code"])
+    lines = [f"{'':<10} – not checked: {', '.join(codes)}: {reason}"
+             for reason, codes in list(by_reason.items())[:shown]]
+    if len(by_reason) > shown:
+        lines.append(f"{'':<10}   … {len(by_reason) - shown} more reasons in the report")
+    return lines
+
+
+def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 6) -> list[str]:
+    """The findings grouped by (check, code), each with its count, strength (stated / exemplified)
+    and first message; then how many more groups the report has."""
+    groups = group_findings(items, noun)
+    lines = []
+    for group in groups[:shown]:
+        times = f" ×{group.count}" if group.count > 1 else ""
+        label = f"{group.check}, {'/'.join(group.strengths)} {noun}"
+        lines.append(f"{'':<10} {mark} {group.code or '(no code)'}{times} [{label}] {group.first['message']}")
+    if len(groups) > shown:
+        rest = sum(g.count for g in groups[shown:])
+        lines.append(f"{'':<10}   … {len(groups) - shown} more groups ({rest} {noun}s) in the report")
+    return lines
+
+
+def _errors(result: dict[str, Any]) -> list[str]:
+    lines = []
+    if result["verdict"] != "unreachable":
+        for error in result.get("errors", [])[:3]:
+            lines.append(f"{'':<10} ! could not judge: {error['message']}")
+    return lines
+
+
+def print_summary(results: list[dict[str, Any]], report_dir: Path, redact: Redactor) -> None:
+    print("\n" + "=" * 30 + " errcontract summary " + "=" * 30)
+    for result in results:
+        for line in _line(result):
+            print(redact(line))
+    print(f"reports: {report_dir / 'index.html'} (per provider: {report_dir}/<provider>/)")

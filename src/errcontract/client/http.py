@@ -1,0 +1,246 @@
+"""The client: httpx over real sockets, with every safety a live, paid API deserves.
+
+Keep-alive; bounded body size and total time per exchange (every socket read and write waits at
+most until the exchange's deadline, so a target trickling its headers or body cannot hold the run);
+no redirect is ever followed (so `Authorization` never reaches another host; the 3xx is recorded
+and judged); a request budget; a spend guard; rate limits read from the headers, a short wait
+honoured and a long one ending the probing. Every exchange goes to the observers.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import NoReturn
+
+import httpx
+
+from errcontract.client.deadline import DEADLINE, bound_by_deadline
+from errcontract.client.limits import RateLimitState
+from errcontract.client.redact import Redactor
+from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
+
+Observer = Callable[[Exchange], None]
+
+
+class NotSent(Exception):
+    """The request was deliberately not sent; the reason says why (budget, spend, rate limit)."""
+
+
+@dataclass
+class ClientSettings:
+    base_url: str
+    timeout_s: float = 10.0
+    max_body_bytes: int = 1 << 20
+    max_requests: int = 5000
+    is_mock: bool = False
+    allow_spend: float | None = None
+    max_wait_s: float = 5.0
+    verify_tls: bool = True
+    charged_pointers: tuple[str, ...] = ()  # where a billable success says what it cost
+    spend_unit: str = "credits"  # what those numbers count (the contract's billing.unit)
+    billable_endpoints: frozenset[str] = frozenset()
+    max_run_s: float = 600.0  # the whole run is bounded too
+    unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
+    gone_after: int = 8  # transport failures in a row, after answers, that end it (the target died)
+
+
+@dataclass
+class ClientStats:
+    sent: int = 0
+    answered: int = 0
+    transport_errors: int = 0
+    failures_in_a_row: int = 0
+    spent: float = 0.0
+    not_sent: dict[str, int] = field(default_factory=dict)
+
+
+class TargetClient:
+    """Sends RequestSpecs to one target and records Exchanges."""
+
+    def __init__(self, settings: ClientSettings, redactor: Redactor) -> None:
+        self.settings = settings
+        self.redact = redactor
+        self.stats = ClientStats()
+        self.observers: list[Observer] = []
+        self.limits = RateLimitState(settings.max_wait_s)
+        self._lock = threading.Lock()
+        self._sequence = 0
+        self._started = time.monotonic()
+        transport = httpx.HTTPTransport(
+            verify=settings.verify_tls,
+            limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
+        )
+        bound_by_deadline(transport)
+        self._http = httpx.Client(
+            base_url=settings.base_url.rstrip("/"),
+            timeout=httpx.Timeout(settings.timeout_s),
+            follow_redirects=False,
+            transport=transport,
+            headers={"User-Agent": "errcontract"},
+        )
+
+    def close(self) -> None:
+        self._http.close()
+
+    def __enter__(self) -> TargetClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- guards -------------------------------------------------------------------------------
+    def _refuse(self, reason: str) -> NoReturn:
+        with self._lock:
+            self.stats.not_sent[reason] = self.stats.not_sent.get(reason, 0) + 1
+        raise NotSent(reason)
+
+    def _guard(self, spec: RequestSpec) -> None:
+        settings = self.settings
+        budget = settings.allow_spend or 0
+        if spec.may_bill and not settings.is_mock and budget <= 0:
+            unit = settings.spend_unit.upper()
+            self._refuse(f"could be billed on a live target: pass --allow-spend {unit} to send it")
+        if spec.may_bill and budget > 0 and self.stats.spent >= budget:
+            self._refuse(f"spend cap reached ({self.stats.spent:g} of {budget:g} {settings.spend_unit})")
+        stopped = self.limits.stopped_reason
+        if stopped:
+            self._refuse(stopped)
+        if self.stats.answered == 0 and self.stats.transport_errors >= settings.unreachable_after:
+            failures = self.stats.transport_errors
+            self._refuse(f"the target never answered ({failures} attempts): probing stopped")
+        if self.stats.failures_in_a_row >= settings.gone_after:
+            self._refuse(f"the target stopped answering ({settings.gone_after} failures in a row): "
+                         "probing stopped")
+        if time.monotonic() - self._started > settings.max_run_s:
+            self._refuse(f"the run's time bound ({settings.max_run_s:g} s) is reached")
+        with self._lock:
+            if self.stats.sent >= settings.max_requests:
+                reason = f"request budget used up (--max-requests {settings.max_requests})"
+                self.stats.not_sent[reason] = self.stats.not_sent.get(reason, 0) + 1
+                raise NotSent(reason)
+            self.stats.sent += 1
+
+    # -- sending ------------------------------------------------------------------------------
+    def send(self, spec: RequestSpec) -> Exchange:
+        """Send one request (NotSent when a guard refuses it); observers see the exchange."""
+        request = self._build(spec)
+        self._guard(spec)
+        exchange = self._exchange(spec, request)
+        wait = self.limits.after_response(exchange)
+        if wait is not None:  # a short, documented wait: honour it once, then retry
+            time.sleep(wait)
+            self._guard(spec)
+            exchange = self._exchange(spec, self._build(spec))
+            self.limits.after_response(exchange, retried=True)
+        for observer in self.observers:
+            observer(exchange)
+        return exchange
+
+    def _build(self, spec: RequestSpec) -> httpx.Request:
+        """The HTTP request; a generated one httpx cannot express (a 64 kB query) is not sent."""
+        try:
+            return self._http.build_request(
+                spec.method, spec.path, headers=spec.headers, params=spec.query or None,
+                content=spec.body_bytes(), files=_files(spec),
+            )
+        except (httpx.InvalidURL, ValueError, TypeError) as exc:
+            self._refuse(f"the request cannot be built ({type(exc).__name__})")
+
+    def _exchange(self, spec: RequestSpec, request: httpx.Request) -> Exchange:
+        exchange = Exchange(
+            request=spec,
+            url=self.redact(str(request.url)),
+            redacted_headers={k: self.redact(v) for k, v in request.headers.items()},
+        )
+        started = time.monotonic()
+        with self._lock:
+            self._sequence += 1
+            exchange.seq, exchange.sent_at = self._sequence, time.time()
+        DEADLINE.at = started + self.settings.timeout_s
+        try:
+            self._read(request, exchange)
+        except httpx.HTTPError as exc:
+            exchange.transport_error = self.redact(_describe(exc, self.settings.timeout_s, exchange))
+        finally:
+            DEADLINE.at = None
+        exchange.elapsed_s = time.monotonic() - started
+        answered = exchange.status is not None
+        if answered and exchange.transport_error:
+            exchange.status = None  # half an answer cannot be judged: an error, not a verdict
+        with self._lock:
+            if answered:
+                self.stats.answered += 1
+                self.stats.failures_in_a_row = 0
+                self.stats.spent += self._charged(exchange)
+            else:
+                self.stats.transport_errors += 1
+                self.stats.failures_in_a_row += 1
+        return exchange
+
+    def _charged(self, exchange: Exchange) -> float:
+        billable = exchange.request.endpoint in self.settings.billable_endpoints
+        if not billable or not 200 <= (exchange.status or 0) < 300:
+            return 0.0
+        body = exchange.json()
+        values = (pointer_get(body, p) for p in self.settings.charged_pointers)
+        return float(sum(v for v in values if isinstance(v, int | float) and not isinstance(v, bool)))
+
+    def _read(self, request: httpx.Request, exchange: Exchange) -> None:
+        response = self._http.send(request, stream=True)
+        chunks: list[bytes] = []
+        try:
+            exchange.status = response.status_code
+            # A target may echo the key back (in a message, a debug header): mask it on arrival,
+            # so no check message, snippet or report made from the response can carry it.
+            exchange.headers = {k.lower(): self.redact(v) for k, v in response.headers.items()}
+            size = 0
+            for chunk in response.iter_raw():
+                chunks.append(chunk)
+                size += len(chunk)
+                if size > self.settings.max_body_bytes:
+                    exchange.truncated = True
+                    break
+                if DEADLINE.passed():  # belt and braces: the socket reads check it too
+                    raise httpx.ReadTimeout("the exchange's time bound is reached", request=request)
+        finally:
+            exchange.body = self.redact.bytes(b"".join(chunks)[: self.settings.max_body_bytes])
+            response.close()
+
+
+def _files(spec: RequestSpec) -> dict[str, tuple[str, bytes, str]] | None:
+    upload = spec.upload
+    if upload is None:
+        return None
+    data = payload_bytes(upload.content_type, upload.size)
+    return {upload.field: (upload.filename, data, upload.content_type)}
+
+
+_PNG_HEADER = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+
+
+def payload_bytes(content_type: str, size: int) -> bytes:
+    """A file of `size` bytes whose first bytes fit its declared type (PNG header for images)."""
+    head = _PNG_HEADER if content_type.startswith("image/") else b"errcontract probe file\n"
+    return (head + b"\x00" * max(0, size - len(head)))[:size]
+
+
+def _describe(exc: httpx.HTTPError, timeout_s: float, exchange: Exchange) -> str:
+    """One line saying what went wrong, and how far the answer got."""
+    if exchange.status is not None:
+        began = f"HTTP {exchange.status} began, then "
+        read = f"{len(exchange.body)} bytes of body read"
+        if isinstance(exc, httpx.TimeoutException):
+            return f"{began}the body was not complete within {timeout_s:g} s ({read}; trickling?)"
+        return f"{began}the connection broke mid-response ({read}): {exc}"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"no answer within {timeout_s:g} s ({type(exc).__name__})"
+    if isinstance(exc, httpx.ConnectError) and "[SSL" in str(exc):
+        return f"TLS handshake failed (certificate not trusted or TLS broken): {exc}"
+    if isinstance(exc, httpx.ConnectError):
+        return f"cannot connect: {exc}"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return f"connection closed with no response: {exc}"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,107 @@
+"""Documented cases: which entry of the code table an error body is.
+
+Most providers put one code string at the envelope's code pointer and clients switch on it; the
+code table is keyed by those strings. Others tell their errors apart by more than one member, and
+some leave the code null (OpenAI: `{"error": {"type", "code": null, ...}}`). A code-table entry
+may then say how its case is recognised with `match`: JSON pointers and the values found there
+(`null` for a member that is present and null). An entry without `match` is recognised by its own
+name at the code pointer, as before. `match: {}` is any JSON object at one of the case's statuses.
+
+Which case a body is: of the cases whose `match` holds, one documented with the response's status
+(first in table order); failing that, one whose `match` pins a code string at the code pointer
+(the code says which case it is whatever the status, so a check can report the wrong status);
+failing that, the raw string at the code pointer (an undocumented code), or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import NO_JSON, pointer_get
+
+__all__ = ["OPEN", "case_match", "code_values", "identify", "uses_matches"]
+
+OPEN: Any = object()  # the case leaves the code pointer open: any value (or none) fits
+
+
+def uses_matches(contract: Contract) -> bool:
+    """Does any case of this contract say how it is recognised (beyond its name at the pointer)?"""
+    return _index(contract).explicit
+
+
+def case_match(contract: Contract, name: str) -> dict[str, Any]:
+    """How a case is recognised: its `match`, or its own name at the code pointer."""
+    return dict(_index(contract).matches[name])
+
+
+def code_value(contract: Contract, name: str) -> Any:
+    """The value a case has at the code pointer: a string, None (null), or OPEN."""
+    return _index(contract).matches[name].get(contract.envelope["code_pointer"], OPEN)
+
+
+def code_values(contract: Contract, status: int) -> tuple[set[Any], bool]:
+    """The values the code pointer may hold at `status` by the code table, and whether any case of
+    that status leaves it open (then no finite list of values describes the status)."""
+    values: set[Any] = set()
+    open_ = False
+    for name in contract.codes_by_status.get(status, ()):
+        value = code_value(contract, name)
+        if value is OPEN:
+            open_ = True
+        else:
+            values.add(value)
+    return values, open_
+
+
+def identify(contract: Contract, body: Any, status: int | None) -> str | None:
+    """The documented case a response body is (see the module's docstring), or its raw code."""
+    pointer = contract.envelope["code_pointer"]
+    raw = pointer_get(body, pointer) if body is not NO_JSON else NO_JSON
+    index = _index(contract)
+    if not index.explicit:
+        return raw if isinstance(raw, str) else None
+    if not isinstance(body, dict):
+        return None
+    fallback = None
+    for name, match in _matching(index.matches, body):
+        if status in contract.codes[name].statuses:
+            return name
+        if fallback is None and isinstance(match.get(pointer), str):
+            fallback = name
+    if fallback is not None:
+        return fallback
+    return raw if isinstance(raw, str) else None
+
+
+def _matching(matches: dict[str, dict[str, Any]], body: dict[str, Any]) -> Iterator[tuple[str, dict]]:
+    for name, match in matches.items():
+        if all(_same(pointer_get(body, p), v) for p, v in match.items()):
+            yield name, match
+
+
+def _same(found: Any, expected: Any) -> bool:
+    # 0 == False in Python; a documented `false` must not match a 0 (nor 1 a `true`).
+    return found is not NO_JSON and type(found) is type(expected) and found == expected
+
+
+class _Index:
+    def __init__(self, contract: Contract) -> None:
+        pointer = contract.envelope["code_pointer"]
+        self.explicit = any(code.match is not None for code in contract.codes.values())
+        self.matches = {
+            name: dict(code.match) if code.match is not None else {pointer: name}
+            for name, code in contract.codes.items()
+        }
+
+
+_INDEXES: dict[int, tuple[Contract, _Index]] = {}
+
+
+def _index(contract: Contract) -> _Index:
+    """Built once per loaded contract (a Contract is frozen, but holds dicts: not hashable)."""
+    found = _INDEXES.get(id(contract))
+    if found is None or found[0] is not contract:
+        found = _INDEXES[id(contract)] = (contract, _Index(contract))
+    return found[1]

@@ -1,0 +1,92 @@
+"""Header checks: the rate-limit headers and per-status headers, in their documented formats."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+
+from errcontract.core.exchange import Exchange
+from errcontract.core.verdicts import Strength, severity_for
+from errcontract.judge.checks.registry import Violation, check
+from errcontract.judge.oracle import Oracle
+
+INTEGER = re.compile(r"^\d+$")
+
+
+def _iso8601(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return False
+    return "T" in value
+
+
+def _unix_seconds(value: str) -> bool:
+    # Seconds since the epoch, not milliseconds and not an ISO string: 10 digits until 2286.
+    return bool(INTEGER.match(value)) and 10**9 <= int(value) < 10**10
+
+
+# A Go-style duration, as OpenAI's rate-limit guide shows them: "1s", "6m0s", "12ms", "2m59.56s".
+DURATION = re.compile(r"^(?:\d+(?:\.\d+)?(?:h|m|s|ms|us|µs|ns))+$")
+
+
+def _retry_after(value: str) -> bool:
+    """RFC 9110 section 10.2.3: delay-seconds or an HTTP-date."""
+    if INTEGER.match(value):
+        return True
+    try:
+        parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return False
+    return True
+
+
+FORMATS: dict[str, Callable[[str], bool]] = {
+    "integer": lambda v: bool(INTEGER.match(v.strip())),
+    "iso8601": _iso8601,
+    "unix-seconds": _unix_seconds,
+    "duration": lambda v: bool(DURATION.match(v)),
+    "retry-after": _retry_after,
+    "string": lambda v: bool(v),
+}
+
+
+def _judge_fields(
+    exchange: Exchange, fields: dict[str, dict[str, str]], required: bool, check_name: str
+) -> list[Violation]:
+    found: list[Violation] = []
+    for name, spec in fields.items():
+        value = exchange.header(name)
+        strength = Strength(spec.get("strength", Strength.STATED))
+        severity = severity_for(strength)
+        if value is None:
+            if required and spec.get("required", True):
+                found.append(Violation(check_name, f"{name} header missing", exchange.status,
+                                       None, severity, strength))
+            continue
+        if not FORMATS[spec["format"]](value.strip()):
+            text = f"{name}: {value!r} is not in the documented {spec['format']} format"
+            found.append(Violation(check_name, text, exchange.status, None, severity, strength))
+    return found
+
+
+@check("rate_limit_headers")
+def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """'Every response carries' the rate-limit headers (required where a key was recognised)."""
+    spec = oracle.contract.headers.get("rate_limit")
+    if not spec:
+        return []
+    rule = spec.get("required_on", "all")
+    required = rule == "all" or (rule == "identified" and exchange.identified)
+    return _judge_fields(exchange, spec["fields"], required, "rate_limit_headers")
+
+
+@check("status_headers")
+def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
+    fields = oracle.contract.headers.get("on_status", {}).get(str(exchange.status))
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, True, "status_headers")

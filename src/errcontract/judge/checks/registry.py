@@ -1,0 +1,76 @@
+"""The registry of checks by name, and the one loop that runs them on an exchange."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from errcontract.core.exchange import Exchange
+    from errcontract.judge.oracle import Oracle
+
+
+@dataclass(frozen=True)
+class Violation:
+    """The target broke (or, as a warning, strayed outside) what the docs promise."""
+
+    check: str
+    message: str
+    status: int | None = None
+    code: str | None = None
+    severity: str = "violation"  # violation | warning
+    strength: str = "stated"  # of the fact broken: stated | exemplified (see verdicts.py)
+
+
+CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
+CHECKS: dict[str, CheckFn] = {}
+
+
+def check(name: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under `name` (names are what configuration and reports use)."""
+
+    def register(fn: CheckFn) -> CheckFn:
+        if name in CHECKS:
+            raise ValueError(f"check {name!r} registered twice")
+        CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def rule_of(name: str) -> str:
+    """The documented rule a check guards: the first line of its docstring."""
+    fn = CHECKS.get(name)
+    doc = (fn.__doc__ or "").strip().splitlines() if fn else []
+    return doc[0].strip() if doc else name
+
+
+@dataclass
+class CheckOutcome:
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # checks that crashed: "could not judge"
+
+    @property
+    def ok(self) -> bool:
+        return not self.violations and not self.errors
+
+
+def run_checks(
+    exchange: Exchange, oracle: Oracle, names: Iterable[str] | None = None
+) -> CheckOutcome:
+    """Every (or every named) check on one exchange; a crashing check is an error, not fatal."""
+    outcome = CheckOutcome()
+    if exchange.status is None:
+        return outcome
+    for name in names or CHECKS:
+        try:
+            found = CHECKS[name](exchange, oracle)
+        except Exception as exc:  # a bug in a check must not stop the run
+            outcome.errors.append(f"check {name} crashed: {type(exc).__name__}: {exc}")
+            continue
+        for item in found:
+            bucket = outcome.warnings if item.severity == "warning" else outcome.violations
+            bucket.append(item)
+    return outcome

@@ -1,0 +1,210 @@
+"""Header semantics across a run: what one response cannot show, a sequence of them can.
+
+Both providers document `X-RateLimit-Remaining` as the requests remaining, `X-RateLimit-Limit`
+as the limit and `X-RateLimit-Reset` as when the window resets (contract `headers.rate_limit`,
+each header's `role`, and the `window`: fixed or sliding, and how long). Over the run's responses
+to the main key, in send order:
+
+- the limit stays constant;
+- the remaining count goes down as counted requests are made: judged on successful requests
+  only (whatever else a provider counts, a request it served is a request), never on one pair
+  (the run is concurrent and other clients may spend the window too): a contradiction must
+  hold over several requests, no value in the later half below every value of the earlier half;
+- in a fixed window the reset stays put (it may roll over once per window), and it always lies
+  in the future;
+- a 429's `Retry-After` never asks to wait past the reset (in a fixed window, it agrees with it).
+
+Each rule is a small function registered by name, `(samples, window) -> [Violation]`, with the
+sequence of values as its evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import Exchange
+from errcontract.judge.checks.registry import Violation
+
+MIN_SAMPLES = 4  # fewer served responses than this tell nothing about a trend
+SLACK_S = 2.0  # clock skew and rounding between the target's clock and ours
+SHOWN = 8  # values quoted as evidence
+
+
+@dataclass(frozen=True)
+class Sample:
+    """The rate-limit headers of one response to a fixture key, in send order."""
+
+    key: str  # which fixture key (each key's window is judged apart)
+    seq: int
+    sent_at: float
+    status: int
+    limit: str | None
+    remaining: int | None
+    reset: float | None
+    retry_after: float | None
+
+
+@dataclass(frozen=True)
+class Window:
+    kind: str  # fixed | sliding
+    seconds: int
+
+
+SequenceCheck = Callable[[list[Sample], Window], list[Violation]]
+SEQUENCE_CHECKS: dict[str, SequenceCheck] = {}
+
+
+def sequence_check(name: str) -> Callable[[SequenceCheck], SequenceCheck]:
+    def register(fn: SequenceCheck) -> SequenceCheck:
+        if name in SEQUENCE_CHECKS:
+            raise ValueError(f"sequence check {name!r} registered twice")
+        SEQUENCE_CHECKS[name] = fn
+        return fn
+
+    return register
+
+
+def _roles(contract: Contract) -> dict[str, tuple[str, str]]:
+    """role -> (header name, format), from the rate-limit fields and the 429 headers."""
+    spec = contract.headers.get("rate_limit") or {}
+    fields = {**spec.get("fields", {}), **contract.headers.get("on_status", {}).get("429", {})}
+    return {f["role"]: (name, f["format"]) for name, f in fields.items() if "role" in f}
+
+
+def window_of(contract: Contract) -> Window | None:
+    raw = (contract.headers.get("rate_limit") or {}).get("window")
+    return Window(raw["kind"], int(raw["seconds"])) if raw else None
+
+
+def _number(value: str | None, fmt: str) -> float | None:
+    if value is None:
+        return None
+    text = value.strip()
+    try:
+        if fmt == "iso8601":
+            return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        return float(int(text))
+    except ValueError:
+        return None  # a malformed value is the per-response check's finding
+
+
+def sample_of(exchange: Exchange, contract: Contract) -> Sample | None:
+    """The sample of a response to a recognised fixture key (None for any other)."""
+    key = exchange.request.key_fixture
+    if key is None or not exchange.identified or exchange.status is None:
+        return None
+    roles = _roles(contract)
+
+    def value(role: str) -> str | None:
+        return exchange.header(roles[role][0]) if role in roles else None
+
+    remaining = _number(value("remaining"), "integer")
+    return Sample(
+        key, exchange.seq, exchange.sent_at, exchange.status, value("limit"),
+        int(remaining) if remaining is not None else None,
+        _number(value("reset"), roles["reset"][1]) if "reset" in roles else None,
+        _number(value("retry_after"), "integer"),
+    )
+
+
+def _shown(values: list[Any]) -> str:
+    head = ", ".join(str(v) for v in values[:SHOWN])
+    return f"[{head}{', …' if len(values) > SHOWN else ''}] ({len(values)} responses)"
+
+
+@sequence_check("rate_limit_limit_constant")
+def limit_constant(samples: list[Sample], window: Window) -> list[Violation]:
+    """X-RateLimit-Limit, the key's limit, stays the same across the run."""
+    values = [s.limit for s in samples if s.limit is not None]
+    if len(set(values)) <= 1:
+        return []
+    text = f"X-RateLimit-Limit changed within the run: {_shown(values)}"
+    return [Violation("rate_limit_limit_constant", text)]
+
+
+@sequence_check("rate_limit_remaining_decreases")
+def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation]:
+    """X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."""
+    counted = [s for s in samples if 200 <= s.status < 300 and s.remaining is not None]
+    if window.kind == "sliding" and counted:  # requests leave a sliding window after it passes
+        counted = [s for s in counted if s.sent_at - counted[0].sent_at < window.seconds]
+    if window.kind == "fixed":  # judged within one window: the reset it names
+        counted = [s for s in counted if s.reset == counted[0].reset] if counted else []
+    if len(counted) < MIN_SAMPLES:
+        return []
+    half = len(counted) // 2
+    earlier, later = [s.remaining for s in counted[:half]], [s.remaining for s in counted[half:]]
+    if min(v for v in later if v is not None) < max(v for v in earlier if v is not None):
+        return []
+    values = [s.remaining for s in counted]
+    text = f"X-RateLimit-Remaining did not go down over {len(counted)} counted requests: {_shown(values)}"
+    return [Violation("rate_limit_remaining_decreases", text)]
+
+
+@sequence_check("rate_limit_reset_fixed")
+def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
+    """In a fixed window X-RateLimit-Reset stays put until the window resets."""
+    resets = [s.reset for s in samples if s.reset is not None]
+    if window.kind != "fixed" or len(resets) < 2:
+        return []
+    span = max(s.sent_at for s in samples) - min(s.sent_at for s in samples)
+    allowed = 1 + int(span // window.seconds) + 1  # one rollover per window passed, and one more
+    if len(set(resets)) <= allowed:
+        return []
+    text = f"X-RateLimit-Reset moved {len(set(resets)) - 1} times within one window: {_shown(resets)}"
+    return [Violation("rate_limit_reset_fixed", text)]
+
+
+@sequence_check("rate_limit_reset_future")
+def reset_future(samples: list[Sample], window: Window) -> list[Violation]:
+    """X-RateLimit-Reset, when the limit resets, lies in the future."""
+    past = [s for s in samples if s.reset is not None and s.reset < s.sent_at - SLACK_S]
+    if not past:
+        return []
+    ago = [round(s.sent_at - (s.reset or 0)) for s in past]
+    text = f"X-RateLimit-Reset lay in the past on {len(past)} responses (seconds ago: {_shown(ago)})"
+    return [Violation("rate_limit_reset_future", text)]
+
+
+@sequence_check("retry_after_agrees_with_reset")
+def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]:
+    """A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."""
+    off = []
+    for s in samples:
+        if s.status != 429 or s.retry_after is None or s.reset is None:
+            continue
+        until_reset = s.reset - s.sent_at
+        early = window.kind == "fixed" and s.retry_after < until_reset - SLACK_S - 1
+        if s.retry_after > until_reset + SLACK_S + 1 or early:
+            off.append(f"Retry-After {s.retry_after:g} s vs reset in {until_reset:.0f} s")
+    if not off:
+        return []
+    text = f"429 Retry-After disagrees with the reset: {_shown(off)}"
+    return [Violation("retry_after_agrees_with_reset", text)]
+
+
+def sequence_rule(name: str) -> str:
+    fn = SEQUENCE_CHECKS.get(name)
+    return (fn.__doc__ or name).strip().splitlines()[0] if fn else name
+
+
+def run_sequence_checks(samples: list[Sample], contract: Contract) -> list[Violation]:
+    """Every sequence check on each key's samples, in send order."""
+    window = window_of(contract)
+    if window is None:
+        return []
+    found = []
+    for key in sorted({s.key for s in samples}):
+        ordered = sorted((s for s in samples if s.key == key), key=lambda s: s.seq)
+        for check in SEQUENCE_CHECKS.values():
+            found += [_for_key(v, key) for v in check(ordered, window)]
+    return found
+
+
+def _for_key(violation: Violation, key: str) -> Violation:
+    return Violation(violation.check, f"{violation.message} [key: {key}]", violation.status,
+                     violation.code, violation.severity, violation.strength)

@@ -1,0 +1,92 @@
+"""A contract compiled for judging: validators built once, lookups the checks share."""
+
+from __future__ import annotations
+
+import re
+from functools import cached_property, lru_cache
+from typing import Any
+
+import jsonschema
+import jsonschema_rs  # a compiled validator answers "valid?" ~50x faster; the full one explains
+
+from errcontract.contract.cases import identify
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import NO_JSON, Exchange, pointer_get
+
+
+class Oracle:
+    """What the docs promise, asked of one exchange at a time."""
+
+    def __init__(self, contract: Contract) -> None:
+        self.contract = contract
+        self._validators: dict[str, jsonschema.protocols.Validator] = {}
+        self._fast: dict[str, Any] = {}
+        self.in_scope = lru_cache(maxsize=4096)(self._in_scope)  # type: ignore[method-assign]
+
+    def is_valid(self, key: str, schema: dict[str, Any], body: Any) -> bool:
+        """Quick yes/no (compiled when available); callers ask the full validator only on a no."""
+        if key not in self._fast:
+            self._fast[key] = jsonschema_rs.validator_for(schema)
+        return bool(self._fast[key].is_valid(body))
+
+    def _validator(self, key: str, schema: dict[str, Any]) -> jsonschema.protocols.Validator:
+        if key not in self._validators:
+            cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+            self._validators[key] = cls(schema, format_checker=cls.FORMAT_CHECKER)
+        return self._validators[key]
+
+    def profile_validator(self, profile: str) -> jsonschema.protocols.Validator:
+        return self._validator(f"profile:{profile}", self.contract.profile_schema(profile))
+
+    def code_validator(self, code: str) -> jsonschema.protocols.Validator | None:
+        schema = self.contract.code_schema(code)
+        return self._validator(f"code:{code}", schema) if schema else None
+
+    @property
+    def profiles(self) -> list[str]:
+        return list(self.contract.envelope.get("profiles", {"stated": "#"}))
+
+    @cached_property
+    def patterns(self) -> dict[str, re.Pattern[str]]:
+        return {
+            c.name: re.compile(c.message_pattern)
+            for c in self.contract.codes.values()
+            if c.message_pattern
+        }
+
+    @cached_property
+    def always_justified(self) -> frozenset[str]:
+        """Codes any request may meet whatever it carries: rate limiting (429)."""
+        return frozenset(self.contract.codes_by_status.get(429, ()))
+
+    def code_of(self, exchange: Exchange) -> str | None:
+        """The documented case the body is (its code, for most providers), or its raw code."""
+        return identify(self.contract, exchange.json(), exchange.status)
+
+    def body_in_profile(self, body: Any, profile: str) -> bool:
+        """Does a parsed error body follow one of the contract's envelope profiles?"""
+        return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)
+
+    def message_of(self, exchange: Exchange) -> Any:
+        value = pointer_get(exchange.json(), self.contract.envelope["message_pointer"])
+        return None if value is NO_JSON else value
+
+    def scope_of(self, exchange: Exchange) -> bool:
+        """Is the request one the docs cover (a documented method on a documented path)?"""
+        return self.in_scope(exchange.request.method, exchange.request.path)
+
+    def _in_scope(self, method: str, path: str) -> bool:
+        base = self.contract.base_path
+        if not path.startswith(base):
+            return False
+        return self.contract.endpoint_for(method, path[len(base):]) is not None
+
+    def profile_results(self, exchange: Exchange) -> dict[str, bool]:
+        """Which envelope profiles an error body satisfies (the stated one decides the verdict)."""
+        if (exchange.status or 0) < 400:
+            return {}
+        body = exchange.json()
+        if body is NO_JSON:
+            return {p: False for p in self.profiles}
+        schema = self.contract.profile_schema
+        return {p: self.is_valid(f"profile:{p}", schema(p), body) for p in self.profiles}

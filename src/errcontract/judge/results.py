@@ -1,0 +1,147 @@
+"""results.json: the stable record of a run that the reports, the badge and `diff` all read.
+
+The format is documented in the README ("Results"). Keys are already redacted by the Recorder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from errcontract import __version__
+from errcontract.contract.lint_examples import judge_example
+from errcontract.contract.model import Contract
+from errcontract.judge.checks import Oracle
+from errcontract.judge.recorder import Recorder
+
+SCHEMA_VERSION = 1
+
+
+@dataclass
+class RunMeta:
+    target: str
+    embedded_mock: bool
+    started_at: float
+    duration_s: float
+    requests: int
+    answered: int
+    not_sent: dict[str, int]
+
+
+def contract_hash(contract: Contract) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in contract.root.iterdir() if p.is_file()):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def documentation(oracle: Oracle) -> dict[str, Any]:
+    """The docs' own consistency: each example against each envelope profile (as the lint judges it)."""
+    contract = oracle.contract
+    examples = []
+    for example in contract.examples:
+        judged = judge_example(contract, example)
+        row = {"name": judged.name, "status": judged.status, "code": judged.code,
+               "ambiguity": judged.ambiguity, "source": example["source"]}
+        examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
+    return {"examples": examples, "ambiguities": contract.ambiguities}
+
+
+def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
+    entries = []
+    for name, code in recorder.oracle.contract.codes.items():
+        row = recorder.rows[name]
+        verdict, reason = recorder.final_verdict(row)
+        entries.append({
+            "code": name, "status": list(code.statuses), "message": code.message,
+            "solution": code.solution, "source": code.source, "verdict": verdict, "reason": reason,
+            "observed": row.observed, "observed_statuses": sorted(row.observed_statuses),
+            "violations": row.violation_ids, "evidence": row.evidence,
+            "endpoints": {e: {"verdict": v, "reason": r} for e, (v, r) in row.cells.items()},
+        })
+    return entries
+
+
+def _broken_rules(recorder: Recorder) -> list[str]:
+    """Rules broken by violations that no documented code carries (a success for a defective
+    request, a 5xx for a client mistake): each counts as one failed promise."""
+    codes = recorder.oracle.contract.codes
+    return sorted({v["check"] for v in recorder.violations if v["code"] not in codes})
+
+
+def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
+    count = {v: sum(1 for c in codes if c["verdict"] == v) for v in ("pass", "fail", "not-observed", "error")}
+    rules = _broken_rules(recorder)
+    judged = count["pass"] + count["fail"] + len(rules)
+    checked = count["pass"] + count["fail"]  # codes with a verdict; coverage sits beside conformance
+    return {
+        "codes": len(codes), "passed": count["pass"], "failed": count["fail"],
+        "not_observed": count["not-observed"], "code_errors": count["error"],
+        "checked": checked, "coverage_pct": round(100 * checked / len(codes), 1) if codes else None,
+        "rules_broken": rules,
+        "errors": len(recorder.errors),  # every "could not judge" event, once
+        "violations": len(recorder.violations), "warnings": len(recorder.warnings),
+        "conformance_pct": round(100 * count["pass"] / judged, 1) if judged else None,
+    }
+
+
+def verdict_of(summary: dict[str, Any], meta: RunMeta, strict: bool) -> str:
+    if meta.requests and not meta.answered:
+        return "unreachable"
+    failing = summary["violations"] or summary["failed"] or (strict and summary["warnings"])
+    return "violations" if failing or summary["errors"] else "conformant"
+
+
+def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> dict[str, Any]:
+    recorder.judge_sequences()
+    contract = recorder.oracle.contract
+    codes = _code_entries(recorder)
+    summary = _summary(codes, recorder)
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "tool": {"name": "errcontract", "version": __version__},
+        "provider": contract.provider,
+        "title": contract.title,
+        # "sha256:<hex>", not the bare hex: a bare 64-hex string is what secret scanners flag by
+        # entropy alone, and a published report must pass them (issue 15).
+        "contract": {"version": contract.version, "sha256": f"sha256:{contract_hash(contract)}"},
+        "target": recorder.redact(meta.target),
+        "embedded_mock": meta.embedded_mock,
+        "started_at": datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "duration_s": round(meta.duration_s, 2),
+        "verdict": verdict_of(summary, meta, strict),
+        "strict": strict,
+        "requests": meta.requests,
+        "not_sent": meta.not_sent,
+        "summary": summary,
+        "statuses": [
+            {"status": s, "description": info["description"], "codes": list(contract.codes_by_status[s])}
+            for s, info in sorted(contract.statuses.items())
+        ],
+        "codes": codes,
+        "undocumented": [
+            {"code": c, "status": s, "count": n} for (c, s), n in sorted(recorder.undocumented.items())
+        ],
+        "violations": recorder.violations,
+        "warnings": recorder.warnings,
+        "errors": recorder.errors,
+        "headers": dict(recorder.header_stats),
+        "refunds": recorder.refunds,
+        "documentation": documentation(recorder.oracle),
+    }
+
+
+def write_json_atomic(path: Path, data: Any) -> None:
+    """Write beside the target then rename: a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    os.replace(tmp, path)

@@ -1,0 +1,63 @@
+"""Fixtures a live target can tell us itself (a valid model name from its model list).
+
+A contract's `discover` section names, per fixture, the non-billable endpoint to ask and the
+item keys to read; a fixture given on the command line is never replaced. What the docs do not
+describe (the list's exact shape) is searched leniently: the first list in the body, the first
+of `keys` found in its first item (or the item itself if it is a string).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from errcontract.client.http import NotSent
+from errcontract.contract.model import Contract
+from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.requests.recipes import base_request
+
+
+def first_list(document: Any) -> list[Any] | None:
+    if isinstance(document, list):
+        return document
+    if isinstance(document, dict):
+        for value in document.values():
+            found = first_list(value)
+            if found is not None:
+                return found
+    return None
+
+
+def first_value(document: Any, keys: list[str]) -> str | None:
+    items = first_list(document)
+    if not items:
+        return None
+    item = items[0]
+    if isinstance(item, str):
+        return item
+    if isinstance(item, dict):
+        for key in keys:
+            if isinstance(item.get(key), str) and item[key]:
+                return item[key]
+    return None
+
+
+def discover_fixtures(
+    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
+) -> dict[str, str]:
+    """Ask the target, through `send`, for each discoverable fixture not in `fixtures`; returns
+    what was found (the caller adds it to its fixtures)."""
+    found: dict[str, str] = {}
+    for name, rule in contract.data.get("discover", {}).items():
+        if fixtures.get(name):
+            continue
+        endpoint = contract.endpoints[rule["endpoint"]]
+        spec = base_request(contract, endpoint, fixtures, set())
+        try:
+            exchange = send(spec)
+        except NotSent:
+            continue
+        value = first_value(exchange.json(), rule.get("keys", ["id", "slug", "name"]))
+        if value:
+            found[name] = value
+    return found

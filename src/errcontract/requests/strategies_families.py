@@ -1,0 +1,276 @@
+"""Defect families: for one endpoint, every named kind of mistake a generated request can carry.
+
+A family is a name ("auth", "body: JSON array", "model: non-ASCII string"), the part of the
+request it changes (two mutations of the same part would contradict each other), and a strategy
+of mutations. Each mutation carries its `Defect` (class and codes from the contract's
+`defect_classes`, picked by the family's location) and whether it stops a request before billing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from urllib.parse import quote
+
+from hypothesis import strategies as st
+
+from errcontract.contract.model import Contract, Endpoint
+from errcontract.core.exchange import Defect, RequestSpec
+from errcontract.requests import strategies_values as sv
+from errcontract.requests.recipes import literal_prefix
+
+Change = Callable[[RequestSpec], RequestSpec]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    defect: Defect
+    change: Change
+    stops_billing: bool = False
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    target: str  # the part of the request it changes: auth, body, field:<name>, path:<p>, ...
+    mutations: st.SearchStrategy[Mutation]
+    stops_billing: bool = False  # every mutation it draws stops the request before billing
+
+    def conflicts(self, other: Family) -> bool:
+        kinds = {self.target.split(":")[0], other.target.split(":")[0]}
+        return self.target == other.target or kinds == {"body", "field"}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What families are built from: the contract, one endpoint, its valid request, fixtures."""
+
+    contract: Contract
+    endpoint: Endpoint
+    base: RequestSpec
+    fixtures: dict[str, str]
+    # location -> defect class and codes: worked out once, asked for on every drawn mutation
+    classes: dict[str, tuple[str | None, tuple[str, ...]]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def defect(self, name: str, location: str, certain: bool) -> Defect:
+        if location not in self.classes:
+            self.classes[location] = defect_class_for(self.contract, self.endpoint, location)
+        cls, codes = self.classes[location]
+        return Defect(name, cls, codes, certain)
+
+    def mutation(
+        self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False
+    ) -> Mutation:
+        return Mutation(self.defect(name, location, certain), change, stops and certain)
+
+
+def defect_class_for(
+    contract: Contract, endpoint: Endpoint, location: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The defect class for a mistake at `location`: of the classes listed there, the one with
+    the most codes documented for this endpoint (the first on a tie)."""
+    documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
+    raw = contract.data.get("defect_classes", {})
+    candidates = [(n, tuple(v["codes"])) for n, v in raw.items() if location in v.get("locations", ())]
+    if not candidates:
+        return None, ()
+    return max(candidates, key=lambda nc: len(documented & set(nc[1])))
+
+
+def _with_header(name: str, value: str | None, key_fixture: str | None) -> Change:
+    def change(spec: RequestSpec) -> RequestSpec:
+        headers = {k: v for k, v in spec.headers.items() if k.lower() != name.lower()}
+        if value is not None:
+            headers[name] = value
+        return replace(spec, headers=headers, key_fixture=key_fixture)
+
+    return change
+
+
+# -- Authorization -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class AuthParts:
+    """What every malformed Authorization value is built from: the contract's header, scheme
+    and key pattern, the run's real key (if any) and keys shaped like it that no account has."""
+
+    ctx: Context
+    header: str
+    scheme: str
+    pattern: str
+    prefix: str
+    real: str | None
+    fakes: st.SearchStrategy[str]
+
+    @classmethod
+    def of(cls, ctx: Context) -> AuthParts:
+        auth = ctx.contract.auth
+        pattern = auth.get("key_pattern", "")
+        prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
+        fakes = (
+            sv.wrong_prefix_keys(pattern)
+            if not real
+            else st.one_of(
+                sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern)
+            )
+        )
+        return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
+
+    @property
+    def well_formed_fakes(self) -> st.SearchStrategy[str]:
+        """Keys of the contract's shape that no account has (sent only where a real key exists)."""
+        assert self.real is not None
+        return sv.keys_like(self.pattern).filter(lambda k: k != self.real)
+
+    @property
+    def needed(self) -> bool:
+        return self.ctx.endpoint.auth
+
+    def with_scheme(self, key: str) -> str:
+        return f"{self.scheme} {key}"
+
+    def mutations(self, shape: AuthShape) -> st.SearchStrategy[Mutation]:
+        # No shape here is the documented `Scheme key` form, so the target need not know whose
+        # request it is (key_fixture None: the rate-limit headers are not required of it).
+        usable = shape.values(self).filter(lambda v: v is None or sv.h11_accepts(v))
+        certain = shape.certain and self.needed
+        return usable.map(
+            lambda v: self.ctx.mutation(
+                f"auth: {shape.name}", "header", _with_header(self.header, v, None), certain, stops=True
+            )
+        )
+
+
+@dataclass(frozen=True)
+class AuthShape:
+    """One kind of malformed Authorization value (None: no header at all)."""
+
+    name: str
+    values: Callable[[AuthParts], st.SearchStrategy[str | None]]
+    certain: bool = True
+    needs_real_key: bool = False
+
+
+BAD_KEY_SHAPES = (
+    AuthShape("missing header", lambda a: st.none()),
+    AuthShape("scheme without key", lambda a: st.just(a.scheme)),
+    AuthShape("wrong key prefix", lambda a: sv.wrong_prefix_keys(a.pattern).map(a.with_scheme)),
+    AuthShape("very long key", lambda a: sv.very_long_keys(a.prefix).map(a.with_scheme)),
+    AuthShape("other scheme", lambda a: st.tuples(st.sampled_from(sv.OTHER_SCHEMES), a.fakes).map(" ".join)),
+    AuthShape(
+        "extra whitespace",
+        lambda a: st.tuples(sv.inner_whitespace(), a.fakes).map(lambda t: a.scheme + t[0] + t[1]),
+    ),
+    AuthShape(
+        "unknown well-formed key",
+        lambda a: a.well_formed_fakes.map(a.with_scheme),
+        needs_real_key=True,
+    ),
+)
+# Shapes that still carry the run's real key: a lenient target may serve (and bill) them.
+REAL_KEY_SHAPES = (
+    AuthShape(
+        "real key, other scheme", lambda a: st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {a.real}")
+    ),
+    AuthShape(
+        "real key, scheme in other case",
+        lambda a: (
+            st.sampled_from([a.scheme.lower(), a.scheme.upper()])
+            .filter(lambda s: s != a.scheme)
+            .map(lambda s: f"{s} {a.real}")
+        ),
+        certain=False,
+    ),
+    AuthShape(
+        "real key, whitespace around key",
+        lambda a: sv.inner_whitespace().map(lambda w: f"{a.scheme}{w}{a.real}"),
+        certain=False,
+    ),
+)
+
+
+def auth_families(ctx: Context) -> list[Family]:
+    parts = AuthParts.of(ctx)
+    bad = [parts.mutations(s) for s in BAD_KEY_SHAPES if parts.real or not s.needs_real_key]
+    families = [Family("auth", "auth", st.one_of(bad), stops_billing=parts.needed)]
+    if parts.real and parts.needed:
+        real = st.one_of([parts.mutations(s) for s in REAL_KEY_SHAPES])
+        families.append(Family("auth: real key", "auth", real.map(_not_stopping)))
+    return families
+
+
+def _not_stopping(mutation: Mutation) -> Mutation:
+    """A shape that still carries the real key: a lenient target may serve (and bill) it."""
+    return replace(mutation, stops_billing=False)
+
+
+# -- path ids and query ------------------------------------------------------------------------
+def _with_path(ctx: Context, param: str, segment: str) -> Change:
+    """Replace one path parameter's segment (ids are always one segment: '/' is escaped)."""
+    base = ctx.contract.base_path
+    index = ctx.endpoint.path.split("/").index("{" + param + "}")
+
+    def change(spec: RequestSpec) -> RequestSpec:
+        parts = spec.path[len(base) :].split("/")
+        parts[index] = segment
+        return replace(spec, path=base + "/".join(parts))
+
+    return change
+
+
+def path_families(ctx: Context) -> list[Family]:
+    """Per path parameter: ids no resource has (ASCII, then non-ASCII: two families, so a
+    handler that breaks on either is met), and encoded or traversal-like ids (soft: a server
+    that decodes them may route the request elsewhere)."""
+    families = []
+    for param in ctx.endpoint.path_params:
+
+        def unknown(label: str, ids: st.SearchStrategy[str], p: str = param) -> Family:
+            mutations = ids.map(
+                lambda v: ctx.mutation(
+                    f"{p}: {label}", "path", _with_path(ctx, p, quote(v, safe="")), stops=True
+                )
+            )
+            return Family(f"{p}: {label}", f"path:{p}", mutations, stops_billing=True)
+
+        encoded = st.one_of(
+            sv.traversal_ids().map(lambda v: quote(v, safe="")), sv.percent_encoded_segments()
+        )
+        odd = encoded.map(
+            lambda seg, p=param: ctx.mutation(
+                f"{p}: encoded id (traversal-like or percent-escaped)",
+                "path",
+                _with_path(ctx, p, seg),
+                certain=False,
+            )
+        )
+        families += [
+            unknown("unknown id", sv.ascii_unknown_ids()),
+            unknown("non-ASCII id", sv.non_ascii_unknown_ids()),
+            Family(f"{param}: encoded id", f"path:{param}", odd),
+        ]
+    return families
+
+
+def _with_query(name: str, value: str) -> Change:
+    return lambda spec: replace(spec, query={**spec.query, name: value})
+
+
+def query_families(ctx: Context) -> list[Family]:
+    documented = sorted(ctx.endpoint.query)
+    if not documented:
+        return []
+    odd = st.tuples(st.sampled_from(documented), sv.odd_query_values()).map(
+        lambda nv: ctx.mutation(f"query: odd value for {nv[0]}", "query", _with_query(*nv), certain=False)
+    )
+    names = st.text(alphabet=sv.KEY_CHARS + "_[]", min_size=1, max_size=12).filter(
+        lambda n: n not in documented
+    )
+    unknown = st.tuples(names, sv.odd_query_values()).map(
+        lambda nv: ctx.mutation("query: unknown parameter", "query", _with_query(*nv), certain=False)
+    )
+    return [
+        Family("query: odd value", "query", odd),
+        Family("query: unknown parameter", "query:extra", unknown),
+    ]

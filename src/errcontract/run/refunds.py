@@ -1,0 +1,113 @@
+"""The refund promise, checked: create the cheapest documented job, cancel it, and read the balance.
+
+Vydra's errors page: "User-cancelled jobs" are refunded "automatically and instantly ... You'll
+see the refund reflected in your credit balance immediately". A contract's `refunds` section says
+which endpoint creates and cancels, where the new id and its charge are, and which endpoint shows
+the balance. Creating a job is billed, so on a live target this runs only with --allow-spend; on
+the embedded mock it always runs. The result is a value; pytest only turns it into an outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from errcontract.client.http import NotSent
+from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.core.verdicts import Verdict
+from errcontract.requests.recipes import base_request
+from errcontract.run.session import ProviderRun
+
+CHECK = "refund_on_cancel"
+PROMISE = "A cancelled job's credits are refunded at once (errors: Automatic Refunds)"
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    verdict: Verdict
+    reason: str
+    balances: tuple[Any, ...] = ()  # before creating, after creating, after cancelling
+    charged: Any = None
+    evidence: tuple[dict[str, str], ...] = field(default=())
+
+    def as_results(self) -> dict[str, Any]:
+        return {"check": CHECK, "promise": PROMISE, "verdict": self.verdict, "reason": self.reason,
+                "balances": list(self.balances), "charged": self.charged}
+
+
+class _Stop(Exception):
+    """Not observed: the reason why the refund could not be watched."""
+
+
+def check_refund(run: ProviderRun) -> RefundResult | None:
+    """None when the contract documents no refund; else the verdict with the balances seen."""
+    spec = run.contract.data.get("refunds")
+    if spec is None:
+        return None
+    if not run.embedded_mock and not run.options.allow_spend:
+        result = RefundResult(Verdict.NOT_OBSERVED, "creating a job is billed: pass --allow-spend CREDITS")
+    else:
+        try:
+            result = _watch(run, spec)
+        except _Stop as why:
+            result = RefundResult(Verdict.NOT_OBSERVED, str(why))
+    run.recorder.add_refund(result.as_results(), result.evidence)
+    return result
+
+
+def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
+    before = _balance(run, spec)
+    created = _send(run, spec["create"], None, "creating the job")
+    if not 200 <= (created.status or 0) < 300:
+        raise _Stop(f"the job was not created (HTTP {created.status})")
+    job_id = pointer_get(created.json(), spec["id_pointer"])
+    charged = pointer_get(created.json(), spec["charged_pointer"])
+    if not isinstance(charged, int | float) or not charged:
+        raise _Stop(f"the new job shows no charge at {spec['charged_pointer']}")
+    after_create = _balance(run, spec)
+    cancelled = _send(run, spec["cancel"], {"id": str(job_id)}, "cancelling the job")
+    _require_cancelled(run, spec, str(job_id), cancelled)
+    after_cancel = _balance(run, spec)
+    balances = (before, after_create, after_cancel)
+    evidence = tuple(run.recorder.evidence(run.recorder.judge(e)) for e in (created, cancelled))
+    if after_cancel == before:
+        reason = f"charged {charged:g}, refunded on cancel"
+        return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
+    reason = (f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
+              f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
+              f"the {charged:g} credits did not come back")
+    return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
+
+
+def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Exchange:
+    endpoint = run.contract.endpoints[endpoint_name]
+    missing: set[str] = set()
+    spec = base_request(run.contract, endpoint, run.fixtures, missing, path_params=ids)
+    if missing:
+        raise _Stop(f"{doing} needs {', '.join(sorted(missing))}")
+    try:
+        exchange = run.send(spec)
+    except NotSent as exc:
+        raise _Stop(f"{doing}: {exc}") from None
+    if exchange.status is None:
+        raise _Stop(f"{doing}: no answer ({exchange.transport_error})")
+    return exchange
+
+
+def _require_cancelled(run: ProviderRun, spec: dict[str, Any], job_id: str, cancelled: Exchange) -> None:
+    """Only a job that was cancelled has credits to give back (one that finished first has none)."""
+    if not 200 <= (cancelled.status or 0) < 300:
+        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
+    rule = spec["status"]
+    shown = _send(run, rule["endpoint"], {"id": job_id}, "reading the job's status")
+    state = pointer_get(shown.json(), rule["pointer"])
+    if state != rule["cancelled"]:
+        raise _Stop(f"the job was {state!r}, not {rule['cancelled']!r}, after the cancel: nothing to refund")
+
+
+def _balance(run: ProviderRun, spec: dict[str, Any]) -> Any:
+    exchange = _send(run, spec["balance"]["endpoint"], None, "reading the balance")
+    value = pointer_get(exchange.json(), spec["balance"]["pointer"])
+    if not isinstance(value, int | float):
+        raise _Stop(f"no balance at {spec['balance']['pointer']} (HTTP {exchange.status})")
+    return value

@@ -1,0 +1,282 @@
+"""Schemathesis glue: its negative cases on `contracts/<provider>/openapi.yaml`, sent through OUR
+client and judged by OUR checks, so its findings land in the same results as everything else.
+
+Each case becomes a `RequestSpec` (from `case.as_transport_kwargs`) whose defects are the case's
+negative components, mapped to the contract's defect classes by their `locations`. Auth is
+injected per case (`with_security_parameters=False`: generated security values are often
+headers h11 refuses, and auth mistakes are the strategies' job). Our checks run as the
+Schemathesis check `errcontract_contract`; of the built-in checks only `not_a_server_error` is
+kept, and only on the embedded mock (the others flag what the docs do not promise, and some send
+requests of their own). Against a live target: no method probes, no shrinking, no example
+database, and billable operations left out unless --allow-spend.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime
+import unittest
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import schemathesis
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.core import control as _control
+from schemathesis.errors import FailureGroup
+from schemathesis.pytest import lazy as _lazy
+
+from errcontract.client.http import NotSent
+from errcontract.contract.model import Contract, Endpoint
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.judge.recorder import Judged
+from errcontract.requests.recipes import auth_value
+from errcontract.requests.strategies import is_guarded
+from errcontract.requests.strategies_families import defect_class_for
+from errcontract.requests.strategies_values import h11_accepts, one_line
+from errcontract.run.session import ProviderRun
+
+__all__ = [
+    "case_to_spec",
+    "check_case",
+    "errcontract_contract",
+    "load_schema",
+    "openapi_path",
+    "operation_selected",
+]
+
+ORIGIN = "http://errcontract.invalid"  # only to build URLs; the run's client sends to its target
+DROPPED_HEADERS = frozenset({"user-agent", "content-length", "accept", "accept-encoding", "connection"})
+# A negative case is judged by the docs, not by our OpenAPI: only a JSON body that breaks what the
+# docs promise to refuse (not an object, a required field missing or of another type, a lookup
+# value that is not a string) is a certain defect. Query, header and path values the schema
+# forbids, stray headers and other media types may still be served, so they are soft.
+JSON_TYPES: dict[str, type | tuple[type, ...]] = {
+    "string": str, "object": dict, "array": list, "boolean": bool, "integer": int, "number": (int, float),
+}
+_JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
+_SENT: dict[int, int] = {}  # per ProviderRun: Schemathesis requests sent (the budget)
+_LEFT_OUT: dict[int, frozenset[str]] = {}  # per schema config: operation ids not to test
+
+# Schemathesis 4.32.5's lazy (fixture) schemas catch `unittest.SkipTest` only, while its
+# generator raises its own SkipTest ("Impossible to generate negative test cases", e.g. for an
+# operation whose only parameter is a string path id); its eager `parametrize` catches both. So
+# the lazy path catches both too, and such an operation is skipped after its coverage cases.
+_lazy.SkipTest = (unittest.SkipTest, _control.SkipTest)  # type: ignore[assignment]
+
+
+def openapi_path(contract: Contract) -> Path:
+    return contract.root / "openapi.yaml"
+
+
+def load_schema(run: ProviderRun) -> Any:
+    """The provider's OpenAPI as a configured Schemathesis schema, or None without the file."""
+    path = openapi_path(run.contract)
+    if not path.is_file():
+        return None
+    schema = schemathesis.openapi.from_path(str(path))
+    live = not run.embedded_mock
+    schema.config.update(base_url=run.target.rstrip("/") + run.contract.base_path)
+    schema.config.seed = run.options.seed
+    schema.config.generation.update(
+        modes=[GenerationMode.NEGATIVE],
+        max_examples=max(1, run.options.examples // 10),
+        no_shrink=live,
+        database="none",
+        with_security_parameters=False,
+    )
+    schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
+    schema.config.phases.coverage.unexpected_methods = set()
+    if is_guarded(run.embedded_mock, run.options.allow_spend):
+        _LEFT_OUT[id(schema.config)] = frozenset(
+            e.name for e in run.contract.endpoints.values() if e.billable
+        )
+    return schema
+
+
+def operation_selected(ctx: Any) -> bool:
+    """The filter the suite applies (`lazy_schema.include`): operations a negative case can break
+    (parameters or a body), minus those `load_schema` left out (billable ones on a live target).
+    A filter on the fixture's schema would not do: the pytest integration replaces it."""
+    operation = ctx.operation  # not parsed yet at filtering time: read its raw definition
+    raw = operation.definition.raw
+    if raw.get("operationId") in _LEFT_OUT.get(id(operation.schema.config), frozenset()):
+        return False
+    return bool(raw.get("requestBody") or raw.get("parameters") or "{" in operation.path)
+
+
+def _endpoint(contract: Contract, case: Any) -> Endpoint | None:
+    operation_id = case.operation.definition.raw.get("operationId")
+    return contract.endpoints.get(operation_id) or contract.endpoint_for(case.method, case.path)
+
+
+def case_defects(contract: Contract, endpoint: Endpoint, case: Any) -> tuple[Defect, ...]:
+    """A defect per component: negative ones as Schemathesis labels them, generated positive
+    ones as soft defects (a schema-valid id or model name is still one no account has)."""
+    meta = case.meta
+    if meta is None:
+        return ()
+    data = meta.phase.data
+    description = getattr(data, "description", None) or meta.phase.name.value
+    defects = []
+    for location in meta.components:
+        where = _location(str(location.value), description, getattr(data, "parameter", None))
+        cls, codes = defect_class_for(contract, endpoint, where)
+        if meta.is_negative_at(location):
+            certain = where == "body" and _declared_media_type(case) and _docs_refuse(endpoint, case.body)
+            defects.append(Defect(f"schemathesis {where}: {description}", cls, codes, certain))
+        else:
+            defects.append(Defect(f"schemathesis {where}: generated values", cls, codes, False))
+    return tuple(defects)
+
+
+def _location(component: str, description: str, parameter: str | None) -> str:
+    """The contract location of a component; a Content-Type header is about the body."""
+    if component == "header" and "content-type" in f"{description} {parameter}".lower():
+        return "body"
+    return component
+
+
+def _docs_refuse(endpoint: Endpoint, body: Any) -> bool:
+    """Does the JSON body break a rule the docs promise to refuse? (Multipart bodies never: on
+    the wire every form part is text or a file; our upload strategies cover the upload codes.)"""
+    if endpoint.body != "json":
+        return False
+    if not isinstance(body, dict):
+        return True
+    for name in endpoint.required_fields:
+        if name not in body or _wrong_type(body[name], endpoint.fields.get(name)):
+            return True
+    return any(_wrong_type(body[n], "string") for n in endpoint.lookup_fields if n in body)
+
+
+def _wrong_type(value: Any, type_name: str | None) -> bool:
+    wanted = JSON_TYPES.get(type_name or "")
+    if wanted is None:
+        return False  # the docs give no type
+    return not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
+
+
+def _declared_media_type(case: Any) -> bool:
+    body = case.operation.body
+    return case.media_type is None or any(b.media_type == case.media_type for b in body)
+
+
+def _as_sent(defects: tuple[Defect, ...], case: Any, headers: dict[str, str]) -> tuple[Defect, ...]:
+    """A Content-Type defect that encoding the body undid (multipart sets its own header) is
+    no longer certain: what goes on the wire is a declared media type."""
+    sent = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    declared = {b.media_type for b in case.operation.body}
+    if sent.split(";")[0].strip() not in declared:
+        return defects
+    return tuple(replace(d, certain=False) if "content-type" in d.name.lower() else d for d in defects)
+
+
+def _body(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
+    """RequestSpec body fields from requests-style kwargs (json, raw data, form or multipart)."""
+    if "json" in kwargs:
+        return {"json_body": kwargs["json"]}
+    data, files = kwargs.get("data"), kwargs.get("files")
+    if files is None and (data is None or isinstance(data, bytes | str)):
+        return {"content": data.encode() if isinstance(data, str) else data} if data is not None else {}
+    encoded = httpx.Request("POST", ORIGIN, data=data, files=files)
+    headers["Content-Type"] = encoded.headers["content-type"]
+    return {"content": encoded.read()}
+
+
+def case_to_spec(run: ProviderRun, case: Any) -> RequestSpec | None:
+    """The case as a RequestSpec, or None when its headers could not go on the wire as they are."""
+    contract = run.contract
+    endpoint = _endpoint(contract, case)
+    kwargs = case.as_transport_kwargs(base_url=ORIGIN + contract.base_path)
+    headers = {
+        k: str(v) for k, v in (kwargs.get("headers") or {}).items() if k.lower() not in DROPPED_HEADERS
+    }
+    path = urlsplit(kwargs["url"]).path
+    if not all(h11_accepts(v) for v in headers.values()) or endpoint is None or not one_line(path):
+        return None
+    try:
+        body = _body(kwargs, headers)
+    except (AttributeError, TypeError, ValueError):  # a multipart part httpx cannot encode (an int)
+        return None
+    if "json_body" in body and not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = contract.data.get("content_type", "application/json")
+    key_fixture = None
+    if endpoint.auth and run.fixtures.get("api_key"):
+        headers[contract.auth["header"]] = auth_value(contract, run.fixtures["api_key"])
+        key_fixture = "api_key"
+    query = {
+        k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
+        for k, v in (kwargs.get("params") or {}).items()
+        if v is not None
+    }
+    defects = _as_sent(case_defects(contract, endpoint, case), case, headers)
+    return RequestSpec(
+        method=case.method.upper(),
+        path=path,
+        endpoint=endpoint.name,
+        headers=headers,
+        query=query,
+        defects=defects,
+        key_fixture=key_fixture,
+        origin="schemathesis",
+        may_bill=endpoint.billable and not any(d.certain for d in defects),
+        **body,
+    )
+
+
+def _as_response(exchange: Exchange) -> httpx.Response:
+    spec = exchange.request
+    response = httpx.Response(
+        exchange.status or 0,
+        headers=exchange.headers,
+        content=exchange.body,
+        request=httpx.Request(spec.method, exchange.url),
+    )
+    response.elapsed = datetime.timedelta(seconds=exchange.elapsed_s)
+    return response
+
+
+@schemathesis.check
+def errcontract_contract(ctx: Any, response: Any, case: Any) -> bool | None:
+    """Our checks' verdict on the exchange this case produced (judged by the run's observer)."""
+    judged = _JUDGED.get()
+    if judged is None:
+        return True  # not a case errcontract sent: nothing to say
+    if judged.outcome.violations:
+        lines = [f"{v.check}: {v.message}" for v in judged.outcome.violations]
+        raise AssertionError("\n".join([*lines, f"reproduce: {judged.reproduce}"]))
+    return None
+
+
+def check_case(run: ProviderRun, case: Any) -> None:
+    """Send one Schemathesis case through the run and judge it (FailureGroup on violations)."""
+    if _SENT.get(id(run), 0) >= run.options.examples:
+        return  # the Schemathesis budget of this run is used up
+    spec = case_to_spec(run, case)
+    if spec is None:
+        return
+    try:
+        exchange = run.send(spec)
+    except NotSent:
+        return  # refused by a guard: not observed, not a failure
+    _SENT[id(run)] = _SENT.get(id(run), 0) + 1
+    judged = run.recorder.judge(exchange)
+    if exchange.status is None:
+        return  # a transport error: recorded by the observer as an error
+    checks = [errcontract_contract] + ([not_a_server_error] if run.embedded_mock else [])
+    token = _JUDGED.set(judged)
+    failure = None
+    try:
+        case.validate_response(_as_response(exchange), checks=checks)
+    except FailureGroup as group:  # a BaseExceptionGroup: shown as one clean failure, no traceback
+        failure = "\n".join([*(f"{f.title}: {f.message}" for f in group.exceptions),
+                             f"reproduce: {judged.reproduce}"])
+    finally:
+        _JUDGED.reset(token)
+    if failure is not None:
+        pytest.fail(run.redact(failure), pytrace=False)

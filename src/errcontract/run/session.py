@@ -1,0 +1,122 @@
+"""One provider's run: contract, client, observer and the fixtures, wired together.
+
+Suites ask a ProviderRun to send requests; every exchange is judged by the observer (the
+Recorder) whichever test sent it. `finish()` writes results.json.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+from errcontract.client.http import ClientSettings, TargetClient
+from errcontract.client.keys import run_redactor
+from errcontract.contract.model import Contract, load_provider
+from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.judge.checks import Oracle
+from errcontract.judge.recorder import Judged, Recorder
+from errcontract.judge.results import RunMeta, build_results, write_json_atomic
+from errcontract.mock.process import running_mock
+from errcontract.requests.discovery import discover_fixtures
+from errcontract.requests.recipes import fixture_values, literal_prefix
+from errcontract.run.options import RunOptions
+
+
+class ProviderRun:
+    """Everything a suite needs to check one provider's target."""
+
+    def __init__(self, contract: Contract, options: RunOptions, target: str, fixtures: dict[str, str],
+                 embedded_mock: bool) -> None:
+        self.contract = contract
+        self.options = options
+        self.target = target
+        self.embedded_mock = embedded_mock
+        self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
+        secret_names = set(contract.secret_fixtures) | {k for k in fixtures if k.startswith("api_key")}
+        prefix = literal_prefix(contract.auth.get("key_pattern", ""))
+        self.redact = run_redactor(secret_names, self.fixtures, prefix)
+        self.oracle = Oracle(contract)
+        self.recorder = Recorder(self.oracle, self.redact, target)
+        self.client = TargetClient(self._client_settings(), self.redact)
+        self.client.observers.append(self.recorder.judge)
+        self.started = time.time()
+        self._clock = time.monotonic()
+
+    def _client_settings(self) -> ClientSettings:
+        billing = self.contract.data.get("billing", {})
+        return ClientSettings(
+            base_url=self.target,
+            timeout_s=self.options.timeout,
+            max_requests=self.options.max_requests,
+            is_mock=self.embedded_mock,
+            allow_spend=self.options.allow_spend,
+            charged_pointers=tuple(billing.get("charged_pointers", ())),
+            spend_unit=billing.get("unit", "credits"),
+            billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
+        )
+
+    @property
+    def provider(self) -> str:
+        return self.contract.provider
+
+    def send(self, spec: RequestSpec) -> Exchange:
+        """Send (NotSent if a guard refuses); the observer judges the exchange."""
+        return self.client.send(spec)
+
+    def send_and_judge(self, spec: RequestSpec) -> Judged:
+        return self.recorder.judge(self.send(spec))
+
+    def results(self) -> dict[str, Any]:
+        stats = self.client.stats
+        meta = RunMeta(
+            target=self.target, embedded_mock=self.embedded_mock, started_at=self.started,
+            duration_s=time.monotonic() - self._clock, requests=stats.sent, answered=stats.answered,
+            not_sent=dict(stats.not_sent),
+        )
+        return build_results(self.recorder, meta, strict=self.options.strict)
+
+    def finish(self, report_dir: Path) -> Path:
+        """Write `<report_dir>/<provider>/results.json` and close the client."""
+        self.client.close()
+        path = report_dir / self.provider / "results.json"
+        write_json_atomic(path, self.results())
+        return path
+
+
+class RunRegistry:
+    """Provider runs of one pytest session, created on first use (mocks started lazily)."""
+
+    def __init__(self, options: RunOptions) -> None:
+        self.options = options
+        self.runs: dict[str, ProviderRun] = {}
+        self._stack = ExitStack()
+
+    def get(self, provider: str) -> ProviderRun:
+        if provider not in self.runs:
+            self.runs[provider] = self._start(provider)
+        return self.runs[provider]
+
+    def _start(self, provider: str) -> ProviderRun:
+        contract = load_provider(provider)
+        if self.options.target:
+            run = ProviderRun(contract, self.options, self.options.target, self.options.fixtures,
+                              self.options.embedded_mock)
+            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send))
+            return run
+        handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
+        fixtures = {**handle.fixtures, **self.options.fixtures}
+        return ProviderRun(contract, self.options, handle.url, fixtures, embedded_mock=True)
+
+    def close(self, report_dir: Path | None) -> list[Path]:
+        written = []
+        try:
+            for run in self.runs.values():
+                if report_dir is not None:
+                    written.append(run.finish(report_dir))
+                else:
+                    run.client.close()
+        finally:
+            self._stack.close()
+        return written

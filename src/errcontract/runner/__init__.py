@@ -1,1 +1,0 @@
-"""`errcontract run`: embedded mocks or a target, one pytest session per provider, reports."""
