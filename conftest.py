@@ -11,6 +11,8 @@ import tempfile
 
 from errcontract.run.profiles import load_profile
 
-os.environ.setdefault("HYPOTHESIS_STORAGE_DIRECTORY",
-                      os.path.join(tempfile.gettempdir(), f"errcontract-hypothesis-{os.getuid()}"))
+os.environ.setdefault(
+    "HYPOTHESIS_STORAGE_DIRECTORY",
+    os.path.join(tempfile.gettempdir(), f"errcontract-hypothesis-{os.getuid()}"),
+)
 load_profile()

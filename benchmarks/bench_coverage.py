@@ -40,8 +40,12 @@ def _figures(codes_in_order: list[str | None], provokable: set[str], budget: int
         if needed is None and provokable <= seen:
             needed = index
     sent = min(len(codes_in_order), budget)
-    return {"requests": sent, "codes": sorted(seen), "per_100": round(100 * len(seen) / max(sent, 1), 1),
-            "requests_to_all": needed}
+    return {
+        "requests": sent,
+        "codes": sorted(seen),
+        "per_100": round(100 * len(seen) / max(sent, 1), 1),
+        "requests_to_all": needed,
+    }
 
 
 def errcontract_sequence(provider: str, url: str, fixtures: dict[str, str], budget: int) -> list[Any]:
@@ -70,14 +74,39 @@ def schemathesis_sequence(provider: str, url: str, api_key: str, budget: int) ->
     per_operation = max(1, budget // max(1, len(contract.endpoints)))
     with tempfile.TemporaryDirectory() as tmp:
         cassette = Path(tmp) / "vcr.yaml"
-        subprocess.run([
-            sys.executable, "-m", "schemathesis.cli", "run", str(spec), "--url", url + contract.base_path,
-            "--mode", "negative", "--max-examples", str(per_operation),
-            "--phases", "examples,coverage,fuzzing",
-            "--continue-on-failure", "--seed", "1", "--generation-database", "none", "--no-shrink",
-            "-H", f"Authorization: {contract.auth['scheme']} {api_key}",
-            "--report", "vcr", "--report-vcr-path", str(cassette),
-        ], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tmp)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                str(spec),
+                "--url",
+                url + contract.base_path,
+                "--mode",
+                "negative",
+                "--max-examples",
+                str(per_operation),
+                "--phases",
+                "examples,coverage,fuzzing",
+                "--continue-on-failure",
+                "--seed",
+                "1",
+                "--generation-database",
+                "none",
+                "--no-shrink",
+                "-H",
+                f"Authorization: {contract.auth['scheme']} {api_key}",
+                "--report",
+                "vcr",
+                "--report-vcr-path",
+                str(cassette),
+            ],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=tmp,
+        )
         if not cassette.exists():
             return []
         doc = yaml.safe_load(cassette.read_text(encoding="utf-8"))
@@ -102,9 +131,9 @@ def measure_coverage(budget: int = 300) -> dict[str, Any]:
         with running_mock(provider) as mock:
             theirs = schemathesis_sequence(provider, mock.url, mock.fixtures["api_key"], budget)
         figures[provider] = {
-            "budget": budget, "provokable": len(provokable),
+            "budget": budget,
+            "provokable": len(provokable),
             "errcontract": _figures(_codes_seen(contract, ours), provokable, budget),
             "schemathesis": _figures(_codes_seen(contract, theirs), provokable, budget),
         }
     return figures
-

@@ -86,9 +86,12 @@ def measure_mock_throughput(n_requests: int = 2000) -> dict[str, float]:
     baseline = baseline_rps(n_requests)
     per_provider = {p: mock_rps(p, n_requests) for p in ("vicsee", "vydra")}
     mock = min(per_provider.values())
-    return {"mock_rps": round(mock, 1), "baseline_rps": round(baseline, 1),
-            "ratio": round(mock / baseline, 3),
-            **{f"{p}_rps": round(v, 1) for p, v in per_provider.items()}}
+    return {
+        "mock_rps": round(mock, 1),
+        "baseline_rps": round(baseline, 1),
+        "ratio": round(mock / baseline, 3),
+        **{f"{p}_rps": round(v, 1) for p, v in per_provider.items()},
+    }
 
 
 if __name__ == "__main__":

@@ -24,8 +24,9 @@ PROVIDER = "vicsee"
 
 
 def fuzz_run(url: str, fixtures: dict[str, str], examples: int, concurrency: int = 4) -> ProviderRun:
-    options = RunOptions(provider=PROVIDER, examples=examples, seed=1, concurrency=concurrency,
-                         max_requests=examples * 4 + 100)
+    options = RunOptions(
+        provider=PROVIDER, examples=examples, seed=1, concurrency=concurrency, max_requests=examples * 4 + 100
+    )
     return ProviderRun(load_provider(PROVIDER), options, url, fixtures, embedded_mock=True)
 
 
@@ -35,8 +36,14 @@ def _plain_loop(url: str, exchanges: list[Exchange]) -> float:
         started = time.perf_counter()
         for ex in exchanges:
             spec = ex.request
-            client.request(spec.method, spec.path, headers=spec.headers, params=spec.query or None,
-                           content=spec.body_bytes(), files=_files(spec)).read()
+            client.request(
+                spec.method,
+                spec.path,
+                headers=spec.headers,
+                params=spec.query or None,
+                content=spec.body_bytes(),
+                files=_files(spec),
+            ).read()
         return time.perf_counter() - started
 
 
@@ -59,9 +66,14 @@ def measure_client_efficiency(examples: int, rounds: int = 3) -> dict[str, Any]:
         measured = [_efficiency_round(mock.url, mock.fixtures, examples) for _ in range(rounds)]
     ratios = sorted(fuzz / plain for fuzz, plain, _ in measured)
     fuzz_rps, plain_rps, failures = sorted(measured, key=lambda m: m[0] / m[1])[rounds // 2]
-    return {"requests": examples, "fuzz_rps": round(fuzz_rps, 1), "plain_rps": round(plain_rps, 1),
-            "ratio": round(ratios[rounds // 2], 3), "rounds": [round(r, 3) for r in ratios],
-            "failures": failures}
+    return {
+        "requests": examples,
+        "fuzz_rps": round(fuzz_rps, 1),
+        "plain_rps": round(plain_rps, 1),
+        "ratio": round(ratios[rounds // 2], 3),
+        "rounds": [round(r, 3) for r in ratios],
+        "failures": failures,
+    }
 
 
 def recorded_exchanges(examples: int) -> list[Exchange]:
@@ -93,8 +105,12 @@ def measure_check_cost(judgements: int) -> dict[str, Any]:
 def _timed_run(*extra: str) -> float:
     with tempfile.TemporaryDirectory() as tmp:
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "errcontract", "run", "--report-dir", str(Path(tmp) / "r"),
-                        *extra], check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [sys.executable, "-m", "errcontract", "run", "--report-dir", str(Path(tmp) / "r"), *extra],
+            check=False,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         return time.perf_counter() - started
 
 

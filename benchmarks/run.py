@@ -32,25 +32,51 @@ ROOT = Path(__file__).resolve().parents[1]
 def table(results: dict[str, Any]) -> str:
     eff, cost, cov, wall, mock = (results[k] for k in ("client", "checks", "coverage", "wall", "mock"))
     rows = [
-        ("1 client efficiency (fuzz rps / plain httpx rps), median of 3",
-         f"{eff['ratio']:.2f}  ({eff['fuzz_rps']:.0f} / {eff['plain_rps']:.0f} req/s; "
-         f"rounds {', '.join(f'{r:.2f}' for r in eff['rounds'])})", "≥ 0.5"),
-        ("2 cost per response checked", f"{cost['us_per_exchange']:.1f} µs ({cost['exchanges']} exchanges)",
-         "< 100 µs"),
+        (
+            "1 client efficiency (fuzz rps / plain httpx rps), median of 3",
+            f"{eff['ratio']:.2f}  ({eff['fuzz_rps']:.0f} / {eff['plain_rps']:.0f} req/s; "
+            f"rounds {', '.join(f'{r:.2f}' for r in eff['rounds'])})",
+            "≥ 0.5",
+        ),
+        (
+            "2 cost per response checked",
+            f"{cost['us_per_exchange']:.1f} µs ({cost['exchanges']} exchanges)",
+            "< 100 µs",
+        ),
     ]
     for provider, figures in cov.items():
-        rows.append((f"3 coverage {provider}: codes per 100 requests (errcontract / schemathesis)",
-                     f"{figures['errcontract']['per_100']:.1f} / {figures['schemathesis']['per_100']:.1f}",
-                     f"budget {figures['budget']}"))
-        rows.append((f"  requests to see every provokable code ({figures['provokable']})",
-                     f"{_needed(figures['errcontract'])} / {_needed(figures['schemathesis'])}", ""))
-    rows.append(("4 wall time: errcontract run (default / --examples 1000)",
-                 f"{wall['default_s']:.1f} s / {wall['examples_1000_s']:.1f} s", "< 60 s"))
+        rows.append(
+            (
+                f"3 coverage {provider}: codes per 100 requests (errcontract / schemathesis)",
+                f"{figures['errcontract']['per_100']:.1f} / {figures['schemathesis']['per_100']:.1f}",
+                f"budget {figures['budget']}",
+            )
+        )
+        rows.append(
+            (
+                f"  requests to see every provokable code ({figures['provokable']})",
+                f"{_needed(figures['errcontract'])} / {_needed(figures['schemathesis'])}",
+                "",
+            )
+        )
+    rows.append(
+        (
+            "4 wall time: errcontract run (default / --examples 1000)",
+            f"{wall['default_s']:.1f} s / {wall['examples_1000_s']:.1f} s",
+            "< 60 s",
+        )
+    )
     growth = " → ".join(f"{n}: {s:.2f} s" for n, s in wall["fuzz_growth"].items())
-    rows.append(("  fuzzing growth (one provider, examples: seconds)", growth,
-                 f"×{wall['growth_ratio']:.1f} per ×10"))
-    rows.append(("5 mock throughput (mock / minimal starlette)",
-                 f"{mock['ratio']:.2f}  ({mock['mock_rps']:.0f} / {mock['baseline_rps']:.0f} req/s)", ""))
+    rows.append(
+        ("  fuzzing growth (one provider, examples: seconds)", growth, f"×{wall['growth_ratio']:.1f} per ×10")
+    )
+    rows.append(
+        (
+            "5 mock throughput (mock / minimal starlette)",
+            f"{mock['ratio']:.2f}  ({mock['mock_rps']:.0f} / {mock['baseline_rps']:.0f} req/s)",
+            "",
+        )
+    )
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name:<{width}}  {value:<34} {target}" for name, value, target in rows)
 

@@ -17,8 +17,9 @@ def _role(pair: Any, role: str) -> str:
     return next(n for n, f in fields.items() if f.get("role") == role)
 
 
-def _get(mock: Any, pair: Any, endpoint: str, key: str | None = "api_key",
-         ids: dict[str, str] | None = None) -> httpx.Response:
+def _get(
+    mock: Any, pair: Any, endpoint: str, key: str | None = "api_key", ids: dict[str, str] | None = None
+) -> httpx.Response:
     contract = pair.contract
     spec = base_request(contract, contract.endpoints[endpoint], mock.fixtures, set(), path_params=ids)
     headers = dict(spec.headers)
@@ -27,8 +28,13 @@ def _get(mock: Any, pair: Any, endpoint: str, key: str | None = "api_key",
     else:
         headers[contract.auth["header"]] = auth_value(contract, mock.fixtures[key])
     with httpx.Client(base_url=mock.url) as client:
-        return client.request(spec.method, spec.path, headers=headers, params=spec.query or None,
-                              json=None if spec.body_bytes() is None else spec.json_body)
+        return client.request(
+            spec.method,
+            spec.path,
+            headers=headers,
+            params=spec.query or None,
+            json=None if spec.body_bytes() is None else spec.json_body,
+        )
 
 
 def _keyed_get(pair: Any) -> str:

@@ -17,19 +17,35 @@ VICSEE_HEADERS = {
 }
 
 
-def spec_for(contract: Contract, endpoint: str = "generate", defect_codes: tuple[str, ...] = (),
-             key_fixture: str | None = "api_key", origin: str = "probe") -> RequestSpec:
+def spec_for(
+    contract: Contract,
+    endpoint: str = "generate",
+    defect_codes: tuple[str, ...] = (),
+    key_fixture: str | None = "api_key",
+    origin: str = "probe",
+) -> RequestSpec:
     ep = contract.endpoints[endpoint]
     defects = (Defect("test-defect", None, defect_codes),) if defect_codes else ()
     path = contract.base_path + ep.path.replace("{id}", "t1").replace("{slug}", "m1")
-    return RequestSpec(method=ep.method, path=path, endpoint=endpoint, defects=defects,
-                       key_fixture=key_fixture, origin=origin)
+    return RequestSpec(
+        method=ep.method,
+        path=path,
+        endpoint=endpoint,
+        defects=defects,
+        key_fixture=key_fixture,
+        origin=origin,
+    )
 
 
 def exchange(spec: RequestSpec, status: int, body: Any, headers: dict[str, str] | None = None) -> Exchange:
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
-    return Exchange(request=spec, url="http://127.0.0.1:1" + spec.path, status=status,
-                    headers=dict(VICSEE_HEADERS if headers is None else headers), body=raw)
+    return Exchange(
+        request=spec,
+        url="http://127.0.0.1:1" + spec.path,
+        status=status,
+        headers=dict(VICSEE_HEADERS if headers is None else headers),
+        body=raw,
+    )
 
 
 def vicsee_error(code: str, message: str = "something") -> dict[str, Any]:

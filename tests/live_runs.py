@@ -76,18 +76,29 @@ class LiveRun:
     """`command` started in its own session (as a CI runner or a terminal job would)."""
 
     def __init__(self, command: list[str], cwd: Path, env: dict[str, str] | None = None) -> None:
-        child_env = {k: v for k, v in os.environ.items()
-                     if not k.startswith("ERRCONTRACT_") and "proxy" not in k.lower()}
+        child_env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("ERRCONTRACT_") and "proxy" not in k.lower()
+        }
         child_env.update({"PYTHONUNBUFFERED": "1", **(env or {})})
-        self.process = subprocess.Popen(command, cwd=cwd, env=child_env, text=True, start_new_session=True,
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=child_env,
+            text=True,
+            start_new_session=True,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         self.children: set[Proc] = set()
         self._out: list[str] = []
         self._err: list[str] = []
-        self._readers = [threading.Thread(target=self._read, args=(stream, sink), daemon=True)
-                         for stream, sink in ((self.process.stdout, self._out),
-                                              (self.process.stderr, self._err))]
+        self._readers = [
+            threading.Thread(target=self._read, args=(stream, sink), daemon=True)
+            for stream, sink in ((self.process.stdout, self._out), (self.process.stderr, self._err))
+        ]
         self._watcher = threading.Thread(target=self._watch, daemon=True)
         for thread in (*self._readers, self._watcher):
             thread.start()
@@ -99,7 +110,9 @@ class LiveRun:
 
     def _watch(self) -> None:
         while self.process.poll() is None:
-            self.children = self.children | descendants(self.process.pid)  # a new set: readers iterate the old one
+            self.children = self.children | descendants(
+                self.process.pid
+            )  # a new set: readers iterate the old one
             time.sleep(WATCH_EVERY_S)
 
     @property
@@ -183,8 +196,9 @@ def earlier_reports(folder: Path) -> Path:
     return folder
 
 
-def assert_interrupted(run: LiveRun, outcome: Outcome, signum: int, report_dir: Path,
-                       before: dict[str, bytes | None]) -> None:
+def assert_interrupted(
+    run: LiveRun, outcome: Outcome, signum: int, report_dir: Path, before: dict[str, bytes | None]
+) -> None:
     assert outcome.exit_code == EXIT_CODES[signum], outcome.stderr[-3000:]
     if signum != signal.SIGKILL:
         assert "Traceback" not in outcome.stderr, outcome.stderr[-3000:]

@@ -11,10 +11,18 @@ import pytest
 from errcontract.contract.locate import contracts_root
 from tests.faulty_servers import RunOutcome, run_errcontract
 
-EARLIER_REPORT = {"vicsee/results.json": '{"verdict": "conformant"}\n',
-                  "index.html": "<html>earlier</html>\n"}
-UNUSED_TARGET = ["--provider", "vicsee", "--target", "http://127.0.0.1:9",
-                 "--api-key", "sk-unused-0123456789"]  # never contacted
+EARLIER_REPORT = {
+    "vicsee/results.json": '{"verdict": "conformant"}\n',
+    "index.html": "<html>earlier</html>\n",
+}
+UNUSED_TARGET = [
+    "--provider",
+    "vicsee",
+    "--target",
+    "http://127.0.0.1:9",
+    "--api-key",
+    "sk-unused-0123456789",
+]  # never contacted
 
 
 @pytest.fixture
@@ -48,8 +56,17 @@ def test_unknown_provider_is_refused_listing_the_valid_ones(report_dir: Path) ->
     assert_earlier_report_intact(report_dir)
 
 
-@pytest.mark.parametrize("url", ["ftp://api.example.com", "127.0.0.1:8080", "http://", "http://[::1",
-                                 "http://127.0.0.1:99999", "http://user:pw@127.0.0.1:9"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "ftp://api.example.com",
+        "127.0.0.1:8080",
+        "http://",
+        "http://[::1",
+        "http://127.0.0.1:99999",
+        "http://user:pw@127.0.0.1:9",
+    ],
+)
 def test_malformed_or_non_http_target_is_refused(report_dir: Path, url: str) -> None:
     line = refusal(run_errcontract(["--provider", "vicsee", "--target", url], report_dir))
     assert "--target" in line
@@ -58,8 +75,11 @@ def test_malformed_or_non_http_target_is_refused(report_dir: Path, url: str) -> 
 
 
 BREAKAGES = {
-    "yaml-syntax": ("contract.yaml", lambda text: text.replace("codes:\n", "codes:\n  - [unclosed\n", 1),
-                    "line"),
+    "yaml-syntax": (
+        "contract.yaml",
+        lambda text: text.replace("codes:\n", "codes:\n  - [unclosed\n", 1),
+        "line",
+    ),
     "schema": ("contract.yaml", lambda text: text.replace("status: [401]", 'status: "401"', 1), "codes/"),
     "json-syntax": ("error.schema.json", lambda text: text[: len(text) // 2], "line"),
 }
@@ -90,12 +110,16 @@ def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: P
     assert_earlier_report_intact(report_dir)
 
 
-@pytest.mark.parametrize(("args", "env", "named"), [
-    (["--max-requests", "abc"], {}, "--max-requests"),
-    ([], {"ERRCONTRACT_MAX_REQUESTS": "abc"}, "ERRCONTRACT_MAX_REQUESTS"),
-    (["--timeout", "nan"], {}, "--timeout"),
-    (["--concurrency", "0"], {}, "--concurrency"),
-], ids=["flag", "env", "timeout-nan", "concurrency-0"])
+@pytest.mark.parametrize(
+    ("args", "env", "named"),
+    [
+        (["--max-requests", "abc"], {}, "--max-requests"),
+        ([], {"ERRCONTRACT_MAX_REQUESTS": "abc"}, "ERRCONTRACT_MAX_REQUESTS"),
+        (["--timeout", "nan"], {}, "--timeout"),
+        (["--concurrency", "0"], {}, "--concurrency"),
+    ],
+    ids=["flag", "env", "timeout-nan", "concurrency-0"],
+)
 def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     report_dir: Path, args: list[str], env: dict[str, str], named: str
 ) -> None:

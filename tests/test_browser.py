@@ -21,8 +21,13 @@ from errcontract.report.findings import group_findings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 DATA = Path(__file__).parent / "data"
 PROVIDERS = ("vicsee", "vydra")
@@ -89,8 +94,18 @@ def page(browser: Any) -> Any:
 def drifted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report folder of a real run against the worst drift of VicSee's embedded mock."""
     report_dir = tmp_path_factory.mktemp("drifted")
-    command = [sys.executable, "-m", "errcontract", "run", "--provider", "vicsee", "--drift", WORST_DRIFT,
-               "--report-dir", str(report_dir)]
+    command = [
+        sys.executable,
+        "-m",
+        "errcontract",
+        "run",
+        "--provider",
+        "vicsee",
+        "--drift",
+        WORST_DRIFT,
+        "--report-dir",
+        str(report_dir),
+    ]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 1, done.stdout[-3000:] + done.stderr[-2000:]
     return report_dir / "vicsee"
@@ -137,8 +152,9 @@ def test_no_table_column_is_narrower_than_its_longest_word(page: Any, drifted: P
     assert overflowing == []
 
 
-def test_a_history_chart_is_drawn_when_earlier_results_are_given(page: Any, drifted: Path,
-                                                                 tmp_path: Path) -> None:
+def test_a_history_chart_is_drawn_when_earlier_results_are_given(
+    page: Any, drifted: Path, tmp_path: Path
+) -> None:
     current = json.loads((drifted / "results.json").read_text(encoding="utf-8"))
     earlier = tmp_path / "site"
     for day, verdict in ((1, "pass"), (2, "pass"), (3, "fail")):
@@ -149,9 +165,23 @@ def test_a_history_chart_is_drawn_when_earlier_results_are_given(page: Any, drif
         (earlier / f"day-{day}").mkdir(parents=True)
         (earlier / f"day-{day}" / "results.json").write_text(json.dumps(run), encoding="utf-8")
     out = tmp_path / "report"
-    done = subprocess.run([sys.executable, "-m", "errcontract", "report", str(drifted / "results.json"),
-                           "-o", str(out), "--history", str(earlier)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "errcontract",
+            "report",
+            str(drifted / "results.json"),
+            "-o",
+            str(out),
+            "--history",
+            str(earlier),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     page.goto((out / "index.html").as_uri())
     trend = page.locator("#history-trend svg")

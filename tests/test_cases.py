@@ -28,21 +28,24 @@ def error(type_: str, code: str | None, message: str = "something", param: str |
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
-@pytest.mark.parametrize(("status", "body", "case"), [
-    (400, error("invalid_request_error", None), "invalid_request"),
-    (401, error("invalid_request_error", None), "missing_api_key"),
-    (401, error("invalid_request_error", "invalid_api_key"), "invalid_api_key"),
-    (401, error("invalid_request_error", "ip_not_authorized"), "authentication_error"),
-    (403, error("request_forbidden", "unsupported_country_region_territory"), "country_not_supported"),
-    (404, error("invalid_request_error", "model_not_found"), "model_not_found"),
-    (400, error("invalid_request_error", "model_not_found"), "model_not_found"),  # its code: wrong status
-    (429, error("insufficient_quota", "credit_balance_exhausted"), "insufficient_quota"),
-    (429, error("requests", "rate_limit_exceeded"), "rate_limit_exceeded"),
-    (503, error("rate_limit_error", "slow_down"), "slow_down"),
-    (400, error("invalid_request_error", "400"), "400"),  # an undocumented code stays itself
-    (404, {"detail": "Not Found"}, None),
-    (400, [1, 2], None),
-])
+@pytest.mark.parametrize(
+    ("status", "body", "case"),
+    [
+        (400, error("invalid_request_error", None), "invalid_request"),
+        (401, error("invalid_request_error", None), "missing_api_key"),
+        (401, error("invalid_request_error", "invalid_api_key"), "invalid_api_key"),
+        (401, error("invalid_request_error", "ip_not_authorized"), "authentication_error"),
+        (403, error("request_forbidden", "unsupported_country_region_territory"), "country_not_supported"),
+        (404, error("invalid_request_error", "model_not_found"), "model_not_found"),
+        (400, error("invalid_request_error", "model_not_found"), "model_not_found"),  # its code: wrong status
+        (429, error("insufficient_quota", "credit_balance_exhausted"), "insufficient_quota"),
+        (429, error("requests", "rate_limit_exceeded"), "rate_limit_exceeded"),
+        (503, error("rate_limit_error", "slow_down"), "slow_down"),
+        (400, error("invalid_request_error", "400"), "400"),  # an undocumented code stays itself
+        (404, {"detail": "Not Found"}, None),
+        (400, [1, 2], None),
+    ],
+)
 def test_a_body_is_the_case_its_status_type_and_code_say(openai, status, body, case):
     assert identify(openai.contract, body, status) == case
 
@@ -74,13 +77,23 @@ def test_status_carried_as_the_code_is_an_undocumented_code(openai):
 
 
 def test_a_detail_body_breaks_the_envelope(openai):
-    failed = _failed(openai, 404, {"detail": "nope"}, JSON, endpoint="retrieve_model",
-                     defect_codes=("model_not_found",))
+    failed = _failed(
+        openai, 404, {"detail": "nope"}, JSON, endpoint="retrieve_model", defect_codes=("model_not_found",)
+    )
     assert failed == {"envelope"}
 
 
-@pytest.mark.parametrize(("value", "ok"), [("6m0s", True), ("1s", True), ("12ms", True), ("2m59.56s", True),
-                                           ("360", False), ("2026-01-01T00:00:00Z", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("6m0s", True),
+        ("1s", True),
+        ("12ms", True),
+        ("2m59.56s", True),
+        ("360", False),
+        ("2026-01-01T00:00:00Z", False),
+    ],
+)
 def test_rate_limit_resets_are_durations(openai, value, ok):
     headers = {**JSON, "x-ratelimit-reset-tokens": value}
     body = error("invalid_request_error", None)

@@ -9,7 +9,9 @@ from errcontract.judge.checks import CHECKS, Oracle, run_checks
 from tests.helpers import exchange, spec_for, vicsee_error
 
 VYDRA_HEADERS = {
-    "content-type": "application/json", "x-ratelimit-limit": "30", "x-ratelimit-remaining": "29",
+    "content-type": "application/json",
+    "x-ratelimit-limit": "30",
+    "x-ratelimit-remaining": "29",
     "x-ratelimit-reset": "1795000000",
 }
 
@@ -66,8 +68,12 @@ def test_html_gateway_page_fails_content_type_and_envelope(vicsee):
 
 def test_unjustified_code_fails_code_justified(vicsee):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_API_KEY",))
-    assert "code_justified" in failed_checks(exchange(spec, 402, vicsee_error("INSUFFICIENT_CREDITS",
-                                             "Insufficient credits. Required: 1, Available: 0")), vicsee)
+    assert "code_justified" in failed_checks(
+        exchange(
+            spec, 402, vicsee_error("INSUFFICIENT_CREDITS", "Insufficient credits. Required: 1, Available: 0")
+        ),
+        vicsee,
+    )
 
 
 def test_rate_limit_code_is_always_justified(vicsee):
@@ -101,7 +107,8 @@ def test_reset_in_unix_seconds_fails_vicsee_iso_format(vicsee):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
     headers = {**exchange(spec, 400, {}).headers, "x-ratelimit-reset": "1795000000"}
     assert failed_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL"), headers), vicsee) == {
-        "rate_limit_headers"}
+        "rate_limit_headers"
+    }
 
 
 def test_undocumented_status_fails_status_documented(vicsee):
@@ -150,8 +157,12 @@ def test_vydra_402_numbers_accepted_at_top_level_or_under_details(vydra, where):
 
 def test_vydra_429_without_retry_after_fails_status_headers(vydra):
     spec = spec_for(vydra.contract, endpoint="organization")
-    body = {"error": "Rate limit exceeded", "code": "RATE_LIMIT_EXCEEDED", "retryAfter": 30,
-            "limits": {"type": "minute", "limit": 30, "used": 31}}
+    body = {
+        "error": "Rate limit exceeded",
+        "code": "RATE_LIMIT_EXCEEDED",
+        "retryAfter": 30,
+        "limits": {"type": "minute", "limit": 30, "used": 31},
+    }
     assert failed_checks(exchange(spec, 429, body, VYDRA_HEADERS), vydra) == {"status_headers"}
     with_retry = {**VYDRA_HEADERS, "retry-after": "30"}
     assert failed_checks(exchange(spec, 429, body, with_retry), vydra) == set()
@@ -159,8 +170,11 @@ def test_vydra_429_without_retry_after_fails_status_headers(vydra):
 
 def test_vydra_500_accepts_any_code_with_valid_refund(vydra):
     spec = spec_for(vydra.contract, endpoint="create_job")
-    body = {"error": "Failed to generate image", "code": "GENERATION_FAILED",
-            "refund": {"applied": True, "creditsRefunded": 5}}
+    body = {
+        "error": "Failed to generate image",
+        "code": "GENERATION_FAILED",
+        "refund": {"applied": True, "creditsRefunded": 5},
+    }
     assert failed_checks(exchange(spec, 500, body, VYDRA_HEADERS), vydra) == set()
     body["refund"] = {"applied": "yes"}
     assert failed_checks(exchange(spec, 500, body, VYDRA_HEADERS), vydra) == {"envelope"}

@@ -43,10 +43,13 @@ def test_a_mock_stops_serving_when_its_parent_is_sigkilled() -> None:
 
 
 def test_stop_group_ends_the_child_and_what_it_started_in_its_group() -> None:
-    forks = "import os, time\nif os.fork() == 0:\n    time.sleep(600)\nprint('ready', flush=True)\n" \
+    forks = (
+        "import os, time\nif os.fork() == 0:\n    time.sleep(600)\nprint('ready', flush=True)\n"
         "time.sleep(600)"
-    child = subprocess.Popen([sys.executable, "-c", forks], stdout=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    )
+    child = subprocess.Popen(
+        [sys.executable, "-c", forks], stdout=subprocess.PIPE, text=True, start_new_session=True
+    )
     try:
         assert child.stdout.readline().strip() == "ready"
         group = descendants(child.pid)

@@ -22,16 +22,27 @@ def test_run_help_shows_defaults_providers_and_readable_metavars(capsys: pytest.
     providers = provider_names()
     assert f"--provider {{{','.join([*providers, 'all'])}}}" in text
     assert f"Providers found in contracts/: {', '.join(providers)}" in text
-    for shown in ("--max-requests N", "(default: 5000;", "--timeout SECONDS", "(default: 10.0;",
-                  "--report-dir DIR", "(default: reports;", "--api-key KEY", "--pending-task-id ID",
-                  "--model NAME", "--allow-spend CREDITS", "env ERRCONTRACT_MAX_REQUESTS"):
+    for shown in (
+        "--max-requests N",
+        "(default: 5000;",
+        "--timeout SECONDS",
+        "(default: 10.0;",
+        "--report-dir DIR",
+        "(default: reports;",
+        "--api-key KEY",
+        "--pending-task-id ID",
+        "--model NAME",
+        "--allow-spend CREDITS",
+        "env ERRCONTRACT_MAX_REQUESTS",
+    ):
         assert shown in text, shown
     assert not re.search(r"\bFX_[A-Z_]+|MAX_REQUESTS\]|REPORT_DIR\]|pytest_args", text)
 
 
 @pytest.mark.parametrize("command", ["report", "diff", "lint", "mock"])
-def test_other_commands_state_their_defaults_in_words(capsys: pytest.CaptureFixture[str],
-                                                      command: str) -> None:
+def test_other_commands_state_their_defaults_in_words(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
     text = help_of(capsys, command)
     assert "(default: None)" not in text and "(default: [])" not in text
     if command in ("diff", "lint"):

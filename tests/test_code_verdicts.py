@@ -14,8 +14,12 @@ from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
 from tests.helpers import exchange
 
-VYDRA_HEADERS = {"content-type": "application/json", "x-ratelimit-limit": "60",
-                 "x-ratelimit-remaining": "59", "x-ratelimit-reset": "1795000000"}
+VYDRA_HEADERS = {
+    "content-type": "application/json",
+    "x-ratelimit-limit": "60",
+    "x-ratelimit-remaining": "59",
+    "x-ratelimit-reset": "1795000000",
+}
 FIXTURES = {"api_key": "vydra_live_user_u1_" + "a" * 32, "api_key_revoked": "vydra_live_user_u1_" + "b" * 32}
 
 
@@ -27,8 +31,9 @@ def run() -> ProviderRun:
 
 def _verdict(run: ProviderRun, code: str, status: int, body: object) -> tuple[Verdict, str | None]:
     spec = build_request(run.contract, run.contract.codes[code].provoke, run.fixtures)
-    result = judge_answer(run, run.contract.codes[code], run.recorder.judge(exchange(spec, status, body,
-                                                                                      VYDRA_HEADERS)))
+    result = judge_answer(
+        run, run.contract.codes[code], run.recorder.judge(exchange(spec, status, body, VYDRA_HEADERS))
+    )
     return result.verdict, result.reason
 
 

@@ -36,8 +36,10 @@ def comparable(results: dict[str, Any]) -> dict[str, Any]:
 
 def test_concurrent_run_gives_the_sequential_run_results_for_the_same_seed(tmp_path: Path) -> None:
     def run(concurrency: int) -> RunOutcome:
-        return run_errcontract(["--provider", "vicsee", "--seed", "7", "--examples", "20",
-                                "--concurrency", str(concurrency)], tmp_path / f"c{concurrency}")
+        return run_errcontract(
+            ["--provider", "vicsee", "--seed", "7", "--examples", "20", "--concurrency", str(concurrency)],
+            tmp_path / f"c{concurrency}",
+        )
 
     outcomes = run_concurrently({"sequential": partial(run, 1), "parallel": partial(run, 4)}, workers=2)
     for outcome in outcomes.values():

@@ -11,8 +11,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 # distribution name -> the module it is imported as, where the two differ
-MODULE_OF = {"pyyaml": "yaml", "pytest-html": "pytest_html", "python-multipart": "python_multipart",
-             "jsonschema-rs": "jsonschema_rs"}
+MODULE_OF = {
+    "pyyaml": "yaml",
+    "pytest-html": "pytest_html",
+    "python-multipart": "python_multipart",
+    "jsonschema-rs": "jsonschema_rs",
+}
 PART_OF = {"_pytest": "pytest"}  # modules a declared distribution ships besides its own
 
 
@@ -20,8 +24,15 @@ def imported_third_party() -> set[str]:
     found = set()
     for path in (ROOT / "src" / "errcontract").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module] if isinstance(node, ast.ImportFrom) and node.module and not node.level else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else (
+                    [node.module]
+                    if isinstance(node, ast.ImportFrom) and node.module and not node.level
+                    else []
+                )
+            )
             found |= {n.split(".")[0] for n in names}
     found = {PART_OF.get(m, m) for m in found}
     return {m for m in found if m not in sys.stdlib_module_names and m not in ("errcontract", "__future__")}

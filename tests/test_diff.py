@@ -111,8 +111,13 @@ def test_json_output_lists_changes_and_says_whether_it_regressed(
     main(["diff", str(BASE), str(write(tmp_path, with_failure())), "--format", "json"])
     document = json.loads(capsys.readouterr().out)
     assert document["regressed"] is True
-    assert {"severity": REGRESSION, "kind": "pass-to-fail", "subject": "MISSING_MODEL",
-            "before": "pass", "after": "fail"} in document["changes"]
+    assert {
+        "severity": REGRESSION,
+        "kind": "pass-to-fail",
+        "subject": "MISSING_MODEL",
+        "before": "pass",
+        "after": "fail",
+    } in document["changes"]
 
 
 @pytest.mark.parametrize(

@@ -24,12 +24,18 @@ from errcontract.run.session import ProviderRun
 
 # Drifts only unusual input reaches, or judged over a run's served requests, get the default
 # fuzzing budget; the others a small one.
-FUZZ_ONLY = {"crash-on-array-body", "crash-on-non-ascii-model", "frozen-remaining", "moving-reset",
-             "open-endpoint-demands-a-key"}
+FUZZ_ONLY = {
+    "crash-on-array-body",
+    "crash-on-non-ascii-model",
+    "frozen-remaining",
+    "moving-reset",
+    "open-endpoint-demands-a-key",
+}
 
 
-def conformance_results(provider: str, drift: str | None, examples: int = 100,
-                        strict: bool = False) -> dict[str, Any]:
+def conformance_results(
+    provider: str, drift: str | None, examples: int = 100, strict: bool = False
+) -> dict[str, Any]:
     """Every code test, the refund check, then `examples` generated requests, against the mock."""
     contract = load_provider(provider)
     options = RunOptions(provider=provider, examples=examples, seed=0, concurrency=4, strict=strict)

@@ -115,10 +115,23 @@ ambiguities: []
 ERROR_SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$ref": "#/$defs/stated",
-    "$defs": {"stated": {"type": "object", "required": ["error"], "properties": {"error": {
-        "type": "object", "required": ["kind", "code", "message"],
-        "properties": {"kind": {"type": "string"}, "code": {"type": ["string", "null"]},
-                       "message": {"type": "string"}}}}}},
+    "$defs": {
+        "stated": {
+            "type": "object",
+            "required": ["error"],
+            "properties": {
+                "error": {
+                    "type": "object",
+                    "required": ["kind", "code", "message"],
+                    "properties": {
+                        "kind": {"type": "string"},
+                        "code": {"type": ["string", "null"]},
+                        "message": {"type": "string"},
+                    },
+                }
+            },
+        }
+    },
 }
 
 
@@ -136,18 +149,39 @@ OPENAPI = {
     "security": [{"bearer": []}],
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
     "paths": {
-        "/widgets": {"post": {
-            "operationId": "create_widget",
-            "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                "type": "object", "required": ["name"],
-                "properties": {"name": {"type": "string"}, "size": {"type": "integer"}}}}}},
-            "responses": {"200": {"description": "ok"}, "400": _error_response(None),
-                          "401": _error_response("unauthorized")}}},
-        "/widgets/{id}": {"get": {
-            "operationId": "get_widget",
-            "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": {"description": "ok"}, "401": _error_response("unauthorized"),
-                          "404": _error_response("widget_not_found")}}},
+        "/widgets": {
+            "post": {
+                "operationId": "create_widget",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["name"],
+                                "properties": {"name": {"type": "string"}, "size": {"type": "integer"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "ok"},
+                    "400": _error_response(None),
+                    "401": _error_response("unauthorized"),
+                },
+            }
+        },
+        "/widgets/{id}": {
+            "get": {
+                "operationId": "get_widget",
+                "parameters": [{"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "ok"},
+                    "401": _error_response("unauthorized"),
+                    "404": _error_response("widget_not_found"),
+                },
+            }
+        },
     },
 }
 
@@ -176,8 +210,13 @@ def _valid_widget(raw: bytes, content_type: str) -> bool:
     if not isinstance(body, dict) or set(body) - {"name", "size"}:
         return False
     name, size = body.get("name"), body.get("size", 1)
-    return (isinstance(name, str) and 0 < len(name) <= 200 and name.isprintable()
-            and type(size) is int and 0 <= size <= 10**6)
+    return (
+        isinstance(name, str)
+        and 0 < len(name) <= 200
+        and name.isprintable()
+        and type(size) is int
+        and 0 <= size <= 10**6
+    )
 
 
 def acme_app(null_code: str | None = None) -> Any:
@@ -191,12 +230,16 @@ def acme_app(null_code: str | None = None) -> Any:
             response = _error(401, "auth", "unauthorized", "Missing or unknown key")
         elif path == "/v1/widgets" and method == "POST":
             ok = _valid_widget(raw, request.headers.get("content-type", ""))
-            response = (JSONResponse({"id": "w-2"}) if ok
-                        else _error(400, "invalid", null_code, "name is required"))
+            response = (
+                JSONResponse({"id": "w-2"}) if ok else _error(400, "invalid", null_code, "name is required")
+            )
         elif path.startswith("/v1/widgets/") and path.count("/") == 3 and method == "GET":
             found = path.rsplit("/", 1)[1] == "w-1" and not request.query_params
-            response = JSONResponse({"id": "w-1"}) if found else _error(404, "missing", "widget_not_found",
-                                                                        "No such widget")
+            response = (
+                JSONResponse({"id": "w-1"})
+                if found
+                else _error(404, "missing", "widget_not_found", "No such widget")
+            )
         else:
             response = _error(404, "missing", "widget_not_found", "No such widget")
         await response(scope, receive, send)
@@ -237,8 +280,20 @@ def acme_root(tmp_path: Path) -> Path:
 
 def run_acme(root: Path, url: str, report_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "ERRCONTRACT_CONTRACTS": str(root), "ERRCONTRACT_API_KEY": KEY}
-    command = [sys.executable, "-m", "errcontract", "run", "--provider", "acme", "--target", url,
-               "--report-dir", str(report_dir), "--examples", "40"]
+    command = [
+        sys.executable,
+        "-m",
+        "errcontract",
+        "run",
+        "--provider",
+        "acme",
+        "--target",
+        url,
+        "--report-dir",
+        str(report_dir),
+        "--examples",
+        "40",
+    ]
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300, check=False)
 
 
@@ -248,13 +303,20 @@ def verdicts(report_dir: Path) -> dict[str, str]:
 
 
 def test_fourth_provider_lints_and_runs_conformant_against_its_server(acme_root, serve, tmp_path):
-    lint = subprocess.run([sys.executable, "-m", "errcontract", "lint", str(acme_root)],
-                          capture_output=True, text=True, check=False)
+    lint = subprocess.run(
+        [sys.executable, "-m", "errcontract", "lint", str(acme_root)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert lint.returncode == 0, lint.stdout
     proc = run_acme(acme_root, serve(acme_app()), tmp_path / "reports")
     assert proc.returncode == 0, proc.stdout[-4000:] + proc.stderr[-2000:]
     assert verdicts(tmp_path / "reports") == {
-        "bad_request": "pass", "unauthorized": "pass", "widget_not_found": "pass"}
+        "bad_request": "pass",
+        "unauthorized": "pass",
+        "widget_not_found": "pass",
+    }
 
 
 def test_fourth_provider_null_code_case_given_a_code_string_fails(acme_root, serve, tmp_path):
@@ -267,7 +329,13 @@ def test_fourth_provider_null_code_case_given_a_code_string_fails(acme_root, ser
 
 def test_default_run_with_only_mockless_providers_says_what_to_pass(acme_root, tmp_path):
     env = {**os.environ, "ERRCONTRACT_CONTRACTS": str(acme_root)}
-    proc = subprocess.run([sys.executable, "-m", "errcontract", "run", "--report-dir", str(tmp_path)],
-                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "errcontract", "run", "--report-dir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert proc.returncode == 2
     assert "no embedded mock for acme: pass --provider acme --target URL" in proc.stdout

@@ -128,22 +128,27 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     from errcontract.core.exchange import Defect
     from errcontract.run.schemathesis_adapter import _as_sent
 
-    case = SimpleNamespace(media_type="multipart/form-data",
-                           operation=SimpleNamespace(body=[SimpleNamespace(media_type="multipart/form-data")]))
+    case = SimpleNamespace(
+        media_type="multipart/form-data",
+        operation=SimpleNamespace(body=[SimpleNamespace(media_type="multipart/form-data")]),
+    )
     defect = Defect("schemathesis body: Unsupported Content-Type: text/plain", "body", ("INVALID_INPUT",))
     sent = {"Content-Type": "multipart/form-data; boundary=x"}
     assert [d.certain for d in _as_sent((defect,), case, sent)] == [False]
     assert [d.certain for d in _as_sent((defect,), case, {"Content-Type": "text/plain"})] == [True]
 
 
-@pytest.mark.parametrize(("endpoint", "body", "refused"), [
-    ("generate", [1, 2], True),                            # not an object
-    ("generate", {"prompt": "p"}, True),                   # a required field missing
-    ("generate", {"model": 5, "prompt": "p"}, True),       # a required field of another type
-    ("generate", {"model": "m", "prompt": "p", "options": 5}, False),  # an optional field: docs silent
-    ("generate", {"model": "m", "prompt": "p", "extra": True}, False),  # an extra field: docs silent
-    ("get_task", None, False),                             # no body documented: a stray header is soft
-])
+@pytest.mark.parametrize(
+    ("endpoint", "body", "refused"),
+    [
+        ("generate", [1, 2], True),  # not an object
+        ("generate", {"prompt": "p"}, True),  # a required field missing
+        ("generate", {"model": 5, "prompt": "p"}, True),  # a required field of another type
+        ("generate", {"model": "m", "prompt": "p", "options": 5}, False),  # an optional field: docs silent
+        ("generate", {"model": "m", "prompt": "p", "extra": True}, False),  # an extra field: docs silent
+        ("get_task", None, False),  # no body documented: a stray header is soft
+    ],
+)
 def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endpoint, body, refused):
     from errcontract.contract.model import load_provider
     from errcontract.run.schemathesis_adapter import _docs_refuse

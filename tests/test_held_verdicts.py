@@ -28,8 +28,10 @@ def test_a_passing_code_broken_later_fails_with_what_broke_it_and_a_reproducer()
     settle(held, ITEM, "fail", "body does not match the stated envelope", VIOLATION)
     assert held.outcome == "failed"
     assert held.longreprtext.splitlines() == [
-        "body does not match the stated envelope", "found after this test ran, by fuzz (envelope)",
-        "reproduce: curl -sS -i http://127.0.0.1:9/x"]
+        "body does not match the stated envelope",
+        "found after this test ran, by fuzz (envelope)",
+        "reproduce: curl -sS -i http://127.0.0.1:9/x",
+    ]
 
 
 def test_a_not_observed_code_is_a_skip_whose_reason_is_a_sentence_at_the_tests_location() -> None:

@@ -34,17 +34,33 @@ def _fixture_args(provider: str, fixtures: dict[str, str]) -> list[str]:
 def _summary(results: dict) -> str:
     lines = [f"{len(results['violations'])} violations, {len(results['warnings'])} warnings"]
     for finding in results["violations"][:15]:
-        lines.append(f"  [{finding['check']}] {finding['code']} {finding['status']} "
-                     f"({finding.get('source')}; {finding.get('defects')}): {finding['message']}")
+        lines.append(
+            f"  [{finding['check']}] {finding['code']} {finding['status']} "
+            f"({finding.get('source')}; {finding.get('defects')}): {finding['message']}"
+        )
     return "\n".join(lines)
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_an_independent_faithful_server_is_conformant(provider, tmp_path):
     with start(provider) as (url, fixtures):
-        command = [sys.executable, "-m", "errcontract", "run", "--provider", provider, "--target", url,
-                   *_fixture_args(provider, fixtures), "--allow-spend", SPEND, "--examples", EXAMPLES,
-                   "--report-dir", str(tmp_path)]
+        command = [
+            sys.executable,
+            "-m",
+            "errcontract",
+            "run",
+            "--provider",
+            provider,
+            "--target",
+            url,
+            *_fixture_args(provider, fixtures),
+            "--allow-spend",
+            SPEND,
+            "--examples",
+            EXAMPLES,
+            "--report-dir",
+            str(tmp_path),
+        ]
         proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     results_file = tmp_path / provider / "results.json"
     output = f"exit {proc.returncode}\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"

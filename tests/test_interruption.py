@@ -29,15 +29,20 @@ from tests.live_runs import (
 
 KEY = "sk-interrupted-run-0123456789abcdef"
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL],
-                         ids=["SIGTERM", "SIGINT-to-group", "SIGKILL"])
+
+@pytest.mark.parametrize(
+    "signum", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL], ids=["SIGTERM", "SIGINT-to-group", "SIGKILL"]
+)
 def test_signal_while_fuzzing_keeps_the_previous_reports_and_no_mock(
     tmp_path: Path, start_run: Callable[..., LiveRun], signum: int
 ) -> None:
     report_dir = earlier_reports(tmp_path / "reports")
     before = snapshot(report_dir)
-    run = start_run(errcontract_command("run", "--provider", "vicsee", *FUZZ_LONG, "--report-dir",
-                                    str(report_dir), "--", "-v"))  # -q -v: each file named as it starts
+    run = start_run(
+        errcontract_command(
+            "run", "--provider", "vicsee", *FUZZ_LONG, "--report-dir", str(report_dir), "--", "-v"
+        )
+    )  # -q -v: each file named as it starts
     run.wait_for("test_generated.py", PHASE_S)
     run.wait_for_children(2, PHASE_S)  # the mock and the pytest child (and its draw worker)
     time.sleep(1)
@@ -58,17 +63,33 @@ def slowly(handler: Handler, delay_s: float) -> Handler:
     return handle
 
 
-@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL],
-                         ids=["SIGTERM", "SIGINT-to-group", "SIGHUP", "SIGKILL"])
+@pytest.mark.parametrize(
+    "signum",
+    [signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGKILL],
+    ids=["SIGTERM", "SIGINT-to-group", "SIGHUP", "SIGKILL"],
+)
 def test_signal_during_the_per_code_phase_keeps_the_previous_reports(
     tmp_path: Path, start_run: Callable[..., LiveRun], signum: int
 ) -> None:
     report_dir = earlier_reports(tmp_path / "reports")
     before = snapshot(report_dir)
     with LoopbackServer(slowly(faithful_vicsee(VicSeeKeys(valid={KEY})), 0.5)) as target:
-        run = start_run(errcontract_command("run", "--provider", "vicsee", "--target", target.url,
-                                        "--examples", "5", "--report-dir", str(report_dir), "--", "-v"),
-                    env={"ERRCONTRACT_API_KEY": KEY})
+        run = start_run(
+            errcontract_command(
+                "run",
+                "--provider",
+                "vicsee",
+                "--target",
+                target.url,
+                "--examples",
+                "5",
+                "--report-dir",
+                str(report_dir),
+                "--",
+                "-v",
+            ),
+            env={"ERRCONTRACT_API_KEY": KEY},
+        )
         run.wait_for("collected", PHASE_S)  # per-code reports are held to the end: count requests
         seen = len(target.requests)
         deadline = time.monotonic() + PHASE_S

@@ -64,7 +64,8 @@ def test_json_format_lists_every_providers_codes(capsys: pytest.CaptureFixture[s
     assert main(["lint", str(contracts_root()), "--format", "json"]) == 0
     providers = json.loads(capsys.readouterr().out)["providers"]
     assert {name: len(p["codes"]) for name, p in providers.items()} == {
-        name: len(load_provider(name).codes) for name in provider_names()}
+        name: len(load_provider(name).codes) for name in provider_names()
+    }
     counts = {n: len(p["codes"]) for n, p in providers.items()}
     assert {"vicsee": 18, "vydra": 15, "openai": 11}.items() <= counts.items()
     assert "INSUFFICIENT_CREDITS" in providers["vydra"]["codes"]
@@ -133,8 +134,11 @@ def test_provoke_naming_no_recipe_is_named(root: Path) -> None:
 
 
 def test_recipe_on_an_endpoint_the_code_does_not_list_is_named(root: Path) -> None:
-    edit(root / "vicsee" / "contract.yaml", "  missing-model:\n    endpoint: generate",
-         "  missing-model:\n    endpoint: upscale")
+    edit(
+        root / "vicsee" / "contract.yaml",
+        "  missing-model:\n    endpoint: generate",
+        "  missing-model:\n    endpoint: upscale",
+    )
     messages = [p.message for p in lint_one(root, "vicsee").problems_for("code", "MISSING_MODEL")]
     assert messages == ["recipe 'missing-model' calls 'upscale', not one of the code's endpoints"]
 
@@ -155,22 +159,31 @@ def test_untagged_example_that_breaks_the_stated_envelope_is_a_problem(root: Pat
 
 
 def test_tagged_example_that_follows_the_stated_envelope_is_a_problem(root: Path) -> None:
-    edit(root / "vydra" / "contract.yaml", "  - name: rate-limit-exceeded\n",
-         "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
+    edit(
+        root / "vydra" / "contract.yaml",
+        "  - name: rate-limit-exceeded\n",
+        "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n",
+    )
     problems = lint_one(root, "vydra").problems_for("example", "rate-limit-exceeded")
     assert [p.key_path for p in problems] == ["examples/2/ambiguity"]
 
 
 def test_example_tagged_with_an_unknown_ambiguity_is_a_problem(root: Path) -> None:
-    edit(root / "vydra" / "contract.yaml", "ambiguity: upload-examples-without-code",
-         "ambiguity: upload-examples-sans-code")
+    edit(
+        root / "vydra" / "contract.yaml",
+        "ambiguity: upload-examples-without-code",
+        "ambiguity: upload-examples-sans-code",
+    )
     messages = [p.message for p in lint_one(root, "vydra").problems_for("example", "upload-no-file")]
     assert "no ambiguity 'upload-examples-sans-code' in ambiguities" in messages
 
 
 def test_example_message_not_matching_its_code_pattern_is_a_problem(root: Path) -> None:
-    edit(root / "vicsee" / "contract.yaml", 'message: "Insufficient credits. Required: 60, Available: 45"',
-         'message: "Insufficient credits. Required 60"')
+    edit(
+        root / "vicsee" / "contract.yaml",
+        'message: "Insufficient credits. Required: 60, Available: 45"',
+        'message: "Insufficient credits. Required 60"',
+    )
     problems = lint_one(root, "vicsee").problems_for("example", "insufficient-credits")
     assert [p.key_path for p in problems] == ["examples/1/body"]
 
@@ -183,8 +196,14 @@ def test_vydra_codeless_examples_fail_stated_and_validate_exemplified(
         e.name: (e.stated_ok, e.ok("exemplified"), e.ambiguity) for e in vydra.examples if not e.stated_ok
     }
     assert codeless["insufficient-credits"] == (False, True, "examples-without-code")
-    assert set(codeless) == {"insufficient-credits", "validation-error", "refund", "upload-no-file",
-                             "upload-invalid-type", "upload-too-large"}
+    assert set(codeless) == {
+        "insufficient-credits",
+        "validation-error",
+        "refund",
+        "upload-no-file",
+        "upload-invalid-type",
+        "upload-too-large",
+    }
     assert vydra.example("rate-limit-exceeded").validates == ("stated", "exemplified")
 
 
@@ -207,8 +226,11 @@ def test_unresolvable_error_schema_ref_is_named(root: Path) -> None:
 
 
 def test_openapi_code_outside_the_code_table_is_named(root: Path) -> None:
-    edit(root / "vydra" / "openapi.yaml", "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_NOT_FOUND]",
-         "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_GONE]")
+    edit(
+        root / "vydra" / "openapi.yaml",
+        "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_NOT_FOUND]",
+        "enum: [NOT_FOUND, MODEL_NOT_FOUND, JOB_GONE]",
+    )
     lines = problem_lines(root, "vydra")
     file = root / "vydra" / "openapi.yaml"
     expected = f"{file}: paths/'/jobs/{{id}}'/get/responses/404: declares ['JOB_GONE']"
@@ -241,8 +263,11 @@ def test_a_rule_that_crashes_is_reported_not_raised(monkeypatch: pytest.MonkeyPa
 def test_documentation_suite_xfails_tagged_examples_and_fails_a_wrongly_tagged_one(
     root: Path, pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    edit(root / "vydra" / "contract.yaml", "  - name: rate-limit-exceeded\n",
-         "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n")
+    edit(
+        root / "vydra" / "contract.yaml",
+        "  - name: rate-limit-exceeded\n",
+        "  - name: rate-limit-exceeded\n    ambiguity: examples-without-code\n",
+    )
     monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
     suite = Path(__file__).resolve().parents[1] / "suites" / "test_documentation.py"
     result = pytester.runpytest_inprocess(str(suite), "-p", "no:errcontract", "-q", "-k", "vydra/example")

@@ -64,8 +64,10 @@ def test_vicsee_models_need_no_key(vicsee: tuple[httpx.Client, dict[str, str]]) 
     assert fixtures["model"] in [m["id"] for m in response.json()["data"]]
 
 
-@pytest.mark.parametrize(("code", "status"), [("PROVIDER_ERROR", 500), ("GENERATION_FAILED", 500),
-                                              ("INTERNAL_ERROR", 500), ("502", 502)])
+@pytest.mark.parametrize(
+    ("code", "status"),
+    [("PROVIDER_ERROR", 500), ("GENERATION_FAILED", 500), ("INTERNAL_ERROR", 500), ("502", 502)],
+)
 def test_vicsee_fault_header_fails_generate_with_that_code_and_refunds(
     vicsee: tuple[httpx.Client, dict[str, str]], code: str, status: int
 ) -> None:

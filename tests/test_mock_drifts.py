@@ -41,20 +41,23 @@ class Pair:
     def both(self, recipe: str) -> tuple[httpx.Response, httpx.Response]:
         return self.send_both(lambda fixtures: self.spec(recipe, fixtures))
 
-    def send_both(self, make: Callable[[dict[str, str]], RequestSpec]
-                  ) -> tuple[httpx.Response, httpx.Response]:
+    def send_both(
+        self, make: Callable[[dict[str, str]], RequestSpec]
+    ) -> tuple[httpx.Response, httpx.Response]:
         out = []
         for mock in (self.faithful, self.drifted):
             with httpx.Client(base_url=mock.url) as client:
                 out.append(send(client, make(mock.fixtures)))
         return out[0], out[1]
 
-    def recipe_for(self, status: int | None = None, condition: str | None = None,
-                   last: bool = False) -> str:
+    def recipe_for(self, status: int | None = None, condition: str | None = None, last: bool = False) -> str:
         """A recipe provoking a code of that status (or the code a mock condition maps to)."""
         wanted = CONFIGS[self.contract.provider].code_for(condition) if condition else None
-        names = [c.provoke for c in self.contract.codes.values() if not c.observe_only
-                 and (c.name == wanted or (status is not None and c.statuses[0] == status))]
+        names = [
+            c.provoke
+            for c in self.contract.codes.values()
+            if not c.observe_only and (c.name == wanted or (status is not None and c.statuses[0] == status))
+        ]
         return names[-1] if last else names[0]
 
     def message(self, response: httpx.Response) -> object:
@@ -69,16 +72,19 @@ def _status_shift(old: int, new: int) -> Callable[[Pair], None]:
         faithful, drifted = pair.both(pair.recipe_for(old))
         assert (faithful.status_code, drifted.status_code) == (old, new)
         assert error_code(pair.contract, drifted) == error_code(pair.contract, faithful)
+
     return check
 
 
-def _code_becomes(status: int, code: Callable[[Pair, httpx.Response], str],
-                  last: bool = False) -> Callable[[Pair], None]:
+def _code_becomes(
+    status: int, code: Callable[[Pair, httpx.Response], str], last: bool = False
+) -> Callable[[Pair], None]:
     def check(pair: Pair) -> None:
         faithful, drifted = pair.both(pair.recipe_for(status, last=last))
         assert drifted.status_code == faithful.status_code == status
         assert error_code(pair.contract, drifted) == code(pair, faithful)
         assert error_code(pair.contract, drifted) != error_code(pair.contract, faithful)
+
     return check
 
 
@@ -96,6 +102,7 @@ def _field_dropped(pointer_key: str, kept_key: str) -> Callable[[Pair], None]:
         assert pointer_get(faithful.json(), gone) is not NO_JSON
         assert pointer_get(drifted.json(), gone) is NO_JSON
         assert pointer_get(drifted.json(), kept) == pointer_get(faithful.json(), kept)
+
     return check
 
 
@@ -149,6 +156,7 @@ def _details_dropped(status: int) -> Callable[[Pair], None]:
         extras = CONFIGS[pair.contract.provider].extras.get(code, {})
         assert all(k in faithful.json() and k not in drifted.json() for k in extras)
         assert drifted.status_code == status
+
     return check
 
 
@@ -156,6 +164,7 @@ def _served_instead(condition: str) -> Callable[[Pair], None]:
     def check(pair: Pair) -> None:
         faithful, drifted = pair.both(pair.recipe_for(condition=condition))
         assert faithful.status_code >= 400 and drifted.status_code < 300
+
     return check
 
 
@@ -173,6 +182,7 @@ def _crash(make: Callable[[Pair, dict[str, str]], RequestSpec]) -> Callable[[Pai
             for recipe in pair.contract.recipes:  # the contract's recipes never reach the crash
                 response = send(client, pair.spec(recipe, pair.drifted.fixtures))
                 assert response.status_code != 500, recipe
+
     return check
 
 
@@ -198,8 +208,7 @@ EXPECTED: dict[str, Callable[[Pair], None]] = {
     "lowercase-codes": _code_becomes(400, lambda p, r: error_code(p.contract, r).lower()),
     "renamed-credits-code": _code_becomes(402, lambda p, r: "PAYMENT_REQUIRED"),
     "undocumented-validation-code": _code_becomes(400, lambda p, r: "VALIDATION_ERROR"),
-    "auth-codes-collapsed": _code_becomes(401, lambda p, r: p.contract.codes_by_status[401][0],
-                                          last=True),
+    "auth-codes-collapsed": _code_becomes(401, lambda p, r: p.contract.codes_by_status[401][0], last=True),
     "flattened-envelope": check_flattened_envelope,
     "missing-message": _field_dropped("message_pointer", "code_pointer"),
     "missing-code": _field_dropped("code_pointer", "message_pointer"),
@@ -252,15 +261,21 @@ def test_provider_has_at_least_15_drifts_each_with_a_test(provider: str) -> None
 
 
 def test_list_drifts_prints_name_tab_description_per_line() -> None:
-    result = subprocess.run([sys.executable, "-m", "errcontract", "mock", "vydra", "--list-drifts"],
-                            capture_output=True, text=True, check=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "errcontract", "mock", "vydra", "--list-drifts"],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     lines = result.stdout.splitlines()
     assert [line.split("\t")[0] for line in lines] == sorted(drifts_for(CONTRACTS["vydra"]))
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*\t\S.+", line) for line in lines)
 
 
 def test_unknown_provider_exits_2_with_one_line() -> None:
-    result = subprocess.run([sys.executable, "-m", "errcontract", "mock", "nope"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "errcontract", "mock", "nope"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "unknown provider" in result.stderr

@@ -77,6 +77,8 @@ def test_keys_are_random_per_start() -> None:
 
 
 def test_unknown_drift_makes_running_mock_raise_with_the_reason() -> None:
-    with pytest.raises(ErrcontractError, match="unknown drift 'no-such-drift'"), \
-            running_mock("vydra", drift="no-such-drift"):
+    with (
+        pytest.raises(ErrcontractError, match="unknown drift 'no-such-drift'"),
+        running_mock("vydra", drift="no-such-drift"),
+    ):
         pass  # pragma: no cover - never entered

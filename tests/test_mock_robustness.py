@@ -26,18 +26,30 @@ NASTY: list[tuple[str, str, str, dict[str, Any]]] = [
     ("deeply nested json", "POST", "@json", {"content": DEEP}),
     ("invalid utf-8 body", "POST", "@json", {"content": b'{"model": "\xff\xfe"}'}),
     ("huge string field", "POST", "@json", {"content": b'{"prompt": "' + b"a" * 2_000_000 + b'"}'}),
-    ("wrong field types", "POST", "@json", {"json": {"model": 1, "prompt": [], "workflow": {},
-                                                    "input": "x", "options": 3}}),
-    ("non-ascii and control text", "POST", "@json", {"json": {"model": "模型\x00", "prompt": "\x07é",
-                                                              "workflow": "ü", "input": {}}}),
+    (
+        "wrong field types",
+        "POST",
+        "@json",
+        {"json": {"model": 1, "prompt": [], "workflow": {}, "input": "x", "options": 3}},
+    ),
+    (
+        "non-ascii and control text",
+        "POST",
+        "@json",
+        {"json": {"model": "模型\x00", "prompt": "\x07é", "workflow": "ü", "input": {}}},
+    ),
     ("text/plain content type", "POST", "@json", {"content": b"{}", "type": "text/plain"}),
     ("no content type", "POST", "@json", {"content": b"{}", "type": None}),
     ("unicode path id", "GET", "@id", {"id": "задача-✓"}),
     ("very long path id", "GET", "@id", {"id": LONG}),
     ("dot-dot path id", "GET", "@id", {"id": ".."}),
     ("encoded slash path id", "GET", "@id", {"id": "a%2Fb"}),
-    ("odd query values", "GET", "@query", {"params": {"limit": "١٢", "offset": "-1",
-                                                      "status": "\u202e", "mode": "x" * 500}}),
+    (
+        "odd query values",
+        "GET",
+        "@query",
+        {"params": {"limit": "١٢", "offset": "-1", "status": "\u202e", "mode": "x" * 500}},
+    ),
     ("huge query number", "GET", "@query", {"params": {"limit": "9" * 40}}),
     ("empty authorization", "GET", "@id", {"auth": ""}),
     # h11 refuses header values with leading or trailing whitespace, so none are sent here.
@@ -49,8 +61,12 @@ NASTY: list[tuple[str, str, str, dict[str, Any]]] = [
     ("unknown route", "GET", "/api/v1/../../etc/passwd", {}),
     ("root", "GET", "/", {}),
     ("multipart without boundary", "POST", "@upload", {"content": b"x", "type": "multipart/form-data"}),
-    ("malformed multipart", "POST", "@upload",
-     {"content": b"--b\r\nnonsense", "type": "multipart/form-data; boundary=b"}),
+    (
+        "malformed multipart",
+        "POST",
+        "@upload",
+        {"content": b"--b\r\nnonsense", "type": "multipart/form-data; boundary=b"},
+    ),
     ("multipart without a file", "POST", "@upload", {"data": {"file": "not a file"}}),
 ]
 
@@ -71,8 +87,12 @@ def _path(contract: Contract, target: str, options: dict[str, Any]) -> str | Non
     a documented query, '@upload' a multipart one (None when the provider has no such endpoint)."""
     if not target.startswith("@"):
         return target
-    tests = {"@json": lambda e: e.body == "json", "@id": lambda e: "{id}" in e.path,
-             "@query": lambda e: bool(e.query), "@upload": lambda e: e.body == "multipart"}
+    tests = {
+        "@json": lambda e: e.body == "json",
+        "@id": lambda e: "{id}" in e.path,
+        "@query": lambda e: bool(e.query),
+        "@upload": lambda e: e.body == "multipart",
+    }
     for endpoint in contract.endpoints.values():
         if tests[target](endpoint):
             return contract.base_path + endpoint.path.replace("{id}", options.get("id", "x"))
@@ -96,8 +116,12 @@ def _request_options(contract: Contract, key: str, options: dict[str, Any]) -> d
 @pytest.mark.parametrize("provider", PROVIDERS)
 @pytest.mark.parametrize(("case", "method", "target", "options"), NASTY, ids=[n[0] for n in NASTY])
 def test_nasty_input_gets_a_documented_4xx_or_success_never_5xx(
-    mocks: dict[str, tuple[Contract, httpx.Client, str]], provider: str, case: str, method: str,
-    target: str, options: dict[str, Any],
+    mocks: dict[str, tuple[Contract, httpx.Client, str]],
+    provider: str,
+    case: str,
+    method: str,
+    target: str,
+    options: dict[str, Any],
 ) -> None:
     contract, client, key = mocks[provider]
     path = _path(contract, target, options)

@@ -25,5 +25,10 @@ def test_at_least_five_drifts_apply_to_openai():
     headers not required) do not apply to it."""
     names = set(drifts_for(load_provider("openai")))
     assert len(names) >= 5
-    assert not names & {"credits-before-auth", "rate-limit-ignored", "retry-after-missing",
-                        "rate-limit-headers-missing", "rate-limit-error-without-details"}
+    assert not names & {
+        "credits-before-auth",
+        "rate-limit-ignored",
+        "retry-after-missing",
+        "rate-limit-headers-missing",
+        "rate-limit-error-without-details",
+    }

@@ -36,8 +36,9 @@ def test_a_complete_session_publishes_the_whole_set(
     report_dir = tmp_path / "reports"
     (report_dir / "vydra").mkdir(parents=True)  # an earlier run of the other provider
     shutil.copy(DATA / "results-vydra.json", report_dir / "vydra" / "results.json")
-    run = start_run(suites_command("--provider", "vicsee", "--examples", "20",
-                                   "--report-dir", str(report_dir)))
+    run = start_run(
+        suites_command("--provider", "vicsee", "--examples", "20", "--report-dir", str(report_dir))
+    )
     outcome = run.finish(PHASE_S)
     assert outcome.exit_code == 0, outcome.stdout[-3000:] + outcome.stderr[-2000:]
     assert {p.name for p in (report_dir / "vicsee").iterdir()} == PROVIDER_FILES

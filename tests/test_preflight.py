@@ -12,20 +12,32 @@ from errcontract.mock.server import serve_in_thread
 from errcontract.run.preflight import run_preflight, target_root
 
 
-@pytest.mark.parametrize("given", [
-    "http://h:1", "http://h:1/", "http://h:1/api/v1", "http://h:1/api/v1/", "http://h:1/api/v1/generate",
-])
+@pytest.mark.parametrize(
+    "given",
+    [
+        "http://h:1",
+        "http://h:1/",
+        "http://h:1/api/v1",
+        "http://h:1/api/v1/",
+        "http://h:1/api/v1/generate",
+    ],
+)
 def test_target_with_the_base_path_or_a_docs_example_path_is_the_bare_host(given):
     assert target_root(load_provider("vicsee"), given) == "http://h:1"
 
 
 def test_target_below_a_proxy_prefix_keeps_the_prefix():
-    assert target_root(load_provider("vydra"), "https://gw.example/vydra/api/v1/") == "https://gw.example/vydra"
+    assert (
+        target_root(load_provider("vydra"), "https://gw.example/vydra/api/v1/") == "https://gw.example/vydra"
+    )
 
 
 def _drifts() -> list[object]:
-    return [pytest.param(p, d, id=f"{p}/{d}")
-            for p in provider_names() for d in [None, *drifts_for(load_provider(p))]]
+    return [
+        pytest.param(p, d, id=f"{p}/{d}")
+        for p in provider_names()
+        for d in [None, *drifts_for(load_provider(p))]
+    ]
 
 
 @pytest.mark.parametrize(("provider", "drift"), _drifts())

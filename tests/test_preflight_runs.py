@@ -17,8 +17,23 @@ Run = subprocess.CompletedProcess[str]
 
 
 def _run(provider: str, target: str, key: str, report_dir: Path, *extra: str) -> Run:
-    command = [sys.executable, "-m", "errcontract", "run", "--provider", provider, "--target", target,
-               "--api-key", key, "--examples", "5", "--report-dir", str(report_dir), *extra]
+    command = [
+        sys.executable,
+        "-m",
+        "errcontract",
+        "run",
+        "--provider",
+        provider,
+        "--target",
+        target,
+        "--api-key",
+        key,
+        "--examples",
+        "5",
+        "--report-dir",
+        str(report_dir),
+        *extra,
+    ]
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
 
 

@@ -41,11 +41,16 @@ general_settings:
 litellm_settings:
   telemetry: false
 """
-OFFLINE_ENV = {"LITELLM_LOCAL_MODEL_COST_MAP": "True", "LITELLM_TELEMETRY": "False", "NO_DOCS": "True",
-               "DISABLE_ADMIN_UI": "True"}
+OFFLINE_ENV = {
+    "LITELLM_LOCAL_MODEL_COST_MAP": "True",
+    "LITELLM_TELEMETRY": "False",
+    "NO_DOCS": "True",
+    "DISABLE_ADMIN_UI": "True",
+}
 
-pytestmark = pytest.mark.skipif(os.environ.get("ERRCONTRACT_SKIP_REAL_SERVER") == "1",
-                                reason="ERRCONTRACT_SKIP_REAL_SERVER=1")
+pytestmark = pytest.mark.skipif(
+    os.environ.get("ERRCONTRACT_SKIP_REAL_SERVER") == "1", reason="ERRCONTRACT_SKIP_REAL_SERVER=1"
+)
 
 
 def litellm_venv() -> Path:
@@ -59,7 +64,11 @@ def litellm_venv() -> Path:
     subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=120)
     install = subprocess.run(
         [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"litellm[proxy]=={LITELLM}"],
-        capture_output=True, text=True, timeout=900, check=False)
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     assert install.returncode == 0, f"installing litellm[proxy]=={LITELLM} failed:\n{install.stderr[-3000:]}"
     (venv / ".installed").write_text(LITELLM, encoding="utf-8")
     return venv
@@ -78,10 +87,23 @@ def litellm_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     (folder / "config.yaml").write_text(CONFIG, encoding="utf-8")
     port = free_port()
     log = (folder / "server.log").open("wb")
-    command = [str(venv / "bin" / "litellm"), "--config", str(folder / "config.yaml"),
-               "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, cwd=folder, stdout=log, stderr=subprocess.STDOUT,
-                              stdin=subprocess.DEVNULL, env={**os.environ, **OFFLINE_ENV})
+    command = [
+        str(venv / "bin" / "litellm"),
+        "--config",
+        str(folder / "config.yaml"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    server = subprocess.Popen(
+        command,
+        cwd=folder,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **OFFLINE_ENV},
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_until_alive(server, url, folder / "server.log")
@@ -115,8 +137,22 @@ def _wait_until_alive(server: subprocess.Popen, url: str, log: Path) -> None:
 def results(litellm_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     report_dir = tmp_path_factory.mktemp("reports")
     # mock_response answers cost nothing upstream; the budget only lets valid requests be sent.
-    command = [sys.executable, "-m", "errcontract", "run", "--provider", "openai", "--target", litellm_url,
-               "--report-dir", str(report_dir), "--allow-spend", "100000", "--examples", "60"]
+    command = [
+        sys.executable,
+        "-m",
+        "errcontract",
+        "run",
+        "--provider",
+        "openai",
+        "--target",
+        litellm_url,
+        "--report-dir",
+        str(report_dir),
+        "--allow-spend",
+        "100000",
+        "--examples",
+        "60",
+    ]
     env = {**os.environ, "ERRCONTRACT_API_KEY": MASTER_KEY}
     proc = subprocess.run(command, capture_output=True, text=True, env=env, timeout=600, check=False)
     assert proc.returncode == 1, proc.stdout[-4000:] + proc.stderr[-2000:]
@@ -134,10 +170,20 @@ def _checks(results: dict[str, Any], name: str) -> set[str]:
 def test_no_documented_case_passes_where_litellm_answers_otherwise(results):
     verdicts = {c["code"]: c["verdict"] for c in results["codes"]}
     assert {n for n, v in verdicts.items() if v == "fail"} >= {
-        "invalid_request", "missing_api_key", "invalid_api_key", "model_not_found"}
+        "invalid_request",
+        "missing_api_key",
+        "invalid_api_key",
+        "model_not_found",
+    }
     assert "pass" not in verdicts.values()
-    observe_only = ("authentication_error", "country_not_supported", "rate_limit_exceeded", "slow_down",
-                    "insufficient_quota", "server_is_overloaded")
+    observe_only = (
+        "authentication_error",
+        "country_not_supported",
+        "rate_limit_exceeded",
+        "slow_down",
+        "insufficient_quota",
+        "server_is_overloaded",
+    )
     assert all(verdicts[name] == "not-observed" for name in observe_only)
     assert results["verdict"] == "violations" and results["embedded_mock"] is False
 
@@ -146,7 +192,8 @@ def test_missing_key_gets_a_plain_text_500_not_a_401(results):
     evidence = _code(results, "missing_api_key")["evidence"][0]["response"]
     assert evidence.startswith("HTTP 500") and "text/plain" in evidence
     assert {"content_type_json", "envelope", "no_server_error_for_client_mistake"} <= _checks(
-        results, "missing_api_key")
+        results, "missing_api_key"
+    )
 
 
 def test_wrong_key_gets_400_no_db_connection_not_401_invalid_api_key(results):
@@ -169,9 +216,18 @@ def test_unknown_model_gets_a_detail_body_not_the_error_envelope(results):
 
 def test_every_finding_is_one_the_readme_classifies(results):
     """No finding of a kind nobody looked at (README lists each kind with its response)."""
-    known = {"code_documented", "envelope", "content_type_json", "no_server_error_for_client_mistake",
-             "defect_rejected", "status_documented"}
+    known = {
+        "code_documented",
+        "envelope",
+        "content_type_json",
+        "no_server_error_for_client_mistake",
+        "defect_rejected",
+        "status_documented",
+    }
     assert {v["check"] for v in results["violations"]} <= known
-    assert all("undocumented code '400'" in v["message"]
-               for v in results["violations"] if v["check"] == "code_documented")
+    assert all(
+        "undocumented code '400'" in v["message"]
+        for v in results["violations"]
+        if v["check"] == "code_documented"
+    )
     assert not results["warnings"] and not results["errors"]

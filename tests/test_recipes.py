@@ -8,10 +8,15 @@ from errcontract.contract.model import load_provider
 from errcontract.core.exchange import NO_JSON
 from errcontract.requests.recipes import MissingFixture, build_request
 
-FIXTURES = {"api_key": "sk-test-0123456789abcdef", "pending_task_id": "task-pending",
-            "model": "any-listed-model",
-            "foreign_task_id": "task-foreign", "no_result_task_id": "task-empty",
-            "api_key_no_credits": "sk-poor-0123456789abcdef", "api_key_rate_limited": "sk-busy-0123456789ab"}
+FIXTURES = {
+    "api_key": "sk-test-0123456789abcdef",
+    "pending_task_id": "task-pending",
+    "model": "any-listed-model",
+    "foreign_task_id": "task-foreign",
+    "no_result_task_id": "task-empty",
+    "api_key_no_credits": "sk-poor-0123456789abcdef",
+    "api_key_rate_limited": "sk-busy-0123456789ab",
+}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +77,10 @@ def test_scope_recipe_falls_back_over_endpoints_with_an_uncertain_defect():
     from errcontract.requests.recipes import build_requests
 
     vydra = load_provider("vydra")
-    specs = build_requests(vydra, "insufficient-scope", {"api_key": "vydra_live_user_u1_abc",
-                                                         "api_key_limited_scope": "vydra_live_user_u1_xyz"})
+    specs = build_requests(
+        vydra,
+        "insufficient-scope",
+        {"api_key": "vydra_live_user_u1_abc", "api_key_limited_scope": "vydra_live_user_u1_xyz"},
+    )
     assert [s.endpoint for s in specs] == ["list_models", "upload", "list_jobs", "organization"]
     assert not any(s.has_certain_defect for s in specs)

@@ -54,8 +54,11 @@ def test_report_o_copies_what_the_run_left_beside_its_results_and_links_it_all(t
     assert all((out / href).is_file() for href in links)
 
 
-@pytest.mark.parametrize("content", [None, "not json at all", '{"schema_version": 99}'],
-                         ids=["missing", "not-json", "not-a-results-file"])
+@pytest.mark.parametrize(
+    "content",
+    [None, "not json at all", '{"schema_version": 99}'],
+    ids=["missing", "not-json", "not-a-results-file"],
+)
 def test_bad_results_file_is_one_line_exit_2_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str | None
 ) -> None:
@@ -97,7 +100,13 @@ def test_stdout_that_cannot_be_written_is_one_line_exit_2(tmp_path: Path, comman
     results = DATA / "results-vicsee.json"
     args = [str(results), str(results)] if command == "diff" else [str(results), "-o", str(tmp_path)]
     with open("/dev/full", "w") as full:  # every write: ENOSPC
-        done = subprocess.run([sys.executable, "-m", "errcontract", command, *args], stdout=full,
-                              stderr=subprocess.PIPE, text=True, timeout=120, check=False)
+        done = subprocess.run(
+            [sys.executable, "-m", "errcontract", command, *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "No space left on device" in done.stderr, done.stderr

@@ -31,15 +31,24 @@ def api_key_only() -> dict[str, Any]:
     for index, entry in enumerate(results["codes"]):
         entry["verdict"] = "pass" if index < 9 else "not-observed"
         entry["reason"] = None if index < 9 else "needs --api-key-revoked"
-    results["summary"] |= {"codes": 15, "passed": 9, "failed": 0, "not_observed": 6, "code_errors": 0,
-                           "conformance_pct": 100.0}
+    results["summary"] |= {
+        "codes": 15,
+        "passed": 9,
+        "failed": 0,
+        "not_observed": 6,
+        "code_errors": 0,
+        "conformance_pct": 100.0,
+    }
     return results
 
 
 def test_coverage_reads_old_and_new_summaries() -> None:
     old = coverage_of(sample("vicsee")["summary"])  # written before `checked` existed
     assert (old.checked, old.codes, old.line()) == (
-        11, 18, "11/18 codes checked · 10 pass · 1 fail · 7 not observed")
+        11,
+        18,
+        "11/18 codes checked · 10 pass · 1 fail · 7 not observed",
+    )
     with_error = coverage_of({"codes": 15, "passed": 9, "failed": 0, "not_observed": 5, "code_errors": 1})
     assert with_error.line() == "9/15 codes checked · 9 pass · 0 fail · 1 error · 5 not observed"
     assert coverage_of(sample("vydra")["summary"]).errors == 1  # an old file: the code left over
@@ -48,8 +57,9 @@ def test_coverage_reads_old_and_new_summaries() -> None:
 
 def test_results_json_carries_checked_and_coverage_pct() -> None:
     fixtures = {"api_key": "vydra_live_user_u1_" + "a" * 32}
-    run = ProviderRun(load_provider("vydra"), RunOptions(provider="vydra"), "http://127.0.0.1:9", fixtures,
-                      False)
+    run = ProviderRun(
+        load_provider("vydra"), RunOptions(provider="vydra"), "http://127.0.0.1:9", fixtures, False
+    )
     run.recorder.set_code_result("MISSING_AUTH", "pass")
     run.recorder.set_code_result("INVALID_FORMAT", "fail", "wrong")
     summary = run.results()["summary"]
@@ -63,7 +73,7 @@ def test_the_page_shows_coverage_beside_the_percentage_and_each_unchecked_reason
     assert 'id="coverage-fraction">9/15<small>codes checked' in text
     assert "<strong>9/15 codes checked</strong> · 9 pass · 0 fail · " in text
     assert '<a href="#not-observed">6 not observed</a>' in text
-    unchecked = text[text.index('id="not-observed"'):text.index("</details>")]
+    unchecked = text[text.index('id="not-observed"') : text.index("</details>")]
     for entry in results["codes"][9:]:
         assert f'href="#{entry["code"]}"' in unchecked
     assert unchecked.count("needs --api-key-revoked") == 6

@@ -18,19 +18,36 @@ def sample(provider: str = "vicsee") -> dict[str, Any]:
     return json.loads((DATA / f"results-{provider}.json").read_text(encoding="utf-8"))
 
 
-def finding(check: str, code: str | None, n: int, strength: str = "stated",
-            status: int = 400) -> dict[str, Any]:
-    return {"check": check, "code": code, "status": status, "strength": strength,
-            "message": f"{check} broken #{n}", "reproduce": f"curl -sS -i http://127.0.0.1:9/{n}",
-            "source": "fuzz" if n % 2 else "recipe:invalid-json", "defects": "invalid-json", "test": "t"}
+def finding(
+    check: str, code: str | None, n: int, strength: str = "stated", status: int = 400
+) -> dict[str, Any]:
+    return {
+        "check": check,
+        "code": code,
+        "status": status,
+        "strength": strength,
+        "message": f"{check} broken #{n}",
+        "reproduce": f"curl -sS -i http://127.0.0.1:9/{n}",
+        "source": "fuzz" if n % 2 else "recipe:invalid-json",
+        "defects": "invalid-json",
+        "test": "t",
+    }
 
 
 def drifted(count: int = 280) -> dict[str, Any]:
     """A drifted run: `count` violations of three promises, over two codes and none."""
     results = sample()
     results["violations"] = [
-        finding(*(("rate_limit_headers", "INVALID_JSON"), ("rate_limit_headers", None),
-                  ("envelope", "MISSING_MODEL"))[n % 3], n) for n in range(count)]
+        finding(
+            *(
+                ("rate_limit_headers", "INVALID_JSON"),
+                ("rate_limit_headers", None),
+                ("envelope", "MISSING_MODEL"),
+            )[n % 3],
+            n,
+        )
+        for n in range(count)
+    ]
     results["warnings"] = [finding("message_pattern", "INSUFFICIENT_CREDITS", 0, "exemplified", 402)]
     for entry in results["codes"]:
         entry["violations"] = [i for i, v in enumerate(results["violations"]) if v["code"] == entry["code"]]
@@ -60,11 +77,19 @@ def parse(text: str) -> Rows:
 
 
 def test_findings_group_by_check_and_code_stated_first_then_most_frequent() -> None:
-    items = [finding("envelope", "A", 0), finding("headers", "B", 1, "exemplified"),
-             finding("envelope", "A", 2), finding("headers", None, 3), finding("envelope", "A", 4)]
+    items = [
+        finding("envelope", "A", 0),
+        finding("headers", "B", 1, "exemplified"),
+        finding("envelope", "A", 2),
+        finding("headers", None, 3),
+        finding("envelope", "A", 4),
+    ]
     groups = group_findings(items, "violation")
     assert [(g.check, g.code, g.count) for g in groups] == [
-        ("envelope", "A", 3), ("headers", None, 1), ("headers", "B", 1)]
+        ("envelope", "A", 3),
+        ("headers", None, 1),
+        ("headers", "B", 1),
+    ]
     first = groups[0]
     assert first.first["message"] == "envelope broken #0" and first.first_index == 0
     assert [i for i, _ in first.folded] == [2, 4]
@@ -93,8 +118,8 @@ def test_the_page_has_one_row_per_group_with_its_count_strength_and_first_reprod
 
 def test_a_codes_section_links_to_the_groups_it_carries(tmp_path: Path) -> None:
     text = write_provider_report(drifted(), tmp_path).read_text(encoding="utf-8")
-    section = text[text.index('<article id="MISSING_MODEL"'):]
-    section = section[:section.index("</article>")]
+    section = text[text.index('<article id="MISSING_MODEL"') :]
+    section = section[: section.index("</article>")]
     assert 'href="#violation-envelope-MISSING_MODEL"' in section and "× 93" in section
 
 

@@ -56,8 +56,10 @@ def test_earlier_runs_keep_the_providers_own_results_oldest_first(published: Pat
 def test_verdict_changes_say_when_each_code_changed() -> None:
     runs = [digest(run_on(10)), digest(run_on(11, "fail")), digest(run_on(12, "fail")), digest(run_on(13))]
     changes = [(c.started_at[:10], c.code, c.before, c.after) for c in verdict_changes(runs)]
-    assert changes == [("2026-11-11", "KEY_NOT_FOUND", "pass", "fail"),
-                       ("2026-11-13", "KEY_NOT_FOUND", "fail", "pass")]
+    assert changes == [
+        ("2026-11-11", "KEY_NOT_FOUND", "pass", "fail"),
+        ("2026-11-13", "KEY_NOT_FOUND", "fail", "pass"),
+    ]
 
 
 def test_the_charts_are_standalone_svg_with_a_point_per_run_and_a_row_per_code() -> None:
@@ -86,8 +88,9 @@ def test_report_with_history_draws_it_and_keeps_it_in_history_json(published: Pa
     assert kept["provider"] == "vydra" and len(kept["runs"]) == 4
 
 
-def test_a_published_history_json_carries_the_history_to_the_next_run(published: Path,
-                                                                       tmp_path: Path) -> None:
+def test_a_published_history_json_carries_the_history_to_the_next_run(
+    published: Path, tmp_path: Path
+) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     for day, out, history in ((13, first, published), (14, second, first / HISTORY_NAME)):
         current = tmp_path / f"run-{day}.json"
@@ -105,6 +108,14 @@ def test_without_earlier_runs_there_is_no_history_section(tmp_path: Path) -> Non
 
 
 def test_a_missing_history_path_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["report", str(DATA / "results-vydra.json"), "-o", str(tmp_path),
-                 "--history", str(tmp_path / "nowhere")])
+    code = main(
+        [
+            "report",
+            str(DATA / "results-vydra.json"),
+            "-o",
+            str(tmp_path),
+            "--history",
+            str(tmp_path / "nowhere"),
+        ]
+    )
     assert code == 2 and "--history" in capsys.readouterr().err

@@ -65,8 +65,9 @@ def test_a_skip_reads_as_its_reason_not_as_a_tuple() -> None:
 
 
 def test_an_expected_failure_reads_as_its_reason_without_the_test_source() -> None:
-    report = SimpleNamespace(outcome="skipped", wasxfail="reason: ambiguity-x: the stated reading",
-                             longrepr=None)
+    report = SimpleNamespace(
+        outcome="skipped", wasxfail="reason: ambiguity-x: the stated reading", longrepr=None
+    )
     data = ["def test_example(...):\n    assert ...\nE   AssertionError"]
     results_table_html(report, data)
     assert data == ["<div>Expected failure: ambiguity-x: the stated reading</div>"]
@@ -78,7 +79,7 @@ def test_other_outcomes_keep_their_log() -> None:
     assert data == ["E   assert 1 == 2"]
 
 
-CONFTEST = '''
+CONFTEST = """
 import pytest
 from errcontract.report.pytest_html import extras_for_exchanges, results_table_header, results_table_row
 
@@ -97,15 +98,26 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call":
         report.errcontract_code = "MISSING_MODEL"
         report.extras = getattr(report, "extras", []) + extras_for_exchanges(EXCHANGES)
-'''
+"""
 
 
 def test_a_real_pytest_html_report_carries_the_code_column_and_the_exchanges(tmp_path: Path) -> None:
     (tmp_path / "conftest.py").write_text(CONFTEST.format(exchanges=evidence()), encoding="utf-8")
     (tmp_path / "test_sample.py").write_text("def test_missing_model():\n    pass\n", encoding="utf-8")
     out = tmp_path / "pytest.html"
-    command = [sys.executable, "-m", "pytest", "-p", "no:errcontract", "-p", "no:cacheprovider", "-q",
-               f"--html={out}", "--self-contained-html", str(tmp_path)]
+    command = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-p",
+        "no:errcontract",
+        "-p",
+        "no:cacheprovider",
+        "-q",
+        f"--html={out}",
+        "--self-contained-html",
+        str(tmp_path),
+    ]
     done = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
     page = out.read_text(encoding="utf-8")

@@ -43,8 +43,13 @@ def test_every_entry_is_swapped_in_and_the_staging_folder_holds_the_old_ones(
     target = folder_with(tmp_path / "reports", a="/", **{"index.html": "old index\n"})
     staging = folder_with(tmp_path / "staging", a="/", b="/", **{"index.html": "new index\n"})
     swap.swap_in(staging, target, ["a", "b", "index.html"], HINT)
-    assert snapshot(target) == {"a": None, "a/marker": b"staging a\n", "b": None,
-                                "b/marker": b"staging b\n", "index.html": b"new index\n"}
+    assert snapshot(target) == {
+        "a": None,
+        "a/marker": b"staging a\n",
+        "b": None,
+        "b/marker": b"staging b\n",
+        "index.html": b"new index\n",
+    }
     assert snapshot(staging) == {"a": None, "a/marker": b"reports a\n", "index.html": b"old index\n"}
 
 

@@ -25,8 +25,9 @@ VICSEE_KEY = "sk-live-abcdef0123456789"
 
 def vicsee_run() -> ProviderRun:
     fixtures = {"api_key": VICSEE_KEY, "api_key_no_credits": "sk-broke-abcdef0123456789", "model": "m1"}
-    return ProviderRun(load_provider("vicsee"), RunOptions(provider="vicsee"), "http://127.0.0.1:9",
-                       fixtures, False)
+    return ProviderRun(
+        load_provider("vicsee"), RunOptions(provider="vicsee"), "http://127.0.0.1:9", fixtures, False
+    )
 
 
 @pytest.mark.parametrize("provider", ["vicsee", "vydra"])
@@ -76,8 +77,13 @@ def test_fixture_keys_become_their_variables_and_other_keys_of_the_shape_are_mas
 
 
 def spec_with(body: bytes, key: str = VICSEE_KEY) -> RequestSpec:
-    return RequestSpec("POST", "/api/v1/generate", "generate", content=body,
-                       headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"})
+    return RequestSpec(
+        "POST",
+        "/api/v1/generate",
+        "generate",
+        content=body,
+        headers={"Authorization": f"Bearer {key}", "Content-Type": "application/json"},
+    )
 
 
 def test_bodies_with_control_bytes_are_quoted_not_pasted_raw() -> None:
@@ -86,13 +92,18 @@ def test_bodies_with_control_bytes_are_quoted_not_pasted_raw() -> None:
     nul = curl_command(spec_with(b'{"prompt": "a\x00b"}'), run.target, run.redact)
     odd = curl_command(spec_with(b'{"p": "\xff\'"}'), run.target, run.redact)
     run.client.close()
-    assert "\t" not in tab and "--data-binary $'{\"prompt\": \"a\\tb\"}'" in tab
-    assert nul.startswith("printf '{\"prompt\": \"a\\000b\"}' | curl ") and "--data-binary @-" in nul
-    assert "--data-binary $'{\"p\": \"\\xff\\'\"}'" in odd
+    assert "\t" not in tab and '--data-binary $\'{"prompt": "a\\tb"}\'' in tab
+    assert nul.startswith('printf \'{"prompt": "a\\000b"}\' | curl ') and "--data-binary @-" in nul
+    assert '--data-binary $\'{"p": "\\xff\\\'"}\'' in odd
 
 
-BODIES = [b'{"model": "m", "prompt": "it\'s 100% $HOME `x` \\\\ !"}', b'{"prompt": "tab\there\nnewline"}',
-          b'{"prompt": "nul\x00byte"}', b'{"bad utf-8": "\xff\xfe"}', "{\"é\": \"ü ✓\"}".encode()]
+BODIES = [
+    b'{"model": "m", "prompt": "it\'s 100% $HOME `x` \\\\ !"}',
+    b'{"prompt": "tab\there\nnewline"}',
+    b'{"prompt": "nul\x00byte"}',
+    b'{"bad utf-8": "\xff\xfe"}',
+    '{"é": "ü ✓"}'.encode(),
+]
 
 
 @pytest.mark.skipif(not (shutil.which("bash") and shutil.which("curl")), reason="needs bash and curl")
@@ -114,8 +125,13 @@ def test_a_printed_reproducer_run_by_bash_sends_the_same_request(body: bytes) ->
 
 def test_a_body_sent_without_content_type_is_reproduced_without_one() -> None:
     run = vicsee_run()
-    spec = RequestSpec("POST", "/api/v1/generate", "generate", content=b'{"model": "m"}',
-                       headers={"Authorization": f"Bearer {VICSEE_KEY}"})
+    spec = RequestSpec(
+        "POST",
+        "/api/v1/generate",
+        "generate",
+        content=b'{"model": "m"}',
+        headers={"Authorization": f"Bearer {VICSEE_KEY}"},
+    )
     with LoopbackServer(lambda request, conn: conn.send(http_response(200, {}, b"{}"))) as server:
         command = curl_command(spec, server.url, run.redact)
         env = {**os.environ, "ERRCONTRACT_API_KEY": VICSEE_KEY}

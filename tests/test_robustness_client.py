@@ -21,8 +21,13 @@ from tests.faulty_servers import (
 )
 
 KEY = "sk-PLANTED-client-5e1a9c3f7b2d"
-TASK = RequestSpec(method="GET", path="/api/v1/tasks/t-404", endpoint="get_task",
-                   headers={"Authorization": f"Bearer {KEY}"}, key_fixture="api_key")
+TASK = RequestSpec(
+    method="GET",
+    path="/api/v1/tasks/t-404",
+    endpoint="get_task",
+    headers={"Authorization": f"Bearer {KEY}"},
+    key_fixture="api_key",
+)
 
 
 def client_for(url: str, timeout_s: float = 0.5) -> TargetClient:

@@ -14,8 +14,21 @@ DAILY_LIMIT = 2
 def test_tiny_daily_limit_stops_probing_at_the_first_429_and_exits_0(tmp_path: Path) -> None:
     target = DailyLimit(DAILY_LIMIT, VicSeeKeys(valid={KEY}))
     with LoopbackServer(target) as server:
-        outcome = run_errcontract(["--provider", "vicsee", "--target", server.url, "--api-key", KEY,
-                                   "--timeout", "2", "--examples", "5"], tmp_path / "reports")
+        outcome = run_errcontract(
+            [
+                "--provider",
+                "vicsee",
+                "--target",
+                server.url,
+                "--api-key",
+                KEY,
+                "--timeout",
+                "2",
+                "--examples",
+                "5",
+            ],
+            tmp_path / "reports",
+        )
     assert not server.crashes
     assert_clean(outcome, [KEY])
     assert outcome.exit_code == 0, outcome.stdout

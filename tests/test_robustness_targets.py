@@ -50,15 +50,32 @@ KEY = "sk-PLANTED-robustness-7f3a9c1e5b2d"
 # few seconds of work plus at most --timeout for each exchange cut at the timeout.
 WALL_BOUND_S, RUN_BOUND_S, TIMEOUT_S = 90, 12, 1
 FAITHFUL = faithful_vicsee(VicSeeKeys(valid={KEY}))
-JUDGED_ELSEWHERE = ("MISSING_AUTH_HEADER", "INVALID_API_KEY", "INVALID_JSON", "MISSING_MODEL",
-                    "INVALID_MODEL")
+JUDGED_ELSEWHERE = (
+    "MISSING_AUTH_HEADER",
+    "INVALID_API_KEY",
+    "INVALID_JSON",
+    "MISSING_MODEL",
+    "INVALID_MODEL",
+)
 
 
 def run_against(url: str, report_dir: Path) -> RunOutcome:
     # The model is given: a target whose model list is an HTML page cannot tell it (issue 12: no
     # valid value comes from errcontract's own mock).
-    args = ["--provider", "vicsee", "--target", url, "--api-key", KEY, "--timeout", str(TIMEOUT_S),
-            "--examples", "5", "--model", KNOWN_MODEL]
+    args = [
+        "--provider",
+        "vicsee",
+        "--target",
+        url,
+        "--api-key",
+        KEY,
+        "--timeout",
+        str(TIMEOUT_S),
+        "--examples",
+        "5",
+        "--model",
+        KNOWN_MODEL,
+    ]
     return run_errcontract(args, report_dir)
 
 
@@ -114,18 +131,33 @@ class Lab:
 def faulty_servers(other_host: str, tls_folder: Path) -> dict[str, LoopbackServer]:
     return {
         "never": LoopbackServer(never_answers),
-        "closed": LoopbackServer(by_request({is_task_request: closes_without_response,
-                                             has_malformed_key: closes_mid_body})),
-        "trickle": LoopbackServer(by_request({is_task_request: trickles_body,
-                                              has_malformed_key: trickles_head})),
-        "gateway": LoopbackServer(by_request({lacks_auth: gateway_page(502),
-                                              has_malformed_key: gateway_page(504),
-                                              is_task_request: gateway_page(413)})),
-        "bad-json": LoopbackServer(by_request({
-            is_task_request: json_typed(404, b'{"success": false, "error": {"code": "TASK_NOT_FOUND", '
-                                             b'"message": "\xff\xfe"}}'),
-            has_malformed_key: json_typed(401, b'{"success": false, "error": {"code": "INVALID_KEY_F'),
-        })),
+        "closed": LoopbackServer(
+            by_request({is_task_request: closes_without_response, has_malformed_key: closes_mid_body})
+        ),
+        "trickle": LoopbackServer(
+            by_request({is_task_request: trickles_body, has_malformed_key: trickles_head})
+        ),
+        "gateway": LoopbackServer(
+            by_request(
+                {
+                    lacks_auth: gateway_page(502),
+                    has_malformed_key: gateway_page(504),
+                    is_task_request: gateway_page(413),
+                }
+            )
+        ),
+        "bad-json": LoopbackServer(
+            by_request(
+                {
+                    is_task_request: json_typed(
+                        404, b'{"success": false, "error": {"code": "TASK_NOT_FOUND", "message": "\xff\xfe"}}'
+                    ),
+                    has_malformed_key: json_typed(
+                        401, b'{"success": false, "error": {"code": "INVALID_KEY_F'
+                    ),
+                }
+            )
+        ),
         "huge": LoopbackServer(routed(huge_body(64), is_task_request, FAITHFUL)),
         "redirect": LoopbackServer(routed(redirects_to(other_host), is_task_request, FAITHFUL)),
         "tls": LoopbackServer(FAITHFUL, tls=self_signed_tls(tls_folder)),
@@ -141,9 +173,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
         for server in (other_host, *servers.values()):
             stack.enter_context(server)
         port = stack.enter_context(refused_port())
-        urls = {name: server.url for name, server in servers.items()} | {"refused": f"http://127.0.0.1:{port}"}
-        outcomes = run_concurrently({name: partial(run_against, url, root / name / "reports")
-                                     for name, url in urls.items()})
+        urls = {name: server.url for name, server in servers.items()} | {
+            "refused": f"http://127.0.0.1:{port}"
+        }
+        outcomes = run_concurrently(
+            {name: partial(run_against, url, root / name / "reports") for name, url in urls.items()}
+        )
     yield Lab(servers, outcomes, other_host)
 
 

@@ -34,7 +34,8 @@ def junit_outcomes(path: Path) -> dict[str, str]:
         if match:
             kinds = {child.tag for child in case} & {"failure", "error", "skipped"}
             found[match.group(1)] = {"failure": "failed", "error": "failed", "skipped": "skipped"}.get(
-                next(iter(kinds), ""), "passed")
+                next(iter(kinds), ""), "passed"
+            )
     return found
 
 
@@ -60,10 +61,17 @@ def assert_reports_agree(folder: Path) -> None:
     assert "hypothesis-statistics" not in junit and "<property" not in junit
 
 
-def errcontract(*args: str, env: dict[str, str] | None = None,
-                timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "errcontract", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, check=False)
+def errcontract(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 240
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "errcontract", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -153,8 +161,9 @@ def test_diff_of_a_run_against_itself_passes_and_a_regression_fails(default_run,
 
 
 def test_drifted_mock_exits_1_and_names_the_drifted_code(tmp_path):
-    proc = errcontract("run", "--provider", "vicsee", "--drift", "renamed-credits-code",
-                       "--report-dir", str(tmp_path))
+    proc = errcontract(
+        "run", "--provider", "vicsee", "--drift", "renamed-credits-code", "--report-dir", str(tmp_path)
+    )
     assert proc.returncode == 1, proc.stdout[-3000:]
     results = json.loads((tmp_path / "vicsee" / "results.json").read_text(encoding="utf-8"))
     failed = {c["code"] for c in results["codes"] if c["verdict"] == "fail"}
@@ -163,14 +172,22 @@ def test_drifted_mock_exits_1_and_names_the_drifted_code(tmp_path):
     assert_reports_agree(tmp_path / "vicsee")
 
 
-KEY_SHAPES = [re.compile(rb"(?<![A-Za-z0-9_\-])sk-[A-Za-z0-9_\-]{8,}"),
-              re.compile(rb"vydra_live_user_[A-Za-z0-9]+_[A-Za-z0-9]{4,}")]
+KEY_SHAPES = [
+    re.compile(rb"(?<![A-Za-z0-9_\-])sk-[A-Za-z0-9_\-]{8,}"),
+    re.compile(rb"vydra_live_user_[A-Za-z0-9]+_[A-Za-z0-9]{4,}"),
+]
 
 
 def test_a_secret_scanner_finds_nothing_in_a_default_runs_reports(default_run):
     _, report_dir = default_run
-    done = subprocess.run([sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
-                          cwd=report_dir, capture_output=True, text=True, timeout=300, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "detect_secrets", "scan", "--all-files", "."],
+        cwd=report_dir,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["results"] == {}
     for path in (p for p in report_dir.rglob("*") if p.is_file()):
@@ -188,8 +205,16 @@ def test_live_target_with_a_valid_key_only_is_never_billed(tmp_path):
     with running_mock("vydra") as mock:
         key = mock.fixtures["api_key"]
         before = _credits(mock.url, key)
-        proc = errcontract("run", "--provider", "vydra", "--target", mock.url, "--report-dir", str(tmp_path),
-                           env={"ERRCONTRACT_API_KEY": key})
+        proc = errcontract(
+            "run",
+            "--provider",
+            "vydra",
+            "--target",
+            mock.url,
+            "--report-dir",
+            str(tmp_path),
+            env={"ERRCONTRACT_API_KEY": key},
+        )
         after = _credits(mock.url, key)
     assert proc.returncode in (0, 1), proc.stderr
     assert after == before

@@ -35,8 +35,9 @@ KEYS = {
     "--api-key-rate-limited": "sk-PLANTEDlimited-9c3e7a1f5d2b",
 }
 PENDING_TASK = "task-pending-0001"
-TARGET_KEYS = VicSeeKeys(valid={KEYS["--api-key"]}, no_credits={KEYS["--api-key-no-credits"]},
-                         pending_task=PENDING_TASK)
+TARGET_KEYS = VicSeeKeys(
+    valid={KEYS["--api-key"]}, no_credits={KEYS["--api-key-no-credits"]}, pending_task=PENDING_TASK
+)
 
 
 def key_fragments(key: str) -> list[str]:
@@ -71,8 +72,19 @@ def test_planted_keys_appear_in_no_output_and_reach_no_other_host(tmp_path: Path
     keys = [part for flag, key in KEYS.items() for part in (flag, key)]
     with other_host, target:
         outcome = run_errcontract(
-            ["--provider", "vicsee", "--target", target.url, "--pending-task-id", PENDING_TASK,
-             "--timeout", "2", "--examples", "5", *keys],
+            [
+                "--provider",
+                "vicsee",
+                "--target",
+                target.url,
+                "--pending-task-id",
+                PENDING_TASK,
+                "--timeout",
+                "2",
+                "--examples",
+                "5",
+                *keys,
+            ],
             tmp_path / "reports",
         )
     assert not target.crashes and not other_host.crashes

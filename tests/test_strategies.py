@@ -161,8 +161,14 @@ def test_value_builders_keep_their_promise_without_filtering(data: st.DataObject
 @settings(max_examples=100, suppress_health_check=list(HealthCheck))
 @given(data=st.data())
 def test_wrong_json_values_are_never_of_the_documented_type(type_name: str, data: st.DataObject) -> None:
-    python_types = {"string": str, "object": dict, "integer": int, "number": (int, float),
-                    "boolean": bool, "array": list}[type_name]
+    python_types = {
+        "string": str,
+        "object": dict,
+        "integer": int,
+        "number": (int, float),
+        "boolean": bool,
+        "array": list,
+    }[type_name]
     value = data.draw(sv.wrong_json_values(type_name, with_null=False))
     assert value is not None
     if type_name == "boolean" or not isinstance(value, bool):

@@ -116,15 +116,29 @@ ERROR_SCHEMA: dict[str, Any] = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "$ref": "#/$defs/stated",
     "$defs": {
-        "stated": {"type": "object", "required": ["type", "title", "status", "code"], "properties": {
-            "type": {"type": "string", "format": "uri-reference"}, "title": {"type": "string"},
-            "status": {"type": "integer", "minimum": 100, "maximum": 599}, "detail": {"type": "string"},
-            "instance": {"type": "string"}, "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"}}},
+        "stated": {
+            "type": "object",
+            "required": ["type", "title", "status", "code"],
+            "properties": {
+                "type": {"type": "string", "format": "uri-reference"},
+                "title": {"type": "string"},
+                "status": {"type": "integer", "minimum": 100, "maximum": 599},
+                "detail": {"type": "string"},
+                "instance": {"type": "string"},
+                "code": {"type": "string", "pattern": "^[A-Z][A-Z0-9_]*$"},
+            },
+        },
         "codes": {
-            "VALIDATION_ERROR": {"properties": {"type": {"const": f"{PROBS}validation-error"},
-                                                "invalid-params": {"type": "array"}}},
-            "OUT_OF_CREDIT": {"required": ["balance"], "properties": {
-                "type": {"const": f"{PROBS}out-of-credit"}, "balance": {"type": "integer"}}},
+            "VALIDATION_ERROR": {
+                "properties": {
+                    "type": {"const": f"{PROBS}validation-error"},
+                    "invalid-params": {"type": "array"},
+                }
+            },
+            "OUT_OF_CREDIT": {
+                "required": ["balance"],
+                "properties": {"type": {"const": f"{PROBS}out-of-credit"}, "balance": {"type": "integer"}},
+            },
         },
     },
 }
@@ -148,14 +162,31 @@ OPENAPI: dict[str, Any] = {
     "servers": [{"url": "/v2"}],
     "security": [{"bearer": []}],
     "components": {"securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}}},
-    "paths": {"/transfers": {"post": {
-        "operationId": "transfer",
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {
-            "type": "object", "required": ["to", "amount"],
-            "properties": {"to": {"type": "string"}, "amount": {"type": "integer"}}}}}},
-        "responses": {"200": {"description": "done"}, "400": error_response(["VALIDATION_ERROR"]),
-                      "401": error_response(["UNAUTHORIZED"]), "403": error_response(["OUT_OF_CREDIT"])},
-    }}},
+    "paths": {
+        "/transfers": {
+            "post": {
+                "operationId": "transfer",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["to", "amount"],
+                                "properties": {"to": {"type": "string"}, "amount": {"type": "integer"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {"description": "done"},
+                    "400": error_response(["VALIDATION_ERROR"]),
+                    "401": error_response(["UNAUTHORIZED"]),
+                    "403": error_response(["OUT_OF_CREDIT"]),
+                },
+            }
+        }
+    },
 }
 
 

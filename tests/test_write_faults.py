@@ -37,8 +37,9 @@ def refusal(outcome: Outcome, *named: str) -> str:
     return lines[0]
 
 
-def run_to_the_end(start_run: Callable[..., LiveRun], report_dir: Path,
-                   *args: str) -> tuple[LiveRun, Outcome]:
+def run_to_the_end(
+    start_run: Callable[..., LiveRun], report_dir: Path, *args: str
+) -> tuple[LiveRun, Outcome]:
     run = start_run(errcontract_command("run", *args, "--report-dir", str(report_dir)))
     return run, run.finish(PHASE_S)
 
@@ -71,9 +72,11 @@ def test_a_folder_made_immutable_during_the_run_is_found_at_the_swap_and_nothing
     assert run.children and run.left_running(CHILDREN_GONE_S) == set()
 
 
-@pytest.mark.parametrize(("path", "reason"), [(".", "not a folder"), ("vicsee", "not a folder"),
-                                              ("index.html", "a folder is in the way")],
-                         ids=["report-dir", "provider-folder", "site-index"])
+@pytest.mark.parametrize(
+    ("path", "reason"),
+    [(".", "not a folder"), ("vicsee", "not a folder"), ("index.html", "a folder is in the way")],
+    ids=["report-dir", "provider-folder", "site-index"],
+)
 def test_a_report_path_of_the_wrong_kind_is_refused(
     tmp_path: Path, start_run: Callable[..., LiveRun], path: str, reason: str
 ) -> None:

@@ -39,17 +39,20 @@ class RunOutcome:
         return {c["code"]: c for c in self.results(provider)["codes"]}
 
 
-def run_errcontract(args: list[str], report_dir: Path, env: dict[str, str] | None = None,
-                    timeout_s: float = 60) -> RunOutcome:
+def run_errcontract(
+    args: list[str], report_dir: Path, env: dict[str, str] | None = None, timeout_s: float = 60
+) -> RunOutcome:
     """`python -m errcontract run ARGS --report-dir DIR` in a child process, outside the checkout."""
-    child_env = {k: v for k, v in os.environ.items()
-                 if not k.startswith("ERRCONTRACT_") and "proxy" not in k.lower()}
+    child_env = {
+        k: v for k, v in os.environ.items() if not k.startswith("ERRCONTRACT_") and "proxy" not in k.lower()
+    }
     child_env.update(env or {})
     command = [sys.executable, "-m", "errcontract", "run", *args, "--report-dir", str(report_dir)]
     workdir = next(p for p in report_dir.parents if p.is_dir())  # outside the checkout
     started = time.monotonic()
-    done = subprocess.run(command, capture_output=True, text=True, env=child_env, timeout=timeout_s,
-                          cwd=workdir, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, env=child_env, timeout=timeout_s, cwd=workdir, check=False
+    )
     return RunOutcome(done.returncode, done.stdout, done.stderr, time.monotonic() - started, report_dir)
 
 
@@ -57,7 +60,7 @@ def assert_clean(outcome: RunOutcome, secrets: list[str]) -> None:
     """No traceback anywhere, and no planted key in any output or report file."""
     for stream in (outcome.stdout, outcome.stderr):
         where = stream.find("Traceback")
-        assert where < 0, stream[max(0, where - 300): where + 1500]
+        assert where < 0, stream[max(0, where - 300) : where + 1500]
     for name, data in outcome.outputs().items():
         for secret in secrets:
             assert secret.encode() not in data, f"key {secret[:6]}… leaked into {name}"

@@ -152,10 +152,19 @@ def http_response(status: int, headers: dict[str, str], body: bytes) -> bytes:
     return response_head(status, headers, len(body)) + body
 
 
-REASON_PHRASES = {200: "OK", 302: "Found", 400: "Bad Request", 401: "Unauthorized",
-                  402: "Payment Required", 403: "Forbidden", 404: "Not Found",
-                  413: "Request Entity Too Large", 429: "Too Many Requests", 502: "Bad Gateway",
-                  504: "Gateway Timeout"}
+REASON_PHRASES = {
+    200: "OK",
+    302: "Found",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    413: "Request Entity Too Large",
+    429: "Too Many Requests",
+    502: "Bad Gateway",
+    504: "Gateway Timeout",
+}
 
 
 def split_response(raw: bytes) -> tuple[int, dict[str, str], bytes]:
@@ -182,9 +191,27 @@ def self_signed_tls(folder: Path) -> ssl.SSLContext:
     """A server TLS context with a fresh self-signed certificate (made by the openssl CLI)."""
     cert, key = folder / "cert.pem", folder / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1"],
-        check=True, capture_output=True, timeout=30,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
     )
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)

@@ -33,8 +33,11 @@ def vicsee_error(status: int, code: str, message: str, limits: dict[str, str] | 
 
 
 def rate_limit_headers(limit: int = 500, remaining: int = 499) -> dict[str, str]:
-    return {"X-RateLimit-Limit": str(limit), "X-RateLimit-Remaining": str(remaining),
-            "X-RateLimit-Reset": RESET_FAR_AWAY}
+    return {
+        "X-RateLimit-Limit": str(limit),
+        "X-RateLimit-Remaining": str(remaining),
+        "X-RateLimit-Reset": RESET_FAR_AWAY,
+    }
 
 
 def faithful_vicsee(keys: VicSeeKeys, limits: Callable[[], dict[str, str]] = rate_limit_headers) -> Handler:
@@ -121,4 +124,3 @@ class DailyLimit:
             conn.send(vicsee_error(429, "RATE_LIMITED", message, headers))
         else:
             conn.send(vicsee_answer(request, self.keys, lambda: headers))
-

@@ -23,7 +23,10 @@ def start(provider: str, timeout: float = 20.0) -> Iterator[tuple[str, dict[str,
         raise ValueError(f"no independent server for {provider!r}")
     proc = subprocess.Popen(
         [sys.executable, "-m", f"tests.independent.{provider}", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        text=True,
     )
     try:
         line = proc.stdout.readline()

@@ -78,9 +78,18 @@ def parse_json(body: bytes) -> tuple[bool, object]:
         return False, None
 
 
-REASONS = {200: "OK", 201: "Created", 400: "Bad Request", 401: "Unauthorized", 402: "Payment Required",
-           403: "Forbidden", 404: "Not Found", 429: "Too Many Requests", 500: "Internal Server Error",
-           502: "Bad Gateway"}
+REASONS = {
+    200: "OK",
+    201: "Created",
+    400: "Bad Request",
+    401: "Unauthorized",
+    402: "Payment Required",
+    403: "Forbidden",
+    404: "Not Found",
+    429: "Too Many Requests",
+    500: "Internal Server Error",
+    502: "Bad Gateway",
+}
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -170,10 +179,12 @@ class Handler(BaseHTTPRequestHandler):
         self._write(reply, head=req.method == "HEAD")
 
     def _write(self, reply: Reply, head: bool) -> None:
-        lines = [f"HTTP/1.1 {reply.status} {REASONS.get(reply.status, 'Unknown')}",
-                 f"date: {formatdate(usegmt=True)}",
-                 f"content-type: {reply.content_type}",
-                 f"content-length: {len(reply.body)}"]
+        lines = [
+            f"HTTP/1.1 {reply.status} {REASONS.get(reply.status, 'Unknown')}",
+            f"date: {formatdate(usegmt=True)}",
+            f"content-type: {reply.content_type}",
+            f"content-length: {len(reply.body)}",
+        ]
         lines += [f"{name.lower()}: {value}" for name, value in reply.headers]
         if self.close_connection:
             lines.append("connection: close")

@@ -47,10 +47,23 @@ MESSAGES = {  # the error page's Message column, word for word
     "NO_RESULT": "No result available",
     "INTERNAL_ERROR": "Internal server error",
 }
-STATUS = {"MISSING_AUTH_HEADER": 401, "INVALID_AUTH_FORMAT": 401, "INVALID_KEY_FORMAT": 401,
-          "INVALID_API_KEY": 401, "INVALID_JSON": 400, "MISSING_MODEL": 400, "MISSING_PROMPT": 400,
-          "INVALID_MODEL": 400, "INSUFFICIENT_CREDITS": 402, "RATE_LIMITED": 429, "TASK_NOT_FOUND": 404,
-          "FORBIDDEN": 403, "TASK_NOT_COMPLETE": 404, "NO_RESULT": 404, "INTERNAL_ERROR": 500}
+STATUS = {
+    "MISSING_AUTH_HEADER": 401,
+    "INVALID_AUTH_FORMAT": 401,
+    "INVALID_KEY_FORMAT": 401,
+    "INVALID_API_KEY": 401,
+    "INVALID_JSON": 400,
+    "MISSING_MODEL": 400,
+    "MISSING_PROMPT": 400,
+    "INVALID_MODEL": 400,
+    "INSUFFICIENT_CREDITS": 402,
+    "RATE_LIMITED": 429,
+    "TASK_NOT_FOUND": 404,
+    "FORBIDDEN": 403,
+    "TASK_NOT_COMPLETE": 404,
+    "NO_RESULT": 404,
+    "INTERNAL_ERROR": 500,
+}
 
 CATALOG = {
     "vs-photo-2": {"name": "VicSee Photo 2", "type": "image", "credits": 8},
@@ -61,8 +74,10 @@ UPSCALE_CREDITS = 3
 IMAGE_URL = re.compile(r"https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?")
 PLANS = {"starter": 100, "pro": 500, "enterprise": 2_000_000}  # enterprise: "unlimited", in headers a number
 DONE_AFTER_S = 1.5
-PNG = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
 
 
 def _iso(dt: datetime) -> str:
@@ -95,8 +110,12 @@ class VicSee:
         }
         self.keys: dict[str, Account] = {}
         self.fixtures: dict[str, str] = {}
-        for fixture, account in (("api_key", "acme"), ("api_key_no_credits", "lowbal"),
-                                 ("api_key_rate_limited", "crowded"), (None, "stranger")):
+        for fixture, account in (
+            ("api_key", "acme"),
+            ("api_key_no_credits", "lowbal"),
+            ("api_key_rate_limited", "crowded"),
+            (None, "stranger"),
+        ):
             key = "sk-vs-" + secrets.token_hex(24)
             self.keys[key] = self.accounts[account]
             if fixture:
@@ -111,10 +130,17 @@ class VicSee:
             (None, "acme", "failed", None),
         ):
             tid = self._task_id()
-            self.tasks[tid] = {"id": tid, "owner": owner, "model": "vs-photo-2",
-                               "prompt": "a lighthouse at dusk", "mediaType": "image",
-                               "createdAt": _iso(_now() - timedelta(hours=1)),
-                               "fixed": status, "started": started, "result": result}
+            self.tasks[tid] = {
+                "id": tid,
+                "owner": owner,
+                "model": "vs-photo-2",
+                "prompt": "a lighthouse at dusk",
+                "mediaType": "image",
+                "createdAt": _iso(_now() - timedelta(hours=1)),
+                "fixed": status,
+                "started": started,
+                "result": result,
+            }
             if fixture:
                 self.fixtures[fixture] = tid
         self.fixtures["model"] = "vs-photo-2"
@@ -125,9 +151,11 @@ class VicSee:
 
     # ---- envelope -------------------------------------------------------------------------
     def error(self, code: str, account: Account | None = None, **extra: object) -> Reply:
-        body = {"success": False,
-                "error": {"code": code, "message": MESSAGES[code], "docs": f"{DOCS}#{code.lower()}", **extra},
-                "requestId": "req_" + secrets.token_hex(8)}
+        body = {
+            "success": False,
+            "error": {"code": code, "message": MESSAGES[code], "docs": f"{DOCS}#{code.lower()}", **extra},
+            "requestId": "req_" + secrets.token_hex(8),
+        }
         return json_reply(STATUS[code], body, self._limit_headers(account))
 
     def ok(self, data: object, account: Account | None) -> Reply:
@@ -149,8 +177,11 @@ class VicSee:
         if account is None:
             return []
         remaining = 0 if account.saturated else max(0, account.limit - account.used)
-        return [("x-ratelimit-limit", str(account.limit)), ("x-ratelimit-remaining", str(remaining)),
-                ("x-ratelimit-reset", _iso(self._next_midnight()))]
+        return [
+            ("x-ratelimit-limit", str(account.limit)),
+            ("x-ratelimit-remaining", str(remaining)),
+            ("x-ratelimit-reset", _iso(self._next_midnight())),
+        ]
 
     def _count(self, account: Account) -> bool:
         """Count one request against the user's day; False when the day's limit is used up."""
@@ -170,7 +201,7 @@ class VicSee:
             return self.error("MISSING_AUTH_HEADER")
         if not header.startswith("Bearer "):
             return self.error("INVALID_AUTH_FORMAT")
-        key = header[len("Bearer "):].strip()
+        key = header[len("Bearer ") :].strip()
         if not key.startswith("sk-"):
             return self.error("INVALID_KEY_FORMAT")
         account = self.keys.get(key)
@@ -218,8 +249,10 @@ class VicSee:
 
     def list_models(self, req: Request) -> Reply:
         account = self._maybe_account(req)
-        models = [{"id": mid, "name": m["name"], "type": m["type"], "credits": m["credits"]}
-                  for mid, m in CATALOG.items()]
+        models = [
+            {"id": mid, "name": m["name"], "type": m["type"], "credits": m["credits"]}
+            for mid, m in CATALOG.items()
+        ]
         return self.ok(models, account)
 
     # ---- generation -----------------------------------------------------------------------
@@ -274,13 +307,30 @@ class VicSee:
             tid = self._task_id()
             created = _iso(_now())
             if not short:
-                self.tasks[tid] = {"id": tid, "owner": account.name, "model": model, "prompt": prompt,
-                                   "mediaType": media, "createdAt": created, "fixed": None,
-                                   "started": time.monotonic(), "result": media}
+                self.tasks[tid] = {
+                    "id": tid,
+                    "owner": account.name,
+                    "model": model,
+                    "prompt": prompt,
+                    "mediaType": media,
+                    "createdAt": created,
+                    "fixed": None,
+                    "started": time.monotonic(),
+                    "result": media,
+                }
         if short:
             return self.error("INSUFFICIENT_CREDITS", account, required=cost, available=available)
-        return self.ok({"id": tid, "model": model, "status": "processing", "creditsUsed": cost,
-                        "creditsRemaining": remaining, "createdAt": created}, account)
+        return self.ok(
+            {
+                "id": tid,
+                "model": model,
+                "status": "processing",
+                "creditsUsed": cost,
+                "creditsRemaining": remaining,
+                "createdAt": created,
+            },
+            account,
+        )
 
     # ---- tasks ----------------------------------------------------------------------------
     @staticmethod
@@ -309,9 +359,15 @@ class VicSee:
         if isinstance(task, Reply):
             return task
         status, result = self._state(task)
-        view = {"id": task["id"], "model": task["model"], "status": status, "mediaType": task["mediaType"],
-                "prompt": task["prompt"], "createdAt": task["createdAt"],
-                "result": {"url": self._result_url(task), "type": result} if result else None}
+        view = {
+            "id": task["id"],
+            "model": task["model"],
+            "status": status,
+            "mediaType": task["mediaType"],
+            "prompt": task["prompt"],
+            "createdAt": task["createdAt"],
+            "result": {"url": self._result_url(task), "type": result} if result else None,
+        }
         return self.ok(view, account)
 
     def download(self, req: Request, account: Account, rest: list[str]) -> Reply:

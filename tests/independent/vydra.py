@@ -65,13 +65,29 @@ MESSAGES = {  # the error page's Description column, word for word
     "RATE_LIMIT_EXCEEDED": "Rate limit exceeded",
     "INTERNAL_ERROR": "Something went wrong on our end",
 }
-STATUS = {"MISSING_AUTH": 401, "INVALID_FORMAT": 401, "KEY_NOT_FOUND": 401, "KEY_REVOKED": 401,
-          "KEY_EXPIRED": 401, "INVALID_INPUT": 400, "INVALID_FILE_TYPE": 400, "FILE_TOO_LARGE": 400,
-          "INVALID_URL": 400, "INSUFFICIENT_CREDITS": 402, "INSUFFICIENT_SCOPE": 403, "NOT_FOUND": 404,
-          "MODEL_NOT_FOUND": 404, "JOB_NOT_FOUND": 404, "RATE_LIMIT_EXCEEDED": 429, "INTERNAL_ERROR": 500}
+STATUS = {
+    "MISSING_AUTH": 401,
+    "INVALID_FORMAT": 401,
+    "KEY_NOT_FOUND": 401,
+    "KEY_REVOKED": 401,
+    "KEY_EXPIRED": 401,
+    "INVALID_INPUT": 400,
+    "INVALID_FILE_TYPE": 400,
+    "FILE_TOO_LARGE": 400,
+    "INVALID_URL": 400,
+    "INSUFFICIENT_CREDITS": 402,
+    "INSUFFICIENT_SCOPE": 403,
+    "NOT_FOUND": 404,
+    "MODEL_NOT_FOUND": 404,
+    "JOB_NOT_FOUND": 404,
+    "RATE_LIMIT_EXCEEDED": 429,
+    "INTERNAL_ERROR": 500,
+}
 
 PLANS = {  # rpm, rph, rpd, concurrent (api: Rate limits); "scale" is this server's own big plan
-    "free": (10, 100, 500, 2), "starter": (30, 500, 5_000, 5), "creator": (60, 1_500, 20_000, 10),
+    "free": (10, 100, 500, 2),
+    "starter": (30, 500, 5_000, 5),
+    "creator": (60, 1_500, 20_000, 10),
     "scale": (250_000, 5_000_000, 50_000_000, 50),
 }
 WORKFLOWS = {  # credits, kind, required input fields
@@ -88,10 +104,20 @@ MODELS = {  # slug: provider, isActive, credits, kind, needs imageUrl
 }
 ASPECTS = ("1:1", "16:9", "9:16", "4:3", "3:4", "3:2", "2:3")
 JOB_STATUSES = ("pending", "processing", "completed", "failed", "cancelled")
-IMAGE_TYPES = {"image/jpeg": "jpg", "image/jpg": "jpg", "image/png": "png", "image/webp": "webp",
-               "image/gif": "gif"}
-EXTENSIONS = {"jpeg": "image/jpeg", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp",
-              "gif": "image/gif"}
+IMAGE_TYPES = {
+    "image/jpeg": "jpg",
+    "image/jpg": "jpg",
+    "image/png": "png",
+    "image/webp": "webp",
+    "image/gif": "gif",
+}
+EXTENSIONS = {
+    "jpeg": "image/jpeg",
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+}
 
 
 def _iso(ts: float) -> str:
@@ -110,8 +136,9 @@ class Org:
 
 
 class Key:
-    def __init__(self, org: Org, scopes: tuple[str, ...], revoked: bool = False,
-                 expires_at: float | None = None):
+    def __init__(
+        self, org: Org, scopes: tuple[str, ...], revoked: bool = False, expires_at: float | None = None
+    ):
         self.org, self.scopes, self.revoked, self.expires_at = org, scopes, revoked, expires_at
 
     def allows(self, scope: str | None) -> bool:
@@ -155,17 +182,34 @@ class Vydra:
             ("cancellable_job_id", "studio", "processing", "generate_video"),  # runs until cancelled
             (None, "elsewhere", "completed", "generate_video"),
         ):
-            job = self._new_job(self.orgs[org], workflow, {"prompt": "a red fox in snow"}, None,
-                                WORKFLOWS[workflow][0], created=now - 7_200, fixed=status)
+            job = self._new_job(
+                self.orgs[org],
+                workflow,
+                {"prompt": "a red fox in snow"},
+                None,
+                WORKFLOWS[workflow][0],
+                created=now - 7_200,
+                fixed=status,
+            )
             if fixture:
                 self.fixtures[fixture] = job["id"]
         self.fixtures["model"] = "sdxl-lightning"
 
     # ---- envelope -------------------------------------------------------------------------
-    def error(self, code: str, key: Key | None = None, details: dict | None = None,
-              extra_headers: list[tuple[str, str]] | None = None) -> Reply:
-        body = {"error": MESSAGES[code], "code": code, "details": details or {},
-                "requestId": "req_" + secrets.token_hex(8), "docs": f"{DOCS}#{code.lower()}"}
+    def error(
+        self,
+        code: str,
+        key: Key | None = None,
+        details: dict | None = None,
+        extra_headers: list[tuple[str, str]] | None = None,
+    ) -> Reply:
+        body = {
+            "error": MESSAGES[code],
+            "code": code,
+            "details": details or {},
+            "requestId": "req_" + secrets.token_hex(8),
+            "docs": f"{DOCS}#{code.lower()}",
+        }
         return json_reply(STATUS[code], body, self._limit_headers(key) + list(extra_headers or []))
 
     def invalid(self, key: Key, field: str, reason: str) -> Reply:
@@ -198,8 +242,11 @@ class Vydra:
             self._prune(org, now)
             remaining = 0 if org.saturated else max(0, org.rpm - len(org.window))
             reset = math.ceil(now) + self._reset_in(org, now)
-        return [("x-ratelimit-limit", str(org.rpm)), ("x-ratelimit-remaining", str(remaining)),
-                ("x-ratelimit-reset", str(reset))]
+        return [
+            ("x-ratelimit-limit", str(org.rpm)),
+            ("x-ratelimit-remaining", str(remaining)),
+            ("x-ratelimit-reset", str(reset)),
+        ]
 
     def _take(self, key: Key) -> Reply | None:
         org, now = key.org, time.time()
@@ -335,11 +382,28 @@ class Vydra:
         details = {"creditsRequired": cost, "creditsRemaining": remaining}
         return self.error("INSUFFICIENT_CREDITS", key, details)
 
-    def _new_job(self, org: Org, workflow: str, inp: dict, model: str | None, cost: int,
-                 created: float | None = None, fixed: str | None = None) -> dict:
+    def _new_job(
+        self,
+        org: Org,
+        workflow: str,
+        inp: dict,
+        model: str | None,
+        cost: int,
+        created: float | None = None,
+        fixed: str | None = None,
+    ) -> dict:
         jid = str(uuid.uuid4())
-        job = {"id": jid, "org": org, "workflow": workflow, "model": model, "input": inp, "cost": cost,
-               "created": created or time.time(), "fixed": fixed, "refunded": 0}
+        job = {
+            "id": jid,
+            "org": org,
+            "workflow": workflow,
+            "model": model,
+            "input": inp,
+            "cost": cost,
+            "created": created or time.time(),
+            "fixed": fixed,
+            "refunded": 0,
+        }
         with self.lock:
             self.jobs[jid] = job
         return job
@@ -355,12 +419,22 @@ class Vydra:
         status = self._status(job)
         kind = WORKFLOWS[job["workflow"]][1]
         ext = "mp4" if kind == "video" else "webp"
-        output = ({"url": f"https://cdn.vydra.example/jobs/{job['id']}.{ext}", "type": kind}
-                  if status == "completed" else None)
-        return {"id": job["id"], "status": status, "workflow": job["workflow"], "model": job["model"],
-                "creditsCharged": job["cost"], "creditsRefunded": job["refunded"],
-                "createdAt": _iso(job["created"]), "output": output,
-                "_links": {"self": f"/api/v1/jobs/{job['id']}"}}
+        output = (
+            {"url": f"https://cdn.vydra.example/jobs/{job['id']}.{ext}", "type": kind}
+            if status == "completed"
+            else None
+        )
+        return {
+            "id": job["id"],
+            "status": status,
+            "workflow": job["workflow"],
+            "model": job["model"],
+            "creditsCharged": job["cost"],
+            "creditsRefunded": job["refunded"],
+            "createdAt": _iso(job["created"]),
+            "output": output,
+            "_links": {"self": f"/api/v1/jobs/{job['id']}"},
+        }
 
     def _find_job(self, key: Key, jid: str) -> dict | Reply:
         job = self.jobs.get(jid) if UUID_RE.fullmatch(jid) else None
@@ -426,7 +500,7 @@ class Vydra:
         views = sorted((self._view(j) for j in mine), key=lambda v: v["createdAt"], reverse=True)
         if status:
             views = [v for v in views if v["status"] == status]
-        page = views[numbers["offset"]:numbers["offset"] + numbers["limit"]]
+        page = views[numbers["offset"] : numbers["offset"] + numbers["limit"]]
         return self.ok({"data": page, "total": len(views), **numbers}, key)
 
     def get_job(self, req: Request, key: Key, rest: list[str]) -> Reply:
@@ -452,10 +526,18 @@ class Vydra:
         if active is not None and active not in ("true", "false"):
             return self.invalid(key, "isActive", "isActive must be true or false")
         provider = req.query_first("provider")
-        data = [{"slug": slug, "provider": p, "isActive": on, "credits": c, "type": kind,
-                 "inputs": ["prompt", "imageUrl"] if img else ["prompt"]}
-                for slug, (p, on, c, kind, img) in MODELS.items()
-                if (provider is None or p == provider) and (active is None or on == (active == "true"))]
+        data = [
+            {
+                "slug": slug,
+                "provider": p,
+                "isActive": on,
+                "credits": c,
+                "type": kind,
+                "inputs": ["prompt", "imageUrl"] if img else ["prompt"],
+            }
+            for slug, (p, on, c, kind, img) in MODELS.items()
+            if (provider is None or p == provider) and (active is None or on == (active == "true"))
+        ]
         return self.ok({"data": data, "count": len(data)}, key)
 
     def run_model(self, req: Request, key: Key, rest: list[str]) -> Reply:
@@ -473,9 +555,17 @@ class Vydra:
             return short
         rid = str(uuid.uuid4())
         ext = "mp4" if spec[3] == "video" else "png"
-        return self.ok({"id": rid, "model": rest[1], "status": "completed",
-                        "output": {"url": f"https://cdn.vydra.example/runs/{rid}.{ext}", "type": spec[3]},
-                        "creditsCharged": spec[2], "durationMs": 1234}, key)
+        return self.ok(
+            {
+                "id": rid,
+                "model": rest[1],
+                "status": "completed",
+                "output": {"url": f"https://cdn.vydra.example/runs/{rid}.{ext}", "type": spec[3]},
+                "creditsCharged": spec[2],
+                "durationMs": 1234,
+            },
+            key,
+        )
 
     def upload(self, req: Request, key: Key, rest: list[str]) -> Reply:
         part = self._file_part(req)
@@ -491,8 +581,16 @@ class Vydra:
         if ctype not in IMAGE_TYPES:
             return self.error("INVALID_FILE_TYPE", key, {"allowed": ["jpeg", "jpg", "png", "webp", "gif"]})
         stored = f"uploads/{key.org.id}/{uuid.uuid4()}.{IMAGE_TYPES[ctype]}"
-        return self.ok({"url": f"https://cdn.vydra.example/{stored}", "filename": filename[:255],
-                        "size": len(content), "type": ctype, "key": stored}, key)
+        return self.ok(
+            {
+                "url": f"https://cdn.vydra.example/{stored}",
+                "filename": filename[:255],
+                "size": len(content),
+                "type": ctype,
+                "key": stored,
+            },
+            key,
+        )
 
     @staticmethod
     def _file_part(req: Request) -> tuple[str, str, bytes] | None:
@@ -534,8 +632,11 @@ class Vydra:
         rpm, rph, rpd, concurrent = PLANS[org.plan]
         with self.lock:
             minute = org.rpm if org.saturated else len(org.window)
-            running = sum(1 for j in self.jobs.values()
-                          if j["org"] is org and self._status(j) in ("pending", "processing"))
+            running = sum(
+                1
+                for j in self.jobs.values()
+                if j["org"] is org and self._status(j) in ("pending", "processing")
+            )
         limits = {"rpm": rpm, "rph": rph, "rpd": rpd, "concurrent": concurrent}
         usage = {"minute": minute, "day": org.day_count, "concurrent": running}
         return self.ok({"plan": org.plan, "limits": limits, "usage": usage}, key)

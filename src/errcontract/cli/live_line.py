@@ -30,8 +30,11 @@ def progress_line(provider: str, state: dict[str, Any], elapsed_s: float | None 
     """`vicsee     generated requests · 142 requests · 14/18 codes checked · 0 violations`."""
     codes = state.get("codes") or 0
     judged = f"{state.get('judged', 0)}/{codes}" if codes else "0"
-    parts = [f"{state.get('requests', 0)} requests", f"{judged} codes checked",
-             _count(state.get("violations", 0), "violation")]
+    parts = [
+        f"{state.get('requests', 0)} requests",
+        f"{judged} codes checked",
+        _count(state.get("violations", 0), "violation"),
+    ]
     if state.get("warnings"):
         parts.append(_count(state["warnings"], "warning"))
     head = f"done in {elapsed_s:.1f} s" if elapsed_s is not None else str(state.get("phase", "starting"))
@@ -88,8 +91,15 @@ def collect(source: IO[bytes] | None, into: list[bytes]) -> None:
             into.append(chunk)
 
 
-def run_live_child(cmd: list[str], env: dict[str, str], redact: Redactor, provider: str,
-                   results_file: Path, timeout_s: float, grace_s: float) -> bool:
+def run_live_child(
+    cmd: list[str],
+    env: dict[str, str],
+    redact: Redactor,
+    provider: str,
+    results_file: Path,
+    timeout_s: float,
+    grace_s: float,
+) -> bool:
     """Run the pytest child in a session of its own, drawing its progress; False if it timed
     out. pytest's output is kept and shown only if no results came of it. However this ends (an
     interrupting signal included), the signal goes to the child's group, reaped before this
@@ -99,14 +109,22 @@ def run_live_child(cmd: list[str], env: dict[str, str], redact: Redactor, provid
     line = LiveLine(provider, sys.stdout, redact)
     timed_out = threading.Event()
     try:
-        child = subprocess.Popen(cmd, env={**env, FD_VARIABLE: str(write_end)}, pass_fds=(write_end,),
-                                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                 stderr=subprocess.STDOUT, start_new_session=True)
+        child = subprocess.Popen(
+            cmd,
+            env={**env, FD_VARIABLE: str(write_end)},
+            pass_fds=(write_end,),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     finally:
         os.close(write_end)
     with os.fdopen(read_end, "rb") as progress:
-        readers = [threading.Thread(target=read_progress, args=(progress, line), daemon=True),
-                   threading.Thread(target=collect, args=(child.stdout, output), daemon=True)]
+        readers = [
+            threading.Thread(target=read_progress, args=(progress, line), daemon=True),
+            threading.Thread(target=collect, args=(child.stdout, output), daemon=True),
+        ]
         for reader in readers:
             reader.start()
         try:

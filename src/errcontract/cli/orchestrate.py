@@ -58,19 +58,47 @@ def run_all(options: RunOptions, pytest_args: list[str]) -> int:
     return exit_code(results)
 
 
-def _child_command(provider: str, target: str, options: RunOptions, mock: bool,
-                   pytest_args: list[str], staging: Path) -> list[str]:
+def _child_command(
+    provider: str, target: str, options: RunOptions, mock: bool, pytest_args: list[str], staging: Path
+) -> list[str]:
     suites = suites_root()
     out = staging / provider
     cmd = [
-        sys.executable, "-m", "pytest", str(suites), "-c", str(suites / "pytest.ini"),
-        "--rootdir", str(suites.parent), "-v" if options.verbose else "-q", "-rfEs", "-p", "no:cacheprovider",
-        "--provider", provider, "--target", target, "--report-dir", str(staging),
-        "--errcontract-parent-pid", str(os.getpid()),
-        "--junitxml", str(out / "junit.xml"), "--html", str(out / "pytest.html"), "--self-contained-html",
-        "--max-requests", str(options.max_requests), "--examples", str(options.examples),
-        "--seed", str(options.seed), "--request-timeout", str(options.timeout),
-        "--concurrency", str(options.concurrency),
+        sys.executable,
+        "-m",
+        "pytest",
+        str(suites),
+        "-c",
+        str(suites / "pytest.ini"),
+        "--rootdir",
+        str(suites.parent),
+        "-v" if options.verbose else "-q",
+        "-rfEs",
+        "-p",
+        "no:cacheprovider",
+        "--provider",
+        provider,
+        "--target",
+        target,
+        "--report-dir",
+        str(staging),
+        "--errcontract-parent-pid",
+        str(os.getpid()),
+        "--junitxml",
+        str(out / "junit.xml"),
+        "--html",
+        str(out / "pytest.html"),
+        "--self-contained-html",
+        "--max-requests",
+        str(options.max_requests),
+        "--examples",
+        str(options.examples),
+        "--seed",
+        str(options.seed),
+        "--request-timeout",
+        str(options.timeout),
+        "--concurrency",
+        str(options.concurrency),
     ]
     if mock:
         cmd.append("--embedded-mock")
@@ -85,15 +113,15 @@ LOCATION_VARIABLES = ("ERRCONTRACT_CONTRACTS", "ERRCONTRACT_SUITES")  # where, n
 
 
 def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("ERRCONTRACT_") or k in LOCATION_VARIABLES}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ERRCONTRACT_") or k in LOCATION_VARIABLES}
     env.update({f"ERRCONTRACT_{name.upper()}": value for name, value in fixtures.items()})
     env.setdefault("HYPOTHESIS_PROFILE", "ci")
     return env
 
 
-def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
-                 redact: Redactor, reports: ReportSet) -> dict[str, Any]:
+def run_provider(
+    provider: str, options: RunOptions, pytest_args: list[str], redact: Redactor, reports: ReportSet
+) -> dict[str, Any]:
     contract = load_provider(provider)
     with ExitStack() as stack:
         if options.target:
@@ -102,20 +130,23 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
             handle = stack.enter_context(running_mock(provider, drift=options.drift))
             target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
         check = preflight(provider, options, target, fixtures, redact)
-        print(f"errcontract: checking {provider} at {redact(target)} (base {contract.base_path or '/'}"
-              f"{', embedded mock' if mock else ''})", flush=True)
+        print(
+            f"errcontract: checking {provider} at {redact(target)} (base {contract.base_path or '/'}"
+            f"{', embedded mock' if mock else ''})",
+            flush=True,
+        )
         results_file = reports.provider_dir(provider) / "results.json"
         cmd = _child_command(provider, target, options, mock, pytest_args, reports.staging)
         if options.verbose or pytest_args:  # pytest's own output, relayed as it comes
             finished = run_child(cmd, _child_env(fixtures), redact)
         else:
-            finished = live_line.run_live_child(cmd, _child_env(fixtures), redact, provider, results_file,
-                                               CHILD_TIMEOUT_S, CHILD_GRACE_S)
+            finished = live_line.run_live_child(
+                cmd, _child_env(fixtures), redact, provider, results_file, CHILD_TIMEOUT_S, CHILD_GRACE_S
+            )
         if not finished:
             raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
     if not results_file.is_file():
-        raise ErrcontractError(f"{provider}: the suites did not produce results "
-                               "(see pytest's output above)")
+        raise ErrcontractError(f"{provider}: the suites did not produce results (see pytest's output above)")
     results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
     results["preflight"] = check.as_results()
     write_json_atomic(results_file, results)
@@ -123,8 +154,9 @@ def run_provider(provider: str, options: RunOptions, pytest_args: list[str],
     return results
 
 
-def preflight(provider: str, options: RunOptions, target: str, fixtures: dict[str, str],
-              redact: Redactor) -> Preflight:
+def preflight(
+    provider: str, options: RunOptions, target: str, fixtures: dict[str, str], redact: Redactor
+) -> Preflight:
     """Stop with a usage error (exit 2, earlier reports untouched) on a wrong key, base URL or
     provider; print what is odd but not conclusive."""
     contract = load_provider(provider)
@@ -144,10 +176,18 @@ def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
     False if it timed out. However this ends (an interrupting signal included), the signal is
     forwarded to the child's group, which is reaped before this returns or raises."""
     timed_out, muted = threading.Event(), threading.Event()
-    child = subprocess.Popen(cmd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, start_new_session=True)
-    relays = [threading.Thread(target=relay, args=(source, sink, redact, muted), daemon=True)
-              for source, sink in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))]
+    child = subprocess.Popen(
+        cmd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
+    relays = [
+        threading.Thread(target=relay, args=(source, sink, redact, muted), daemon=True)
+        for source, sink in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))
+    ]
 
     def on_timeout() -> None:
         timed_out.set()
@@ -170,8 +210,9 @@ def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
     return not timed_out.is_set()
 
 
-def relay(source: IO[bytes] | None, sink: TextIO, redact: Redactor,
-          muted: threading.Event | None = None) -> None:
+def relay(
+    source: IO[bytes] | None, sink: TextIO, redact: Redactor, muted: threading.Event | None = None
+) -> None:
     """Copy as it comes (progress stays live), holding back only what might begin a key; once
     `muted` is set, keep draining (the child must not block on a full pipe) but show nothing."""
     if source is None:
@@ -181,7 +222,7 @@ def relay(source: IO[bytes] | None, sink: TextIO, redact: Redactor,
         while chunk := os.read(source.fileno(), 65536):
             data = redact.bytes(held + chunk)
             keep = _key_prefix_at_end(data, redact.secrets)
-            held = data[len(data) - keep:] if keep else b""
+            held = data[len(data) - keep :] if keep else b""
             if not (muted and muted.is_set()):
                 _write(sink, data[: len(data) - keep])
         if not (muted and muted.is_set()):

@@ -48,8 +48,10 @@ def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
     by_reason: dict[str, list[str]] = {}
     for entry in not_observed_codes(result):
         by_reason.setdefault(entry.get("reason") or "no reason recorded", []).append(entry["code"])
-    lines = [f"{'':<10} – not checked: {', '.join(codes)}: {reason}"
-             for reason, codes in list(by_reason.items())[:shown]]
+    lines = [
+        f"{'':<10} – not checked: {', '.join(codes)}: {reason}"
+        for reason, codes in list(by_reason.items())[:shown]
+    ]
     if len(by_reason) > shown:
         lines.append(f"{'':<10}   … {len(by_reason) - shown} more reasons in the report")
     return lines

@@ -112,8 +112,9 @@ class TargetClient:
             failures = self.stats.transport_errors
             self._refuse(f"the target never answered ({failures} attempts): probing stopped")
         if self.stats.failures_in_a_row >= settings.gone_after:
-            self._refuse(f"the target stopped answering ({settings.gone_after} failures in a row): "
-                         "probing stopped")
+            self._refuse(
+                f"the target stopped answering ({settings.gone_after} failures in a row): probing stopped"
+            )
         if time.monotonic() - self._started > settings.max_run_s:
             self._refuse(f"the run's time bound ({settings.max_run_s:g} s) is reached")
         with self._lock:
@@ -143,8 +144,12 @@ class TargetClient:
         """The HTTP request; a generated one httpx cannot express (a 64 kB query) is not sent."""
         try:
             return self._http.build_request(
-                spec.method, spec.path, headers=spec.headers, params=spec.query or None,
-                content=spec.body_bytes(), files=_files(spec),
+                spec.method,
+                spec.path,
+                headers=spec.headers,
+                params=spec.query or None,
+                content=spec.body_bytes(),
+                files=_files(spec),
             )
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             self._refuse(f"the request cannot be built ({type(exc).__name__})")

@@ -35,8 +35,12 @@ class Redactor:
     """Replaces each known secret (and its URL-quoted form) by its mask; keys the run made up
     (`made_up`: patterns of the contract's key shape) are masked too."""
 
-    def __init__(self, secrets: Iterable[str] = (), variables: Mapping[str, KeyVariable] | None = None,
-                 made_up: Sequence[tuple[re.Pattern[str], KeyVariable]] = ()) -> None:
+    def __init__(
+        self,
+        secrets: Iterable[str] = (),
+        variables: Mapping[str, KeyVariable] | None = None,
+        made_up: Sequence[tuple[re.Pattern[str], KeyVariable]] = (),
+    ) -> None:
         found = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
         pairs = {(s, mask(s)) for s in found} | {(quote(s, safe=""), mask(s)) for s in found}
         self._pairs = sorted(pairs, key=lambda p: -len(p[0]))
@@ -72,8 +76,9 @@ class Redactor:
         return [self(piece) if isinstance(piece, str) else piece for piece in pieces if piece != ""]
 
 
-def _split(pieces: list[str | KeyVariable], pattern: re.Pattern[str],
-           variable: KeyVariable) -> list[str | KeyVariable]:
+def _split(
+    pieces: list[str | KeyVariable], pattern: re.Pattern[str], variable: KeyVariable
+) -> list[str | KeyVariable]:
     """Each literal piece cut at the pattern's matches, each match replaced by the variable."""
     out: list[str | KeyVariable] = []
     for piece in pieces:
@@ -82,7 +87,7 @@ def _split(pieces: list[str | KeyVariable], pattern: re.Pattern[str],
             continue
         start = 0
         for match in pattern.finditer(piece):
-            out += [piece[start:match.start()], variable]
+            out += [piece[start : match.start()], variable]
             start = match.end()
         out.append(piece[start:])
     return out

@@ -199,8 +199,13 @@ def _subject(data: Any, path: list[Any]) -> Subject | None:
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser("lint", help="check the contract files against themselves and each other")
-    parser.add_argument("path", nargs="?", type=Path, metavar="PATH",
-                        help="a contracts root or one provider folder (default: the contracts/ in use)")
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="PATH",
+        help="a contracts root or one provider folder (default: the contracts/ in use)",
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="(default: text)")
     parser.set_defaults(func=run)
 

@@ -31,8 +31,10 @@ def cases_are_told_apart(contract: Contract) -> Iterator[Problem]:
         if a.items() <= b.items():
             status = min(shared)
             how = "the same way" if a == b else f"more loosely ({a or 'any body'})"
-            message = (f"{first} is recognised {how} as {second} at status {status}: "
-                       f"{second} could never be told apart (add a member to its match, or list it first)")
+            message = (
+                f"{first} is recognised {how} as {second} at status {status}: "
+                f"{second} could never be told apart (add a member to its match, or list it first)"
+            )
             yield in_contract(contract, ["codes", second, "match"], message, ("code", second))
 
 
@@ -44,5 +46,6 @@ def match_codes_are_strings_or_null(contract: Contract) -> Iterator[Problem]:
         value = (code.match or {}).get(pointer, "")
         if not (value is None or isinstance(value, str)):
             where = ["codes", name, "match", pointer]
-            yield in_contract(contract, where, f"{value!r} at the code pointer: give a string or null",
-                              ("code", name))
+            yield in_contract(
+                contract, where, f"{value!r} at the code pointer: give a string or null", ("code", name)
+            )

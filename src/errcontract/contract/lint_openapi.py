@@ -219,8 +219,14 @@ def _example_openapi_findings(
 ) -> Iterator[Problem]:
     """Each example that follows the stated envelope also validates the OpenAPI error schema."""
     for example, raw in zip(examples, contract.examples, strict=True):
-        response = next((op["responses"][str(example.status)] for *_, op in _operations(doc)
-                         if str(example.status) in op.get("responses", {})), None)
+        response = next(
+            (
+                op["responses"][str(example.status)]
+                for *_, op in _operations(doc)
+                if str(example.status) in op.get("responses", {})
+            ),
+            None,
+        )
         content = (_deref(doc, response) or {}).get("content", {})
         schema = next((m.get("schema") for t, m in content.items() if "json" in t), None)
         if not example.stated_ok or example.placeholder or schema is None:

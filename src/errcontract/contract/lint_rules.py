@@ -21,9 +21,22 @@ from errcontract.contract.model import OBSERVE_ONLY, PLACEHOLDER, Contract, key_
 from errcontract.core.exchange import NO_JSON, pointer_get
 
 __all__ = [
-    "ANY_ENDPOINT", "CONTRACT_FILE", "RULES", "ExampleResult", "Finding", "Problem", "Rule",
-    "Subject", "endpoint_applies", "endpoint_error_statuses", "example_problems", "example_schema",
-    "in_contract", "judge_example", "rule", "rule_problems",
+    "ANY_ENDPOINT",
+    "CONTRACT_FILE",
+    "RULES",
+    "ExampleResult",
+    "Finding",
+    "Problem",
+    "Rule",
+    "Subject",
+    "endpoint_applies",
+    "endpoint_error_statuses",
+    "example_problems",
+    "example_schema",
+    "in_contract",
+    "judge_example",
+    "rule",
+    "rule_problems",
 ]
 
 ANY_ENDPOINT = "*"

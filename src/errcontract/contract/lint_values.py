@@ -26,8 +26,10 @@ def _undocumented(contract: Contract, name: str, value: Any) -> str | None:
     documented = contract.documented_values.get(name, {}).get("values", [])
     if value in documented:
         return None
-    return (f"{value!r} is treated as a valid {name} but the docs do not give it: use a "
-            f"{{fixture}} placeholder, or add it to documented_values.{name} with its source")
+    return (
+        f"{value!r} is treated as a valid {name} but the docs do not give it: use a "
+        f"{{fixture}} placeholder, or add it to documented_values.{name} with its source"
+    )
 
 
 ValidValue = tuple[list[str], str, Any]  # key path, field or parameter name, value

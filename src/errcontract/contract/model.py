@@ -45,7 +45,6 @@ class Code:
     strengths: dict[str, str] = field(default_factory=dict)
     match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
 
-
     @property
     def observe_only(self) -> bool:
         return self.provoke == OBSERVE_ONLY
@@ -138,8 +137,14 @@ class Contract:
     @cached_property
     def recipes(self) -> dict[str, Recipe]:
         return {
-            name: Recipe(name, raw["endpoint"], raw["defect"], bool(raw.get("may_bill", False)),
-                          tuple(raw.get("fallback_endpoints", ())), tuple(raw.get("also_allowed", ())))
+            name: Recipe(
+                name,
+                raw["endpoint"],
+                raw["defect"],
+                bool(raw.get("may_bill", False)),
+                tuple(raw.get("fallback_endpoints", ())),
+                tuple(raw.get("also_allowed", ())),
+            )
             for name, raw in self.data.get("recipes", {}).items()
         }
 

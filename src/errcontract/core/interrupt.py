@@ -72,8 +72,9 @@ class SignalGuard:
     def __enter__(self) -> SignalGuard:
         return self.install()
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.restore()
         if exc is None and self.committing and self.signum is not None:
             raise Interrupted(self.signum, reports_written=True)

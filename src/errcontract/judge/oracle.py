@@ -49,9 +49,7 @@ class Oracle:
     @cached_property
     def patterns(self) -> dict[str, re.Pattern[str]]:
         return {
-            c.name: re.compile(c.message_pattern)
-            for c in self.contract.codes.values()
-            if c.message_pattern
+            c.name: re.compile(c.message_pattern) for c in self.contract.codes.values() if c.message_pattern
         }
 
     @cached_property
@@ -79,7 +77,7 @@ class Oracle:
         base = self.contract.base_path
         if not path.startswith(base):
             return False
-        return self.contract.endpoint_for(method, path[len(base):]) is not None
+        return self.contract.endpoint_for(method, path[len(base) :]) is not None
 
     def profile_results(self, exchange: Exchange) -> dict[str, bool]:
         """Which envelope profiles an error body satisfies (the stated one decides the verdict)."""

@@ -118,16 +118,30 @@ class Recorder:
             return self.rows.get(exchange.request.defects[0].codes[0])
         return self.rows.get(code or "")
 
-    def _add(self, bucket: list[dict[str, Any]], item: Violation, judged: Judged,
-             test: str | None, row: CodeRow | None) -> None:
+    def _add(
+        self,
+        bucket: list[dict[str, Any]],
+        item: Violation,
+        judged: Judged,
+        test: str | None,
+        row: CodeRow | None,
+    ) -> None:
         request = judged.exchange.request
         code = row.code if row is not None else item.code
-        bucket.append({
-            "check": item.check, "code": code, "promise": code or rule_of(item.check),
-            "status": item.status, "strength": item.strength,
-            "message": self.redact(item.message), "reproduce": judged.reproduce,
-            "source": request.origin, "defects": request.describe_defects(), "test": test or "",
-        })
+        bucket.append(
+            {
+                "check": item.check,
+                "code": code,
+                "promise": code or rule_of(item.check),
+                "status": item.status,
+                "strength": item.strength,
+                "message": self.redact(item.message),
+                "reproduce": judged.reproduce,
+                "source": request.origin,
+                "defects": request.describe_defects(),
+                "test": test or "",
+            }
+        )
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
 
@@ -136,12 +150,20 @@ class Recorder:
         with self._lock:
             self.refunds.append({**row, "evidence": list(evidence)})
             if row["verdict"] == "fail":
-                self.violations.append({
-                    "check": row["check"], "code": None, "promise": row["promise"], "status": None,
-                    "strength": "stated", "message": self.redact(row["reason"]),
-                    "reproduce": evidence[0]["reproduce"] if evidence else "", "source": "refund",
-                    "defects": "none", "test": getattr(self.current_test, "name", None) or "",
-                })
+                self.violations.append(
+                    {
+                        "check": row["check"],
+                        "code": None,
+                        "promise": row["promise"],
+                        "status": None,
+                        "strength": "stated",
+                        "message": self.redact(row["reason"]),
+                        "reproduce": evidence[0]["reproduce"] if evidence else "",
+                        "source": "refund",
+                        "defects": "none",
+                        "test": getattr(self.current_test, "name", None) or "",
+                    }
+                )
 
     def judge_sequences(self) -> None:
         """The run-level header checks, once, after the last exchange (evidence: the values)."""
@@ -155,11 +177,20 @@ class Recorder:
                 self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
                 return
             for item in found:
-                self.violations.append({
-                    "check": item.check, "code": None, "promise": sequence_rule(item.check),
-                    "status": None, "strength": item.strength, "message": self.redact(item.message),
-                    "reproduce": "", "source": "run", "defects": "none", "test": "",
-                })
+                self.violations.append(
+                    {
+                        "check": item.check,
+                        "code": None,
+                        "promise": sequence_rule(item.check),
+                        "status": None,
+                        "strength": item.strength,
+                        "message": self.redact(item.message),
+                        "reproduce": "",
+                        "source": "run",
+                        "defects": "none",
+                        "test": "",
+                    }
+                )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1
@@ -194,8 +225,9 @@ class Recorder:
         judged = self.judge(exchange)
         item = Violation(check, message, exchange.status, code)
         with self._lock:
-            self._add(self.violations, item, judged, getattr(self.current_test, "name", None),
-                      self.rows[code])
+            self._add(
+                self.violations, item, judged, getattr(self.current_test, "name", None), self.rows[code]
+            )
 
     # -- per-code results from the code tests -------------------------------------------------
     def set_code_result(self, code: str, verdict: str, reason: str | None = None) -> None:

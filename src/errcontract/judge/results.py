@@ -47,8 +47,13 @@ def documentation(oracle: Oracle) -> dict[str, Any]:
     examples = []
     for example in contract.examples:
         judged = judge_example(contract, example)
-        row = {"name": judged.name, "status": judged.status, "code": judged.code,
-               "ambiguity": judged.ambiguity, "source": example["source"]}
+        row = {
+            "name": judged.name,
+            "status": judged.status,
+            "code": judged.code,
+            "ambiguity": judged.ambiguity,
+            "source": example["source"],
+        }
         examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
     return {"examples": examples, "ambiguities": contract.ambiguities}
 
@@ -58,13 +63,22 @@ def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
     for name, code in recorder.oracle.contract.codes.items():
         row = recorder.rows[name]
         verdict, reason = recorder.final_verdict(row)
-        entries.append({
-            "code": name, "status": list(code.statuses), "message": code.message,
-            "solution": code.solution, "source": code.source, "verdict": verdict, "reason": reason,
-            "observed": row.observed, "observed_statuses": sorted(row.observed_statuses),
-            "violations": row.violation_ids, "evidence": row.evidence,
-            "endpoints": {e: {"verdict": v, "reason": r} for e, (v, r) in row.cells.items()},
-        })
+        entries.append(
+            {
+                "code": name,
+                "status": list(code.statuses),
+                "message": code.message,
+                "solution": code.solution,
+                "source": code.source,
+                "verdict": verdict,
+                "reason": reason,
+                "observed": row.observed,
+                "observed_statuses": sorted(row.observed_statuses),
+                "violations": row.violation_ids,
+                "evidence": row.evidence,
+                "endpoints": {e: {"verdict": v, "reason": r} for e, (v, r) in row.cells.items()},
+            }
+        )
     return entries
 
 
@@ -81,12 +95,17 @@ def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
     judged = count["pass"] + count["fail"] + len(rules)
     checked = count["pass"] + count["fail"]  # codes with a verdict; coverage sits beside conformance
     return {
-        "codes": len(codes), "passed": count["pass"], "failed": count["fail"],
-        "not_observed": count["not-observed"], "code_errors": count["error"],
-        "checked": checked, "coverage_pct": round(100 * checked / len(codes), 1) if codes else None,
+        "codes": len(codes),
+        "passed": count["pass"],
+        "failed": count["fail"],
+        "not_observed": count["not-observed"],
+        "code_errors": count["error"],
+        "checked": checked,
+        "coverage_pct": round(100 * checked / len(codes), 1) if codes else None,
         "rules_broken": rules,
         "errors": len(recorder.errors),  # every "could not judge" event, once
-        "violations": len(recorder.violations), "warnings": len(recorder.warnings),
+        "violations": len(recorder.violations),
+        "warnings": len(recorder.warnings),
         "conformance_pct": round(100 * count["pass"] / judged, 1) if judged else None,
     }
 

@@ -36,11 +36,18 @@ def resource_values(engine: Engine, resource: Resource) -> dict[str, Any]:
     if result is not None:
         result = {k: v.format(id=resource.id) if isinstance(v, str) else v for k, v in result.items()}
     return {
-        "id": resource.id, "model": resource.model, "status": status, "credits": resource.credits,
-        "prompt": resource.prompt, "created_at": iso_timestamp(resource.created),
-        "media_type": (result or {}).get("type", engine.config.default_media_type), "result": result,
-        "result_url": (result or {}).get("url"), "result_type": (result or {}).get("type"),
-        "refunded": resource.refunded, "credits_remaining": resource.owner.credits,
+        "id": resource.id,
+        "model": resource.model,
+        "status": status,
+        "credits": resource.credits,
+        "prompt": resource.prompt,
+        "created_at": iso_timestamp(resource.created),
+        "media_type": (result or {}).get("type", engine.config.default_media_type),
+        "result": result,
+        "result_url": (result or {}).get("url"),
+        "result_type": (result or {}).get("type"),
+        "refunded": resource.refunded,
+        "credits_remaining": resource.owner.credits,
         "self_link": _self_link(engine, resource.id),
         "expires_at": iso_timestamp(time.time() + 3600),
     }
@@ -49,7 +56,9 @@ def resource_values(engine: Engine, resource: Resource) -> dict[str, Any]:
 def _new_resource(engine: Engine, call: Call, status: str | None = None) -> Resource:
     assert call.account is not None
     resource = Resource(
-        id=engine.state.new_resource_id(), owner=call.account, model=str(call.params["model"]),
+        id=engine.state.new_resource_id(),
+        owner=call.account,
+        model=str(call.params["model"]),
         status=status or engine.config.resources["initial_status"],
         credits=int(call.params.get("credits", 0)),
         prompt=str(call.params.get("prompt", _body_prompt(engine, call))),
@@ -118,7 +127,7 @@ async def list_resources(engine: Engine, call: Call) -> Outcome:
     wanted = query.get("status")
     owned = [r for r in list(engine.state.resources.values()) if r.owner is call.account]
     views = [resource_values(engine, r) for r in owned]
-    views = [v for v in views if wanted in (None, v["status"])][offset: offset + limit]
+    views = [v for v in views if wanted in (None, v["status"])][offset : offset + limit]
     items = [render(call.behaviour.get("item_view", "$id"), v) for v in views]
     return _ok(engine, call, {"items": items})
 
@@ -160,17 +169,27 @@ async def upload(engine: Engine, call: Call) -> Outcome:
     if part.size > int(limits.get("max_bytes", part.size)):
         engine.fail(call, "file_too_large", detail="File too large")
     key = f"uploads/{engine.state.new_resource_id()}"
-    values = {"url": f"https://cdn.example/{key}", "filename": part.filename, "size": part.size,
-              "type": part.content_type, "key": key}
+    values = {
+        "url": f"https://cdn.example/{key}",
+        "filename": part.filename,
+        "size": part.size,
+        "type": part.content_type,
+        "key": key,
+    }
     return _ok(engine, call, values)
 
 
 def account_values(engine: Engine, call: Call) -> dict[str, Any]:
     account = call.account
     assert account is not None and call.usage is not None
-    return {"account_id": account.account_id, "account_name": account.display_name,
-            "plan": account.plan_name, "credits_remaining": account.credits,
-            "used": call.usage.used, **account.plan}
+    return {
+        "account_id": account.account_id,
+        "account_name": account.display_name,
+        "plan": account.plan_name,
+        "credits_remaining": account.credits,
+        "used": call.usage.used,
+        **account.plan,
+    }
 
 
 async def show_account(engine: Engine, call: Call) -> Outcome:
@@ -182,11 +201,17 @@ async def health(engine: Engine, call: Call) -> Outcome:
 
 
 ACTIONS: dict[str, Action] = {
-    "create_resource": create_resource, "show_resource": show_resource,
-    "download_resource": download_resource, "cancel_resource": cancel_resource,
-    "list_resources": list_resources, "list_catalog": list_catalog, "run_model": run_model,
+    "create_resource": create_resource,
+    "show_resource": show_resource,
+    "download_resource": download_resource,
+    "cancel_resource": cancel_resource,
+    "list_resources": list_resources,
+    "list_catalog": list_catalog,
+    "run_model": run_model,
     "show_catalog_item": show_catalog_item,
-    "upload": upload, "show_account": show_account, "show_limits": show_account,
+    "upload": upload,
+    "show_account": show_account,
+    "show_limits": show_account,
     "health": health,
 }
 

@@ -18,8 +18,9 @@ from errcontract.mock.engine import Engine
 from errcontract.mock.state import MockState
 
 
-def build_app(contract: Contract, drift: str | None = None,
-              test_mode: bool = False) -> tuple[Starlette, dict[str, str]]:
+def build_app(
+    contract: Contract, drift: str | None = None, test_mode: bool = False
+) -> tuple[Starlette, dict[str, str]]:
     """The provider's mock app and its fixtures (keys and ids are fresh on every call).
 
     `drift` names one of `drifts_for(contract)`; `test_mode` enables the X-Errcontract-Fault

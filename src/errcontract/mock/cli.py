@@ -16,21 +16,31 @@ from errcontract.mock.server import bind_socket, make_server, url_of
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "mock", help="serve a provider's reference mock on 127.0.0.1",
+        "mock",
+        help="serve a provider's reference mock on 127.0.0.1",
         description="Serve a faithful mock of PROVIDER built from its contract, or a named drift. "
         'Prints one JSON line {"url", "fixtures"} on start, then serves until stopped.',
     )
     names = provider_names()
-    parser.add_argument("provider", metavar="PROVIDER",
-                        help=f"a provider folder under contracts/ (found: {', '.join(names) or 'none'})")
-    parser.add_argument("--port", type=int, default=0, metavar="N",
-                        help="port on 127.0.0.1 (default: 0, a free one)")
+    parser.add_argument(
+        "provider",
+        metavar="PROVIDER",
+        help=f"a provider folder under contracts/ (found: {', '.join(names) or 'none'})",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, metavar="N", help="port on 127.0.0.1 (default: 0, a free one)"
+    )
     parser.add_argument("--drift", metavar="NAME", help="serve this drift instead of the faithful mock")
     parser.add_argument("--list-drifts", action="store_true", help="print NAME<TAB>what is wrong")
-    parser.add_argument("--test-mode", action="store_true",
-                        help="enable fault injection with the X-Errcontract-Fault header")
-    parser.add_argument("--parent-pid", type=int, metavar="PID",
-                        help="stop serving as soon as this process (the one starting the mock) is gone")
+    parser.add_argument(
+        "--test-mode", action="store_true", help="enable fault injection with the X-Errcontract-Fault header"
+    )
+    parser.add_argument(
+        "--parent-pid",
+        type=int,
+        metavar="PID",
+        help="stop serving as soon as this process (the one starting the mock) is gone",
+    )
     parser.set_defaults(func=run)
 
 

@@ -17,11 +17,30 @@ from errcontract.contract.model import Contract
 from errcontract.core.errors import ContractError
 
 CONDITIONS = (
-    "missing_auth", "bad_scheme", "bad_key_format", "unknown_key", "revoked_key", "expired_key",
-    "rate_limited", "insufficient_scope", "invalid_body", "missing_field", "invalid_field",
-    "invalid_query", "unknown_model", "unknown_workflow", "invalid_url", "insufficient_credits",
-    "resource_not_found", "resource_forbidden", "resource_not_complete", "resource_no_result",
-    "route_not_found", "file_missing", "file_type", "file_too_large",
+    "missing_auth",
+    "bad_scheme",
+    "bad_key_format",
+    "unknown_key",
+    "revoked_key",
+    "expired_key",
+    "rate_limited",
+    "insufficient_scope",
+    "invalid_body",
+    "missing_field",
+    "invalid_field",
+    "invalid_query",
+    "unknown_model",
+    "unknown_workflow",
+    "invalid_url",
+    "insufficient_credits",
+    "resource_not_found",
+    "resource_forbidden",
+    "resource_not_complete",
+    "resource_no_result",
+    "route_not_found",
+    "file_missing",
+    "file_type",
+    "file_too_large",
 )
 
 
@@ -132,8 +151,12 @@ class MockConfig:
         table: dict[str, dict[str, Any]] = {}
         for code in self.contract.codes.values():
             if code.fault:
-                entry = {"code": code.name, "status": code.statuses[0], "endpoints": code.endpoints,
-                         "statuses": code.statuses}
+                entry = {
+                    "code": code.name,
+                    "status": code.statuses[0],
+                    "endpoints": code.endpoints,
+                    "statuses": code.statuses,
+                }
                 table[code.name] = entry
         for name, raw in (self.data.get("faults") or {}).items():
             table[str(name)] = {"endpoints": ("*",), "statuses": (int(raw["status"]),), **raw}

@@ -135,7 +135,8 @@ def _first_billable(config: MockConfig) -> str | None:
 
 
 @drift(
-    "response", lambda config: _first_billable(config) is not None,
+    "response",
+    lambda config: _first_billable(config) is not None,
     caught_by={"content_type_json", "envelope"},
 )
 def gateway_html_502(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
@@ -159,7 +160,8 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
 
 
 @drift(
-    "response", lambda config: bool(config.contract.headers.get("rate_limit")),
+    "response",
+    lambda config: bool(config.contract.headers.get("rate_limit")),
     caught_by={"rate_limit_headers"},
 )
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
@@ -187,8 +189,9 @@ def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome
 def _without_details(outcome: Outcome, engine: Engine, status: int) -> Outcome:
     if not outcome.code or outcome.status != status:
         return outcome
-    pointer_set(outcome.body, engine.contract.envelope["message_pointer"],
-                engine.contract.codes[outcome.code].message)
+    pointer_set(
+        outcome.body, engine.contract.envelope["message_pointer"], engine.contract.codes[outcome.code].message
+    )
     for name in engine.config.extras.get(outcome.code, {}):
         outcome.body.pop(name, None)
     return outcome

@@ -37,7 +37,8 @@ def _forbidden_is_403(config: MockConfig) -> bool:
 
 
 @drift(
-    "response", lambda config: _has_role(config, "remaining") and _has_role(config, "limit"),
+    "response",
+    lambda config: _has_role(config, "remaining") and _has_role(config, "limit"),
     caught_by={"rate_limit_remaining_decreases"},
 )
 def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
@@ -82,8 +83,11 @@ def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
     return step == "refund_on_cancel"
 
 
-@drift("response", lambda config: any(not e.auth for e in config.contract.endpoints.values()),
-       caught_by={"open_endpoint_needs_no_key"})
+@drift(
+    "response",
+    lambda config: any(not e.auth for e in config.contract.endpoints.values()),
+    caught_by={"open_endpoint_needs_no_key"},
+)
 def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a
     request without a key."""

@@ -63,8 +63,7 @@ def _route_table(contract: Contract) -> list[tuple[str, re.Pattern[str], Endpoin
 class Engine:
     """The ASGI app behind the mock's one route: one instance per app, holding the state."""
 
-    def __init__(self, config: MockConfig, state: MockState, drift: Drift | None,
-                 test_mode: bool) -> None:
+    def __init__(self, config: MockConfig, state: MockState, drift: Drift | None, test_mode: bool) -> None:
         self.contract = config.contract
         self.config = config
         self.state = state
@@ -183,7 +182,9 @@ class Engine:
         call.usage = usage
         if usage.exceeded:
             call.params.update(
-                limit=usage.limit, used=usage.used, window=self.config.window,
+                limit=usage.limit,
+                used=usage.used,
+                window=self.config.window,
                 retry_after=retry_after(usage),
                 reset_iso=iso_timestamp(usage.reset_at),
             )
@@ -203,8 +204,7 @@ class Engine:
             if "*" in endpoints or call.endpoint.name in endpoints:
                 checks.refund_charge(self, call)
                 status = int(wanted) if wanted in statuses else int(fault["status"])
-                raise MockError("fault", code=fault["code"], status=status,
-                                message=fault.get("message"))
+                raise MockError("fault", code=fault["code"], status=status, message=fault.get("message"))
 
     def _add_headers(self, outcome: Outcome, call: Call) -> None:
         if call.usage is None or outcome.status == 401:

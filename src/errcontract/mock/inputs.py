@@ -17,8 +17,12 @@ from starlette.requests import Request
 from errcontract.mock.respond import MockError
 
 FIELD_TYPES: dict[str, tuple[type, ...]] = {
-    "string": (str,), "object": (dict,), "array": (list,), "boolean": (bool,),
-    "integer": (int,), "number": (int, float),
+    "string": (str,),
+    "object": (dict,),
+    "array": (list,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "number": (int, float),
 }
 
 
@@ -63,17 +67,20 @@ def is_type(value: Any, type_name: str) -> bool:
     return isinstance(value, expected) and not (isinstance(value, bool) and bool not in expected)
 
 
-def check_fields(body: dict[str, Any], required: tuple[str, ...] | list[str],
-                 types: dict[str, str]) -> None:
+def check_fields(body: dict[str, Any], required: tuple[str, ...] | list[str], types: dict[str, str]) -> None:
     """Required fields present and non-empty; documented fields of the documented type."""
     for name in required:
         if body.get(name) in (None, "", {}, []):
-            raise MockError("missing_field", field=name,
-                            detail=f"Missing required field: {name} ({types.get(name, 'string')})")
+            raise MockError(
+                "missing_field",
+                field=name,
+                detail=f"Missing required field: {name} ({types.get(name, 'string')})",
+            )
     for name, type_name in types.items():
         if name in body and not is_type(body[name], type_name):
-            raise MockError("invalid_field", field=name,
-                            detail=f"Invalid field: {name} must be a {type_name}")
+            raise MockError(
+                "invalid_field", field=name, detail=f"Invalid field: {name} must be a {type_name}"
+            )
 
 
 def is_url(value: Any) -> bool:
@@ -107,8 +114,10 @@ class _PartCollector:
 
     def callbacks(self) -> dict[str, Any]:
         return {
-            "on_part_begin": self._begin, "on_header_field": self._field,
-            "on_header_value": self._value, "on_header_end": lambda: None,
+            "on_part_begin": self._begin,
+            "on_header_field": self._field,
+            "on_header_value": self._value,
+            "on_header_end": lambda: None,
             "on_part_data": self._data,
         }
 

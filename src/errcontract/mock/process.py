@@ -35,8 +35,17 @@ class MockHandle:
 
 
 def mock_command(provider: str, drift: str | None, test_mode: bool) -> list[str]:
-    command = [sys.executable, "-m", "errcontract", "mock", provider, "--port", "0",
-               "--parent-pid", str(os.getpid())]
+    command = [
+        sys.executable,
+        "-m",
+        "errcontract",
+        "mock",
+        provider,
+        "--port",
+        "0",
+        "--parent-pid",
+        str(os.getpid()),
+    ]
     if drift:
         command += ["--drift", drift]
     if test_mode:
@@ -70,13 +79,17 @@ def _start_error(provider: str, process: subprocess.Popen[str], stderr: IO[bytes
 
 
 @contextmanager
-def running_mock(provider: str, drift: str | None = None,
-                 test_mode: bool = False) -> Iterator[MockHandle]:
+def running_mock(provider: str, drift: str | None = None, test_mode: bool = False) -> Iterator[MockHandle]:
     """Run the provider's mock in a child process for the duration of the block."""
     with tempfile.TemporaryFile() as stderr:
         process = subprocess.Popen(
-            mock_command(provider, drift, test_mode), stdout=subprocess.PIPE, stderr=stderr,
-            stdin=subprocess.DEVNULL, text=True, encoding="utf-8", start_new_session=True,
+            mock_command(provider, drift, test_mode),
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            start_new_session=True,
         )
         try:  # from here on, however the block ends (an interrupting signal too), the mock stops
             started = _started(process)

@@ -27,8 +27,15 @@ JSON_TYPE = "application/json"
 class MockError(Exception):
     """A condition the provider answers with an error; `code` overrides the condition's mapping."""
 
-    def __init__(self, condition: str, field: str | None = None, code: str | None = None,
-                 status: int | None = None, message: str | None = None, **params: Any) -> None:
+    def __init__(
+        self,
+        condition: str,
+        field: str | None = None,
+        code: str | None = None,
+        status: int | None = None,
+        message: str | None = None,
+        **params: Any,
+    ) -> None:
         super().__init__(condition)
         self.condition = condition
         self.field = field
@@ -55,8 +62,7 @@ class Outcome:
 
     def to_response(self) -> Response:
         content = self.raw if self.raw is not None else _dumps(self.body)
-        return Response(content, status_code=self.status, headers=self.headers,
-                        media_type=self.media_type)
+        return Response(content, status_code=self.status, headers=self.headers, media_type=self.media_type)
 
 
 def _dumps(body: Any) -> bytes:
@@ -81,8 +87,9 @@ def pointer_pop(document: Any, pointer: str) -> None:
         current.pop(parts[-1], None)
 
 
-def error_outcome(config: MockConfig, code: str, status: int, params: dict[str, Any],
-                  message: str | None = None) -> Outcome:
+def error_outcome(
+    config: MockConfig, code: str, status: int, params: dict[str, Any], message: str | None = None
+) -> Outcome:
     """The documented envelope for a code: template + code and message at the contract pointers."""
     envelope = config.contract.envelope
     body = copy.deepcopy(config.error_template)
@@ -135,15 +142,16 @@ def rate_limit_headers(contract: Contract, usage: Usage) -> dict[str, str]:
     """The contract's rate-limit headers, each in its documented format."""
     fields = contract.headers.get("rate_limit", {}).get("fields", {})
     values = {"limit": usage.limit, "remaining": usage.remaining, "reset": usage.reset_at}
-    return {name: format_header(values[_role(name)], spec.get("format", "integer"))
-            for name, spec in fields.items()}
+    return {
+        name: format_header(values[_role(name)], spec.get("format", "integer"))
+        for name, spec in fields.items()
+    }
 
 
 def status_headers(contract: Contract, status: int, retry_after: int) -> dict[str, str]:
     """Headers the contract requires on one status (e.g. Retry-After on 429)."""
     extra = contract.headers.get("on_status", {}).get(str(status), {})
-    return {name: format_header(retry_after, spec.get("format", "integer"))
-            for name, spec in extra.items()}
+    return {name: format_header(retry_after, spec.get("format", "integer")) for name, spec in extra.items()}
 
 
 def iso_timestamp(value: float) -> str:

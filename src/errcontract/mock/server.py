@@ -61,8 +61,12 @@ class _Server(uvicorn.Server):
 
 def make_server(app: Starlette) -> uvicorn.Server:
     config = uvicorn.Config(
-        app, log_level="warning", access_log=False, lifespan="off",
-        timeout_graceful_shutdown=2, timeout_keep_alive=30,
+        app,
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        timeout_graceful_shutdown=2,
+        timeout_keep_alive=30,
     )
     return _Server(config)
 
@@ -103,14 +107,14 @@ def _contract(provider: str) -> Contract:
     return load_provider(provider)
 
 
-def serve_in_thread(provider: str, drift: str | None = None,
-                    test_mode: bool = False) -> ThreadedMock:
+def serve_in_thread(provider: str, drift: str | None = None, test_mode: bool = False) -> ThreadedMock:
     """Start the provider's mock on a free loopback port in a thread; returns once it serves."""
     app, fixtures = build_app(_contract(provider), drift=drift, test_mode=test_mode)
     sock = bind_socket(0)
     server = make_server(app)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True,
-                              name=f"errcontract-mock-{provider}")
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"errcontract-mock-{provider}"
+    )
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:

@@ -111,8 +111,13 @@ class MockState:
             )
             if not pattern.search(value):
                 raise ContractError(f"mock.yaml: key template gives {value!r}, not {pattern.pattern}")
-            key = ApiKey(value, account, tuple(raw.get("scopes", ["*"])),
-                         bool(raw.get("revoked")), bool(raw.get("expired")))
+            key = ApiKey(
+                value,
+                account,
+                tuple(raw.get("scopes", ["*"])),
+                bool(raw.get("revoked")),
+                bool(raw.get("expired")),
+            )
             self.keys[value] = key
             self.fixtures[fixture] = value
 
@@ -121,8 +126,11 @@ class MockState:
             is_fixture = name in self.config.contract.fixtures
             resource = Resource(
                 id=self.new_resource_id() if is_fixture else name,
-                owner=self.accounts[raw["owner"]], model=raw["model"], status=raw["status"],
-                has_result=bool(raw.get("has_result", True)), created=time.time() - 3600,
+                owner=self.accounts[raw["owner"]],
+                model=raw["model"],
+                status=raw["status"],
+                has_result=bool(raw.get("has_result", True)),
+                created=time.time() - 3600,
             )
             self.resources[resource.id] = resource
             if is_fixture:
@@ -145,8 +153,10 @@ class MockState:
         """Created tasks finish `completes_after_s` after creation; seeded ones never move."""
         spec = self.config.resources
         pending = spec.get("pending_statuses", [])
-        if resource.status in pending and resource.credits and (
-            time.time() - resource.created >= float(spec.get("completes_after_s", 0))
+        if (
+            resource.status in pending
+            and resource.credits
+            and (time.time() - resource.created >= float(spec.get("completes_after_s", 0)))
         ):
             resource.status = spec["done_status"]
         return resource.status
@@ -205,7 +215,11 @@ class MockState:
 def _account(config: MockConfig, name: str, raw: dict[str, Any]) -> Account:
     plan_name = raw["plan"]
     return Account(
-        name=name, account_id=random_text(10), plan_name=plan_name,
-        plan=config.plans[plan_name], credits=int(raw.get("credits", 0)),
-        saturated=bool(raw.get("saturated")), display_name=str(raw.get("name", name)),
+        name=name,
+        account_id=random_text(10),
+        plan_name=plan_name,
+        plan=config.plans[plan_name],
+        credits=int(raw.get("credits", 0)),
+        saturated=bool(raw.get("saturated")),
+        display_name=str(raw.get("name", name)),
     )

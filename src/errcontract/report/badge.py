@@ -50,7 +50,7 @@ def badge_colour(pct: float | None, verdict: str, complete: bool = True) -> str:
 
 
 def badge_value(pct: float | None, coverage: Coverage | None) -> str:
-    """"94% · 14/18 checked"; the bare percentage only when the coverage is unknown."""
+    """ "94% · 14/18 checked"; the bare percentage only when the coverage is unknown."""
     value = format_pct(pct)
     if coverage is None or not coverage.codes:
         return value

@@ -18,31 +18,49 @@ from errcontract.report.results import load_results
 def register(subparsers: argparse._SubParsersAction) -> None:
     """Add the `report` and `diff` sub-commands."""
     report = subparsers.add_parser(
-        "report", help="rebuild a provider's report from a results.json, with its history",
+        "report",
+        help="rebuild a provider's report from a results.json, with its history",
         description="Rebuild a provider's report from its results.json: index.html and badge.svg, "
         "beside a copy of results.json and of the pytest.html and junit.xml found next to it. "
         "With --history, earlier runs are drawn (conformance and coverage over time, each code's "
         "verdict run by run) and kept in history.json.",
     )
     report.add_argument("results", type=Path, metavar="RESULTS.json", help="a run's results file")
-    report.add_argument("-o", "--output", type=Path, metavar="DIR", default=None,
-                        help="where to write the set (default: the results file's folder)")
-    report.add_argument("--history", type=Path, metavar="PATH", action="append", default=[],
-                        help="earlier runs: a folder searched for results and history.json files "
-                        "(e.g. the published site), or such a file; repeatable (default: none, "
-                        "and the history.json already in DIR)")
+    report.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="DIR",
+        default=None,
+        help="where to write the set (default: the results file's folder)",
+    )
+    report.add_argument(
+        "--history",
+        type=Path,
+        metavar="PATH",
+        action="append",
+        default=[],
+        help="earlier runs: a folder searched for results and history.json files "
+        "(e.g. the published site), or such a file; repeatable (default: none, "
+        "and the history.json already in DIR)",
+    )
     report.set_defaults(func=run_report)
 
     diff = subparsers.add_parser(
-        "diff", help="compare two results.json files; exit 1 if anything regressed",
+        "diff",
+        help="compare two results.json files; exit 1 if anything regressed",
         description="Regression check between two runs of one provider. Exit 1 if anything "
         "regressed (pass -> fail, a code gone or moved, new undocumented codes, more violations).",
     )
     diff.add_argument("base", type=Path, metavar="BASE.json", help="the earlier run's results file")
     diff.add_argument("new", type=Path, metavar="NEW.json", help="the later run's results file")
-    diff.add_argument("--format", choices=sorted(RENDERERS), default="text",
-                      help="text for a terminal, markdown for a pull request or job summary, json "
-                      "for tools (default: text)")
+    diff.add_argument(
+        "--format",
+        choices=sorted(RENDERERS),
+        default="text",
+        help="text for a terminal, markdown for a pull request or job summary, json "
+        "for tools (default: text)",
+    )
     diff.set_defaults(func=run_diff)
 
 

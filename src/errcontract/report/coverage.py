@@ -36,7 +36,7 @@ class Coverage:
 
     @property
     def fraction(self) -> str:
-        """"14/18" """
+        """ "14/18" """
         return f"{self.checked}/{self.codes}"
 
     def parts(self) -> list[str]:
@@ -48,7 +48,7 @@ class Coverage:
         return parts
 
     def line(self) -> str:
-        """"14/18 codes checked · 14 pass · 0 fail · 4 not observed" """
+        """ "14/18 codes checked · 14 pass · 0 fail · 4 not observed" """
         return " · ".join(self.parts())
 
 
@@ -68,5 +68,4 @@ def coverage_of(summary: dict[str, Any] | None) -> Coverage:
 
 def not_observed_codes(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The codes that were not checked (not observed or could not be judged), with their reasons."""
-    return [entry for entry in results.get("codes", [])
-            if entry.get("verdict") in ("not-observed", "error")]
+    return [entry for entry in results.get("codes", []) if entry.get("verdict") in ("not-observed", "error")]

@@ -76,6 +76,7 @@ def code_statuses(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]
 
 def undocumented_codes(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
     """Codes the contract does not document, new in this run (or gone from it)."""
+
     def pairs(results: dict[str, Any]) -> set[tuple[str, str]]:
         return {(str(u.get("code")), str(u.get("status"))) for u in results.get("undocumented") or []}
 
@@ -132,7 +133,12 @@ def _contract_label(results: dict[str, Any]) -> str:
 
 
 RULES: tuple[Rule, ...] = (
-    run_verdict, code_verdicts, code_statuses, undocumented_codes, check_counts, header_counts,
+    run_verdict,
+    code_verdicts,
+    code_statuses,
+    undocumented_codes,
+    check_counts,
+    header_counts,
 )
 
 

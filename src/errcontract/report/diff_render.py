@@ -27,8 +27,10 @@ def _headline(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) 
     better = sum(1 for c in changes if c.severity == IMPROVEMENT)
     title = new.get("title") or new.get("provider")
     verdict = f"{count} regression{'' if count == 1 else 's'}" if count else "no regression"
-    return (f"errcontract diff {title}: {verdict}, {better} improvement{'' if better == 1 else 's'}"
-            f" (conformance {_pct(base)} → {_pct(new)}, codes checked {_checked(base)} → {_checked(new)})")
+    return (
+        f"errcontract diff {title}: {verdict}, {better} improvement{'' if better == 1 else 's'}"
+        f" (conformance {_pct(base)} → {_pct(new)}, codes checked {_checked(base)} → {_checked(new)})"
+    )
 
 
 def render_text(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
@@ -49,18 +51,29 @@ def _md_cell(text: str) -> str:
 def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
     mark = "❌" if regressed(changes) else "✅"
     lines = [f"### {mark} {_headline(base, new, changes)}", ""]
-    lines += ["| | base | new |", "|---|---|---|",
-              f"| verdict | {base.get('verdict')} | {new.get('verdict')} |",
-              f"| conformance | {_pct(base)} | {_pct(new)} |",
-              f"| codes checked | {_checked(base)} | {_checked(new)} |", ""]
+    lines += [
+        "| | base | new |",
+        "|---|---|---|",
+        f"| verdict | {base.get('verdict')} | {new.get('verdict')} |",
+        f"| conformance | {_pct(base)} | {_pct(new)} |",
+        f"| codes checked | {_checked(base)} | {_checked(new)} |",
+        "",
+    ]
     for severity, heading in SECTIONS:
         items = [c for c in changes if c.severity == severity]
         if not items:
             continue
-        lines += [f"#### {heading} ({len(items)})", "", "| | change | subject | before | after |",
-                  "|---|---|---|---|---|"]
-        lines += [f"| {MARKERS[severity]} | {c.kind} | `{_md_cell(c.subject)}` | {_md_cell(c.before)} "
-                  f"| {_md_cell(c.after)} |" for c in items]
+        lines += [
+            f"#### {heading} ({len(items)})",
+            "",
+            "| | change | subject | before | after |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {MARKERS[severity]} | {c.kind} | `{_md_cell(c.subject)}` | {_md_cell(c.before)} "
+            f"| {_md_cell(c.after)} |"
+            for c in items
+        ]
         lines.append("")
     if not changes:
         lines += ["No change.", ""]
@@ -70,8 +83,13 @@ def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Cha
 def _run_figures(results: dict[str, Any]) -> dict[str, Any]:
     summary = results.get("summary") or {}
     coverage = coverage_of(summary)
-    return {"verdict": results.get("verdict"), "conformance_pct": summary.get("conformance_pct"),
-            "checked": coverage.checked, "codes": coverage.codes, "coverage_pct": coverage.pct}
+    return {
+        "verdict": results.get("verdict"),
+        "conformance_pct": summary.get("conformance_pct"),
+        "checked": coverage.checked,
+        "codes": coverage.codes,
+        "coverage_pct": coverage.pct,
+    }
 
 
 def render_json(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:

@@ -53,7 +53,7 @@ class FindingGroup:
 
     @property
     def folded(self) -> list[tuple[int, dict[str, Any]]]:
-        return self.items[1: 1 + FOLDED_LIMIT]
+        return self.items[1 : 1 + FOLDED_LIMIT]
 
     @property
     def not_listed(self) -> int:
@@ -66,8 +66,10 @@ class FindingGroup:
         for _, item in self.items:
             source = str(item.get("source") or "–").split(":")[0]
             counts[source] = counts.get(source, 0) + 1
-        return [f"{name} ×{n}" if n > 1 else name
-                for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+        return [
+            f"{name} ×{n}" if n > 1 else name
+            for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
 
 
 def group_findings(items: list[dict[str, Any]] | None, kind: str) -> list[FindingGroup]:
@@ -76,8 +78,10 @@ def group_findings(items: list[dict[str, Any]] | None, kind: str) -> list[Findin
     for index, item in enumerate(items or []):
         key = (str(item.get("check")), item.get("code") or None)
         groups.setdefault(key, FindingGroup(kind, *key)).items.append((index, item))
-    return sorted(groups.values(), key=lambda g: (STRENGTH_ORDER.get(g.strengths[0], 9), -g.count,
-                                                  g.check, g.code or ""))
+    return sorted(
+        groups.values(),
+        key=lambda g: (STRENGTH_ORDER.get(g.strengths[0], 9), -g.count, g.check, g.code or ""),
+    )
 
 
 def groups_by_code(groups: list[FindingGroup]) -> dict[str, list[FindingGroup]]:

@@ -30,11 +30,18 @@ def digest(results: dict[str, Any]) -> dict[str, Any]:
     summary = results.get("summary") or {}
     coverage = coverage_of(summary)
     return {
-        "started_at": results.get("started_at"), "target": results.get("target"),
-        "verdict": results.get("verdict"), "conformance_pct": summary.get("conformance_pct"),
-        "coverage_pct": coverage.pct, "checked": coverage.checked, "codes": coverage.codes,
-        "passed": coverage.passed, "failed": coverage.failed, "not_observed": coverage.not_observed,
-        "code_errors": coverage.errors, "violations": summary.get("violations"),
+        "started_at": results.get("started_at"),
+        "target": results.get("target"),
+        "verdict": results.get("verdict"),
+        "conformance_pct": summary.get("conformance_pct"),
+        "coverage_pct": coverage.pct,
+        "checked": coverage.checked,
+        "codes": coverage.codes,
+        "passed": coverage.passed,
+        "failed": coverage.failed,
+        "not_observed": coverage.not_observed,
+        "code_errors": coverage.errors,
+        "violations": summary.get("violations"),
         "warnings": summary.get("warnings"),
         "contract": (results.get("contract") or {}).get("version"),
         "verdicts": {c["code"]: c.get("verdict") for c in results.get("codes", []) if "code" in c},

@@ -15,8 +15,13 @@ from xml.sax.saxutils import escape
 WIDTH = 960
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 MONO = 'font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12"'
-VERDICT_FILL = {"pass": "#2da44e", "fail": "#cf222e", "error": "#bf8700", "not-observed": "#ffffff",
-                "missing": "#eaeef2"}
+VERDICT_FILL = {
+    "pass": "#2da44e",
+    "fail": "#cf222e",
+    "error": "#bf8700",
+    "not-observed": "#ffffff",
+    "missing": "#eaeef2",
+}
 VERDICT_MARK = {"pass": "✓", "fail": "✗", "error": "!", "not-observed": "–", "missing": ""}
 MAX_COLUMNS = 60
 
@@ -34,9 +39,12 @@ def _pct(value: Any) -> str:
 
 
 def _svg(height: int, label: str, body: list[str]) -> str:
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
-            f'role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" class="history-chart">'
-            + "".join(body) + "</svg>")
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'role="img" aria-label="{escape(label, {chr(34): "&quot;"})}" class="history-chart">'
+        + "".join(body)
+        + "</svg>"
+    )
 
 
 def _x_labels(xs: list[float], runs: list[dict[str, Any]], y: float, gap: float = 90) -> list[str]:
@@ -52,8 +60,11 @@ def _x_labels(xs: list[float], runs: list[dict[str, Any]], y: float, gap: float 
     def anchor(i: int) -> str:  # the ends stay inside the drawing
         return "start" if i == 0 and last else "end" if i == last and i else "middle"
 
-    return [f'<text x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor(i)}" {FONT} fill="#59636e">'
-            f"{_day(runs[i])}</text>" for i in shown]
+    return [
+        f'<text x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor(i)}" {FONT} fill="#59636e">'
+        f"{_day(runs[i])}</text>"
+        for i in shown
+    ]
 
 
 def trend_svg(runs: list[dict[str, Any]]) -> str:
@@ -68,15 +79,19 @@ def trend_svg(runs: list[dict[str, Any]]) -> str:
 
     body = []
     for tick in (0, 25, 50, 75, 100):
-        body += [f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
-                 f'stroke="#d1d9e0" stroke-width="1"/>',
-                 f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" {FONT} fill="#59636e">'
-                 f'{tick}%</text>']
+        body += [
+            f'<line x1="{left}" x2="{WIDTH - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" '
+            f'stroke="#d1d9e0" stroke-width="1"/>',
+            f'<text x="{left - 6}" y="{y(tick) + 4:.1f}" text-anchor="end" {FONT} fill="#59636e">'
+            f"{tick}%</text>",
+        ]
     body += _line(runs, xs, y, "conformance_pct", 'stroke="#1f2328"', _conformance_point)
     body += _line(runs, xs, y, "coverage_pct", 'stroke="#0969da" stroke-dasharray="6 4"', _coverage_point)
     body += _x_labels(xs, runs, height - 12, gap=110)
-    body += [f'<text x="{left}" y="16" {FONT} fill="#1f2328">● conformance</text>',
-             f'<text x="{left + 120}" y="16" {FONT} fill="#0969da">■ - - codes checked (coverage)</text>']
+    body += [
+        f'<text x="{left}" y="16" {FONT} fill="#1f2328">● conformance</text>',
+        f'<text x="{left + 120}" y="16" {FONT} fill="#0969da">■ - - codes checked (coverage)</text>',
+    ]
     return _svg(height, f"conformance and coverage over {len(runs)} runs", body)
 
 
@@ -97,20 +112,26 @@ def _line(runs: list[dict[str, Any]], xs: list[float], y: Any, key: str, style: 
 
 
 def _tooltip(run: dict[str, Any]) -> str:
-    return escape(f"{_when(run)}: {run.get('verdict')}, conformance {_pct(run.get('conformance_pct'))}, "
-                  f"{run.get('checked')}/{run.get('codes')} codes checked, {run.get('passed')} pass, "
-                  f"{run.get('failed')} fail, {run.get('not_observed')} not observed")
+    return escape(
+        f"{_when(run)}: {run.get('verdict')}, conformance {_pct(run.get('conformance_pct'))}, "
+        f"{run.get('checked')}/{run.get('codes')} codes checked, {run.get('passed')} pass, "
+        f"{run.get('failed')} fail, {run.get('not_observed')} not observed"
+    )
 
 
 def _conformance_point(x: float, y: float, run: dict[str, Any]) -> str:
     fill = VERDICT_FILL["fail"] if run.get("verdict") != "conformant" else VERDICT_FILL["pass"]
-    return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="#1f2328" class="point">'
-            f"<title>{_tooltip(run)}</title></circle>")
+    return (
+        f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="#1f2328" class="point">'
+        f"<title>{_tooltip(run)}</title></circle>"
+    )
 
 
 def _coverage_point(x: float, y: float, run: dict[str, Any]) -> str:
-    return (f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#fff" stroke="#0969da" '
-            f'stroke-width="2"><title>{_tooltip(run)}</title></rect>')
+    return (
+        f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#fff" stroke="#0969da" '
+        f'stroke-width="2"><title>{_tooltip(run)}</title></rect>'
+    )
 
 
 def timeline_codes(runs: list[dict[str, Any]]) -> list[str]:
@@ -131,8 +152,10 @@ def timeline_svg(runs: list[dict[str, Any]]) -> str:
     body = []
     for row, code in enumerate(codes):
         y = top + row * row_h
-        body.append(f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" {MONO} '
-                    f'fill="#1f2328">{escape(code)}</text>')
+        body.append(
+            f'<text x="{label_w - 8}" y="{y + 14}" text-anchor="end" {MONO} '
+            f'fill="#1f2328">{escape(code)}</text>'
+        )
         previous = None
         for column, run in enumerate(runs):
             verdict = (run.get("verdicts") or {}).get(code, "missing")
@@ -143,21 +166,26 @@ def timeline_svg(runs: list[dict[str, Any]]) -> str:
     return _svg(height, f"each documented code's verdict over {len(runs)} runs", body)
 
 
-def _cell(x: float, y: float, w: float, h: int, code: str, run: dict[str, Any], verdict: str,
-          previous: str | None) -> str:
+def _cell(
+    x: float, y: float, w: float, h: int, code: str, run: dict[str, Any], verdict: str, previous: str | None
+) -> str:
     fill = VERDICT_FILL.get(verdict, "#eaeef2")
     dashed = ' stroke-dasharray="3 2"' if verdict == "not-observed" else ""
     changed = previous is not None and previous != verdict
     title = f"{code} at {_when(run)}: {verdict}" + (f" (was {previous})" if changed else "")
     marker = ' data-changed="1"' if changed else ""
-    parts = [f'<g class="cell" data-code="{escape(code)}" data-verdict="{escape(verdict)}"{marker}>'
-             f"<title>{escape(title)}</title>",
-             f'<rect x="{x + 1:.1f}" y="{y + 2}" width="{max(w - 2, 1):.1f}" height="{h - 4}" rx="2" '
-             f'fill="{fill}" stroke="#8c959f"{dashed}/>']
+    parts = [
+        f'<g class="cell" data-code="{escape(code)}" data-verdict="{escape(verdict)}"{marker}>'
+        f"<title>{escape(title)}</title>",
+        f'<rect x="{x + 1:.1f}" y="{y + 2}" width="{max(w - 2, 1):.1f}" height="{h - 4}" rx="2" '
+        f'fill="{fill}" stroke="#8c959f"{dashed}/>',
+    ]
     if w >= 14 and VERDICT_MARK.get(verdict):
         ink = "#1f2328" if verdict in ("not-observed", "missing") else "#fff"
-        parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" {FONT} fill="{ink}">'
-                     f"{VERDICT_MARK[verdict]}</text>")
+        parts.append(
+            f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" {FONT} fill="{ink}">'
+            f"{VERDICT_MARK[verdict]}</text>"
+        )
     if changed:
         parts.append(f'<circle cx="{x + 3:.1f}" cy="{y + 4}" r="3" fill="#1f2328" class="change"/>')
     return "".join(parts) + "</g>"

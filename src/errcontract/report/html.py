@@ -23,23 +23,28 @@ BADGE_NAME = "badge.svg"
 
 def provider_badge(results: dict[str, Any]) -> str:
     summary = results.get("summary", {})
-    return badge_svg(BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")),
-                     coverage_of(summary))
+    return badge_svg(
+        BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")), coverage_of(summary)
+    )
 
 
 DEFAULT_LINKS = ("pytest.html", "junit.xml", "results.json", BADGE_NAME)  # what a run writes
 
 
-def render_provider_page(results: dict[str, Any], links: Sequence[str] = DEFAULT_LINKS,
-                         history: list[dict[str, Any]] | None = None) -> str:
+def render_provider_page(
+    results: dict[str, Any], links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None
+) -> str:
     """The page's HTML text (nothing written)."""
     context = provider_context(results, provider_badge(results))
     return render("provider.html.j2", **context, links=list(links), **history_context(history or []))
 
 
 def write_provider_report(
-    results: dict[str, Any], out_dir: Path, secrets: Sequence[str] = (),
-    links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None,
+    results: dict[str, Any],
+    out_dir: Path,
+    secrets: Sequence[str] = (),
+    links: Sequence[str] = DEFAULT_LINKS,
+    history: list[dict[str, Any]] | None = None,
 ) -> Path:
     """Write out_dir/index.html and out_dir/badge.svg; return the page's path.
 

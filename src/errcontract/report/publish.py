@@ -83,8 +83,9 @@ class ReportSet:
     def __enter__(self) -> ReportSet:
         return self
 
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
         self.discard()
 
 
@@ -118,8 +119,9 @@ def scrub_files(folder: Path, secrets: Sequence[str]) -> list[Path]:
 REPORT_SET_NAMES = (PAGE_NAME, BADGE_NAME, RESULTS_NAME, *SIBLINGS, HISTORY_NAME)
 
 
-def replace_report_set(results: dict[str, Any], results_path: Path, out_dir: Path,
-                       history: Sequence[Path], hint: str) -> Path:
+def replace_report_set(
+    results: dict[str, Any], results_path: Path, out_dir: Path, history: Sequence[Path], hint: str
+) -> Path:
     """`errcontract report`: the complete linked set of out_dir (page, badge, copies, history)
     replaced together, or none of it."""
     folder = Path(os.path.abspath(out_dir))

@@ -23,8 +23,7 @@ CODE_COLUMN = "code"
 CODE_HEADER = f'<th class="sortable" data-column-type="{CODE_COLUMN}">Code</th>'
 CODE_COLUMN_INDEX = 2  # after Result and Test, before Duration and Links
 BLOCK_STYLE = (
-    "white-space:pre-wrap;margin:4px 0 10px;padding:6px;border:1px solid #ccc;"
-    "max-height:20em;overflow:auto"
+    "white-space:pre-wrap;margin:4px 0 10px;padding:6px;border:1px solid #ccc;max-height:20em;overflow:auto"
 )
 
 
@@ -35,7 +34,7 @@ def _block(title: str, text: str) -> str:
 
 def exchange_html(exchange: Mapping[str, Any], number: int) -> str:
     """One exchange as an HTML fragment: request, response and reproducer, all escaped."""
-    parts = [f"<div class=\"errcontract-exchange\"><h4>Exchange {number}</h4>"]
+    parts = [f'<div class="errcontract-exchange"><h4>Exchange {number}</h4>']
     for key, title in (("request", "Request"), ("response", "Response"), ("reproduce", "Reproduce")):
         if exchange.get(key):
             parts.append(_block(title, str(exchange[key])))

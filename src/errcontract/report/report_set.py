@@ -42,8 +42,13 @@ def history_of(results: dict[str, Any], out_dir: Path, history_paths: Sequence[P
     return merged([*earlier_runs(paths, str(results["provider"])), digest(results)])
 
 
-def write_report_set(results: dict[str, Any], results_path: Path, out_dir: Path,
-                     history_paths: Sequence[Path] = (), into: Path | None = None) -> Path:
+def write_report_set(
+    results: dict[str, Any],
+    results_path: Path,
+    out_dir: Path,
+    history_paths: Sequence[Path] = (),
+    into: Path | None = None,
+) -> Path:
     """Write the page, the badge, the copies and (with history) history.json for out_dir, into
     `into` (a staging folder swapped in later) or out_dir itself; return the page written."""
     target = into or out_dir
@@ -52,6 +57,9 @@ def write_report_set(results: dict[str, Any], results_path: Path, out_dir: Path,
     if len(runs) > 1 or history_paths:
         document = history_document(str(results["provider"]), runs)
         write_atomic(target / HISTORY_NAME, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
-    links = [name for name in LINKED
-             if name == BADGE_NAME or (target / name).is_file() or (out_dir / name).is_file()]
+    links = [
+        name
+        for name in LINKED
+        if name == BADGE_NAME or (target / name).is_file() or (out_dir / name).is_file()
+    ]
     return write_provider_report(results, target, links=links, history=runs)

@@ -20,7 +20,7 @@ PROVIDER_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "bad
 
 
 def started(results: dict[str, Any]) -> str:
-    """"2026-11-30T16:02:11Z" -> "2026-11-30 16:02:11 UTC"; "unknown" when the file does not say."""
+    """ "2026-11-30T16:02:11Z" -> "2026-11-30 16:02:11 UTC"; "unknown" when the file does not say."""
     value = results.get("started_at")
     if not isinstance(value, str) or not value:
         return "unknown"
@@ -45,12 +45,16 @@ def provider_card(results: dict[str, Any], earlier: bool = False) -> dict[str, A
 
 
 def write_site_index(
-    results_list: list[dict[str, Any]], report_dir: Path, secrets: Sequence[str] = (),
+    results_list: list[dict[str, Any]],
+    report_dir: Path,
+    secrets: Sequence[str] = (),
     current: Collection[str] | None = None,
 ) -> Path:
     """Write report_dir/index.html for the providers given, in the order given; with `current`
     (the providers the latest run checked), every other card is marked as from an earlier run."""
-    cards = [provider_card(r, earlier=current is not None and str(r.get("provider")) not in current)
-             for r in results_list]
+    cards = [
+        provider_card(r, earlier=current is not None and str(r.get("provider")) not in current)
+        for r in results_list
+    ]
     page = render("site.html.j2", cards=cards)
     return write_atomic(Path(report_dir) / "index.html", page, secrets)

@@ -80,8 +80,12 @@ def _groups_from_codes(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def _matrix_row(entry: dict[str, Any], status: int) -> dict[str, Any]:
     others = [s for s in entry.get("status", []) if s != status]
-    return {**entry, "style": verdict_style(entry.get("verdict")), "also_under": others,
-            "answered": answered_instead(entry)}
+    return {
+        **entry,
+        "style": verdict_style(entry.get("verdict")),
+        "also_under": others,
+        "answered": answered_instead(entry),
+    }
 
 
 def answered_instead(entry: dict[str, Any]) -> str | None:
@@ -103,23 +107,35 @@ def code_sections(results: dict[str, Any], groups: list[FindingGroup]) -> list[d
     by_code = groups_by_code(groups)
     sections = []
     for entry in results.get("codes", []):
-        evidence = [{k: excerpt(e.get(k)) for k in ("request", "response", "reproduce", "profiles")}
-                    for e in entry.get("evidence", [])]
-        sections.append({**entry, "style": verdict_style(entry.get("verdict")),
-                         "finding_groups": by_code.get(entry["code"], []),
-                         "answered": answered_instead(entry),
-                         "evidence_items": evidence})
+        evidence = [
+            {k: excerpt(e.get(k)) for k in ("request", "response", "reproduce", "profiles")}
+            for e in entry.get("evidence", [])
+        ]
+        sections.append(
+            {
+                **entry,
+                "style": verdict_style(entry.get("verdict")),
+                "finding_groups": by_code.get(entry["code"], []),
+                "answered": answered_instead(entry),
+                "evidence_items": evidence,
+            }
+        )
     return sections
 
 
 def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
     errors = summary.get("code_errors", summary.get("errors", 0))  # old files: no code_errors
-    counts = [("pass", summary.get("passed", 0)), ("fail", summary.get("failed", 0)),
-              ("not-observed", summary.get("not_observed", 0)), ("error", errors)]
+    counts = [
+        ("pass", summary.get("passed", 0)),
+        ("fail", summary.get("failed", 0)),
+        ("not-observed", summary.get("not_observed", 0)),
+        ("error", errors),
+    ]
     total = sum(n for _, n in counts) or 1
-    return [{"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)}
-            for v, n in counts if n]
+    return [
+        {"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)} for v, n in counts if n
+    ]
 
 
 EXAMPLE_FIELDS = frozenset({"name", "status", "code", "ambiguity", "source", "placeholder", "body"})
@@ -186,10 +202,15 @@ def history_context(runs: list[dict[str, Any]]) -> dict[str, Any]:
     if len(runs) < 2:
         return {"history": None}
     changes = grouped_changes(verdict_changes(runs))
-    return {"history": {
-        "runs": runs, "trend": trend_svg(runs), "timeline": timeline_svg(runs),
-        "changes": changes[:CHANGES_SHOWN], "more_changes": max(0, len(changes) - CHANGES_SHOWN),
-    }}
+    return {
+        "history": {
+            "runs": runs,
+            "trend": trend_svg(runs),
+            "timeline": timeline_svg(runs),
+            "changes": changes[:CHANGES_SHOWN],
+            "more_changes": max(0, len(changes) - CHANGES_SHOWN),
+        }
+    }
 
 
 def grouped_changes(changes: list[VerdictChange]) -> list[dict[str, Any]]:
@@ -197,5 +218,7 @@ def grouped_changes(changes: list[VerdictChange]) -> list[dict[str, Any]]:
     groups: dict[tuple[str, str, str], list[str]] = {}
     for change in changes:
         groups.setdefault((change.started_at, change.before, change.after), []).append(change.code)
-    return [{"started_at": when, "before": before, "after": after, "codes": codes}
-            for (when, before, after), codes in sorted(groups.items(), key=lambda kv: kv[0][0], reverse=True)]
+    return [
+        {"started_at": when, "before": before, "after": after, "codes": codes}
+        for (when, before, after), codes in sorted(groups.items(), key=lambda kv: kv[0][0], reverse=True)
+    ]

@@ -53,6 +53,7 @@ def literal_prefix(pattern: str) -> str:
 def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:
     """Substitute `{fixture}` placeholders in strings, recursively; record missing names."""
     if isinstance(value, str):
+
         def sub(match: re.Match[str]) -> str:
             name = match.group(1)
             if name in fixtures:
@@ -118,11 +119,14 @@ def expand_path(template: str, params: dict[str, str]) -> str:
 
 
 def apply_defect(
-    contract: Contract, spec: RequestSpec, defect: dict[str, Any], fixtures: dict[str, str],
+    contract: Contract,
+    spec: RequestSpec,
+    defect: dict[str, Any],
+    fixtures: dict[str, str],
     missing: set[str],
 ) -> RequestSpec:
     """The request with its one documented defect applied."""
-    (kind, arg), = defect.items()
+    ((kind, arg),) = defect.items()
     arg = fill(arg, fixtures, missing)
     headers = dict(spec.headers)
     if kind == "remove_header":
@@ -158,7 +162,7 @@ def recipe_code(contract: Contract, recipe_name: str) -> Code:
 
 def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
     """Can this one-defect change be made to a request for `endpoint`?"""
-    (kind, arg), = defect.items()
+    ((kind, arg),) = defect.items()
     if kind in ("remove_header", "set_header", "use_key"):
         return endpoint.auth
     if kind == "path_params":
@@ -180,13 +184,18 @@ def variant_endpoints(contract: Contract, code: Code) -> list[str]:
     if recipe.fallback_endpoints:
         return []
     names = contract.endpoints if "*" in code.endpoints else code.endpoints
-    return [n for n in names if n != recipe.endpoint and n in contract.endpoints
-            and defect_applies(contract.endpoints[n], recipe.defect)]
+    return [
+        n
+        for n in names
+        if n != recipe.endpoint
+        and n in contract.endpoints
+        and defect_applies(contract.endpoints[n], recipe.defect)
+    ]
 
 
 def _carries_real_key(defect: dict[str, Any]) -> bool:
     """Does the defective request still identify an account (so a lenient target could bill it)?"""
-    (kind, arg), = defect.items()
+    ((kind, arg),) = defect.items()
     return kind == "use_key" or (kind == "set_header" and "{api_key}" in str(arg))
 
 
@@ -228,6 +237,9 @@ def build_request(
     codes = (code.name, *recipe.also_allowed)  # every code the docs allow for this defect
     defect = Defect(recipe_name, code.defect_class, codes, certain=not recipe.fallback_endpoints)
     return replace(
-        spec, defects=(defect,), origin=f"recipe:{recipe_name}", may_bill=recipe.may_bill,
+        spec,
+        defects=(defect,),
+        origin=f"recipe:{recipe_name}",
+        may_bill=recipe.may_bill,
         expects_rate_limit=429 in code.statuses,
     )

@@ -152,8 +152,9 @@ def _requests(draw: st.DrawFn, starts: st.SearchStrategy[_Start]) -> RequestSpec
     return _build(start.endpoint, start.base, mutations)
 
 
-def _requests_from(table: Table, primaries: list[tuple[str, int]], max_extra: int
-                   ) -> st.SearchStrategy[RequestSpec]:
+def _requests_from(
+    table: Table, primaries: list[tuple[str, int]], max_extra: int
+) -> st.SearchStrategy[RequestSpec]:
     starts = [_start(table, name, i, max_extra) for name, i in primaries]
     return _requests(st.just(starts[0]) if len(starts) == 1 else st.sampled_from(starts))
 

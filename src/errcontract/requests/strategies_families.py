@@ -111,9 +111,7 @@ class AuthParts:
         fakes = (
             sv.wrong_prefix_keys(pattern)
             if not real
-            else st.one_of(
-                sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern)
-            )
+            else st.one_of(sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern))
         )
         return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
 

@@ -105,8 +105,10 @@ def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpe
     if len(specs) > 1:  # the docs map no scope to an endpoint: nowhere tried had to refuse it
         tried = ", ".join(s.endpoint or s.path for s in specs)
         fixture = specs[0].key_fixture or "the fixture"
-        reason = (f"{fixture} was accepted on every endpoint tried ({tried}); the docs do not say "
-                  "which endpoint needs which scope, so none had to refuse it")
+        reason = (
+            f"{fixture} was accepted on every endpoint tried ({tried}); the docs do not say "
+            "which endpoint needs which scope, so none had to refuse it"
+        )
         return CodeResult(code.name, Verdict.NOT_OBSERVED, reason)
     return exchange
 
@@ -130,16 +132,18 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     if outcome.errors:
         return result(Verdict.ERROR, "; ".join(outcome.errors))
     if run.options.strict and outcome.warnings:
-        lines = tuple(run.redact(f"{w.check} ({w.strength}, --strict): {w.message}")
-                      for w in outcome.warnings)
+        lines = tuple(
+            run.redact(f"{w.check} ({w.strength}, --strict): {w.message}") for w in outcome.warnings
+        )
         return result(Verdict.FAIL, lines[0], lines)
     if answered == code.name and exchange.status in code.statuses:
         return result(Verdict.PASS, None)
     seen = f"HTTP {exchange.status} {answered or '(no code)'}"
     if answered in _also_allowed(run, code):
         return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")
-    return result(Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), "
-                                f"answered {seen}")
+    return result(
+        Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
+    )
 
 
 def _also_allowed(run: ProviderRun, code: Code) -> tuple[str, ...]:
@@ -150,9 +154,11 @@ def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -
     """A key fixture accepted where it must be refused: say both readings in one sentence."""
     fixture = exchange.request.key_fixture
     if fixture and fixture != "api_key" and 200 <= (exchange.status or 0) < 300:
-        return (f"{fixture_flag(fixture)} was accepted (HTTP {exchange.status}) where the docs promise "
-                f"{code.name}: either the target does not refuse it, or the key is not what "
-                f"{fixture_flag(fixture)} says it is")
+        return (
+            f"{fixture_flag(fixture)} was accepted (HTTP {exchange.status}) where the docs promise "
+            f"{code.name}: either the target does not refuse it, or the key is not what "
+            f"{fixture_flag(fixture)} says it is"
+        )
     return first
 
 

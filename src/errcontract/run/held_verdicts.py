@@ -61,8 +61,13 @@ class HeldVerdicts:
             item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
 
 
-def settle(report: pytest.TestReport, item: pytest.Item, verdict: str, reason: str | None,
-           violation: dict[str, Any] | None) -> None:
+def settle(
+    report: pytest.TestReport,
+    item: pytest.Item,
+    verdict: str,
+    reason: str | None,
+    violation: dict[str, Any] | None,
+) -> None:
     """Make the call report say the code's final verdict (its own finding kept when it agrees)."""
     wanted = OUTCOMES.get(verdict, report.outcome)
     if wanted == "skipped":
@@ -83,8 +88,10 @@ def late_failure(reason: str | None, violation: dict[str, Any] | None) -> str:
     """Why a code whose own test went well still fails: a later response broke the contract."""
     lines = [reason or "the code broke the contract"]
     if violation:
-        lines.append(f"found after this test ran, by {violation.get('source') or 'another request'} "
-                     f"({violation.get('check')})")
+        lines.append(
+            f"found after this test ran, by {violation.get('source') or 'another request'} "
+            f"({violation.get('check')})"
+        )
         if violation.get("reproduce"):
             lines.append(f"reproduce: {violation['reproduce']}")
     return "\n".join(lines)

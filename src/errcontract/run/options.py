@@ -43,19 +43,40 @@ class Setting:
 
 SETTINGS = (
     Setting("provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME"),
-    Setting("target", "--target", str, None, "the API root URL to check", "URL",
-            "the embedded mock of each provider"),
+    Setting(
+        "target",
+        "--target",
+        str,
+        None,
+        "the API root URL to check",
+        "URL",
+        "the embedded mock of each provider",
+    ),
     Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
     Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
     Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
     Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
-    Setting("timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)",
-            "SECONDS"),
-    Setting("allow_spend", "--allow-spend", float, None, "credits a live run may spend", "CREDITS",
-            "none: nothing billable is sent to a live target"),
+    Setting(
+        "timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)", "SECONDS"
+    ),
+    Setting(
+        "allow_spend",
+        "--allow-spend",
+        float,
+        None,
+        "credits a live run may spend",
+        "CREDITS",
+        "none: nothing billable is sent to a live target",
+    ),
     Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)", "N"),
-    Setting("drift", "--drift", str, None, "embedded mock only: serve this named drift (see "
-            "'errcontract mock PROVIDER --list-drifts')", "NAME"),
+    Setting(
+        "drift",
+        "--drift",
+        str,
+        None,
+        "embedded mock only: serve this named drift (see 'errcontract mock PROVIDER --list-drifts')",
+        "NAME",
+    ),
 )
 
 
@@ -222,7 +243,11 @@ def options_from(
             fixtures[name] = value
     fixtures.update(parse_fixture_pairs(given("fixture")))
     strict = strict or os.environ.get("ERRCONTRACT_STRICT", "").lower() in ("1", "true", "yes")
-    options = RunOptions(**{**values, "report_dir": Path(values["report_dir"])}, strict=strict,
-                         embedded_mock=embedded_mock, fixtures=fixtures)
+    options = RunOptions(
+        **{**values, "report_dir": Path(values["report_dir"])},
+        strict=strict,
+        embedded_mock=embedded_mock,
+        fixtures=fixtures,
+    )
     options.validate()
     return options

@@ -41,17 +41,44 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("errcontract", "error-contract conformance")
     for setting in SETTINGS:
         flag = "--request-timeout" if setting.dest == "timeout" else setting.flag
-        group.addoption(flag, dest=f"errcontract_{setting.dest}", default=None, type=setting.kind,
-                        metavar=setting.metavar, help=setting.help_text())
-    group.addoption("--errcontract-strict", dest="errcontract_strict", action="store_true", default=None,
-                    help="warnings fail the run too (env ERRCONTRACT_STRICT)")
-    group.addoption("--embedded-mock", dest="errcontract_embedded_mock", action="store_true",
-                    default=False, help="the target is errcontract's own mock (no spend guard)")
-    group.addoption("--fixture", dest="errcontract_fixture", action="append", default=None,
-                    metavar="NAME=VALUE", help="any contract fixture by name")
+        group.addoption(
+            flag,
+            dest=f"errcontract_{setting.dest}",
+            default=None,
+            type=setting.kind,
+            metavar=setting.metavar,
+            help=setting.help_text(),
+        )
+    group.addoption(
+        "--errcontract-strict",
+        dest="errcontract_strict",
+        action="store_true",
+        default=None,
+        help="warnings fail the run too (env ERRCONTRACT_STRICT)",
+    )
+    group.addoption(
+        "--embedded-mock",
+        dest="errcontract_embedded_mock",
+        action="store_true",
+        default=False,
+        help="the target is errcontract's own mock (no spend guard)",
+    )
+    group.addoption(
+        "--fixture",
+        dest="errcontract_fixture",
+        action="append",
+        default=None,
+        metavar="NAME=VALUE",
+        help="any contract fixture by name",
+    )
     for name in fixture_names():
-        group.addoption(fixture_flag(name), dest=f"errcontract_fx_{name}", default=None,
-                        metavar=fixture_metavar(name), help=fixture_help(name))
+        group.addoption(
+            fixture_flag(name),
+            dest=f"errcontract_fx_{name}",
+            default=None,
+            metavar=fixture_metavar(name),
+            help=fixture_help(name),
+        )
     plugin_reports.addoption(parser, group)
 
 
@@ -120,8 +147,12 @@ def progress_snapshot(config: pytest.Config) -> dict[str, int]:
     runs = list(registry.runs.values()) if registry is not None else []
     return {
         "requests": sum(run.client.stats.sent for run in runs),
-        "judged": sum(1 for run in runs for row in list(run.recorder.rows.values())
-                      if run.recorder.final_verdict(row)[0] in ("pass", "fail")),
+        "judged": sum(
+            1
+            for run in runs
+            for row in list(run.recorder.rows.values())
+            if run.recorder.final_verdict(row)[0] in ("pass", "fail")
+        ),
         "codes": sum(len(run.recorder.rows) for run in runs),
         "violations": sum(len(run.recorder.violations) for run in runs),
         "warnings": sum(len(run.recorder.warnings) for run in runs),
@@ -179,8 +210,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 def pytest_configure(config: pytest.Config) -> None:
     load_profile()
     plugin_reports.configure(config, lambda: options_from_config(config))
-    config.pluginmanager.register(HeldVerdicts(lambda p, c: final_verdict(config, p, c)),
-                                  "errcontract-held-verdicts")
+    config.pluginmanager.register(
+        HeldVerdicts(lambda p, c: final_verdict(config, p, c)), "errcontract-held-verdicts"
+    )
     progress.register(config, lambda: progress_snapshot(config))
     if config.pluginmanager.hasplugin("html"):
         config.pluginmanager.register(_HtmlColumns(html_hooks), "errcontract-html")

@@ -46,12 +46,22 @@ class SessionReports:
 
 
 def addoption(parser: pytest.Parser, group: Any) -> None:
-    group.addoption("--errcontract-parent-pid", dest="errcontract_parent_pid", type=int, default=None,
-                    metavar="PID", help="run for `errcontract run` (process PID), which publishes "
-                    "the reports: write results.json only, and stop if PID is gone")
-    parser.addini("errcontract_suites", type="bool", default=False,
-                  help="errcontract suites: stage the report set (junit.xml and pytest.html "
-                  "included) when pytest starts")
+    group.addoption(
+        "--errcontract-parent-pid",
+        dest="errcontract_parent_pid",
+        type=int,
+        default=None,
+        metavar="PID",
+        help="run for `errcontract run` (process PID), which publishes "
+        "the reports: write results.json only, and stop if PID is gone",
+    )
+    parser.addini(
+        "errcontract_suites",
+        type="bool",
+        default=False,
+        help="errcontract suites: stage the report set (junit.xml and pytest.html "
+        "included) when pytest starts",
+    )
 
 
 Options = Callable[[], RunOptions]
@@ -109,8 +119,11 @@ def session_finished(session: pytest.Session, exitstatus: int, registry: RunRegi
     if state is not None:
         state.guard.commit_point()
         state.session = session
-        state.completed = exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and \
-            state.guard.signum is None and registry is not None
+        state.completed = (
+            exitstatus in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
+            and state.guard.signum is None
+            and registry is not None
+        )
     if registry is not None:  # (a registry always comes with a state: `start` made it first)
         folder = state.reports.staging if state and state.reports else registry.options.report_dir
         registry.close(folder if state and state.completed else None)

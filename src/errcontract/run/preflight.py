@@ -58,12 +58,14 @@ def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], tim
     root = target_root(contract, target)
     check = Preflight(base=root + contract.base_path)
     if root != target.rstrip("/"):
-        check.notes.append(f"target {target} taken as {root} (the contract's paths start with "
-                           f"{contract.base_path})")
+        check.notes.append(
+            f"target {target} taken as {root} (the contract's paths start with {contract.base_path})"
+        )
     key = fixtures.get("api_key")
     # The run's own client: whole-request deadline, bounded body, redirects never followed.
-    settings = ClientSettings(base_url=root, timeout_s=timeout, max_requests=4, max_run_s=4 * timeout,
-                              unreachable_after=1)
+    settings = ClientSettings(
+        base_url=root, timeout_s=timeout, max_requests=4, max_run_s=4 * timeout, unreachable_after=1
+    )
     client = TargetClient(settings, Redactor([key] if key else []))
     try:
         probes = [p for p in _probes(client, contract, key) if p.status is not None]
@@ -89,8 +91,14 @@ def _probes(client: TargetClient, contract: Contract, key: str | None) -> list[E
 def _send(client: TargetClient, contract: Contract, endpoint: Endpoint, key: str | None) -> Exchange:
     headers = {contract.auth["header"]: auth_value(contract, key)} if key and endpoint.auth else {}
     path = contract.base_path + expand_path(endpoint.path, {p: MADE_UP_ID for p in endpoint.path_params})
-    spec = RequestSpec("GET", path, endpoint.name, headers=headers, origin="preflight",
-                       key_fixture="api_key" if headers else None)
+    spec = RequestSpec(
+        "GET",
+        path,
+        endpoint.name,
+        headers=headers,
+        origin="preflight",
+        key_fixture="api_key" if headers else None,
+    )
     try:
         return client.send(spec)
     except NotSent as exc:  # a guard refused it: nothing was sent
@@ -116,8 +124,10 @@ def _judge(contract: Contract, probes: list[Exchange], check: Preflight) -> None
     errors = [p for p in probes if (p.status or 0) >= 400]
     other = _other_envelope(contract, errors)
     if other and not any(_ours(oracle, p) for p in errors):
-        check.stop = (f"the target answers with another provider's envelope ({other}'s, at "
-                      f"{_line(errors[0])}): check --provider, or --target")
+        check.stop = (
+            f"the target answers with another provider's envelope ({other}'s, at "
+            f"{_line(errors[0])}): check --provider, or --target"
+        )
         return
     # A request without a key may be refused before routing (401 on any path): only the probes
     # with a key, or to endpoints without auth, tell whether the routes exist. A documented route
@@ -126,17 +136,23 @@ def _judge(contract: Contract, probes: list[Exchange], check: Preflight) -> None
     routed = [p for p in routed if not _endpoint(contract, p).path_params] or routed
     if routed and all(_route_absent(contract, oracle, p) for p in routed):
         where = f"{_line(routed[0])} at {check.base}"
-        check.stop = (f"no route of the {contract.provider} contract exists on the target ({where}): "
-                      f"is this a {title} API, and is the base URL right?")
+        check.stop = (
+            f"no route of the {contract.provider} contract exists on the target ({where}): "
+            f"is this a {title} API, and is the base URL right?"
+        )
         return
     for probe in (p for p in probes if _with_key(p) and p.status == 401):
         code = oracle.code_of(probe)
         if code in contract.codes_by_status.get(401, ()):
-            check.stop = (f"the target refuses --api-key ({probe.status} {code} at {probe.request.method} "
-                          f"{probe.request.path}): check ERRCONTRACT_API_KEY")
+            check.stop = (
+                f"the target refuses --api-key ({probe.status} {code} at {probe.request.method} "
+                f"{probe.request.path}): check ERRCONTRACT_API_KEY"
+            )
             return
-        check.notes.append(f"the main key was refused ({_line(probe)}) without a documented code: "
-                           "check --api-key; the suites ran anyway")
+        check.notes.append(
+            f"the main key was refused ({_line(probe)}) without a documented code: "
+            "check --api-key; the suites ran anyway"
+        )
     for probe in (p for p in probes if (p.status or 0) >= 400 and not _ours(oracle, p) and p.status != 404):
         check.notes.append(f"preflight: {_line(probe)} is not in the {title} envelope")
 

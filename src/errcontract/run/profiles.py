@@ -12,8 +12,13 @@ from hypothesis import HealthCheck, Verbosity, settings
 
 PROFILES = {
     "dev": {"max_examples": 50, "deadline": None},
-    "ci": {"max_examples": 100, "deadline": None, "derandomize": True, "database": None,
-           "suppress_health_check": [HealthCheck.too_slow]},
+    "ci": {
+        "max_examples": 100,
+        "deadline": None,
+        "derandomize": True,
+        "database": None,
+        "suppress_health_check": [HealthCheck.too_slow],
+    },
     "debug": {"max_examples": 10, "deadline": None, "verbosity": Verbosity.verbose, "database": None},
 }
 

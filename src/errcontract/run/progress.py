@@ -20,9 +20,13 @@ import pytest
 
 FD_VARIABLE = "ERRCONTRACT_PROGRESS_FD"
 TICK_S = 0.5
-PHASES = {"test_codes": "provoking each code", "test_documentation": "checking the docs",
-          "test_generated": "generated requests", "test_schemathesis": "schemathesis",
-          "test_refunds": "refunds"}
+PHASES = {
+    "test_codes": "provoking each code",
+    "test_documentation": "checking the docs",
+    "test_generated": "generated requests",
+    "test_schemathesis": "schemathesis",
+    "test_refunds": "refunds",
+}
 
 Snapshot = Callable[[], dict[str, int]]
 

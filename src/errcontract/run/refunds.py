@@ -31,8 +31,14 @@ class RefundResult:
     evidence: tuple[dict[str, str], ...] = field(default=())
 
     def as_results(self) -> dict[str, Any]:
-        return {"check": CHECK, "promise": PROMISE, "verdict": self.verdict, "reason": self.reason,
-                "balances": list(self.balances), "charged": self.charged}
+        return {
+            "check": CHECK,
+            "promise": PROMISE,
+            "verdict": self.verdict,
+            "reason": self.reason,
+            "balances": list(self.balances),
+            "charged": self.charged,
+        }
 
 
 class _Stop(Exception):
@@ -73,9 +79,11 @@ def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
     if after_cancel == before:
         reason = f"charged {charged:g}, refunded on cancel"
         return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
-    reason = (f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
-              f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
-              f"the {charged:g} credits did not come back")
+    reason = (
+        f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
+        f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
+        f"the {charged:g} credits did not come back"
+    )
     return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
 
 

@@ -56,7 +56,12 @@ DROPPED_HEADERS = frozenset({"user-agent", "content-length", "accept", "accept-e
 # value that is not a string) is a certain defect. Query, header and path values the schema
 # forbids, stray headers and other media types may still be served, so they are soft.
 JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str, "object": dict, "array": list, "boolean": bool, "integer": int, "number": (int, float),
+    "string": str,
+    "object": dict,
+    "array": list,
+    "boolean": bool,
+    "integer": int,
+    "number": (int, float),
 }
 _JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
 _SENT: dict[int, int] = {}  # per ProviderRun: Schemathesis requests sent (the budget)
@@ -274,8 +279,9 @@ def check_case(run: ProviderRun, case: Any) -> None:
     try:
         case.validate_response(_as_response(exchange), checks=checks)
     except FailureGroup as group:  # a BaseExceptionGroup: shown as one clean failure, no traceback
-        failure = "\n".join([*(f"{f.title}: {f.message}" for f in group.exceptions),
-                             f"reproduce: {judged.reproduce}"])
+        failure = "\n".join(
+            [*(f"{f.title}: {f.message}" for f in group.exceptions), f"reproduce: {judged.reproduce}"]
+        )
     finally:
         _JUDGED.reset(token)
     if failure is not None:

@@ -27,8 +27,14 @@ from errcontract.run.options import RunOptions
 class ProviderRun:
     """Everything a suite needs to check one provider's target."""
 
-    def __init__(self, contract: Contract, options: RunOptions, target: str, fixtures: dict[str, str],
-                 embedded_mock: bool) -> None:
+    def __init__(
+        self,
+        contract: Contract,
+        options: RunOptions,
+        target: str,
+        fixtures: dict[str, str],
+        embedded_mock: bool,
+    ) -> None:
         self.contract = contract
         self.options = options
         self.target = target
@@ -71,8 +77,12 @@ class ProviderRun:
     def results(self) -> dict[str, Any]:
         stats = self.client.stats
         meta = RunMeta(
-            target=self.target, embedded_mock=self.embedded_mock, started_at=self.started,
-            duration_s=time.monotonic() - self._clock, requests=stats.sent, answered=stats.answered,
+            target=self.target,
+            embedded_mock=self.embedded_mock,
+            started_at=self.started,
+            duration_s=time.monotonic() - self._clock,
+            requests=stats.sent,
+            answered=stats.answered,
             not_sent=dict(stats.not_sent),
         )
         return build_results(self.recorder, meta, strict=self.options.strict)
@@ -101,8 +111,9 @@ class RunRegistry:
     def _start(self, provider: str) -> ProviderRun:
         contract = load_provider(provider)
         if self.options.target:
-            run = ProviderRun(contract, self.options, self.options.target, self.options.fixtures,
-                              self.options.embedded_mock)
+            run = ProviderRun(
+                contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
+            )
             run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send))
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))

@@ -16,5 +16,16 @@ from errcontract.judge.checks.registry import (
 )
 from errcontract.judge.oracle import Oracle
 
-__all__ = ["CHECKS", "CheckOutcome", "Oracle", "Violation", "check", "codes", "envelope",
-           "headers", "rule_of", "run_checks", "status"]
+__all__ = [
+    "CHECKS",
+    "CheckOutcome",
+    "Oracle",
+    "Violation",
+    "check",
+    "codes",
+    "envelope",
+    "headers",
+    "rule_of",
+    "run_checks",
+    "status",
+]

@@ -37,8 +37,15 @@ def content_type_json(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if ctype == "application/json" or (ctype.startswith("application/") and ctype.endswith("+json")):
         return []
     shown = ctype or "no Content-Type"
-    return [Violation("content_type_json", f"error sent as {shown}, not JSON", exchange.status,
-                      oracle.code_of(exchange), _severity(exchange, oracle))]
+    return [
+        Violation(
+            "content_type_json",
+            f"error sent as {shown}, not JSON",
+            exchange.status,
+            oracle.code_of(exchange),
+            _severity(exchange, oracle),
+        )
+    ]
 
 
 @check("envelope")
@@ -50,15 +57,29 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if body is NO_JSON:
         snippet = exchange.body[:60].decode("utf-8", "replace")
         note = " (truncated)" if exchange.truncated else ""
-        return [Violation("envelope", f"body is not JSON{note}: {snippet!r}", exchange.status,
-                          None, _severity(exchange, oracle))]
+        return [
+            Violation(
+                "envelope",
+                f"body is not JSON{note}: {snippet!r}",
+                exchange.status,
+                None,
+                _severity(exchange, oracle),
+            )
+        ]
     if oracle.is_valid("profile:stated", oracle.contract.profile_schema("stated"), body):
         return []
     problem = _first_problem(oracle.profile_validator("stated"), body)
     if problem is None:
         return []
-    return [Violation("envelope", f"stated envelope broken at {problem}", exchange.status,
-                      oracle.code_of(exchange), _severity(exchange, oracle))]
+    return [
+        Violation(
+            "envelope",
+            f"stated envelope broken at {problem}",
+            exchange.status,
+            oracle.code_of(exchange),
+            _severity(exchange, oracle),
+        )
+    ]
 
 
 @check("message_pattern")
@@ -73,8 +94,16 @@ def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         return []
     strength = oracle.contract.codes[code or ""].strength("message_pattern")
     text = f"message {message!r} does not match the {strength} pattern /{pattern.pattern}/"
-    return [Violation("message_pattern", text, exchange.status, code,
-                      severity_for(strength, oracle.scope_of(exchange)), strength)]
+    return [
+        Violation(
+            "message_pattern",
+            text,
+            exchange.status,
+            code,
+            severity_for(strength, oracle.scope_of(exchange)),
+            strength,
+        )
+    ]
 
 
 @check("code_fields")
@@ -92,5 +121,13 @@ def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if problem is None:
         return []
     strength = oracle.contract.codes[code or ""].strength("schema")
-    return [Violation("code_fields", f"{code} fields broken at {problem}", exchange.status, code,
-                      severity_for(strength, oracle.scope_of(exchange)), strength)]
+    return [
+        Violation(
+            "code_fields",
+            f"{code} fields broken at {problem}",
+            exchange.status,
+            code,
+            severity_for(strength, oracle.scope_of(exchange)),
+            strength,
+        )
+    ]

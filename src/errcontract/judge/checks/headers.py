@@ -63,8 +63,9 @@ def _judge_fields(
         severity = severity_for(strength)
         if value is None:
             if required and spec.get("required", True):
-                found.append(Violation(check_name, f"{name} header missing", exchange.status,
-                                       None, severity, strength))
+                found.append(
+                    Violation(check_name, f"{name} header missing", exchange.status, None, severity, strength)
+                )
             continue
         if not FORMATS[spec["format"]](value.strip()):
             text = f"{name}: {value!r} is not in the documented {spec['format']} format"

@@ -57,9 +57,7 @@ class CheckOutcome:
         return not self.violations and not self.errors
 
 
-def run_checks(
-    exchange: Exchange, oracle: Oracle, names: Iterable[str] | None = None
-) -> CheckOutcome:
+def run_checks(exchange: Exchange, oracle: Oracle, names: Iterable[str] | None = None) -> CheckOutcome:
     """Every (or every named) check on one exchange; a crashing check is an error, not fatal."""
     outcome = CheckOutcome()
     if exchange.status is None:

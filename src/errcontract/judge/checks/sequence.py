@@ -104,7 +104,11 @@ def sample_of(exchange: Exchange, contract: Contract) -> Sample | None:
 
     remaining = _number(value("remaining"), "integer")
     return Sample(
-        key, exchange.seq, exchange.sent_at, exchange.status, value("limit"),
+        key,
+        exchange.seq,
+        exchange.sent_at,
+        exchange.status,
+        value("limit"),
         int(remaining) if remaining is not None else None,
         _number(value("reset"), roles["reset"][1]) if "reset" in roles else None,
         _number(value("retry_after"), "integer"),
@@ -206,5 +210,11 @@ def run_sequence_checks(samples: list[Sample], contract: Contract) -> list[Viola
 
 
 def _for_key(violation: Violation, key: str) -> Violation:
-    return Violation(violation.check, f"{violation.message} [key: {key}]", violation.status,
-                     violation.code, violation.severity, violation.strength)
+    return Violation(
+        violation.check,
+        f"{violation.message} [key: {key}]",
+        violation.status,
+        violation.code,
+        violation.severity,
+        violation.strength,
+    )

@@ -77,7 +77,7 @@ def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Viola
 
 def _below_base(exchange: Exchange, oracle: Oracle) -> str:
     path, base = exchange.request.path, oracle.contract.base_path
-    return path[len(base):] if path.startswith(base) else path
+    return path[len(base) :] if path.startswith(base) else path
 
 
 @check("no_server_error_for_client_mistake")
