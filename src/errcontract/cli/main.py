@@ -22,6 +22,13 @@ SUBCOMMAND_MODULES = (
     "errcontract.contract.lint",
     "errcontract.report.cli",
 )
+MODULE_OF = {  # a command line naming its sub-command imports only that module (a faster start)
+    "run": "errcontract.cli.run_command",
+    "mock": "errcontract.mock.cli",
+    "lint": "errcontract.contract.lint",
+    "report": "errcontract.report.cli",
+    "diff": "errcontract.report.cli",
+}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -31,11 +38,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"errcontract: error: {message} (see '{hint}')\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def modules_for(argv: Sequence[str] | None) -> tuple[str, ...]:
+    """The sub-command modules a command line needs: the one it names, or all (for --help)."""
+    first = list(sys.argv[1:] if argv is None else argv)[:1]
+    return (MODULE_OF[first[0]],) if first and first[0] in MODULE_OF else SUBCOMMAND_MODULES
+
+
+def build_parser(modules: Sequence[str] = SUBCOMMAND_MODULES) -> argparse.ArgumentParser:
     parser = _Parser(prog="errcontract", description="Error-contract conformance suite for HTTP APIs")
     parser.add_argument("--version", action="version", version=f"errcontract {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-    for module_name in SUBCOMMAND_MODULES:
+    for module_name in modules:
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -47,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+    parser = build_parser(modules_for(argv))
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))

@@ -76,6 +76,7 @@ def _child_command(
         "-rfEs",
         "-p",
         "no:cacheprovider",
+        "--assert=plain",  # every suite assert carries its message; rewriting costs ~1 s a start
         "--provider",
         provider,
         "--target",

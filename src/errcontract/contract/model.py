@@ -7,6 +7,7 @@ meta-schema every `contract.yaml` is validated against before it is used.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -315,8 +316,32 @@ def no_mock_message(name: str) -> str:
 
 
 def load_provider(name: str, root: Path | None = None) -> Contract:
+    """The provider's contract; loaded once per process for as long as its files are unchanged
+    (a run asks for it many times: options, help, parametrization, suites)."""
     base = root or contracts_root()
     names = provider_names(base)
     if name not in names:
         raise ContractError(f"unknown provider {name!r}: choose one of {', '.join(names)}")
-    return load_contract(base / name, meta_schema(base))
+    key = _files_key(base, name)
+    if key not in _LOADED:
+        _LOADED[key] = load_contract(base / name, meta_schema(base))
+    return _LOADED[key]
+
+
+_LOADED: dict[tuple[str, str], Contract] = {}
+
+
+def _files_key(base: Path, name: str) -> tuple[str, str]:
+    """The folder and a digest of every file a load may read (a changed file is a new key)."""
+    folder = base / name
+    digest = hashlib.sha256(_read_bytes(base / "contract.schema.json"))
+    for path in sorted(folder.iterdir()):
+        digest.update(path.name.encode() + b"\0" + _read_bytes(path))
+    return str(folder.resolve()), digest.hexdigest()
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes() if path.is_file() else b""
+    except OSError:
+        return b""  # unreadable: load_contract names the file
