@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 from typing import IO, Any, TextIO
 
+from errcontract.cli.parallel import Children
 from errcontract.client.redact import Redactor
 from errcontract.core.children import stop_group
 from errcontract.run.progress import FD_VARIABLE
@@ -46,12 +47,15 @@ def _count(n: int, noun: str) -> str:
 
 
 class LiveLine:
-    """One provider's line: rewritten in place on a TTY, printed on phase changes otherwise."""
+    """One provider's line: rewritten in place on a TTY, printed on phase changes otherwise (and
+    when several checks share the terminal: `in_place=False`). `marks` keeps when each phase
+    began (for --profile)."""
 
-    def __init__(self, provider: str, sink: TextIO, redact: Redactor) -> None:
+    def __init__(self, provider: str, sink: TextIO, redact: Redactor, in_place: bool = True) -> None:
         self.provider, self.sink, self.redact = provider, sink, redact
-        self.tty = bool(getattr(sink, "isatty", lambda: False)())
+        self.tty = in_place and bool(getattr(sink, "isatty", lambda: False)())
         self.state: dict[str, Any] = {}
+        self.marks: list[tuple[str, float]] = []
         self._phase: str | None = None
         self._started = time.monotonic()
         self._lock = threading.Lock()
@@ -64,6 +68,8 @@ class LiveLine:
                 self.sink.write(CLEAR_LINE + text)
             elif state.get("phase") != self._phase:
                 self.sink.write(text + "\n")
+            if state.get("phase") != self._phase:
+                self.marks.append((str(state.get("phase")), time.perf_counter()))
             self._phase = state.get("phase")
             self.sink.flush()
 
@@ -99,14 +105,18 @@ def run_live_child(
     results_file: Path,
     timeout_s: float,
     grace_s: float,
+    children: Children | None = None,
+    line: LiveLine | None = None,
 ) -> bool:
     """Run the pytest child in a session of its own, drawing its progress; False if it timed
     out. pytest's output is kept and shown only if no results came of it. However this ends (an
     interrupting signal included), the signal goes to the child's group, reaped before this
-    returns or raises."""
+    returns or raises. `children` holds the child while it runs (a run of several checks stops
+    them all at once); a stopped run shows nothing more of it."""
+    children = children or Children()
     read_end, write_end = os.pipe()
     output: list[bytes] = []
-    line = LiveLine(provider, sys.stdout, redact)
+    line = line or LiveLine(provider, sys.stdout, redact)
     timed_out = threading.Event()
     try:
         child = subprocess.Popen(
@@ -120,6 +130,7 @@ def run_live_child(
         )
     finally:
         os.close(write_end)
+    children.add(child)
     with os.fdopen(read_end, "rb") as progress:
         readers = [
             threading.Thread(target=read_progress, args=(progress, line), daemon=True),
@@ -135,8 +146,11 @@ def run_live_child(
         except BaseException as exc:  # interrupted: the child's group goes too, then the unwind
             stop_group(child, getattr(exc, "signum", signal.SIGTERM), grace_s)
             raise
+        finally:
+            children.discard(child)
         for reader in readers:
             reader.join(timeout=5)
+    children.check_running()
     line.finish()
     if timed_out.is_set() or not results_file.is_file():
         sys.stdout.write(redact.bytes(b"".join(output)).decode("utf-8", "replace"))

@@ -1,11 +1,13 @@
-"""Run the suites once per provider (a pytest session each, in a child process) and report.
+"""Run the suites for each check of a run (a provider at a target, or at its embedded mock), side
+by side, each in a pytest session of its own (a child process), and report.
 
 With no --target the embedded mock of each provider is started on a free loopback port (a real
 uvicorn server), its fixtures handed to the suites, and stopped afterwards. Keys travel to the
-child through the environment, never on a command line.
+child through the environment, never on a command line. Checks run at most --concurrency at once
+(`cli.parallel`), each with its own live line, results and report folder (`cli.targets`).
 
 Everything the run writes goes into a staged report set (`report.publish.ReportSet`), swapped
-in only once every provider has a verdict. SIGINT, SIGTERM and SIGHUP are forwarded to the
+in only once every check has a verdict. SIGINT, SIGTERM and SIGHUP are forwarded to the
 children (each in a session of its own), which are reaped; the staged set is dropped, the
 previous reports stay as they were, and the run exits 128 + the signal.
 """
@@ -14,20 +16,23 @@ from __future__ import annotations
 
 import json
 import os
-import signal
-import subprocess
 import sys
-import threading
+import time
+from collections.abc import Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import Any
 
 from errcontract.cli import live_line
+from errcontract.cli.parallel import Children, run_side_by_side
+from errcontract.cli.profile import RUN, Profile
+from errcontract.cli.relay import run_child
 from errcontract.cli.summary import exit_code, print_summary
+from errcontract.cli.targets import Check, plan_checks
 from errcontract.client.redact import Redactor
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import load_provider, no_mock_message
-from errcontract.core.children import signal_group, stop_group
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
 from errcontract.judge.results import write_json_atomic
@@ -38,31 +43,37 @@ from errcontract.run.preflight import Preflight, run_preflight, target_root
 
 CHILD_TIMEOUT_S = 1800
 CHILD_GRACE_S = 10.0  # an interrupted child's time to end before its group is killed
-RELAY_DRAIN_S = 30.0  # its output after it ended (a pipe still held open elsewhere is given up)
 
 
-def run_all(options: RunOptions, pytest_args: list[str]) -> int:
-    providers = options.providers()
+def run_all(
+    options: RunOptions, pytest_args: list[str], targets: Sequence[str] = (), profile: Profile | None = None
+) -> int:
+    profile = profile or Profile(enabled=False)
+    checks = plan_checks(options, list(targets))
     for name in options.skipped_providers():
         print(f"errcontract: {no_mock_message(name)}", flush=True)
-    if not providers:
+    if not checks:
         raise UsageError("no provider has an embedded mock: pass --provider NAME --target URL")
-    for provider in providers:
-        load_provider(provider)  # a broken contract stops the run before it starts
-    redact = Redactor(options.secrets())
-    with SignalGuard() as guard, ReportSet(options.report_dir, providers) as reports:
-        results = [run_provider(provider, options, pytest_args, redact, reports) for provider in providers]
+    for check in checks:
+        load_provider(check.provider)  # a broken contract stops the run before it starts
+    redact, children, folders = Redactor(options.secrets()), Children(), [c.folder for c in checks]
+    with SignalGuard() as guard, ReportSet(options.report_dir, folders) as reports:
+        runner = CheckRunner(options, pytest_args, redact, reports, children, profile, len(checks) == 1)
+        results = run_side_by_side(checks, runner.run, options.concurrency, children, CHILD_GRACE_S)
         guard.commit_point()
-        reports.publish(results, redact.secrets)
-        print_summary(results, options.report_dir, redact)
+        with profile.phase(RUN, "site index + swap in"):
+            reports.publish(results, redact.secrets, folders)
+        print_summary(results, options.report_dir, redact, [c.label for c in checks])
+    if profile.enabled:
+        print("\n".join(profile.lines()), flush=True)
     return exit_code(results)
 
 
 def _child_command(
-    provider: str, target: str, options: RunOptions, mock: bool, pytest_args: list[str], staging: Path
+    provider: str, target: str, options: RunOptions, mock: bool, pytest_args: list[str], out: Path, work: Path
 ) -> list[str]:
+    """The pytest child: results.json into `work`/<provider>/, junit.xml and pytest.html into `out`."""
     suites = suites_root()
-    out = staging / provider
     cmd = [
         sys.executable,
         "-m",
@@ -82,7 +93,7 @@ def _child_command(
         "--target",
         target,
         "--report-dir",
-        str(staging),
+        str(work),
         "--errcontract-parent-pid",
         str(os.getpid()),
         "--junitxml",
@@ -120,39 +131,86 @@ def _child_env(fixtures: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def run_provider(
-    provider: str, options: RunOptions, pytest_args: list[str], redact: Redactor, reports: ReportSet
-) -> dict[str, Any]:
-    contract = load_provider(provider)
-    with ExitStack() as stack:
-        if options.target:
-            target, fixtures, mock = target_root(contract, options.target), dict(options.fixtures), False
-        else:
-            handle = stack.enter_context(running_mock(provider, drift=options.drift))
-            target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
-        check = preflight(provider, options, target, fixtures, redact)
-        print(
-            f"errcontract: checking {provider} at {redact(target)} (base {contract.base_path or '/'}"
-            f"{', embedded mock' if mock else ''})",
-            flush=True,
-        )
-        results_file = reports.provider_dir(provider) / "results.json"
-        cmd = _child_command(provider, target, options, mock, pytest_args, reports.staging)
-        if options.verbose or pytest_args:  # pytest's own output, relayed as it comes
-            finished = run_child(cmd, _child_env(fixtures), redact)
-        else:
-            finished = live_line.run_live_child(
-                cmd, _child_env(fixtures), redact, provider, results_file, CHILD_TIMEOUT_S, CHILD_GRACE_S
+@dataclass
+class CheckRunner:
+    """Runs one check: its mock (if any), preflight, pytest child and provider page."""
+
+    options: RunOptions
+    pytest_args: list[str]
+    redact: Redactor
+    reports: ReportSet
+    children: Children
+    profile: Profile
+    alone: bool  # the only check of the run: its live line may be rewritten in place
+
+    def run(self, check: Check) -> dict[str, Any]:
+        options, who = replace(self.options, target=check.target), check.label
+        contract = load_provider(check.provider)
+        with ExitStack() as stack:
+            if check.target:
+                target, fixtures, mock = target_root(contract, check.target), dict(options.fixtures), False
+            else:
+                with self.profile.phase(who, "mock start + ready"):
+                    handle = stack.enter_context(running_mock(check.provider, drift=options.drift))
+                target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
+            self.children.check_running()
+            with self.profile.phase(who, "preflight"):
+                found = preflight(check.provider, options, target, fixtures, self.redact)
+            print(
+                f"errcontract: checking {who} at {self.redact(target)} (base {contract.base_path or '/'}"
+                f"{', embedded mock' if mock else ''})",
+                flush=True,
             )
+            results_file = self._session(check, options, target, fixtures, mock)
+            stopping = time.perf_counter()
+        self.profile.add(who, "teardown (mock stop)", time.perf_counter() - stopping)
+        with self.profile.phase(who, "results + provider page"):
+            return self._results(check, results_file, found)
+
+    def _session(
+        self, check: Check, options: RunOptions, target: str, fixtures: dict[str, str], mock: bool
+    ) -> Path:
+        """Run the check's pytest child; its results.json, moved into the check's folder."""
+        self.children.check_running()
+        out = self.reports.provider_dir(check.folder)
+        work = self.reports.staging / f".session-{check.folder}"
+        cmd = _child_command(check.provider, target, options, mock, self.pytest_args, out, work)
+        produced, spawned = work / check.provider / "results.json", time.perf_counter()
+        if options.verbose or self.pytest_args:  # pytest's own output, relayed as it comes
+            finished = run_child(
+                cmd, _child_env(fixtures), self.redact, CHILD_TIMEOUT_S, CHILD_GRACE_S, self.children
+            )
+            self.profile.add(check.label, "child session (output relayed)", time.perf_counter() - spawned)
+        else:
+            line = live_line.LiveLine(check.label, sys.stdout, self.redact, in_place=self.alone)
+            finished = live_line.run_live_child(
+                cmd,
+                _child_env(fixtures),
+                self.redact,
+                check.label,
+                produced,
+                CHILD_TIMEOUT_S,
+                CHILD_GRACE_S,
+                self.children,
+                line,
+            )
+            self.profile.add_child_phases(check.label, spawned, line.marks, time.perf_counter())
+        self.children.check_running()
         if not finished:
-            raise ErrcontractError(f"{provider}: the run did not finish in {CHILD_TIMEOUT_S} s")
-    if not results_file.is_file():
-        raise ErrcontractError(f"{provider}: the suites did not produce results (see pytest's output above)")
-    results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
-    results["preflight"] = check.as_results()
-    write_json_atomic(results_file, results)
-    reports.write_provider(results, redact.secrets)
-    return results
+            raise ErrcontractError(f"{check.label}: the run did not finish in {CHILD_TIMEOUT_S} s")
+        if not produced.is_file():
+            raise ErrcontractError(
+                f"{check.label}: the suites did not produce results (see pytest's output above)"
+            )
+        os.replace(produced, out / "results.json")
+        return out / "results.json"
+
+    def _results(self, check: Check, results_file: Path, found: Preflight) -> dict[str, Any]:
+        results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
+        results["preflight"] = found.as_results()
+        write_json_atomic(results_file, results)
+        self.reports.write_provider(results, self.redact.secrets, check.folder)
+        return results
 
 
 def preflight(
@@ -169,86 +227,3 @@ def preflight(
     for note in check.notes:
         print(redact(f"errcontract: preflight: {note}"), flush=True)
     return check
-
-
-# -- keys never leave through the child: its output and files pass through the Redactor -----------
-def run_child(cmd: list[str], env: dict[str, str], redact: Redactor) -> bool:
-    """Run the pytest child in a session of its own, relaying its output live with keys masked;
-    False if it timed out. However this ends (an interrupting signal included), the signal is
-    forwarded to the child's group, which is reaped before this returns or raises."""
-    timed_out, muted = threading.Event(), threading.Event()
-    child = subprocess.Popen(
-        cmd,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    relays = [
-        threading.Thread(target=relay, args=(source, sink, redact, muted), daemon=True)
-        for source, sink in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))
-    ]
-
-    def on_timeout() -> None:
-        timed_out.set()
-        signal_group(child, signal.SIGKILL)
-
-    timer = threading.Timer(CHILD_TIMEOUT_S, on_timeout)
-    try:
-        timer.start()
-        for thread in relays:
-            thread.start()
-        child.wait()
-    except BaseException as exc:
-        muted.set()  # an interrupted run prints one line, not the child's farewell
-        stop_group(child, getattr(exc, "signum", signal.SIGTERM), CHILD_GRACE_S)
-        raise
-    finally:
-        timer.cancel()
-        for thread in relays:
-            thread.join(timeout=RELAY_DRAIN_S)
-    return not timed_out.is_set()
-
-
-def relay(
-    source: IO[bytes] | None, sink: TextIO, redact: Redactor, muted: threading.Event | None = None
-) -> None:
-    """Copy as it comes (progress stays live), holding back only what might begin a key; once
-    `muted` is set, keep draining (the child must not block on a full pipe) but show nothing."""
-    if source is None:
-        return
-    held = b""
-    with source:
-        while chunk := os.read(source.fileno(), 65536):
-            data = redact.bytes(held + chunk)
-            keep = _key_prefix_at_end(data, redact.secrets)
-            held = data[len(data) - keep :] if keep else b""
-            if not (muted and muted.is_set()):
-                _write(sink, data[: len(data) - keep])
-        if not (muted and muted.is_set()):
-            _write(sink, redact.bytes(held))
-
-
-def _key_prefix_at_end(data: bytes, secrets: list[str]) -> int:
-    """How many trailing bytes could be the start of a key cut by the chunking."""
-    longest = 0
-    for secret in (s.encode() for s in secrets):
-        for size in range(min(len(data), len(secret) - 1), longest, -1):
-            if secret.startswith(data[-size:]):
-                longest = size
-                break
-    return longest
-
-
-def _write(sink: TextIO, data: bytes) -> None:
-    if not data:
-        return
-    buffer = getattr(sink, "buffer", None)
-    if buffer is not None:
-        sink.flush()
-        buffer.write(data)
-        buffer.flush()
-    else:
-        sink.write(data.decode("utf-8", "replace"))
-        sink.flush()

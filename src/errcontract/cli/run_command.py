@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from errcontract.cli.orchestrate import run_all
+from errcontract.cli.profile import Profile
+from errcontract.cli.targets import read_targets_file, unique
 from errcontract.contract.model import provider_names
 from errcontract.run.options import (
     SETTINGS,
@@ -14,6 +17,11 @@ from errcontract.run.options import (
     fixture_metavar,
     fixture_names,
     options_from,
+)
+
+TARGETS_HELP = (
+    "; repeat it (or use --targets-file) to check one provider at several targets side by side, "
+    "one report folder each; keys and fixtures given apply to every target"
 )
 
 
@@ -28,14 +36,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     for setting in SETTINGS:
         metavar = f"{{{','.join([*providers, 'all'])}}}" if setting.dest == "provider" else setting.metavar
+        several = setting.dest == "target"
         parser.add_argument(
             setting.flag,
             dest=setting.dest,
             type=setting.kind,
             default=None,
+            action="append" if several else "store",
             metavar=metavar,
-            help=setting.help_text(),
+            help=setting.help_text() + (TARGETS_HELP if several else ""),
         )
+    parser.add_argument(
+        "--targets-file",
+        type=Path,
+        metavar="FILE",
+        help="check the provider at every URL in FILE (one a line, # comments), side by side",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="print where the run's wall time went, phase by phase"
+    )
     fixtures = parser.add_argument_group(
         "fixtures",
         "what the contracts' `fixtures` sections name; keys are better passed through the environment",
@@ -72,12 +91,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(func=run_command)
 
 
-def options_from_args(args: argparse.Namespace) -> RunOptions:
-    options = options_from(lambda dest: getattr(args, dest, None), strict=args.strict)
+def targets_of(args: argparse.Namespace) -> list[str]:
+    """Every --target given, then those of --targets-file, each once."""
+    given = list(args.target or [])
+    if args.targets_file is not None:
+        given += read_targets_file(args.targets_file)
+    return unique(given)
+
+
+def options_from_args(args: argparse.Namespace, targets: list[str]) -> RunOptions:
+    first = targets[0] if targets else None
+    options = options_from(
+        lambda dest: first if dest == "target" else getattr(args, dest, None), strict=args.strict
+    )
     options.preflight = not args.no_preflight
     options.verbose = bool(args.verbose)
     return options
 
 
 def run_command(args: argparse.Namespace) -> int:
-    return run_all(options_from_args(args), list(args.pytest_args))
+    profile = Profile(enabled=bool(args.profile))
+    targets = targets_of(args)
+    return run_all(options_from_args(args, targets), list(args.pytest_args), targets, profile)

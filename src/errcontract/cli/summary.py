@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +21,13 @@ def exit_code(results: list[dict[str, Any]]) -> int:
     return EXIT_VIOLATIONS if "violations" in verdicts else EXIT_OK
 
 
-def _line(result: dict[str, Any]) -> list[str]:
+def _line(result: dict[str, Any], label: str) -> list[str]:
     s = result["summary"]
     preflight = result.get("preflight") or {}
-    notes = [f"{result['provider']:<10} preflight: {note}" for note in preflight.get("notes", [])]
+    notes = [f"{label:<10} preflight: {note}" for note in preflight.get("notes", [])]
     pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
     lines = [
-        f"{result['provider']:<10} {result['verdict'].upper():<12} conformance {pct} · "
-        f"{coverage_of(s).line()}",
+        f"{label:<10} {result['verdict'].upper():<12} conformance {pct} · {coverage_of(s).line()}",
         f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
         f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
@@ -80,9 +80,12 @@ def _errors(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def print_summary(results: list[dict[str, Any]], report_dir: Path, redact: Redactor) -> None:
+def print_summary(
+    results: list[dict[str, Any]], report_dir: Path, redact: Redactor, labels: Sequence[str] | None = None
+) -> None:
+    """The summary, one block per result, each headed by its label (default: the provider)."""
     print("\n" + "=" * 30 + " errcontract summary " + "=" * 30)
-    for result in results:
-        for line in _line(result):
+    for result, label in zip(results, labels or [str(r["provider"]) for r in results], strict=True):
+        for line in _line(result, label):
             print(redact(line))
-    print(f"reports: {report_dir / 'index.html'} (per provider: {report_dir}/<provider>/)")
+    print(f"reports: {report_dir / 'index.html'} (per provider or target: {report_dir}/<folder>/)")

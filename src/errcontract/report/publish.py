@@ -34,11 +34,12 @@ T = TypeVar("T")
 class ReportSet:
     """The reports of one run, staged beside `report_dir` until `publish` swaps them in."""
 
-    def __init__(self, report_dir: Path, providers: Sequence[str], hint: str = RUN_HINT) -> None:
+    def __init__(self, report_dir: Path, folders: Sequence[str], hint: str = RUN_HINT) -> None:
+        """`folders`: one per check of the run (a provider's name, or a target's slug)."""
         self.report_dir = Path(os.path.abspath(report_dir))
         self.hint = hint
         self.published = False
-        entries = {**{provider: True for provider in providers}, SITE_INDEX: False}
+        entries = {**{folder: True for folder in folders}, SITE_INDEX: False}
         self.staging = swap.prepare(self.report_dir, entries, hint)
 
     def provider_dir(self, provider: str) -> Path:
@@ -47,25 +48,34 @@ class ReportSet:
         self._writing(lambda: folder.mkdir(exist_ok=True))
         return folder
 
-    def write_provider(self, results: dict[str, Any], secrets: Sequence[str]) -> None:
-        """The provider's page and badge, beside its results.json."""
-        folder = self.provider_dir(str(results["provider"]))
-        self._writing(lambda: write_provider_report(results, folder, secrets=secrets))
+    def write_provider(
+        self, results: dict[str, Any], secrets: Sequence[str], folder: str | None = None
+    ) -> None:
+        """The provider's page and badge, beside its results.json (in `folder`, default the provider's)."""
+        into = self.provider_dir(folder or str(results["provider"]))
+        self._writing(lambda: write_provider_report(results, into, secrets=secrets))
 
     def adopt(self, provider: str, source: Path, name: str) -> None:
         """A copy of a file another plugin wrote (the session's junit.xml or pytest.html)."""
         folder = self.provider_dir(provider)
         self._writing(lambda: shutil.copyfile(source, folder / name))
 
-    def publish(self, results: list[dict[str, Any]], secrets: Sequence[str]) -> None:
-        """Scrub keys, add the site index, and swap the whole set in (all of it or none)."""
-        names = [str(r["provider"]) for r in results]
+    def publish(
+        self, results: list[dict[str, Any]], secrets: Sequence[str], folders: Sequence[str] | None = None
+    ) -> None:
+        """Scrub keys, add the site index, and swap the whole set in (all of it or none);
+        `folders` beside `results` (default: each provider's name)."""
+        names = list(folders) if folders is not None else [str(r["provider"]) for r in results]
         for name in names:
             for path in self._writing(lambda name=name: scrub_files(self.staging / name, secrets)):
                 shown = self.report_dir / path.relative_to(self.staging)
                 print(f"errcontract: warning: a key had reached {shown}; it is masked now", file=sys.stderr)
-        cards = side_by_side(results, self.report_dir)
-        self._writing(lambda: write_site_index(cards, self.staging, secrets=secrets, current=names))
+        shown = side_by_side(dict(zip(names, results, strict=True)), self.report_dir)
+        self._writing(
+            lambda: write_site_index(
+                list(shown.values()), self.staging, secrets=secrets, current=names, folders=list(shown)
+            )
+        )
         self._writing(lambda: swap.normalize_modes(self.staging))
         swap.swap_in(self.staging, self.report_dir, [*names, SITE_INDEX], self.hint)
         self.published = True
@@ -89,10 +99,10 @@ class ReportSet:
         self.discard()
 
 
-def side_by_side(results: list[dict[str, Any]], report_dir: Path) -> list[dict[str, Any]]:
-    """This run's results, plus any other provider's results already in DIR (one run per
-    provider and target, one DIR: the index still shows them all side by side)."""
-    shown = {r["provider"]: r for r in results}
+def side_by_side(results: dict[str, dict[str, Any]], report_dir: Path) -> dict[str, dict[str, Any]]:
+    """This run's results by folder, plus any other folder's results already in DIR (one run per
+    provider and target, one DIR: the index still shows them all side by side), by folder name."""
+    shown = dict(results)
     for path in sorted(report_dir.glob("*/results.json")):
         name = path.parent.name
         if name not in shown and not name.startswith("."):
@@ -100,7 +110,7 @@ def side_by_side(results: list[dict[str, Any]], report_dir: Path) -> list[dict[s
                 shown[name] = load_results(path)
             except UsageError:
                 continue  # not a results file: not ours to show
-    return [shown[name] for name in sorted(shown)]
+    return {name: shown[name] for name in sorted(shown)}
 
 
 def scrub_files(folder: Path, secrets: Sequence[str]) -> list[Path]:

@@ -27,20 +27,26 @@ def started(results: dict[str, Any]) -> str:
     return value.replace("T", " ").replace("Z", " UTC")
 
 
-def provider_card(results: dict[str, Any], earlier: bool = False) -> dict[str, Any]:
-    """One provider's column: verdict, %, counts, when it ran, and links into its folder."""
+def provider_card(
+    results: dict[str, Any], earlier: bool = False, folder: str | None = None
+) -> dict[str, Any]:
+    """One provider's column (one target's, when a provider was checked at several): verdict, %,
+    counts, when it ran, and links into its folder (default: the provider's name)."""
     provider = str(results.get("provider"))
+    folder = folder or provider
+    title = str(results.get("title") or provider)
     return {
+        "folder": folder,
         "earlier": earlier,
         "started": started(results),
         "r": results,
         "provider": provider,
-        "title": results.get("title") or provider,
+        "title": title if folder == provider else f"{title} · {folder}",
         "summary": results.get("summary", {}),
         "pct": format_pct(results.get("summary", {}).get("conformance_pct")),
         "style": run_verdict_style(results.get("verdict")),
         "badge": provider_badge(results),
-        "links": [(name, f"{provider}/{name}") for name in PROVIDER_FILES],
+        "links": [(name, f"{folder}/{name}") for name in PROVIDER_FILES],
     }
 
 
@@ -49,12 +55,15 @@ def write_site_index(
     report_dir: Path,
     secrets: Sequence[str] = (),
     current: Collection[str] | None = None,
+    folders: Sequence[str] | None = None,
 ) -> Path:
-    """Write report_dir/index.html for the providers given, in the order given; with `current`
-    (the providers the latest run checked), every other card is marked as from an earlier run."""
+    """Write report_dir/index.html for the results given, in the order given, each in its folder
+    (`folders`, default each provider's name); with `current` (the folders the latest run
+    checked), every other card is marked as from an earlier run."""
+    names = list(folders) if folders is not None else [str(r.get("provider")) for r in results_list]
     cards = [
-        provider_card(r, earlier=current is not None and str(r.get("provider")) not in current)
-        for r in results_list
+        provider_card(r, earlier=current is not None and folder not in current, folder=folder)
+        for r, folder in zip(results_list, names, strict=True)
     ]
     page = render("site.html.j2", cards=cards)
     return write_atomic(Path(report_dir) / "index.html", page, secrets)

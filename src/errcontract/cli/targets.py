@@ -1,0 +1,79 @@
+"""What one `errcontract run` checks: a list of `Check`s, each a provider at one target (or at its
+embedded mock), each with the report folder it is published in.
+
+A run checks every embedded-mock provider (no --target), or one provider at one or more targets
+(`--target` repeated, `--targets-file FILE`). With one target per provider the folder is the
+provider's name, as always; with several, each target gets a folder of its own, a readable slug
+of its URL (`vicsee-api.example.com`, `vicsee-127.0.0.1-8080`), and the site index shows them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from errcontract.core.errors import UsageError
+from errcontract.run.options import RunOptions, validate_url
+
+SLUG_UNSAFE = re.compile(r"[^a-z0-9.]+")
+
+
+@dataclass(frozen=True)
+class Check:
+    """One provider at one target (None: its embedded mock), published in `folder`."""
+
+    provider: str
+    target: str | None
+    folder: str
+
+    @property
+    def label(self) -> str:
+        """How the terminal names this check: the folder (the provider's name, or its slug)."""
+        return self.folder
+
+
+def slug(url: str) -> str:
+    """A readable folder name for a target: host, port and path, lowercased, `-` between parts."""
+    parts = urlsplit(url)
+    text = "-".join(p for p in (parts.hostname or "", str(parts.port or ""), parts.path) if p)
+    return SLUG_UNSAFE.sub("-", text.lower()).strip("-.") or "target"
+
+
+def read_targets_file(path: Path) -> list[str]:
+    """One URL a line; blank lines and lines starting with # are skipped."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"--targets-file {path}: cannot read it ({exc})") from None
+    targets = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    if not targets:
+        raise UsageError(f"--targets-file {path}: no URL in it (one a line)")
+    return targets
+
+
+def unique(targets: list[str]) -> list[str]:
+    """The targets in order, each once (a URL given twice is checked once)."""
+    seen: dict[str, None] = {}
+    for target in targets:
+        seen.setdefault(target.rstrip("/"), None)
+    return list(seen)
+
+
+def plan_checks(options: RunOptions, targets: list[str]) -> list[Check]:
+    """The run's checks: each embedded-mock provider, or the one provider at each target."""
+    providers = options.providers()
+    if not targets:
+        return [Check(provider, None, provider) for provider in providers]
+    for target in targets:
+        validate_url(target)
+    (provider,) = providers  # options.validate() has required --provider NAME with --target
+    if len(targets) == 1:
+        return [Check(provider, targets[0], provider)]
+    folders: list[str] = []
+    for target in targets:
+        folder = f"{provider}-{slug(target)}"
+        count = sum(1 for f in folders if f == folder or f.startswith(folder + "~"))
+        folders.append(folder if count == 0 else f"{folder}~{count + 1}")
+    return [Check(provider, target, folder) for target, folder in zip(targets, folders, strict=True)]
