@@ -1,0 +1,150 @@
+"""Several checks in one run, side by side: one provider at several targets (two independent
+servers: two report folders and one index; a dead target gets its own verdict while the other is
+still checked), and every embedded mock at once, interrupted: the previous reports are kept and
+no process is left behind."""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+import pytest
+
+from errcontract.cli.targets import Check, plan_checks, read_targets_file, slug
+from errcontract.core.errors import UsageError
+from errcontract.run.options import RunOptions
+from tests.independent import ROOT, start
+from tests.live_runs import (
+    FINISH_S,
+    FUZZ_LONG,
+    PHASE_S,
+    LiveRun,
+    assert_interrupted,
+    earlier_reports,
+    errcontract_command,
+    snapshot,
+)
+
+SPEND = "1000000"  # the independent servers are local and free
+
+
+def _fixture_args(fixtures: dict[str, str]) -> list[str]:
+    return [arg for name, value in fixtures.items() for arg in ("--fixture", f"{name}={value}")]
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "errcontract", "run", "--provider", "vicsee", *args]
+    return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_a_target_slug_is_readable_and_each_target_gets_a_folder_of_its_own() -> None:
+    assert slug("https://API.example.com/v2/") == "api.example.com-v2"
+    assert slug("http://127.0.0.1:8080") == "127.0.0.1-8080"
+    options = RunOptions(provider="vicsee", target="http://a.test", fixtures={"api_key": "k"})
+    checks = plan_checks(options, ["http://a.test", "http://b.test:81", "http://a.test/"])
+    assert [c.folder for c in checks] == ["vicsee-a.test", "vicsee-b.test-81", "vicsee-a.test~2"]
+    assert plan_checks(options, ["http://a.test"]) == [Check("vicsee", "http://a.test", "vicsee")]
+
+
+def test_a_targets_file_gives_one_url_a_line_and_skips_comments(tmp_path: Path) -> None:
+    path = tmp_path / "targets.txt"
+    path.write_text("# staging and production\nhttp://a.test\n\n  http://b.test  \n", encoding="utf-8")
+    assert read_targets_file(path) == ["http://a.test", "http://b.test"]
+    path.write_text("# nothing\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="no URL"):
+        read_targets_file(path)
+
+
+@contextmanager
+def relay_to(url: str) -> Iterator[str]:
+    """A second server on its own port that relays every connection to `url`'s server (the
+    independent servers draw their keys at random: one key for both targets needs one server)."""
+    host, port = url.removeprefix("http://").split(":")
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def pipe(source: socket.socket, sink: socket.socket) -> None:
+        with suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        with suppress(OSError):
+            sink.shutdown(socket.SHUT_WR)
+
+    def accept() -> None:
+        with suppress(OSError):
+            while True:
+                client, _ = listener.accept()
+                upstream = socket.create_connection((host, int(port)))
+                for a, b in ((client, upstream), (upstream, client)):
+                    threading.Thread(target=pipe, args=(a, b), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        listener.close()
+
+
+def test_two_servers_give_two_report_folders_and_one_index(tmp_path: Path) -> None:
+    with start("vicsee") as (url_a, fixtures), relay_to(url_a) as url_b:
+        targets = tmp_path / "targets.txt"
+        targets.write_text(f"# the second server\n{url_b}\n", encoding="utf-8")
+        proc = _run(
+            "--target", url_a, "--targets-file", str(targets), *_fixture_args(fixtures),
+            "--allow-spend", SPEND, "--examples", "20", "--report-dir", str(tmp_path / "r"),
+        )  # fmt: skip
+    output = proc.stdout + proc.stderr
+    folders = sorted(p.parent.name for p in (tmp_path / "r").glob("*/results.json"))
+    assert folders == sorted(f"vicsee-{slug(url)}" for url in (url_a, url_b)), output
+    index = (tmp_path / "r" / "index.html").read_text(encoding="utf-8")
+    for folder in folders:
+        assert f'href="{folder}/index.html"' in index
+        assert (tmp_path / "r" / folder / "index.html").is_file()
+        assert (tmp_path / "r" / folder / "junit.xml").is_file()
+        results = json.loads((tmp_path / "r" / folder / "results.json").read_text(encoding="utf-8"))
+        assert results["verdict"] == "conformant", output
+    assert proc.returncode == 0, output
+    files = [p for p in (tmp_path / "r").rglob("*") if p.is_file()]
+    assert files and all(fixtures["api_key"] not in p.read_text("utf-8") for p in files)
+
+
+def test_a_dead_target_gets_its_own_verdict_and_the_other_is_still_checked(tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{_free_port()}"
+    with start("vicsee") as (url, fixtures):
+        proc = _run(
+            "--target", url, "--target", dead, *_fixture_args(fixtures), "--allow-spend", SPEND,
+            "--examples", "20", "--no-preflight", "--report-dir", str(tmp_path / "r"),
+        )  # fmt: skip
+    output = proc.stdout + proc.stderr
+    alive = json.loads((tmp_path / "r" / f"vicsee-{slug(url)}" / "results.json").read_text(encoding="utf-8"))
+    gone = json.loads((tmp_path / "r" / f"vicsee-{slug(dead)}" / "results.json").read_text(encoding="utf-8"))
+    assert alive["verdict"] == "conformant", output
+    assert gone["verdict"] == "unreachable", output
+    assert proc.returncode == 3, output  # the worst over the targets
+
+
+def test_sigterm_while_every_mock_runs_side_by_side_keeps_the_previous_reports(
+    tmp_path: Path, start_run: Callable[..., LiveRun]
+) -> None:
+    report_dir = earlier_reports(tmp_path / "reports")
+    before = snapshot(report_dir)
+    run = start_run(errcontract_command("run", *FUZZ_LONG, "--report-dir", str(report_dir)))
+    run.wait_for("generated requests", PHASE_S)
+    mocks = re.findall(r"checking \S+ at (\S+)", run.stdout)
+    assert len(mocks) >= 2, run.stdout
+    run.send(signal.SIGTERM)
+    outcome = run.finish(FINISH_S)
+    assert_interrupted(run, outcome, signal.SIGTERM, report_dir, before)
