@@ -11,6 +11,7 @@ from pathlib import Path
 from errcontract.core.errors import UsageError
 from errcontract.report.diff import diff_results, regressed
 from errcontract.report.diff_render import RENDERERS
+from errcontract.report.merge import merge_site
 from errcontract.report.publish import replace_report_set
 from errcontract.report.results import load_results
 
@@ -25,7 +26,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "With --history, earlier runs are drawn (conformance and coverage over time, each code's "
         "verdict run by run) and kept in history.json.",
     )
-    report.add_argument("results", type=Path, metavar="RESULTS.json", help="a run's results file")
+    report.add_argument(
+        "results",
+        type=Path,
+        nargs="+",
+        metavar="RESULTS.json",
+        help="a run's results file; several, or folders holding them (CI artifacts), are merged "
+        "into one site with -o SITE: each run in a folder of its own, and an index over all",
+    )
     report.add_argument(
         "-o",
         "--output",
@@ -65,10 +73,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    results = load_results(args.results)
-    out_dir = args.output if args.output is not None else args.results.resolve().parent
+    if len(args.results) > 1 or args.results[0].is_dir():
+        if args.output is None:
+            raise UsageError("merging several runs into one site: give the site folder with -o SITE")
+        emit(f"{merge_site(args.results, args.output, args.history)}\n", "the site index's path")
+        return 0
+    (results_path,) = args.results
+    return _one_report(args, results_path)
+
+
+def _one_report(args: argparse.Namespace, results_path: Path) -> int:
+    results = load_results(results_path)
+    out_dir = args.output if args.output is not None else results_path.resolve().parent
     hint = "choose another with -o" if args.output is not None else "choose a folder with -o"
-    page = replace_report_set(results, args.results, out_dir, args.history, hint)
+    page = replace_report_set(results, results_path, out_dir, args.history, hint)
     emit(f"{page}\n", "the report's path")
     return 0
 
