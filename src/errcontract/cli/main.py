@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from errcontract import __version__
 from errcontract.core.errors import ErrcontractError
@@ -32,7 +33,7 @@ MODULE_OF = {  # a command line naming its sub-command imports only that module 
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, minus usage spam
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as argparse does, minus usage spam
         command = self.prog.removeprefix("errcontract").strip()
         hint = f"errcontract {command} --help" if command else "errcontract --help"
         self.exit(2, f"errcontract: error: {message} (see '{hint}')\n")

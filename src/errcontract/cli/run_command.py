@@ -25,7 +25,7 @@ TARGETS_HELP = (
 )
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     providers = provider_names()
     parser = subparsers.add_parser(
         "run",

@@ -16,7 +16,7 @@ from errcontract.report.publish import replace_report_set
 from errcontract.report.results import load_results
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `report` and `diff` sub-commands."""
     report = subparsers.add_parser(
         "report",

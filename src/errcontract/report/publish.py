@@ -13,6 +13,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from types import TracebackType
 from typing import Any, TypeVar
@@ -67,9 +68,10 @@ class ReportSet:
         `folders` beside `results` (default: each provider's name)."""
         names = list(folders) if folders is not None else [str(r["provider"]) for r in results]
         for name in names:
-            for path in self._writing(lambda name=name: scrub_files(self.staging / name, secrets)):
-                shown = self.report_dir / path.relative_to(self.staging)
-                print(f"errcontract: warning: a key had reached {shown}; it is masked now", file=sys.stderr)
+            folder = self.staging / name
+            for path in self._writing(partial(scrub_files, folder, secrets)):
+                where = self.report_dir / path.relative_to(self.staging)
+                print(f"errcontract: warning: a key had reached {where}; it is masked now", file=sys.stderr)
         shown = side_by_side(dict(zip(names, results, strict=True)), self.report_dir)
         self._writing(
             lambda: write_site_index(

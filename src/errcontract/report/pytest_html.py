@@ -17,7 +17,7 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from pytest_html import extras
+from pytest_html import extras  # type: ignore[import-untyped]
 
 CODE_COLUMN = "code"
 CODE_HEADER = f'<th class="sortable" data-column-type="{CODE_COLUMN}">Code</th>'

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from errcontract.core.errors import UsageError
 
@@ -27,12 +27,12 @@ def load_results(path: Path) -> dict[str, Any]:
         raise UsageError(f"{path}: cannot read results file ({exc.__class__.__name__})") from None
     try:
         data = json.loads(text)
-    except ValueError as exc:
+    except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
     problem = results_problem(data)
     if problem:
         raise UsageError(f"{path}: not an errcontract results file ({problem})")
-    return data
+    return cast(dict[str, Any], data)
 
 
 def results_problem(data: Any) -> str | None:
