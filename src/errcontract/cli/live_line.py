@@ -22,7 +22,8 @@ from typing import IO, Any, TextIO
 from errcontract.cli.parallel import Children
 from errcontract.client.redact import Redactor
 from errcontract.core.children import stop_group
-from errcontract.run.progress import FD_VARIABLE
+from errcontract.run import PROGRESS_ENDED
+from errcontract.run import PROGRESS_FD_VARIABLE as FD_VARIABLE
 
 CLEAR_LINE = "\r\x1b[2K"
 
@@ -56,12 +57,17 @@ class LiveLine:
         self.tty = in_place and bool(getattr(sink, "isatty", lambda: False)())
         self.state: dict[str, Any] = {}
         self.marks: list[tuple[str, float]] = []
+        self.ended = threading.Event()  # the child said it has written everything
         self._phase: str | None = None
         self._started = time.monotonic()
         self._lock = threading.Lock()
 
     def update(self, state: dict[str, Any]) -> None:
         with self._lock:
+            if state.get("phase") == PROGRESS_ENDED:  # not shown: the child is only exiting
+                self.marks.append((PROGRESS_ENDED, time.perf_counter()))
+                self.ended.set()
+                return
             self.state = state
             text = self.redact(progress_line(self.provider, state))
             if self.tty:

@@ -38,6 +38,7 @@ from errcontract.core.interrupt import SignalGuard
 from errcontract.judge.results import write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.report.publish import ReportSet
+from errcontract.report.templating import warm_up
 from errcontract.run.options import RunOptions
 from errcontract.run.preflight import Preflight, run_preflight, target_root
 
@@ -56,6 +57,7 @@ def run_all(
         raise UsageError("no provider has an embedded mock: pass --provider NAME --target URL")
     for check in checks:
         load_provider(check.provider)  # a broken contract stops the run before it starts
+    warm_up()  # the pages' templates compile while the suites run
     redact, children, folders = Redactor(options.secrets()), Children(), [c.folder for c in checks]
     with SignalGuard() as guard, ReportSet(options.report_dir, folders) as reports:
         runner = CheckRunner(options, pytest_args, redact, reports, children, profile, len(checks) == 1)

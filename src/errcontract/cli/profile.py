@@ -64,7 +64,9 @@ class Profile:
         """The child's phases from its progress marks (phase, perf_counter when it began)."""
         edges = [(CHILD_START, spawned), *marks, ("", ended)]
         for (name, began), (_, until) in itertools.pairwise(edges):
-            shown = COLLECTION if name == "starting" else f"child: {name}"
+            shown = {"starting": COLLECTION, "ended": "child exit (interpreter teardown)"}.get(
+                name, f"child: {name}"
+            )
             self.add(who, name if name == CHILD_START else shown, max(0.0, until - began))
 
     def total(self) -> float:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from functools import cache
 from typing import Any
 
@@ -42,3 +44,22 @@ def format_seconds(value: Any) -> str:
 
 def render(template_name: str, **context: Any) -> str:
     return environment().get_template(template_name).render(**context)
+
+
+PAGES = ("provider.html.j2", "site.html.j2")
+
+
+def warm_up() -> threading.Thread:
+    """Compile the page templates in a background thread (a run does this while its suites run,
+    so the pages are rendered at once when they end); `render` works whether it finished or not."""
+
+    env = environment()  # made here, once: the thread fills this environment's cache
+
+    def compile_pages() -> None:
+        with contextlib.suppress(Exception):  # a broken template is reported when it is rendered
+            for name in PAGES:
+                env.get_template(name)
+
+    thread = threading.Thread(target=compile_pages, daemon=True, name="errcontract-templates")
+    thread.start()
+    return thread

@@ -17,9 +17,11 @@ cleanly); an interrupted session publishes nothing, prints one line and exits 12
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +78,7 @@ def configure(config: pytest.Config, options: Options) -> None:
         stop_when_orphaned(parent, end_now)
         guard = SignalGuard(_keyboard_interrupt).install()
         config.stash[STATE_KEY] = SessionReports(_options(options), guard)
+        config.add_cleanup(partial(quick_exit, config.stash[STATE_KEY]))  # the first added runs last
     elif config.getini("errcontract_suites"):
         reports = start(config, options).reports
         assert reports is not None
@@ -85,6 +88,16 @@ def configure(config: pytest.Config, options: Options) -> None:
         if config.pluginmanager.hasplugin("html") and not config.option.htmlpath:
             config.option.htmlpath = str(staging / "pytest.html")
             config.option.self_contained_html = True
+
+
+def quick_exit(state: SessionReports) -> None:
+    """As `errcontract run`'s child, once every file is written and every unconfigure hook has
+    run (this is the session's last cleanup), end with the session's status at once, without the
+    interpreter's teardown (some 0.4 s spent freeing what the process is about to drop)."""
+    status = state.session.exitstatus if state.session is not None else 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(int(status))
 
 
 def start(config: pytest.Config, options: Options) -> SessionReports:

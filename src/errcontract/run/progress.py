@@ -18,8 +18,11 @@ from typing import Any
 
 import pytest
 
-FD_VARIABLE = "ERRCONTRACT_PROGRESS_FD"
+from errcontract.run import PROGRESS_ENDED, PROGRESS_FD_VARIABLE
+
+FD_VARIABLE = PROGRESS_FD_VARIABLE
 TICK_S = 0.5
+ENDED = PROGRESS_ENDED
 PHASES = {
     "test_codes": "provoking each code",
     "test_documentation": "checking the docs",
@@ -84,6 +87,12 @@ class ProgressWriter:
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         self._stop.set()
         self._phase = "writing reports"
+        self.emit(force=True)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        """Every file is written: ENDED tells the runner it need not wait for this process's exit."""
+        self._phase = ENDED
         self.emit(force=True)
         with self._lock, contextlib.suppress(OSError):
             self._out.close()
