@@ -6,6 +6,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -69,11 +70,18 @@ def errcontract_sequence(provider: str, url: str, fixtures: dict[str, str], budg
 
 
 def schemathesis_sequence(provider: str, url: str, api_key: str, budget: int) -> list[Any]:
+    return run_schemathesis_cli(provider, url, api_key, budget)[0]
+
+
+def run_schemathesis_cli(provider: str, url: str, api_key: str, budget: int) -> tuple[list[Any], float]:
+    """The Schemathesis CLI, negative mode, `budget` examples spread over the operations: the
+    response bodies it got (from its VCR cassette) and the CLI's wall seconds."""
     spec = contracts_root() / provider / "openapi.yaml"
     contract = load_provider(provider)
     per_operation = max(1, budget // max(1, len(contract.endpoints)))
     with tempfile.TemporaryDirectory() as tmp:
         cassette = Path(tmp) / "vcr.yaml"
+        started = time.perf_counter()
         subprocess.run(
             [
                 sys.executable,
@@ -107,8 +115,9 @@ def schemathesis_sequence(provider: str, url: str, api_key: str, budget: int) ->
             stderr=subprocess.DEVNULL,
             cwd=tmp,
         )
+        seconds = time.perf_counter() - started
         if not cassette.exists():
-            return []
+            return [], seconds
         doc = yaml.safe_load(cassette.read_text(encoding="utf-8"))
     bodies = []
     for interaction in doc.get("http_interactions", []):
@@ -118,7 +127,7 @@ def schemathesis_sequence(provider: str, url: str, api_key: str, budget: int) ->
             bodies.append(yaml.safe_load(text) if text else None)
         except yaml.YAMLError:
             bodies.append(None)
-    return bodies
+    return bodies, seconds
 
 
 def measure_coverage(budget: int = 300) -> dict[str, Any]:

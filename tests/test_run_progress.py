@@ -78,12 +78,14 @@ def test_the_child_writes_json_lines_on_its_own_pipe() -> None:
     writer.pytest_runtest_teardown(item)  # nothing changed: nothing written
     writer._stop.set()
     writer.pytest_sessionfinish(SimpleNamespace())
+    writer.pytest_unconfigure(SimpleNamespace())  # every file written: the last line, then EOF
     with os.fdopen(read_end, "rb") as source:
         states = [json.loads(raw) for raw in source]
     assert [(s["phase"], s["requests"]) for s in states] == [
         ("generated requests", 0),
         ("generated requests", 5),
         ("writing reports", 5),
+        ("ended", 5),
     ]
     assert phase_of(item) == "generated requests"
 

@@ -1,0 +1,129 @@
+"""Whole-run figures against a small server that is not errcontract's mock: the independent,
+stdlib-only VicSee server of tests/independent (a ThreadingHTTPServer, keep-alive).
+
+- fixed cost: `errcontract run --examples 1` wall time (median of rounds), with its `--profile`
+  breakdown by phase
+- marginal rate: requests/s between two budgets (--examples 1000 and 3000), over a plain
+  keep-alive http.client loop's requests/s on the same server
+- whole-run rate: `errcontract run --examples N` requests/s over the Schemathesis CLI's (negative
+  mode, the same openapi.yaml, the same number of examples), side by side, rounds interleaved
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench_coverage import run_schemathesis_cli
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.independent import start  # noqa: E402  (the repository root is on the path now)
+
+PROVIDER = "vicsee"
+SPEND = "1000000"  # a local server: billable recipes may be sent
+PROFILE_LINE = re.compile(r"^profile  (\S+)  (.+?)\s+(\d+\.\d+) s$")
+
+
+def errcontract_run(url: str, fixtures: dict[str, str], examples: int) -> dict[str, Any]:
+    """One `errcontract run --profile` against the server: wall seconds, requests, phases."""
+    args = [arg for name, value in fixtures.items() for arg in ("--fixture", f"{name}={value}")]
+    with tempfile.TemporaryDirectory() as tmp:
+        command = [
+            *(sys.executable, "-m", "errcontract", "run", "--provider", PROVIDER, "--target", url),
+            *(*args, "--allow-spend", SPEND, "--examples", str(examples)),
+            *("--max-requests", str(examples * 4 + 1000), "--report-dir", tmp, "--profile"),
+        ]
+        started = time.perf_counter()
+        proc = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+        wall = time.perf_counter() - started
+        results = Path(tmp) / PROVIDER / "results.json"
+        requests = json.loads(results.read_text(encoding="utf-8"))["requests"] if results.is_file() else 0
+    phases: dict[str, float] = {}
+    for line in proc.stdout.splitlines():
+        found = PROFILE_LINE.match(line)
+        if found and found.group(1) != "total":
+            phases[found.group(2)] = phases.get(found.group(2), 0.0) + float(found.group(3))
+    return {"wall_s": wall, "requests": requests, "exit": proc.returncode, "phases": phases}
+
+
+def plain_loop_rps(url: str, api_key: str, count: int) -> float:
+    """A plain keep-alive http.client loop: one error-provoking POST after another."""
+    host, port = url.removeprefix("http://").split(":")
+    body = json.dumps({"model": "no-such-model", "prompt": "x"}).encode()
+    headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    started = time.perf_counter()
+    for _ in range(count):
+        conn.request("POST", "/api/v1/generate", body=body, headers=headers)
+        conn.getresponse().read()
+    elapsed = time.perf_counter() - started
+    conn.close()
+    return count / elapsed
+
+
+def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
+
+
+def measure_fixed_cost(rounds: int = 5) -> dict[str, Any]:
+    """`--examples 1`: the run's fixed cost, the median round with its phase breakdown."""
+    with start(PROVIDER) as (url, fixtures):
+        runs = [errcontract_run(url, fixtures, 1) for _ in range(rounds)]
+    median = _median_run(runs)
+    return {
+        "wall_s": round(median["wall_s"], 2),
+        "rounds": [round(r["wall_s"], 2) for r in runs],
+        "requests": median["requests"],
+        "phases": {name: round(s, 2) for name, s in median["phases"].items()},
+    }
+
+
+def measure_marginal_rate(low: int = 1000, high: int = 3000, rounds: int = 3) -> dict[str, Any]:
+    """(requests(high) - requests(low)) / (wall(high) - wall(low)), over a plain loop's rate;
+    rounds interleaved on one server, medians taken."""
+    with start(PROVIDER) as (url, fixtures):
+        lows, highs, plains = [], [], []
+        for _ in range(rounds):
+            lows.append(errcontract_run(url, fixtures, low))
+            highs.append(errcontract_run(url, fixtures, high))
+            plains.append(plain_loop_rps(url, fixtures["api_key"], 3000))
+    small, large = _median_run(lows), _median_run(highs)
+    marginal = (large["requests"] - small["requests"]) / max(1e-9, large["wall_s"] - small["wall_s"])
+    plain = statistics.median(plains)
+    return {
+        "budgets": [low, high],
+        "requests": [small["requests"], large["requests"]],
+        "wall_s": [round(small["wall_s"], 2), round(large["wall_s"], 2)],
+        "marginal_rps": round(marginal, 1),
+        "plain_rps": round(plain, 1),
+        "ratio": round(marginal / plain, 3),
+    }
+
+
+def measure_against_schemathesis(examples: int = 1000, rounds: int = 3) -> dict[str, Any]:
+    """Whole-run requests/s, errcontract over the Schemathesis CLI, same server and examples."""
+    ours, theirs = [], []
+    with start(PROVIDER) as (url, fixtures):
+        for _ in range(rounds):
+            run = errcontract_run(url, fixtures, examples)
+            ours.append(run["requests"] / run["wall_s"])
+            bodies, seconds = run_schemathesis_cli(PROVIDER, url, fixtures["api_key"], examples)
+            theirs.append(len(bodies) / seconds)
+    mine, other = statistics.median(ours), statistics.median(theirs)
+    return {
+        "examples": examples,
+        "errcontract_rps": round(mine, 1),
+        "schemathesis_rps": round(other, 1),
+        "ratio": round(mine / other, 2),
+        "rounds": [round(a / b, 2) for a, b in zip(ours, theirs, strict=True)],
+    }
