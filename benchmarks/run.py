@@ -9,6 +9,12 @@ Run: python benchmarks/run.py [--quick]   (writes reports/bench.json and prints 
                        CLI (negative mode, auth given) on the same openapi.yaml, mock and budget
 4. wall time           `errcontract run` default and --examples 1000; fuzzing growth 100→1000→5000
 5. mock throughput     the mock beside a minimal Starlette app on the same uvicorn settings
+6. fixed cost          `errcontract run --examples 1` against an independent stdlib VicSee server
+                       (not our mock), median of 5, with its --profile breakdown by phase
+7. marginal rate       requests/s between --examples 1000 and 3000 on that server, divided by a
+                       plain keep-alive http.client loop's requests/s there
+8. whole run           `errcontract run --examples 1000` requests/s divided by the Schemathesis
+                       CLI's (negative mode, same openapi.yaml, same examples, same server)
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_coverage import measure_coverage
 from bench_mock import measure_mock_throughput
+from bench_run import measure_against_schemathesis, measure_fixed_cost, measure_marginal_rate
 from bench_speed import measure_check_cost, measure_client_efficiency, measure_wall_times
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -77,8 +84,45 @@ def table(results: dict[str, Any]) -> str:
             "",
         )
     )
+    rows += run_rows(results["fixed"], results["marginal"], results["versus"])
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name:<{width}}  {value:<34} {target}" for name, value, target in rows)
+
+
+def run_rows(
+    fixed: dict[str, Any], marginal: dict[str, Any], versus: dict[str, Any]
+) -> list[tuple[str, str, str]]:
+    """Figures 6-8: a whole run against the independent server."""
+    rows = [
+        (
+            "6 fixed cost: errcontract run --examples 1, one provider, --target (median of rounds)",
+            f"{fixed['wall_s']:.2f} s ({fixed['requests']} requests; rounds "
+            f"{', '.join(f'{r:.2f}' for r in fixed['rounds'])})",
+            "≤ 2.5 s",
+        )
+    ]
+    rows += [(f"    {phase}", f"{seconds:.2f} s", "") for phase, seconds in fixed["phases"].items()]
+    low, high = marginal["budgets"]
+    rows.append(
+        (
+            f"7 marginal rate ({low}→{high} examples) ÷ plain keep-alive http.client loop",
+            f"{marginal['ratio']:.2f}  ({marginal['marginal_rps']:.0f} / {marginal['plain_rps']:.0f} req/s)",
+            "≥ 0.5",
+        )
+    )
+    rows.append(
+        (
+            f"8 whole run ÷ Schemathesis CLI (negative), {versus['examples']} examples, req/s",
+            f"{versus['ratio']:.2f}×  ({versus['errcontract_rps']:.0f} / "
+            f"{versus['schemathesis_rps']:.0f} req/s; rounds {_listed(versus['rounds'])})",
+            "≥ 2×",
+        )
+    )
+    return rows
+
+
+def _listed(values: list[float]) -> str:
+    return ", ".join(f"{v:.2f}" for v in values)
 
 
 def _needed(figures: dict[str, Any]) -> str:
@@ -98,6 +142,11 @@ def main() -> int:
         "coverage": measure_coverage(budget=int(300 * scale) or 60),
         "wall": measure_wall_times(quick=args.quick),
         "mock": measure_mock_throughput(int(2000 * scale) or 100),
+        "fixed": measure_fixed_cost(rounds=3 if args.quick else 5),
+        "marginal": measure_marginal_rate(
+            *((200, 600) if args.quick else (1000, 3000)), rounds=1 if args.quick else 3
+        ),
+        "versus": measure_against_schemathesis(200 if args.quick else 1000, rounds=1 if args.quick else 3),
     }
     results["total_s"] = round(time.monotonic() - started, 1)
     out = Path(args.out)
