@@ -126,9 +126,11 @@ def test_a_dead_target_gets_its_own_verdict_and_the_other_is_still_checked(tmp_p
     with start("vicsee") as (url, fixtures):
         proc = _run(
             "--target", url, "--target", dead, *_fixture_args(fixtures), "--allow-spend", SPEND,
-            "--examples", "20", "--no-preflight", "--report-dir", str(tmp_path / "r"),
+            "--examples", "20", "--no-preflight", "--report-dir", str(tmp_path / "r"), "--profile",
         )  # fmt: skip
     output = proc.stdout + proc.stderr
+    for target in (url, dead):  # --profile: each check's phases, side by side
+        assert f"profile  vicsee-{slug(target)}  child collection" in proc.stdout, output
     alive = json.loads((tmp_path / "r" / f"vicsee-{slug(url)}" / "results.json").read_text(encoding="utf-8"))
     gone = json.loads((tmp_path / "r" / f"vicsee-{slug(dead)}" / "results.json").read_text(encoding="utf-8"))
     assert alive["verdict"] == "conformant", output
