@@ -35,8 +35,8 @@ def test_contract_with_a_typo_in_a_key_is_rejected_naming_the_file_and_key_path(
 
 
 def test_top_level_typo_is_rejected_naming_the_key(root: Path) -> None:
-    edit(root / "vydra" / "contract.yaml", "\nrecipes:\n", "\nrecipies:\n")
-    with pytest.raises(ContractError, match=r"contract\.yaml: .*recipies"):
+    edit(root / "vydra" / "contract.yaml", "\ndefect_classes:\n", "\ndefect_clases:\n")
+    with pytest.raises(ContractError, match=r"contract\.yaml: .*defect_clases"):
         load_provider("vydra", root)
 
 

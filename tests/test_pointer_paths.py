@@ -64,5 +64,7 @@ def test_template_regex_matches_one_segment_per_parameter() -> None:
 
 
 def test_expand_percent_encodes_each_value_as_one_segment() -> None:
-    assert paths.expand("/tasks/{id}/files/{name}", {"id": "a/b", "name": "x y"}) == "/tasks/a%2Fb/files/x%20y"
+    assert (
+        paths.expand("/tasks/{id}/files/{name}", {"id": "a/b", "name": "x y"}) == "/tasks/a%2Fb/files/x%20y"
+    )
     assert paths.expand("/tasks/{id}", {}) == "/tasks/x"

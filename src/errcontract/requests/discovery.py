@@ -48,16 +48,16 @@ def discover_fixtures(
     """Ask the target, through `send`, for each discoverable fixture not in `fixtures`; returns
     what was found (the caller adds it to its fixtures)."""
     found: dict[str, str] = {}
-    for name, rule in contract.data.get("discover", {}).items():
+    for name, rule in contract.discover.items():
         if fixtures.get(name):
             continue
-        endpoint = contract.endpoints[rule["endpoint"]]
+        endpoint = contract.endpoints[rule.endpoint]
         spec = base_request(contract, endpoint, fixtures, set())
         try:
             exchange = send(spec)
         except NotSent:
             continue
-        value = first_value(exchange.json(), rule.get("keys", ["id", "slug", "name"]))
+        value = first_value(exchange.json(), list(rule.keys))
         if value:
             found[name] = value
     return found
