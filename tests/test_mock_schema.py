@@ -47,5 +47,5 @@ def test_loading_the_mock_refuses_a_misspelled_key(root: Path) -> None:
 
 def test_a_misspelled_endpoint_behaviour_key_is_refused(root: Path) -> None:
     edit(root / "vicsee" / "mock.yaml", "    model_from: {body: model}\n", "    model_form: {body: model}\n")
-    with pytest.raises(ContractError, match="endpoints/generate: .*'model_form' was unexpected"):
+    with pytest.raises(ContractError, match=r"endpoints/generate: .*'model_form' was unexpected"):
         load_mock_config(load_provider("vicsee", root))

@@ -76,7 +76,9 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _matching(matches: dict[str, dict[str, Any]], body: dict[str, Any]) -> Iterator[tuple[str, dict]]:
+def _matching(
+    matches: dict[str, dict[str, Any]], body: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any]]]:
     for name, match in matches.items():
         if all(_same(pointer_get(body, p), v) for p, v in match.items()):
             yield name, match

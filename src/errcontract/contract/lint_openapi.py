@@ -66,7 +66,7 @@ def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     """
     from schemathesis.specs.openapi.definitions import OPENAPI_31  # the meta-schema it loads with
 
-    registry = Registry().with_resource(OPENAPI_31["$id"], DRAFT202012.create_resource(OPENAPI_31))
+    registry = Registry().with_resource(str(OPENAPI_31["$id"]), DRAFT202012.create_resource(OPENAPI_31))
     return jsonschema.Draft202012Validator(OPENAPI_31, registry=registry.crawl())
 
 

@@ -54,9 +54,9 @@ def valid_values_are_documented(contract: Contract) -> Iterator[Problem]:
             if message:
                 yield in_contract(contract, ["endpoints", name, "request", *path], message)
     for recipe in contract.recipes.values():
-        fields = recipe.defect.get("set_field")
-        endpoint = contract.endpoints.get(recipe.endpoint)
-        lookups = endpoint.lookup_fields if endpoint else ()
+        fields: dict[str, Any] = recipe.defect.get("set_field") or {}
+        known = contract.endpoints.get(recipe.endpoint)
+        lookups = known.lookup_fields if known else ()
         for field_name in set(lookups) & set(fields or {}):
             message = _undocumented(contract, field_name, fields[field_name])
             if message and not str(fields[field_name]).startswith(MADE_UP):

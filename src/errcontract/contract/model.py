@@ -232,7 +232,8 @@ def read_json(path: Path) -> Any:
 
 
 def meta_schema(root: Path | None = None) -> dict[str, Any]:
-    return read_json((root or contracts_root()) / "contract.schema.json")
+    schema: dict[str, Any] = read_json((root or contracts_root()) / "contract.schema.json")
+    return schema
 
 
 def key_path(parts: Any) -> str:

@@ -54,7 +54,7 @@ def render(template: Any, values: dict[str, Any]) -> Any:
     return template
 
 
-class _Missing(dict):
+class _Missing(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         raise KeyError(key)
 
@@ -76,7 +76,8 @@ class MockConfig:
 
     @property
     def error_template(self) -> dict[str, Any]:
-        return self.document.get("envelope", {}).get("error", {})
+        found: dict[str, Any] = self.document.get("envelope", {}).get("error", {})
+        return found
 
     @property
     def success_template(self) -> Any:
@@ -84,7 +85,8 @@ class MockConfig:
 
     @property
     def window(self) -> str:
-        return self.document["rate_limit"]["window"]
+        found: str = self.document["rate_limit"]["window"]
+        return found
 
     @property
     def max_json_bytes(self) -> int:
@@ -92,19 +94,23 @@ class MockConfig:
 
     @property
     def plans(self) -> dict[str, dict[str, Any]]:
-        return self.document["plans"]
+        found: dict[str, dict[str, Any]] = self.document["plans"]
+        return found
 
     @property
     def accounts(self) -> dict[str, dict[str, Any]]:
-        return self.document["accounts"]
+        found: dict[str, dict[str, Any]] = self.document["accounts"]
+        return found
 
     @property
     def key_fixtures(self) -> dict[str, dict[str, Any]]:
-        return self.document["key_fixtures"]
+        found: dict[str, dict[str, Any]] = self.document["key_fixtures"]
+        return found
 
     @property
     def resources(self) -> dict[str, Any]:
-        return self.document["resources"]
+        found: dict[str, Any] = self.document["resources"]
+        return found
 
     @property
     def prompt_field(self) -> str | None:
@@ -152,7 +158,8 @@ class MockConfig:
 
     @property
     def endpoints(self) -> dict[str, dict[str, Any]]:
-        return self.document["endpoints"]
+        found: dict[str, dict[str, Any]] = self.document["endpoints"]
+        return found
 
     @cached_property
     def faults(self) -> dict[str, dict[str, Any]]:
@@ -175,8 +182,8 @@ class MockConfig:
         """The documented code a generic condition maps to (per field where mock.yaml says so)."""
         mapped = self.document["conditions"].get(condition)
         if isinstance(mapped, dict):
-            return mapped.get(field or "*", mapped.get("*"))
-        return mapped
+            mapped = mapped.get(field or "*", mapped.get("*"))
+        return None if mapped is None else str(mapped)
 
     def status_for(self, code: str) -> int:
         known = self.contract.codes.get(code)

@@ -147,7 +147,7 @@ class MockState:
         spec = self.config.resources
         if spec.get("id_template") == "uuid":
             return str(uuid.uuid4())
-        return spec["id_template"].format(random=random_text(int(spec.get("random_length", 24))))
+        return str(spec["id_template"]).format(random=random_text(int(spec.get("random_length", 24))))
 
     def status_of(self, resource: Resource) -> str:
         """Created tasks finish `completes_after_s` after creation; seeded ones never move."""

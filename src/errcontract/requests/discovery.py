@@ -37,8 +37,9 @@ def first_value(document: Any, keys: list[str]) -> str | None:
         return item
     if isinstance(item, dict):
         for key in keys:
-            if isinstance(item.get(key), str) and item[key]:
-                return item[key]
+            value = item.get(key)
+            if isinstance(value, str) and value:
+                return value
     return None
 
 

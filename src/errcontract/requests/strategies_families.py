@@ -235,14 +235,12 @@ def path_families(ctx: Context) -> list[Family]:
         encoded = st.one_of(
             sv.traversal_ids().map(lambda v: quote(v, safe="")), sv.percent_encoded_segments()
         )
-        odd = encoded.map(
-            lambda seg, p=param: ctx.mutation(
-                f"{p}: encoded id (traversal-like or percent-escaped)",
-                "path",
-                _with_path(ctx, p, seg),
-                certain=False,
-            )
-        )
+
+        def encoded_id(seg: str, p: str = param) -> Mutation:
+            label = f"{p}: encoded id (traversal-like or percent-escaped)"
+            return ctx.mutation(label, "path", _with_path(ctx, p, seg), certain=False)
+
+        odd = encoded.map(encoded_id)
         families += [
             unknown("unknown id", sv.ascii_unknown_ids()),
             unknown("non-ASCII id", sv.non_ascii_unknown_ids()),
