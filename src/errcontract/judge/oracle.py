@@ -44,7 +44,7 @@ class Oracle:
 
     @property
     def profiles(self) -> list[str]:
-        return list(self.contract.envelope.get("profiles", {"stated": "#"}))
+        return list(self.contract.envelope.profiles)
 
     @cached_property
     def patterns(self) -> dict[str, re.Pattern[str]]:
@@ -66,7 +66,7 @@ class Oracle:
         return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)
 
     def message_of(self, exchange: Exchange) -> Any:
-        value = pointer_get(exchange.json(), self.contract.envelope["message_pointer"])
+        value = pointer_get(exchange.json(), self.contract.envelope.message_pointer)
         return None if value is NO_JSON else value
 
     def scope_of(self, exchange: Exchange) -> bool:

@@ -52,10 +52,10 @@ def documentation(oracle: Oracle) -> dict[str, Any]:
             "status": judged.status,
             "code": judged.code,
             "ambiguity": judged.ambiguity,
-            "source": example["source"],
+            "source": example.source,
         }
         examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
-    return {"examples": examples, "ambiguities": contract.ambiguities}
+    return {"examples": examples, "ambiguities": [a.as_json() for a in contract.ambiguities]}
 
 
 def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
@@ -140,7 +140,7 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "not_sent": meta.not_sent,
         "summary": summary,
         "statuses": [
-            {"status": s, "description": info["description"], "codes": list(contract.codes_by_status[s])}
+            {"status": s, "description": info.description, "codes": list(contract.codes_by_status[s])}
             for s, info in sorted(contract.statuses.items())
         ],
         "codes": codes,

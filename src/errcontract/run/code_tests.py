@@ -147,7 +147,7 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
 
 
 def _also_allowed(run: ProviderRun, code: Code) -> tuple[str, ...]:
-    return run.contract.recipes[code.provoke].also_allowed
+    return code.recipe.also_allowed if code.recipe else ()
 
 
 def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -> str:

@@ -209,10 +209,10 @@ def case_to_spec(run: ProviderRun, case: Any) -> RequestSpec | None:
     except (AttributeError, TypeError, ValueError):  # a multipart part httpx cannot encode (an int)
         return None
     if "json_body" in body and not any(k.lower() == "content-type" for k in headers):
-        headers["Content-Type"] = contract.data.get("content_type", "application/json")
+        headers["Content-Type"] = contract.content_type
     key_fixture = None
     if endpoint.auth and run.fixtures.get("api_key"):
-        headers[contract.auth["header"]] = auth_value(contract, run.fixtures["api_key"])
+        headers[contract.auth.header] = auth_value(contract, run.fixtures["api_key"])
         key_fixture = "api_key"
     query = {
         k: ",".join(map(str, v)) if isinstance(v, list) else str(v)

@@ -13,7 +13,7 @@ from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, load_provider
+from errcontract.contract.model import Contract, load_provider, secret_fixture_names
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.recorder import Judged, Recorder
@@ -22,6 +22,11 @@ from errcontract.mock.process import running_mock
 from errcontract.requests.discovery import discover_fixtures
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
+
+
+def _secret_names(contract: Contract, given: dict[str, str]) -> set[str]:
+    """The contract's secret fixtures, and any given fixture another contract marks secret."""
+    return set(contract.secret_fixtures) | (set(given) & secret_fixture_names())
 
 
 class ProviderRun:
@@ -40,9 +45,8 @@ class ProviderRun:
         self.target = target
         self.embedded_mock = embedded_mock
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
-        secret_names = set(contract.secret_fixtures) | {k for k in fixtures if k.startswith("api_key")}
-        prefix = literal_prefix(contract.auth.get("key_pattern", ""))
-        self.redact = run_redactor(secret_names, self.fixtures, prefix)
+        prefix = literal_prefix(contract.auth.key_pattern)
+        self.redact = run_redactor(_secret_names(contract, fixtures), self.fixtures, prefix)
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact, target)
         self.client = TargetClient(self._client_settings(), self.redact)
@@ -51,15 +55,15 @@ class ProviderRun:
         self._clock = time.monotonic()
 
     def _client_settings(self) -> ClientSettings:
-        billing = self.contract.data.get("billing", {})
+        billing = self.contract.billing
         return ClientSettings(
             base_url=self.target,
             timeout_s=self.options.timeout,
             max_requests=self.options.max_requests,
             is_mock=self.embedded_mock,
             allow_spend=self.options.allow_spend,
-            charged_pointers=tuple(billing.get("charged_pointers", ())),
-            spend_unit=billing.get("unit", "credits"),
+            charged_pointers=billing.charged_pointers if billing else (),
+            spend_unit=billing.unit if billing else "credits",
             billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
         )
 
