@@ -17,9 +17,10 @@ from typing import NoReturn
 
 import httpx
 
-from errcontract.client.deadline import DEADLINE, bound_by_deadline
+from errcontract.client.deadline import DEADLINE
 from errcontract.client.limits import RateLimitState
 from errcontract.client.redact import Redactor
+from errcontract.client.transport import DeadlineTransport
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
 
 Observer = Callable[[Exchange], None]
@@ -69,11 +70,10 @@ class TargetClient:
         self._lock = threading.Lock()
         self._sequence = 0
         self._started = time.monotonic()
-        transport = httpx.HTTPTransport(
+        transport = DeadlineTransport(
             verify=settings.verify_tls,
             limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
         )
-        bound_by_deadline(transport)
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             timeout=httpx.Timeout(settings.timeout_s),
