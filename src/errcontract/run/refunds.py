@@ -15,6 +15,7 @@ from typing import Any
 from errcontract.client.http import NotSent
 from errcontract.core.exchange import Exchange, pointer_get
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.judged import Judged
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -63,7 +64,8 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
 
 def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
     before = _balance(run, spec)
-    created = _send(run, spec["create"], None, "creating the job")
+    created_judged = _send(run, spec["create"], None, "creating the job")
+    created = created_judged.exchange
     if not 200 <= (created.status or 0) < 300:
         raise _Stop(f"the job was not created (HTTP {created.status})")
     job_id = pointer_get(created.json(), spec["id_pointer"])
@@ -71,11 +73,12 @@ def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
     if not isinstance(charged, int | float) or not charged:
         raise _Stop(f"the new job shows no charge at {spec['charged_pointer']}")
     after_create = _balance(run, spec)
-    cancelled = _send(run, spec["cancel"], {"id": str(job_id)}, "cancelling the job")
+    cancelled_judged = _send(run, spec["cancel"], {"id": str(job_id)}, "cancelling the job")
+    cancelled = cancelled_judged.exchange
     _require_cancelled(run, spec, str(job_id), cancelled)
     after_cancel = _balance(run, spec)
     balances = (before, after_create, after_cancel)
-    evidence = tuple(run.recorder.evidence(run.recorder.judge(e)) for e in (created, cancelled))
+    evidence = (created_judged.evidence(), cancelled_judged.evidence())
     if after_cancel == before:
         reason = f"charged {charged:g}, refunded on cancel"
         return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
@@ -87,19 +90,19 @@ def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
     return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
 
 
-def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Exchange:
+def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Judged:
     endpoint = run.contract.endpoints[endpoint_name]
     missing: set[str] = set()
     spec = base_request(run.contract, endpoint, run.fixtures, missing, path_params=ids)
     if missing:
         raise _Stop(f"{doing} needs {', '.join(sorted(missing))}")
     try:
-        exchange = run.send(spec)
+        judged = run.send(spec)
     except NotSent as exc:
         raise _Stop(f"{doing}: {exc}") from None
-    if exchange.status is None:
-        raise _Stop(f"{doing}: no answer ({exchange.transport_error})")
-    return exchange
+    if judged.exchange.status is None:
+        raise _Stop(f"{doing}: no answer ({judged.exchange.transport_error})")
+    return judged
 
 
 def _require_cancelled(run: ProviderRun, spec: dict[str, Any], job_id: str, cancelled: Exchange) -> None:
@@ -107,14 +110,14 @@ def _require_cancelled(run: ProviderRun, spec: dict[str, Any], job_id: str, canc
     if not 200 <= (cancelled.status or 0) < 300:
         raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
     rule = spec["status"]
-    shown = _send(run, rule["endpoint"], {"id": job_id}, "reading the job's status")
+    shown = _send(run, rule["endpoint"], {"id": job_id}, "reading the job's status").exchange
     state = pointer_get(shown.json(), rule["pointer"])
     if state != rule["cancelled"]:
         raise _Stop(f"the job was {state!r}, not {rule['cancelled']!r}, after the cancel: nothing to refund")
 
 
 def _balance(run: ProviderRun, spec: dict[str, Any]) -> Any:
-    exchange = _send(run, spec["balance"]["endpoint"], None, "reading the balance")
+    exchange = _send(run, spec["balance"]["endpoint"], None, "reading the balance").exchange
     value = pointer_get(exchange.json(), spec["balance"]["pointer"])
     if not isinstance(value, int | float):
         raise _Stop(f"no balance at {spec['balance']['pointer']} (HTTP {exchange.status})")
