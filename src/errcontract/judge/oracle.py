@@ -21,7 +21,7 @@ class Oracle:
         self.contract = contract
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
         self._fast: dict[str, Any] = {}
-        self.in_scope = lru_cache(maxsize=4096)(self._in_scope)  # type: ignore[method-assign]
+        self.in_scope = lru_cache(maxsize=4096)(self._in_scope)
 
     def is_valid(self, key: str, schema: dict[str, Any], body: Any) -> bool:
         """Quick yes/no (compiled when available); callers ask the full validator only on a no."""

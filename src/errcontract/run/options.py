@@ -249,7 +249,7 @@ def options_from(
 ) -> RunOptions:
     """RunOptions from a source of given values (`given(dest)`: a setting's dest, `fx_<fixture>`
     or `fixture`), then ERRCONTRACT_* environment variables, then defaults; validated."""
-    values = {}
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         value = given(setting.dest)
         values[setting.dest] = value if value is not None else env_default(setting)

@@ -1,7 +1,7 @@
-"""One provider's run: contract, client, observer and the fixtures, wired together.
+"""One provider's run: contract, client, recorder and the fixtures, wired together.
 
-Suites ask a ProviderRun to send requests; every exchange is judged by the observer (the
-Recorder) whichever test sent it. `finish()` writes results.json.
+Suites ask a ProviderRun to send requests; `send` judges each exchange once (`judge`), records
+the value (the Recorder) whichever test sent it, and hands it back. `finish()` writes results.json.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from errcontract.client.keys import run_redactor
 from errcontract.contract.model import Contract, load_provider, secret_fixture_names
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
-from errcontract.judge.recorder import Judged, Recorder
+from errcontract.judge.judged import Judged, judge
+from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.discovery import discover_fixtures
@@ -48,9 +49,8 @@ class ProviderRun:
         prefix = literal_prefix(contract.auth.key_pattern)
         self.redact = run_redactor(_secret_names(contract, fixtures), self.fixtures, prefix)
         self.oracle = Oracle(contract)
-        self.recorder = Recorder(self.oracle, self.redact, target)
+        self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)
-        self.client.observers.append(self.recorder.judge)
         self.started = time.time()
         self._clock = time.monotonic()
 
@@ -71,12 +71,19 @@ class ProviderRun:
     def provider(self) -> str:
         return self.contract.provider
 
-    def send(self, spec: RequestSpec) -> Exchange:
-        """Send (NotSent if a guard refuses); the observer judges the exchange."""
-        return self.client.send(spec)
+    def send(self, spec: RequestSpec) -> Judged:
+        """Send (NotSent if a guard refuses), judge the exchange once and record it."""
+        return self.observe(self.client.send(spec))
 
-    def send_and_judge(self, spec: RequestSpec) -> Judged:
-        return self.recorder.judge(self.send(spec))
+    def send_exchange(self, spec: RequestSpec) -> Exchange:
+        """`send` for callers that only read the answer (discovery): judged and recorded too."""
+        return self.send(spec).exchange
+
+    def observe(self, exchange: Exchange) -> Judged:
+        """Judge an exchange once and record the value (what `send` does with each answer)."""
+        judged = judge(exchange, self.oracle, self.target, self.redact)
+        self.recorder.record(judged)
+        return judged
 
     def results(self) -> dict[str, Any]:
         stats = self.client.stats
@@ -118,7 +125,7 @@ class RunRegistry:
             run = ProviderRun(
                 contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
             )
-            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send))
+            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send_exchange))
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
+from errcontract.contract.parts import HeaderField
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import severity_for
 from errcontract.judge.checks.registry import Violation, check
@@ -54,7 +55,7 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 
 
 def _judge_fields(
-    exchange: Exchange, fields: dict[str, dict[str, str]], required: bool, check_name: str
+    exchange: Exchange, fields: dict[str, HeaderField], required: bool, check_name: str
 ) -> list[Violation]:
     found: list[Violation] = []
     for name, spec in fields.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from errcontract.core.exchange import Exchange
+from errcontract.core.verdicts import Severity
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -11,11 +12,11 @@ from errcontract.judge.oracle import Oracle
 def status_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The status table lists every status the API uses; anything else breaks it."""
     status = exchange.status
-    if status in oracle.contract.statuses:
+    if status is None or status in oracle.contract.statuses:
         return []
     where = exchange.header("location")
     extra = f" (redirect to {where}; not followed)" if where and 300 <= status < 400 else ""
-    severity = "violation" if oracle.scope_of(exchange) else "warning"
+    severity = Severity.VIOLATION if oracle.scope_of(exchange) else Severity.WARNING
     message = f"HTTP {status} is not in the documented status table{extra}"
     return [Violation("status_documented", message, status, None, severity)]
 
