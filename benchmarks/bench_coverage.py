@@ -24,7 +24,7 @@ from errcontract.run.session import ProviderRun
 
 
 def _codes_seen(contract: Contract, bodies: list[Any]) -> list[str | None]:
-    pointer = contract.envelope["code_pointer"]
+    pointer = contract.envelope.code_pointer
     found = []
     for body in bodies:
         code = pointer_get(body, pointer)
@@ -104,7 +104,7 @@ def run_schemathesis_cli(provider: str, url: str, api_key: str, budget: int) -> 
                 "none",
                 "--no-shrink",
                 "-H",
-                f"Authorization: {contract.auth['scheme']} {api_key}",
+                f"Authorization: {contract.auth.scheme} {api_key}",
                 "--report",
                 "vcr",
                 "--report-vcr-path",

@@ -2,7 +2,7 @@
 `--examples` requests from `--seed`, send them, and fail with every violation found, each with
 its curl reproducer (keys redacted) and, on the embedded mock, a shrunk one.
 
-The observer judges every exchange as it arrives, so all of them land in results.json whatever
+The run judges and records every exchange as it arrives, so all of them land in results.json whatever
 this test's verdict.
 """
 

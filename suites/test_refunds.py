@@ -14,7 +14,7 @@ from errcontract.run.session import RunRegistry
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "refund_provider" in metafunc.fixturenames:
-        providers = [p for p in selected_providers(metafunc.config) if load_provider(p).data.get("refunds")]
+        providers = [p for p in selected_providers(metafunc.config) if load_provider(p).refunds]
         metafunc.parametrize("refund_provider", providers, ids=[f"{p}/refund" for p in providers])
 
 

@@ -9,10 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-import schemathesis
 
 from errcontract.run.plugin import selected_providers
-from errcontract.run.schemathesis_adapter import check_case, load_schema, openapi_path, operation_selected
+from errcontract.run.schemathesis_adapter import (
+    check_case,
+    lazy_schema,
+    load_schema,
+    openapi_path,
+    prepare_node,
+)
 from errcontract.run.session import RunRegistry
 
 
@@ -24,9 +29,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.fixture
 def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.FixtureRequest) -> Any:
-    # Schemathesis 4.32.5's lazy schemas read `node._nodeid`, which pytest 9 items no longer have.
-    if not hasattr(request.node, "_nodeid"):
-        request.node._nodeid = request.node.nodeid
+    prepare_node(request.node)
     run = errcontract_runs.get(st_provider)
     schema = load_schema(run)
     if schema is None:
@@ -34,10 +37,10 @@ def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.F
     return schema
 
 
-lazy_schema = schemathesis.pytest.from_fixture("st_schema").include(operation_selected)
+schemathesis_cases = lazy_schema("st_schema")
 
 
-@lazy_schema.parametrize()
+@schemathesis_cases.parametrize()
 def test_schemathesis_cases_keep_the_contract(
     case: Any, errcontract_runs: RunRegistry, st_provider: str
 ) -> None:

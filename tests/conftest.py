@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from collections.abc import Callable, Iterator
@@ -10,7 +11,33 @@ from pathlib import Path
 import pytest
 
 from errcontract.contract.locate import contracts_root
+from errcontract.judge.results_schema import first_problem
 from tests.live_runs import LiveRun
+
+
+def _written_by_errcontract(path: Path) -> dict[str, object] | None:
+    """The file's object when errcontract wrote it (a test may plant a broken one on purpose)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    tool = data.get("tool") if isinstance(data, dict) else None
+    return data if isinstance(tool, dict) and tool.get("name") == "errcontract" else None
+
+
+@pytest.fixture(autouse=True)
+def results_json_follow_the_schema(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every results.json a test's run wrote under its tmp_path validates results.schema.json."""
+    tmp_path: Path | None = None
+    if "tmp_path" in request.fixturenames:
+        tmp_path = request.getfixturevalue("tmp_path")  # set up now, so torn down after this check
+    yield
+    if tmp_path is None:
+        return
+    for path in sorted(tmp_path.rglob("results.json")):
+        data = _written_by_errcontract(path)
+        problem = first_problem(data) if data is not None else None
+        assert problem is None, f"{path}: {problem}"
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ from errcontract.requests.recipes import auth_value, base_request
 
 
 def _role(pair: Any, role: str) -> str:
-    fields = pair.contract.headers["rate_limit"]["fields"]
-    return next(n for n, f in fields.items() if f.get("role") == role)
+    fields = pair.contract.headers.rate_limit_fields
+    return next(n for n, f in fields.items() if f.role == role)
 
 
 def _get(
@@ -24,9 +24,9 @@ def _get(
     spec = base_request(contract, contract.endpoints[endpoint], mock.fixtures, set(), path_params=ids)
     headers = dict(spec.headers)
     if key is None:
-        headers.pop(contract.auth["header"], None)
+        headers.pop(contract.auth.header, None)
     else:
-        headers[contract.auth["header"]] = auth_value(contract, mock.fixtures[key])
+        headers[contract.auth.header] = auth_value(contract, mock.fixtures[key])
     with httpx.Client(base_url=mock.url) as client:
         return client.request(
             spec.method,
@@ -75,24 +75,24 @@ def check_auth_skipped_on_one_endpoint(pair: Any) -> None:
 
 
 def check_cancel_without_refund(pair: Any) -> None:
-    spec = pair.contract.data["refunds"]
+    spec = pair.contract.refunds
     for mock, refunded in ((pair.faithful, True), (pair.drifted, False)):
         balance = _balance(mock, pair, spec)
         contract = pair.contract
-        create = base_request(contract, contract.endpoints[spec["create"]], mock.fixtures, set())
+        create = base_request(contract, contract.endpoints[spec.create], mock.fixtures, set())
         with httpx.Client(base_url=mock.url) as client:
             job = client.post(create.path, headers=create.headers, json=create.json_body).json()
-        _cancel(mock, pair, spec, pointer_get(job, spec["id_pointer"]))
+        _cancel(mock, pair, spec, pointer_get(job, spec.id_pointer))
         assert (_balance(mock, pair, spec) == balance) is refunded
 
 
-def _balance(mock: Any, pair: Any, spec: dict[str, Any]) -> Any:
-    return pointer_get(_get(mock, pair, spec["balance"]["endpoint"]).json(), spec["balance"]["pointer"])
+def _balance(mock: Any, pair: Any, spec: Any) -> Any:
+    return pointer_get(_get(mock, pair, spec.balance.endpoint).json(), spec.balance.pointer)
 
 
-def _cancel(mock: Any, pair: Any, spec: dict[str, Any], job_id: str) -> None:
+def _cancel(mock: Any, pair: Any, spec: Any, job_id: str) -> None:
     contract = pair.contract
-    cancel = base_request(contract, contract.endpoints[spec["cancel"]], mock.fixtures, set(), {"id": job_id})
+    cancel = base_request(contract, contract.endpoints[spec.cancel], mock.fixtures, set(), {"id": job_id})
     with httpx.Client(base_url=mock.url) as client:
         assert client.request(cancel.method, cancel.path, headers=cancel.headers).status_code == 200
 

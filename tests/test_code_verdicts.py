@@ -32,7 +32,7 @@ def run() -> ProviderRun:
 def _verdict(run: ProviderRun, code: str, status: int, body: object) -> tuple[Verdict, str | None]:
     spec = build_request(run.contract, run.contract.codes[code].provoke, run.fixtures)
     result = judge_answer(
-        run, run.contract.codes[code], run.recorder.judge(exchange(spec, status, body, VYDRA_HEADERS))
+        run, run.contract.codes[code], run.observe(exchange(spec, status, body, VYDRA_HEADERS))
     )
     return result.verdict, result.reason
 
@@ -69,7 +69,8 @@ def test_a_crash_while_provoking_is_an_error_not_a_skip(run, monkeypatch):
     result = provoke(run, "INVALID_INPUT")
     assert result.verdict is Verdict.ERROR
     assert "RuntimeError: recipe exploded" in (result.reason or "")
-    assert run.recorder.rows["INVALID_INPUT"].verdict == "error"
+    own = run.recorder.rows["INVALID_INPUT"].own
+    assert own is not None and own.verdict == "error"
 
 
 def test_a_5xx_for_a_client_mistake_fails_the_code_the_defect_documents(run):
@@ -81,6 +82,5 @@ def test_a_5xx_for_a_client_mistake_fails_the_code_the_defect_documents(run):
 
     spec = build_request(run.contract, "invalid-input", run.fixtures)
     spec = replace(spec, origin="fuzz", defects=(Defect("body: JSON array", "body", ("INVALID_INPUT",)),))
-    run.recorder.judge(exchange(spec, 500, {"error": "boom", "code": "INTERNAL_ERROR"}, VYDRA_HEADERS))
-    row = run.recorder.rows["INVALID_INPUT"]
-    assert run.recorder.final_verdict(row)[0] == "fail"
+    run.observe(exchange(spec, 500, {"error": "boom", "code": "INTERNAL_ERROR"}, VYDRA_HEADERS))
+    assert run.recorder.verdict("INVALID_INPUT").verdict == "fail"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.contract.model import load_provider, provider_names
+from errcontract.contract.model import load_provider, provider_names, secret_fixture_names
 from errcontract.core.errors import ContractError
 from tests.helpers import edit
 
@@ -35,8 +35,8 @@ def test_contract_with_a_typo_in_a_key_is_rejected_naming_the_file_and_key_path(
 
 
 def test_top_level_typo_is_rejected_naming_the_key(root: Path) -> None:
-    edit(root / "vydra" / "contract.yaml", "\nrecipes:\n", "\nrecipies:\n")
-    with pytest.raises(ContractError, match=r"contract\.yaml: .*recipies"):
+    edit(root / "vydra" / "contract.yaml", "\ndefect_classes:\n", "\ndefect_clases:\n")
+    with pytest.raises(ContractError, match=r"contract\.yaml: .*defect_clases"):
         load_provider("vydra", root)
 
 
@@ -75,3 +75,30 @@ def test_schemathesis_parametrize_yields_one_case_per_contract_endpoint(pytester
         for endpoint in load_provider(name).endpoints.values()
     }
     assert collected == expected
+
+
+def test_each_recipe_lives_on_its_code_and_is_named_after_it() -> None:
+    for provider in provider_names():
+        contract = load_provider(provider)
+        provoked = [c for c in contract.codes.values() if not c.observe_only]
+        assert {c.recipe.name for c in provoked if c.recipe} == set(contract.recipes)
+        for code in provoked:
+            assert code.recipe is not None and code.recipe.code == code.name
+            assert code.provoke == code.name.lower().replace("_", "-") == code.recipe.name
+    assert load_provider("vydra").codes["INVALID_URL"].recipe.also_allowed == ("INVALID_INPUT",)  # type: ignore[union-attr]
+
+
+def test_secret_fixtures_are_the_ones_marked_secret() -> None:
+    vydra = load_provider("vydra")
+    assert set(vydra.secret_fixtures) == {n for n, f in vydra.fixtures.items() if f.secret}
+    assert "api_key_revoked" in vydra.secret_fixtures and "job_id" not in vydra.secret_fixtures
+    assert secret_fixture_names() >= set(vydra.secret_fixtures) | set(load_provider("vicsee").secret_fixtures)
+
+
+def test_the_typed_parts_read_the_documented_data() -> None:
+    vydra = load_provider("vydra")
+    assert vydra.auth.header == "Authorization" and vydra.auth.scheme == "Bearer"
+    assert vydra.refunds is not None and vydra.refunds.balance.endpoint in vydra.endpoints
+    assert vydra.headers.for_status(429) and 429 in vydra.headers.on_status
+    assert all(isinstance(a.readings, tuple) for a in vydra.ambiguities)
+    assert load_provider("openai").refunds is None

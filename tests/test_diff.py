@@ -151,3 +151,16 @@ def test_the_diff_does_not_modify_its_inputs() -> None:
     base_copy, new_copy = copy.deepcopy(base), copy.deepcopy(new)
     diff_results(base, new)
     assert (base, new) == (base_copy, new_copy)
+
+
+def test_a_file_the_results_schema_rejects_is_refused_with_its_first_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = json.loads(BASE.read_text(encoding="utf-8"))
+    broken["codes"][0]["verdict"] = "passed"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(broken), encoding="utf-8")
+    assert main(["diff", str(BASE), str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert f"{bad}: not an errcontract results file: codes/0/verdict: 'passed' is not one of" in err

@@ -24,7 +24,7 @@ def test_model_is_discovered_from_the_target_when_not_given():
         given = {"api_key": mock.fixtures["api_key"]}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
         assert "model" not in run.fixtures  # the contract names no model: only a look-up finds one
-        found = discover_fixtures(run.contract, run.fixtures, run.send)
+        found = discover_fixtures(run.contract, run.fixtures, run.send_exchange)
         run.client.close()
         listed = httpx.get(f"{mock.url}/api/v1/models").json()
     assert run.client.stats.sent == 1  # the one model-list request
@@ -36,7 +36,7 @@ def test_a_given_model_is_never_replaced():
     with serve_in_thread("vicsee") as mock:
         given = {"api_key": mock.fixtures["api_key"], "model": "my-model"}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
-        assert discover_fixtures(run.contract, run.fixtures, run.send) == {}
+        assert discover_fixtures(run.contract, run.fixtures, run.send_exchange) == {}
         run.client.close()
     assert run.client.stats.sent == 0  # the target was not even asked
     assert run.fixtures["model"] == "my-model"

@@ -77,27 +77,23 @@ codes:
     match: {/error/kind: invalid, /error/code: null}
     message: The request is malformed
     endpoints: [create_widget]
-    provoke: missing-name
+    provoke: {endpoint: create_widget, defect: {remove_field: name}}
     defect_class: body
     source: "guide: errors (code null, kind invalid)"
   unauthorized:
     status: [401]
     message: Missing or unknown key
     endpoints: ["*"]
-    provoke: no-key
+    provoke: {endpoint: get_widget, defect: {remove_header: Authorization}}
     defect_class: auth
     source: "guide: errors"
   widget_not_found:
     status: [404]
     message: No such widget
     endpoints: [get_widget]
-    provoke: unknown-widget
+    provoke: {endpoint: get_widget, defect: {path_params: {id: w-404}}}
     defect_class: widget
     source: "guide: errors"
-recipes:
-  missing-name: {endpoint: create_widget, defect: {remove_field: name}}
-  no-key: {endpoint: get_widget, defect: {remove_header: Authorization}}
-  unknown-widget: {endpoint: get_widget, defect: {path_params: {id: w-404}}}
 defect_classes:
   auth: {codes: [unauthorized], locations: [header]}
   body: {codes: [bad_request], locations: [body, query]}

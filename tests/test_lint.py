@@ -125,19 +125,24 @@ def test_code_status_missing_from_the_status_table_is_named(root: Path) -> None:
     assert any(line.startswith(expected) for line in problem_lines(root, "vydra"))
 
 
-def test_provoke_naming_no_recipe_is_named(root: Path) -> None:
-    edit(root / "vydra" / "contract.yaml", "provoke: model-not-found", "provoke: model-not-fund")
-    result = lint_one(root, "vydra")
-    code_problems = result.problems_for("code", "MODEL_NOT_FOUND")
-    assert [p.key_path for p in code_problems] == ["codes/MODEL_NOT_FOUND/provoke"]
-    assert any(p.key_path == "recipes/model-not-found" for p in result.problems)  # now provokes nothing
+def test_recipe_naming_no_endpoint_is_named_on_its_code(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "      endpoint: run_model\n", "      endpoint: run_modle\n")
+    file = root / "vydra" / "contract.yaml"
+    expected = f"{file}: codes/MODEL_NOT_FOUND/provoke/endpoint: no endpoint 'run_modle'"
+    assert any(line.startswith(expected) for line in problem_lines(root, "vydra"))
+
+
+def test_provoke_that_is_neither_a_recipe_nor_observe_only_is_refused(root: Path) -> None:
+    edit(root / "vydra" / "contract.yaml", "    provoke: observe-only\n", "    provoke: model-not-found\n")
+    file = root / "vydra" / "contract.yaml"
+    assert any(line.startswith(f"{file}: codes/NOT_FOUND/provoke: ") for line in problem_lines(root, "vydra"))
 
 
 def test_recipe_on_an_endpoint_the_code_does_not_list_is_named(root: Path) -> None:
     edit(
         root / "vicsee" / "contract.yaml",
-        "  missing-model:\n    endpoint: generate",
-        "  missing-model:\n    endpoint: upscale",
+        "      endpoint: generate\n      defect: {remove_field: model}",
+        "      endpoint: upscale\n      defect: {remove_field: model}",
     )
     messages = [p.message for p in lint_one(root, "vicsee").problems_for("code", "MISSING_MODEL")]
     assert messages == ["recipe 'missing-model' calls 'upscale', not one of the code's endpoints"]

@@ -61,10 +61,10 @@ class Pair:
         return names[-1] if last else names[0]
 
     def message(self, response: httpx.Response) -> object:
-        return pointer_get(response.json(), self.contract.envelope["message_pointer"])
+        return pointer_get(response.json(), self.contract.envelope.message_pointer)
 
     def rate_headers(self) -> list[str]:
-        return list(self.contract.headers["rate_limit"]["fields"])
+        return list(self.contract.headers.rate_limit_fields)
 
 
 def _status_shift(old: int, new: int) -> Callable[[Pair], None]:
@@ -98,7 +98,7 @@ def check_flattened_envelope(pair: Pair) -> None:
 def _field_dropped(pointer_key: str, kept_key: str) -> Callable[[Pair], None]:
     def check(pair: Pair) -> None:
         faithful, drifted = pair.both(pair.recipe_for(400))
-        gone, kept = (pair.contract.envelope[k] for k in (pointer_key, kept_key))
+        gone, kept = (getattr(pair.contract.envelope, k) for k in (pointer_key, kept_key))
         assert pointer_get(faithful.json(), gone) is not NO_JSON
         assert pointer_get(drifted.json(), gone) is NO_JSON
         assert pointer_get(drifted.json(), kept) == pointer_get(faithful.json(), kept)

@@ -54,10 +54,10 @@ def test_recipe_gets_documented_status_code_content_type_and_rate_headers(
     assert error_code(contract, response) == code.name
     assert response.headers["content-type"].split(";")[0] == "application/json"
     if response.status_code != 401:
-        for name, spec in contract.headers["rate_limit"]["fields"].items():
-            assert HEADER_FORMATS[spec["format"]].fullmatch(response.headers[name]), name
-    for name, spec in contract.headers.get("on_status", {}).get(str(code.statuses[0]), {}).items():
-        assert HEADER_FORMATS[spec["format"]].fullmatch(response.headers[name]), name
+        for name, spec in contract.headers.rate_limit_fields.items():
+            assert HEADER_FORMATS[spec.format].fullmatch(response.headers[name]), name
+    for name, spec in contract.headers.for_status(code.statuses[0]).items():
+        assert HEADER_FORMATS[spec.format].fullmatch(response.headers[name]), name
 
 
 @pytest.mark.parametrize("provider", PROVIDERS)
@@ -67,7 +67,7 @@ def test_fixtures_are_exactly_the_contracts_and_keys_match_the_key_pattern(
     contract, handle, _ = mocks[provider]
     assert set(handle.fixtures) == set(contract.fixtures)
     for name in contract.secret_fixtures:
-        assert re.search(contract.auth["key_pattern"], handle.fixtures[name]), name
+        assert re.search(contract.auth.key_pattern, handle.fixtures[name]), name
 
 
 def test_keys_are_random_per_start() -> None:

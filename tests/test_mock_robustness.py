@@ -102,7 +102,7 @@ def _path(contract: Contract, target: str, options: dict[str, Any]) -> str | Non
 def _request_options(contract: Contract, key: str, options: dict[str, Any]) -> dict[str, Any]:
     headers = auth_headers(contract, key)
     if "auth" in options:
-        headers[contract.auth["header"]] = options["auth"].replace("{key}", key)
+        headers[contract.auth.header] = options["auth"].replace("{key}", key)
     if "content" in options:
         kind = options.get("type", "application/json")
         if kind is not None:

@@ -10,6 +10,8 @@ from typing import Any
 from errcontract.cli.summary import print_summary
 from errcontract.client.redact import Redactor
 from errcontract.contract.model import load_provider
+from errcontract.core.verdicts import Verdict
+from errcontract.judge.verdict import CodeResult
 from errcontract.report import badge_svg, write_provider_report, write_site_index
 from errcontract.report.badge import COLOUR_SCALE
 from errcontract.report.coverage import coverage_of
@@ -60,8 +62,8 @@ def test_results_json_carries_checked_and_coverage_pct() -> None:
     run = ProviderRun(
         load_provider("vydra"), RunOptions(provider="vydra"), "http://127.0.0.1:9", fixtures, False
     )
-    run.recorder.set_code_result("MISSING_AUTH", "pass")
-    run.recorder.set_code_result("INVALID_FORMAT", "fail", "wrong")
+    run.recorder.set_code_result(CodeResult("MISSING_AUTH", Verdict.PASS))
+    run.recorder.set_code_result(CodeResult("INVALID_FORMAT", Verdict.FAIL, "wrong"))
     summary = run.results()["summary"]
     run.client.close()
     assert summary["checked"] == 2 and summary["coverage_pct"] == round(100 * 2 / summary["codes"], 1)

@@ -33,7 +33,7 @@ def vicsee_run() -> ProviderRun:
 @pytest.mark.parametrize("provider", ["vicsee", "vydra"])
 def test_unknown_keys_match_the_key_pattern_and_are_drawn_afresh(provider: str) -> None:
     contract = load_provider(provider)
-    pattern = contract.auth["key_pattern"]
+    pattern = contract.auth.key_pattern
     drawn = {fixture_values(contract, {"api_key": VYDRA_KEY})["api_key:unknown"] for _ in range(5)}
     assert len(drawn) == 5
     assert all(re.match(pattern, key) for key in drawn)

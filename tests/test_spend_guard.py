@@ -27,7 +27,7 @@ def test_billable_request_is_not_sent_without_allow_spend():
     with serve_in_thread("vicsee") as mock:
         run = live_run(mock, None)
         with pytest.raises(NotSent, match="--allow-spend"):
-            run.send(generate_request(run))
+            run.send_exchange(generate_request(run))
         run.client.close()
     assert run.client.stats.sent == 0
 
@@ -35,11 +35,11 @@ def test_billable_request_is_not_sent_without_allow_spend():
 def test_spend_is_counted_and_the_cap_stops_billable_requests():
     with serve_in_thread("vicsee") as mock:
         run = live_run(mock, 1)
-        first = run.send(generate_request(run))
+        first = run.send_exchange(generate_request(run))
         with pytest.raises(NotSent, match="spend cap reached"):
-            run.send(generate_request(run))
+            run.send_exchange(generate_request(run))
         task = base_request(run.contract, run.contract.endpoints["get_task"], run.fixtures, set())
-        read = run.send(task)
+        read = run.send_exchange(task)
         run.client.close()
     assert first.status == 200
     assert run.client.stats.spent == first.json()["data"]["creditsUsed"] > 0

@@ -74,7 +74,7 @@ def test_every_defect_carries_its_contract_class_and_codes(drawn):
     assert fuzz_defects
     for defect in spec.defects:
         assert defect.defect_class in contract.defect_classes
-        assert defect.codes == contract.defect_classes[defect.defect_class]
+        assert defect.codes == contract.defect_classes[defect.defect_class].codes
 
 
 @FAST

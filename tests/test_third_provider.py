@@ -23,7 +23,6 @@ from errcontract.contract.model import load_contract, load_provider, meta_schema
 
 PROBS = "https://example.com/probs/"
 
-
 CONTRACT_YAML = f"""
 provider: problems
 title: Problem Details API
@@ -62,7 +61,7 @@ codes:
     status: [400]
     message: Your request parameters didn't validate.
     endpoints: [transfer]
-    provoke: validation-error
+    provoke: {{endpoint: transfer, defect: {{set_field: {{amount: lots}}}}}}
     defect_class: request
     schema: "#/$defs/codes/VALIDATION_ERROR"
     source: "rfc9457: section 3 (invalid-params)"
@@ -70,21 +69,17 @@ codes:
     status: [401]
     message: Unauthorized
     endpoints: [transfer]
-    provoke: unauthorized
+    provoke: {{endpoint: transfer, defect: {{remove_header: Authorization}}}}
     defect_class: auth
     source: rfc9110
   OUT_OF_CREDIT:
     status: [403]
     message: You do not have enough credit.
     endpoints: [transfer]
-    provoke: out-of-credit
+    provoke: {{endpoint: transfer, defect: {{use_key: poor_key}}}}
     defect_class: credit
     schema: "#/$defs/codes/OUT_OF_CREDIT"
     source: "rfc9457: section 3 (out-of-credit); ambiguity type-or-code"
-recipes:
-  validation-error: {{endpoint: transfer, defect: {{set_field: {{amount: lots}}}}}}
-  unauthorized: {{endpoint: transfer, defect: {{remove_header: Authorization}}}}
-  out-of-credit: {{endpoint: transfer, defect: {{use_key: poor_key}}}}
 defect_classes:
   request: {{codes: [VALIDATION_ERROR]}}
   auth: {{codes: [UNAUTHORIZED]}}

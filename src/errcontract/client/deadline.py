@@ -2,7 +2,8 @@
 
 A per-request timeout alone would let a target that sends one byte per second hold a read
 forever: every read, write, connect and TLS start waits at most until the current thread's
-exchange must end.
+exchange must end. `DeadlineBackend` is given to the connection pool of the client's transport
+(`transport.py`) through httpcore's public `network_backend` argument.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import time
 from typing import Any
 
 import httpcore
-import httpx
 
 
 class _Deadline(threading.local):
@@ -37,7 +37,7 @@ class _Deadline(threading.local):
 DEADLINE = _Deadline()
 
 
-class _DeadlineStream(httpcore.NetworkStream):
+class DeadlineStream(httpcore.NetworkStream):
     def __init__(self, stream: httpcore.NetworkStream) -> None:
         self._stream = stream
 
@@ -54,15 +54,17 @@ class _DeadlineStream(httpcore.NetworkStream):
         self, ssl_context: ssl.SSLContext, server_hostname: str | None = None, timeout: float | None = None
     ) -> httpcore.NetworkStream:
         bounded = DEADLINE.bound(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
+        return DeadlineStream(self._stream.start_tls(ssl_context, server_hostname, bounded))
 
     def get_extra_info(self, info: str) -> Any:
         return self._stream.get_extra_info(info)
 
 
-class _DeadlineBackend(httpcore.NetworkBackend):
-    def __init__(self, backend: httpcore.NetworkBackend) -> None:
-        self._backend = backend
+class DeadlineBackend(httpcore.NetworkBackend):
+    """httpcore's network backend (the plain socket one by default), every connect bounded."""
+
+    def __init__(self, backend: httpcore.NetworkBackend | None = None) -> None:
+        self._backend = backend if backend is not None else httpcore.SyncBackend()
 
     def connect_tcp(
         self,
@@ -73,13 +75,7 @@ class _DeadlineBackend(httpcore.NetworkBackend):
         socket_options: Any = None,
     ) -> httpcore.NetworkStream:
         bounded = DEADLINE.bound(timeout, httpcore.ConnectTimeout)
-        return _DeadlineStream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
+        return DeadlineStream(self._backend.connect_tcp(host, port, bounded, local_address, socket_options))
 
-
-def bound_by_deadline(transport: httpx.HTTPTransport) -> None:
-    """Wrap the transport's network backend (httpx exposes no public hook for it; if its
-    internals change, the body loop's own deadline check still bounds a trickling body)."""
-    pool = getattr(transport, "_pool", None)
-    backend = getattr(pool, "_network_backend", None)
-    if isinstance(backend, httpcore.NetworkBackend):
-        pool._network_backend = _DeadlineBackend(backend)
+    def sleep(self, seconds: float) -> None:
+        self._backend.sleep(seconds)

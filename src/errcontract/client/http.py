@@ -4,25 +4,23 @@ Keep-alive; bounded body size and total time per exchange (every socket read and
 most until the exchange's deadline, so a target trickling its headers or body cannot hold the run);
 no redirect is ever followed (so `Authorization` never reaches another host; the 3xx is recorded
 and judged); a request budget; a spend guard; rate limits read from the headers, a short wait
-honoured and a long one ending the probing. Every exchange goes to the observers.
+honoured and a long one ending the probing. `send` returns the exchange; the caller judges it.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NoReturn
 
 import httpx
 
-from errcontract.client.deadline import DEADLINE, bound_by_deadline
+from errcontract.client.deadline import DEADLINE
 from errcontract.client.limits import RateLimitState
 from errcontract.client.redact import Redactor
+from errcontract.client.transport import DeadlineTransport
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
-
-Observer = Callable[[Exchange], None]
 
 
 class NotSent(Exception):
@@ -64,16 +62,14 @@ class TargetClient:
         self.settings = settings
         self.redact = redactor
         self.stats = ClientStats()
-        self.observers: list[Observer] = []
         self.limits = RateLimitState(settings.max_wait_s)
         self._lock = threading.Lock()
         self._sequence = 0
         self._started = time.monotonic()
-        transport = httpx.HTTPTransport(
+        transport = DeadlineTransport(
             verify=settings.verify_tls,
             limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
         )
-        bound_by_deadline(transport)
         self._http = httpx.Client(
             base_url=settings.base_url.rstrip("/"),
             timeout=httpx.Timeout(settings.timeout_s),
@@ -126,7 +122,7 @@ class TargetClient:
 
     # -- sending ------------------------------------------------------------------------------
     def send(self, spec: RequestSpec) -> Exchange:
-        """Send one request (NotSent when a guard refuses it); observers see the exchange."""
+        """Send one request (NotSent when a guard refuses it)."""
         request = self._build(spec)
         self._guard(spec)
         exchange = self._exchange(spec, request)
@@ -136,8 +132,6 @@ class TargetClient:
             self._guard(spec)
             exchange = self._exchange(spec, self._build(spec))
             self.limits.after_response(exchange, retried=True)
-        for observer in self.observers:
-            observer(exchange)
         return exchange
 
     def _build(self, spec: RequestSpec) -> httpx.Request:

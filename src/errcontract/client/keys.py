@@ -41,7 +41,7 @@ def _class_chars(atom: str) -> str:
         return atom[1]
     if not atom.startswith("["):
         return atom
-    body, chars = atom[1:-1], []
+    body, chars = atom[1:-1], list[str]()
     for match in re.finditer(r"(.)-(.)|\\(.)|(.)", body):
         low, high, escaped, single = match.groups()
         chars += [chr(c) for c in range(ord(low), ord(high) + 1)] if low else [escaped or single]
@@ -55,7 +55,7 @@ def unknown_key(pattern: str, rng: random.Random | None = None) -> str:
     body = pattern.removeprefix("^")
     closed = body.endswith("$") and not body.endswith("\\$")
     body = body.removesuffix("$") if closed else body
-    out, position = [], 0
+    out, position = list[str](), 0
     while position < len(body):
         atom = ATOM.match(body, position)
         if atom is None:

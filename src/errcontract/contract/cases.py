@@ -19,7 +19,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from errcontract.contract.model import Contract
-from errcontract.core.exchange import NO_JSON, pointer_get
+from errcontract.core.pointer import NO_JSON
+from errcontract.core.pointer import get as pointer_get
 
 __all__ = ["OPEN", "case_match", "code_values", "identify", "uses_matches"]
 
@@ -38,7 +39,7 @@ def case_match(contract: Contract, name: str) -> dict[str, Any]:
 
 def code_value(contract: Contract, name: str) -> Any:
     """The value a case has at the code pointer: a string, None (null), or OPEN."""
-    return _index(contract).matches[name].get(contract.envelope["code_pointer"], OPEN)
+    return _index(contract).matches[name].get(contract.envelope.code_pointer, OPEN)
 
 
 def code_values(contract: Contract, status: int) -> tuple[set[Any], bool]:
@@ -57,7 +58,7 @@ def code_values(contract: Contract, status: int) -> tuple[set[Any], bool]:
 
 def identify(contract: Contract, body: Any, status: int | None) -> str | None:
     """The documented case a response body is (see the module's docstring), or its raw code."""
-    pointer = contract.envelope["code_pointer"]
+    pointer = contract.envelope.code_pointer
     raw = pointer_get(body, pointer) if body is not NO_JSON else NO_JSON
     index = _index(contract)
     if not index.explicit:
@@ -75,7 +76,9 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _matching(matches: dict[str, dict[str, Any]], body: dict[str, Any]) -> Iterator[tuple[str, dict]]:
+def _matching(
+    matches: dict[str, dict[str, Any]], body: dict[str, Any]
+) -> Iterator[tuple[str, dict[str, Any]]]:
     for name, match in matches.items():
         if all(_same(pointer_get(body, p), v) for p, v in match.items()):
             yield name, match
@@ -88,7 +91,7 @@ def _same(found: Any, expected: Any) -> bool:
 
 class _Index:
     def __init__(self, contract: Contract) -> None:
-        pointer = contract.envelope["code_pointer"]
+        pointer = contract.envelope.code_pointer
         self.explicit = any(code.match is not None for code in contract.codes.values())
         self.matches = {
             name: dict(code.match) if code.match is not None else {pointer: name}

@@ -25,6 +25,7 @@ from errcontract.contract.lint_problem import Finding, Problem, Subject, problem
 from errcontract.contract.lint_rules import rule_problems
 from errcontract.contract.lint_values import valid_values_are_documented  # noqa: F401  (registers its rules)
 from errcontract.contract.locate import contracts_root
+from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (
     Contract,
     key_path,
@@ -68,7 +69,8 @@ class ProviderLint:
 
     def ambiguity(self, ambiguity_id: str) -> dict[str, Any]:
         contract = self.contract
-        return next((a for a in contract.ambiguities if a["id"] == ambiguity_id), {}) if contract else {}
+        found = next((a for a in contract.ambiguities if a.id == ambiguity_id), None) if contract else None
+        return found.as_json() if found else {}
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,12 +117,23 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))
+    result.problems.extend(_mock_problems(folder))
     try:
         result.problems.extend(openapi_problems(contract, result.examples))
     except Exception as exc:  # a lint bug is reported beside the other findings, never raised
         crash = f"the OpenAPI check crashed: {exc!r}"
         result.problems.append(Problem(str(folder / "openapi.yaml"), "", crash))
     return result
+
+
+def _mock_problems(folder: Path) -> list[Problem]:
+    """mock.yaml against contracts/mock.schema.json: a misspelled key is a problem like any other."""
+    file = folder / MOCK_FILE
+    try:
+        found = mock_problems(folder, mock_schema(folder.parent))
+    except ContractError as exc:
+        return [problem_from_error(file, exc)]
+    return [Problem(str(file), where, message) for where, _, message in (p.partition(": ") for p in found)]
 
 
 def _load(folder: Path, meta: dict[str, Any], result: ProviderLint) -> Contract | None:
@@ -137,7 +150,7 @@ def _load(folder: Path, meta: dict[str, Any], result: ProviderLint) -> Contract 
         return None
     schema_file = folder / data["envelope"]["schema"]
     try:
-        return Contract(root=folder, data=data, error_schema=read_json(schema_file))
+        return Contract(root=folder, document=data, error_schema=read_json(schema_file))
     except ContractError as exc:
         result.problems.append(problem_from_error(schema_file, exc))
         return None

@@ -41,7 +41,7 @@ def cases_are_told_apart(contract: Contract) -> Iterator[Problem]:
 @rule
 def match_codes_are_strings_or_null(contract: Contract) -> Iterator[Problem]:
     """The value a case pins at the code pointer is a code string or null, as clients read it."""
-    pointer = contract.envelope["code_pointer"]
+    pointer = contract.envelope.code_pointer
     for name, code in contract.codes.items():
         value = (code.match or {}).get(pointer, "")
         if not (value is None or isinstance(value, str)):

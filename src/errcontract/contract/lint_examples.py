@@ -20,7 +20,8 @@ import referencing.exceptions
 from errcontract.contract.cases import identify
 from errcontract.contract.lint_problem import Finding, Problem, in_contract
 from errcontract.contract.model import Contract, key_path
-from errcontract.core.exchange import pointer_get
+from errcontract.contract.parts import Example
+from errcontract.core import pointer
 
 __all__ = ["STATED", "ExampleResult", "example_problems", "example_schema", "judge_example"]
 
@@ -76,26 +77,25 @@ def _validation_errors(schema: dict[str, Any], body: Any) -> tuple[str, ...]:
     return tuple(f"{key_path(e.absolute_path)}: {e.message}" for e in errors)
 
 
-def judge_example(contract: Contract, example: dict[str, Any]) -> ExampleResult:
-    placeholder = bool(example.get("placeholder"))
-    code = None if placeholder else example.get("code")
+def judge_example(contract: Contract, example: Example) -> ExampleResult:
+    code = None if example.placeholder else example.code
     errors = {
-        profile: _validation_errors(example_schema(contract, profile, code), example["body"])
-        for profile in contract.envelope["profiles"]
+        profile: _validation_errors(example_schema(contract, profile, code), example.body)
+        for profile in contract.envelope.profiles
     }
     return ExampleResult(
-        example["name"], example["status"], example.get("code"), placeholder, example.get("ambiguity"), errors
+        example.name, example.status, example.code, example.placeholder, example.ambiguity, errors
     )
 
 
 def example_problems(contract: Contract, index: int, result: ExampleResult) -> Iterator[Problem]:
     where, subject = ["examples", index], ("example", result.name)
-    for key, message in _example_findings(contract, result, contract.examples[index]["body"]):
+    for key, message in _example_findings(contract, result, contract.examples[index].body):
         yield in_contract(contract, [*where, *key], message, subject)
 
 
 def _example_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
-    known = {a["id"] for a in contract.ambiguities}
+    known = {a.id for a in contract.ambiguities}
     if result.ambiguity and result.ambiguity not in known:
         yield ["ambiguity"], f"no ambiguity {result.ambiguity!r} in ambiguities"
     if result.status not in contract.statuses:
@@ -124,10 +124,10 @@ def _envelope_findings(contract: Contract, result: ExampleResult) -> Iterator[Fi
 def _body_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
     found = identify(contract, body, result.status)
     if found != result.code:
-        pointer = contract.envelope["code_pointer"]
-        raw = pointer_get(body, pointer)
-        yield ["body"], f"is case {found!r} (code {raw!r} at {pointer}), tagged {result.code}"
+        at = contract.envelope.code_pointer
+        raw = pointer.get(body, at)
+        yield ["body"], f"is case {found!r} (code {raw!r} at {at}), tagged {result.code}"
     code = contract.codes.get(result.code or "")
-    message = pointer_get(body, contract.envelope["message_pointer"])
+    message = pointer.get(body, contract.envelope.message_pointer)
     if code and code.message_pattern and not re.search(code.message_pattern, str(message)):
         yield ["body"], f"message {message!r} does not match {code.name}'s message_pattern"

@@ -23,8 +23,9 @@ from errcontract.contract.lint_examples import ExampleResult
 from errcontract.contract.lint_problem import Finding, Problem, problem_from_error
 from errcontract.contract.lint_rules import endpoint_error_statuses
 from errcontract.contract.model import Contract, key_path, read_yaml
+from errcontract.core import pointer
 from errcontract.core.errors import ContractError
-from errcontract.core.exchange import NO_JSON, pointer_get
+from errcontract.core.pointer import NO_JSON
 
 __all__ = ["declared_codes", "openapi_problems"]
 
@@ -65,7 +66,7 @@ def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     """
     from schemathesis.specs.openapi.definitions import OPENAPI_31  # the meta-schema it loads with
 
-    registry = Registry().with_resource(OPENAPI_31["$id"], DRAFT202012.create_resource(OPENAPI_31))
+    registry = Registry().with_resource(str(OPENAPI_31["$id"]), DRAFT202012.create_resource(OPENAPI_31))
     return jsonschema.Draft202012Validator(OPENAPI_31, registry=registry.crawl())
 
 
@@ -89,7 +90,7 @@ def _schemathesis_problems(file: Path) -> list[Problem]:
 
 def _deref(doc: dict[str, Any], node: Any) -> Any:
     while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"].startswith("#"):
-        node = pointer_get(doc, node["$ref"][1:])
+        node = pointer.get(doc, node["$ref"][1:])
     return None if node is NO_JSON else node
 
 
@@ -166,10 +167,10 @@ def declared_codes(contract: Contract, doc: dict[str, Any], response: Any) -> se
     """The codes an error response's JSON schema allows at the code pointer; None: any string."""
     content = (_deref(doc, response) or {}).get("content", {})
     schema = _deref(doc, next((m.get("schema") for t, m in content.items() if "json" in t), None))
-    for part in contract.envelope["code_pointer"].strip("/").split("/"):
+    for part in pointer.tokens(contract.envelope.code_pointer):
         schema = _deref(doc, (schema or {}).get("properties", {}).get(part))
     if not schema:
-        raise LookupError(f"no JSON schema with a property at {contract.envelope['code_pointer']}")
+        raise LookupError(f"no JSON schema with a property at {contract.envelope.code_pointer}")
     if "const" in schema:
         return {schema["const"]}
     return set(schema["enum"]) if "enum" in schema else None
@@ -232,6 +233,6 @@ def _example_openapi_findings(
         if not example.stated_ok or example.placeholder or schema is None:
             continue
         validator = jsonschema.Draft202012Validator({"components": doc.get("components", {}), **schema})
-        for error in validator.iter_errors(raw["body"]):
+        for error in validator.iter_errors(raw.body):
             message = f"example {example.name!r} fails the {example.status} schema: {error.message}"
             yield Problem(str(file), f"responses/{example.status}", message, ("example", example.name))

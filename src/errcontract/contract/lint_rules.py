@@ -1,7 +1,7 @@
 """The contract's own consistency rules: small pure functions `(contract) -> problems`.
 
 Each rule reads one table of a loaded contract and checks it against the others (codes against
-the status table and the recipes, recipes against the endpoints and fixtures, ...). They never
+the status table, each code's recipe against the endpoints and fixtures, ...). They never
 read files or send requests, so a hand-built Contract is enough to test one. The meta-schema has
 already vouched for the shape of the data; these rules check what a schema cannot: references
 between tables. Judging the documented examples lives in `lint_examples` (re-exported here).
@@ -17,8 +17,9 @@ import jsonschema
 
 from errcontract.contract.lint_examples import ExampleResult, example_problems, example_schema, judge_example
 from errcontract.contract.lint_problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
-from errcontract.contract.model import OBSERVE_ONLY, PLACEHOLDER, Contract, key_path
-from errcontract.core.exchange import NO_JSON, pointer_get
+from errcontract.contract.model import PLACEHOLDER, Contract, key_path
+from errcontract.core import pointer
+from errcontract.core.pointer import NO_JSON
 
 __all__ = [
     "ANY_ENDPOINT",
@@ -101,17 +102,13 @@ def code_provoke_resolves(contract: Contract) -> Iterator[Problem]:
 
 def _provoke_problems(contract: Contract, name: str) -> Iterator[str]:
     code = contract.codes[name]
-    if code.observe_only:
+    if code.recipe is None:
         if not (code.fault or code.observe_reason):
             yield "observe-only needs observe_reason (or fault: true)"
         return
-    recipe = contract.recipes.get(code.provoke)
-    if recipe is None:
-        yield f"{code.provoke!r} is neither a recipe nor {OBSERVE_ONLY!r}"
-    elif recipe.endpoint in contract.endpoints and not endpoint_applies(
-        contract, name, recipe.endpoint, strict=False
-    ):
-        yield f"recipe {code.provoke!r} calls {recipe.endpoint!r}, not one of the code's endpoints"
+    endpoint = code.recipe.endpoint
+    if endpoint in contract.endpoints and not endpoint_applies(contract, name, endpoint, strict=False):
+        yield f"recipe {code.recipe.name!r} calls {endpoint!r}, not one of the code's endpoints"
 
 
 @rule
@@ -131,7 +128,7 @@ def code_defect_class_lists_it(contract: Contract) -> Iterator[Problem]:
             continue
         if code.defect_class not in contract.defect_classes:
             yield in_contract(contract, where, f"no defect class {code.defect_class!r}", subject)
-        elif name not in contract.defect_classes[code.defect_class]:
+        elif name not in contract.defect_classes[code.defect_class].codes:
             message = f"defect class {code.defect_class!r} does not list {name}"
             yield in_contract(contract, where, message, subject)
 
@@ -141,14 +138,14 @@ def code_schema_resolves(contract: Contract) -> Iterator[Problem]:
     for name, code in contract.codes.items():
         if code.schema_ref and not _resolves(contract.error_schema, code.schema_ref):
             where = ["codes", name, "schema"]
-            message = f"{code.schema_ref} does not resolve in {contract.envelope['schema']}"
+            message = f"{code.schema_ref} does not resolve in {contract.envelope.schema}"
             yield in_contract(contract, where, message, ("code", name))
 
 
 @rule
 def defect_classes_name_codes(contract: Contract) -> Iterator[Problem]:
-    for class_name, codes in contract.defect_classes.items():
-        for index, code in enumerate(codes):
+    for class_name, defect_class in contract.defect_classes.items():
+        for index, code in enumerate(defect_class.codes):
             if code not in contract.codes:
                 where = ["defect_classes", class_name, "codes", index]
                 yield in_contract(contract, where, f"no code {code!r} in the code table")
@@ -156,11 +153,9 @@ def defect_classes_name_codes(contract: Contract) -> Iterator[Problem]:
 
 @rule
 def recipes_are_coherent(contract: Contract) -> Iterator[Problem]:
-    provoked = {code.provoke for code in contract.codes.values()}
-    for name, recipe in contract.recipes.items():
-        where = ["recipes", name]
-        if name not in provoked:
-            yield in_contract(contract, where, "no code is provoked by this recipe")
+    """The recipe's own references (its code's other rules are `code_provoke_resolves`)."""
+    for recipe in contract.recipes.values():
+        where = ["codes", recipe.code, "provoke"]
         if recipe.endpoint not in contract.endpoints:
             yield in_contract(contract, [*where, "endpoint"], f"no endpoint {recipe.endpoint!r}")
             continue
@@ -173,11 +168,11 @@ def recipes_are_coherent(contract: Contract) -> Iterator[Problem]:
 
 @rule
 def discovered_fixtures_resolve(contract: Contract) -> Iterator[Problem]:
-    for name, spec in contract.data.get("discover", {}).items():
+    for name, spec in contract.discover.items():
         if name not in contract.fixtures:
             yield in_contract(contract, ["discover", name], f"no fixture {name!r}")
-        if spec["endpoint"] not in contract.endpoints:
-            yield in_contract(contract, ["discover", name, "endpoint"], f"no endpoint {spec['endpoint']!r}")
+        if spec.endpoint not in contract.endpoints:
+            yield in_contract(contract, ["discover", name, "endpoint"], f"no endpoint {spec.endpoint!r}")
 
 
 def _defect_problems(contract: Contract, endpoint_name: str, defect: dict[str, Any]) -> Iterator[str]:
@@ -226,16 +221,16 @@ def endpoints_are_coherent(contract: Contract) -> Iterator[Problem]:
 
 @rule
 def header_statuses_in_status_table(contract: Contract) -> Iterator[Problem]:
-    for status in contract.headers.get("on_status", {}):
-        if int(status) not in contract.statuses:
-            yield in_contract(contract, ["headers", "on_status", status], "not in the status table")
+    for status in contract.headers.on_status:
+        if status not in contract.statuses:
+            yield in_contract(contract, ["headers", "on_status", str(status)], "not in the status table")
 
 
 @rule
 def names_are_unique(contract: Contract) -> Iterator[Problem]:
     for table, key, kind in (("examples", "name", "example"), ("ambiguities", "id", "ambiguity")):
         seen: set[str] = set()
-        for index, item in enumerate(contract.data.get(table, [])):
+        for index, item in enumerate(contract.document.get(table, [])):
             if item[key] in seen:
                 where = [table, index, key]
                 yield in_contract(contract, where, f"duplicate {key} {item[key]!r}", (kind, item[key]))
@@ -245,8 +240,8 @@ def names_are_unique(contract: Contract) -> Iterator[Problem]:
 @rule
 def ambiguity_mentions_resolve(contract: Contract) -> Iterator[Problem]:
     """A source citing 'ambiguity <id>' must cite one that the ambiguities list records."""
-    known = {a["id"] for a in contract.ambiguities}
-    for path, text in _leaves(contract.data, []):
+    known = {a.id for a in contract.ambiguities}
+    for path, text in _leaves(contract.document, []):
         if not path or path[-1] != "source":
             continue
         for mention in _AMBIGUITY_MENTION.findall(text):
@@ -257,16 +252,16 @@ def ambiguity_mentions_resolve(contract: Contract) -> Iterator[Problem]:
 
 @rule
 def error_schema_is_valid(contract: Contract) -> Iterator[Problem]:
-    file = str(contract.root / contract.envelope["schema"])
+    file = str(contract.root / contract.envelope.schema)
     schema = contract.error_schema
     if schema.get("$schema") != _SCHEMA_DIALECT:
         yield Problem(file, "$schema", f"must be {_SCHEMA_DIALECT}")
     meta = jsonschema.Draft202012Validator(jsonschema.Draft202012Validator.META_SCHEMA)
     for error in meta.iter_errors(schema):
         yield Problem(file, key_path(error.absolute_path), error.message)
-    for profile, pointer in contract.envelope["profiles"].items():
-        if not _resolves(schema, pointer):
-            message = f"{pointer} does not resolve in {file}"
+    for profile, ref in contract.envelope.profiles.items():
+        if not _resolves(schema, ref):
+            message = f"{ref} does not resolve in {file}"
             yield in_contract(contract, ["envelope", "profiles", profile], message)
     for path, ref in _leaves(schema, []):
         if path[-1] == "$ref" and not _resolves(schema, ref):
@@ -276,7 +271,7 @@ def error_schema_is_valid(contract: Contract) -> Iterator[Problem]:
 def _resolves(schema: dict[str, Any], ref: str) -> bool:
     if not ref.startswith("#"):
         return False
-    return ref == "#" or pointer_get(schema, ref[1:]) is not NO_JSON
+    return ref == "#" or pointer.get(schema, ref[1:]) is not NO_JSON
 
 
 def _leaves(node: Any, path: list[Any]) -> Iterator[tuple[list[Any], Any]]:

@@ -23,7 +23,7 @@ def _undocumented(contract: Contract, name: str, value: Any) -> str | None:
     """Why `value` may not stand as a valid `name`, or None when it may."""
     if not isinstance(value, str) or PLACEHOLDER.fullmatch(value):
         return None
-    documented = contract.documented_values.get(name, {}).get("values", [])
+    documented = contract.documented_values[name].values if name in contract.documented_values else ()
     if value in documented:
         return None
     return (
@@ -53,19 +53,21 @@ def valid_values_are_documented(contract: Contract) -> Iterator[Problem]:
             message = _undocumented(contract, key, value)
             if message:
                 yield in_contract(contract, ["endpoints", name, "request", *path], message)
-    for name, recipe in contract.recipes.items():
-        fields = recipe.defect.get("set_field")
-        endpoint = contract.endpoints.get(recipe.endpoint)
-        lookups = endpoint.lookup_fields if endpoint else ()
+    for recipe in contract.recipes.values():
+        fields: dict[str, Any] = recipe.defect.get("set_field") or {}
+        known = contract.endpoints.get(recipe.endpoint)
+        lookups = known.lookup_fields if known else ()
         for field_name in set(lookups) & set(fields or {}):
             message = _undocumented(contract, field_name, fields[field_name])
             if message and not str(fields[field_name]).startswith(MADE_UP):
-                yield in_contract(contract, ["recipes", name, "defect", "set_field", field_name], message)
+                where = ["codes", recipe.code, "provoke", "defect", "set_field", field_name]
+                yield in_contract(contract, where, message)
 
 
 @rule
 def recipe_alternatives_are_codes(contract: Contract) -> Iterator[Problem]:
-    for name, recipe in contract.recipes.items():
+    for recipe in contract.recipes.values():
         for code in recipe.also_allowed:
             if code not in contract.codes:
-                yield in_contract(contract, ["recipes", name, "also_allowed"], f"no code {code!r}")
+                where = ["codes", recipe.code, "provoke", "also_allowed"]
+                yield in_contract(contract, where, f"no code {code!r}")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -18,11 +18,57 @@ from typing import Any
 import jsonschema
 import yaml
 
+from errcontract.contract.codes import OBSERVE_ONLY, Code, Endpoint, Recipe, code_from, endpoint_from
 from errcontract.contract.locate import contracts_root
+from errcontract.contract.parts import (
+    Ambiguity,
+    Auth,
+    Billing,
+    DefectClass,
+    Discover,
+    DocumentedValues,
+    Envelope,
+    Example,
+    Fixture,
+    HeaderRules,
+    Refunds,
+    Status,
+    ambiguities_from,
+    auth_from,
+    billing_from,
+    defect_classes_from,
+    discover_from,
+    documented_values_from,
+    envelope_from,
+    examples_from,
+    fixtures_from,
+    headers_from,
+    refunds_from,
+    statuses_from,
+)
+from errcontract.core import paths
 from errcontract.core.errors import ContractError
-from errcontract.core.verdicts import Strength
 
-OBSERVE_ONLY = "observe-only"
+__all__ = [
+    "OBSERVE_ONLY",
+    "PLACEHOLDER",
+    "Code",
+    "Contract",
+    "Endpoint",
+    "Recipe",
+    "has_embedded_mock",
+    "key_path",
+    "load_contract",
+    "load_provider",
+    "meta_schema",
+    "no_mock_message",
+    "provider_names",
+    "read_json",
+    "read_yaml",
+    "schema_problems",
+    "secret_fixture_names",
+]
+
 # A fixture placeholder in contract data: `{model}`, or `{api_key:unknown}` for a made-up key of
 # the fixture's shape (recipes fill them in; the lint checks every one names a fixture).
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?::unknown)?)\}")
@@ -30,154 +76,103 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when pre
 
 
 @dataclass(frozen=True)
-class Code:
-    name: str
-    statuses: tuple[int, ...]
-    message: str
-    solution: str
-    endpoints: tuple[str, ...]
-    provoke: str
-    defect_class: str | None
-    message_pattern: str | None
-    schema_ref: str | None
-    source: str
-    observe_reason: str | None = None
-    fault: bool = False
-    strengths: dict[str, str] = field(default_factory=dict)
-    match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
-
-    @property
-    def observe_only(self) -> bool:
-        return self.provoke == OBSERVE_ONLY
-
-    def strength(self, fact: str) -> Strength:
-        """How strongly the docs give one of this code's facts (`message_pattern`, `schema`)."""
-        return Strength(self.strengths.get(fact, Strength.STATED))
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    name: str
-    method: str
-    path: str
-    auth: bool
-    billable: bool
-    body: str
-    success_status: int
-    request: dict[str, Any]
-    required_fields: tuple[str, ...] = ()
-    lookup_fields: tuple[str, ...] = ()  # valid values are the provider's list (model names)
-    fields: dict[str, str] = field(default_factory=dict)
-    query: dict[str, list[Any]] = field(default_factory=dict)
-    limits: dict[str, Any] = field(default_factory=dict)
-    source: str = ""
-
-    @property
-    def path_params(self) -> tuple[str, ...]:
-        return tuple(re.findall(r"\{([A-Za-z_]+)\}", self.path))
-
-
-@dataclass(frozen=True)
-class Recipe:
-    name: str
-    endpoint: str
-    defect: dict[str, Any]
-    may_bill: bool = False
-    fallback_endpoints: tuple[str, ...] = ()
-    also_allowed: tuple[str, ...] = ()  # other codes the docs allow for this defect
-
-    @property
-    def all_endpoints(self) -> tuple[str, ...]:
-        return (self.endpoint, *self.fallback_endpoints)
-
-
-@dataclass(frozen=True)
 class Contract:
-    """One provider's documented error contract."""
+    """One provider's documented error contract.
+
+    `document` is the validated contract.yaml as read: only the lint reads it (to report YAML key
+    paths); everything else reads the typed parts below.
+    """
 
     root: Path
-    data: dict[str, Any]
+    document: dict[str, Any]
     error_schema: dict[str, Any]
 
     @property
     def provider(self) -> str:
-        return self.data["provider"]
+        return str(self.document["provider"])
 
     @property
     def title(self) -> str:
-        return self.data.get("title", self.provider)
+        return str(self.document.get("title", self.provider))
 
     @property
     def version(self) -> str:
-        return str(self.data.get("contract_version", "0"))
+        return str(self.document.get("contract_version", "0"))
 
     @property
     def base_path(self) -> str:
-        return self.data.get("base_path", "").rstrip("/")
+        return str(self.document.get("base_path", "")).rstrip("/")
 
     @property
-    def auth(self) -> dict[str, Any]:
-        return self.data["auth"]
-
-    @property
-    def envelope(self) -> dict[str, Any]:
-        return self.data["envelope"]
+    def content_type(self) -> str:
+        return str(self.document.get("content_type", "application/json"))
 
     @cached_property
-    def statuses(self) -> dict[int, dict[str, Any]]:
-        return {int(k): v for k, v in self.data["statuses"].items()}
+    def auth(self) -> Auth:
+        return auth_from(self.document["auth"])
+
+    @cached_property
+    def envelope(self) -> Envelope:
+        return envelope_from(self.document["envelope"])
+
+    @cached_property
+    def statuses(self) -> dict[int, Status]:
+        return statuses_from(self.document["statuses"])
 
     @cached_property
     def codes(self) -> dict[str, Code]:
-        return {name: _code(name, raw) for name, raw in self.data["codes"].items()}
+        return {name: code_from(name, raw) for name, raw in self.document["codes"].items()}
 
     @cached_property
     def endpoints(self) -> dict[str, Endpoint]:
-        return {name: _endpoint(name, raw) for name, raw in self.data["endpoints"].items()}
+        return {name: endpoint_from(name, raw) for name, raw in self.document["endpoints"].items()}
 
     @cached_property
     def recipes(self) -> dict[str, Recipe]:
-        return {
-            name: Recipe(
-                name,
-                raw["endpoint"],
-                raw["defect"],
-                bool(raw.get("may_bill", False)),
-                tuple(raw.get("fallback_endpoints", ())),
-                tuple(raw.get("also_allowed", ())),
-            )
-            for name, raw in self.data.get("recipes", {}).items()
-        }
+        """Every code's recipe by its name (derived from the codes; a recipe lives on its code)."""
+        return {c.recipe.name: c.recipe for c in self.codes.values() if c.recipe is not None}
 
-    @property
-    def fixtures(self) -> dict[str, dict[str, Any]]:
-        return self.data.get("fixtures", {})
+    @cached_property
+    def fixtures(self) -> dict[str, Fixture]:
+        return fixtures_from(self.document.get("fixtures", {}))
 
     @property
     def secret_fixtures(self) -> tuple[str, ...]:
-        return tuple(n for n, f in self.fixtures.items() if f.get("secret"))
+        """The fixtures that are keys (`secret: true`): redacted everywhere, `{name:unknown}` drawn."""
+        return tuple(n for n, f in self.fixtures.items() if f.secret)
 
-    @property
-    def documented_values(self) -> dict[str, dict[str, Any]]:
+    @cached_property
+    def documented_values(self) -> dict[str, DocumentedValues]:
         """Values the docs give as valid, by field or path parameter name (with their source)."""
-        return self.data.get("documented_values", {})
+        return documented_values_from(self.document.get("documented_values", {}))
 
-    @property
-    def defect_classes(self) -> dict[str, tuple[str, ...]]:
-        raw = self.data.get("defect_classes", {})
-        return {name: tuple(v["codes"]) for name, v in raw.items()}
+    @cached_property
+    def defect_classes(self) -> dict[str, DefectClass]:
+        return defect_classes_from(self.document.get("defect_classes", {}))
 
-    @property
-    def headers(self) -> dict[str, Any]:
-        return self.data.get("headers", {})
+    @cached_property
+    def headers(self) -> HeaderRules:
+        return headers_from(self.document.get("headers", {}))
 
-    @property
-    def examples(self) -> list[dict[str, Any]]:
-        return self.data.get("examples", [])
+    @cached_property
+    def billing(self) -> Billing | None:
+        return billing_from(self.document.get("billing"))
 
-    @property
-    def ambiguities(self) -> list[dict[str, Any]]:
-        return self.data.get("ambiguities", [])
+    @cached_property
+    def discover(self) -> dict[str, Discover]:
+        return discover_from(self.document.get("discover", {}))
+
+    @cached_property
+    def refunds(self) -> Refunds | None:
+        return refunds_from(self.document.get("refunds"))
+
+    @cached_property
+    def examples(self) -> tuple[Example, ...]:
+        return examples_from(self.document.get("examples", []))
+
+    @cached_property
+    def ambiguities(self) -> tuple[Ambiguity, ...]:
+        return ambiguities_from(self.document.get("ambiguities", []))
 
     @cached_property
     def codes_by_status(self) -> dict[int, tuple[str, ...]]:
@@ -190,62 +185,24 @@ class Contract:
     def error_statuses(self) -> tuple[int, ...]:
         return tuple(s for s in sorted(self.statuses) if s >= 400)
 
+    @cached_property
+    def _routes(self) -> tuple[tuple[re.Pattern[str], Endpoint], ...]:
+        return tuple((paths.template_regex(e.path), e) for e in self.endpoints.values())
+
     def endpoint_for(self, method: str, path: str) -> Endpoint | None:
         """The documented endpoint a request path (without the base path) belongs to."""
-        for endpoint in self.endpoints.values():
-            if endpoint.method == method.upper() and _path_regex(endpoint.path).fullmatch(path):
+        for regex, endpoint in self._routes:
+            if endpoint.method == method.upper() and regex.fullmatch(path):
                 return endpoint
         return None
 
     def profile_schema(self, profile: str) -> dict[str, Any]:
-        pointer = self.envelope.get("profiles", {}).get(profile, "#")
+        pointer = self.envelope.profiles.get(profile, "#")
         return {**self.error_schema, "$ref": pointer}
 
     def code_schema(self, code: str) -> dict[str, Any] | None:
         ref = self.codes[code].schema_ref if code in self.codes else None
         return {**self.error_schema, "$ref": ref} if ref else None
-
-
-def _path_regex(template: str) -> re.Pattern[str]:
-    return re.compile(re.sub(r"\\\{[A-Za-z_]+\\\}", "[^/]+", re.escape(template)))
-
-
-def _code(name: str, raw: dict[str, Any]) -> Code:
-    return Code(
-        name=name,
-        statuses=tuple(int(s) for s in raw["status"]),
-        message=raw.get("message", ""),
-        solution=raw.get("solution", ""),
-        endpoints=tuple(raw.get("endpoints", ())),
-        provoke=raw["provoke"],
-        defect_class=raw.get("defect_class"),
-        message_pattern=raw.get("message_pattern"),
-        schema_ref=raw.get("schema"),
-        source=raw.get("source", ""),
-        observe_reason=raw.get("observe_reason"),
-        fault=bool(raw.get("fault", False)),
-        strengths=dict(raw.get("strength", {})),
-        match=raw.get("match"),
-    )
-
-
-def _endpoint(name: str, raw: dict[str, Any]) -> Endpoint:
-    return Endpoint(
-        name=name,
-        method=raw["method"].upper(),
-        path=raw["path"],
-        auth=bool(raw["auth"]),
-        billable=bool(raw.get("billable", False)),
-        body=raw.get("body", "none"),
-        success_status=int(raw["success_status"]),
-        request=raw.get("request") or {},
-        required_fields=tuple(raw.get("required_fields", ())),
-        lookup_fields=tuple(raw.get("lookup_fields", ())),
-        fields=raw.get("fields", {}),
-        query=raw.get("query", {}),
-        limits=raw.get("limits", {}),
-        source=raw.get("source", ""),
-    )
 
 
 def _read_text(path: Path) -> str:
@@ -276,7 +233,8 @@ def read_json(path: Path) -> Any:
 
 
 def meta_schema(root: Path | None = None) -> dict[str, Any]:
-    return read_json((root or contracts_root()) / "contract.schema.json")
+    schema: dict[str, Any] = read_json((root or contracts_root()) / "contract.schema.json")
+    return schema
 
 
 def key_path(parts: Any) -> str:
@@ -298,7 +256,7 @@ def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
     if problems:
         raise ContractError(f"{contract_file}: {problems[0]}")
     schema = read_json(folder / data["envelope"].get("schema", "error.schema.json"))
-    return Contract(root=folder, data=data, error_schema=schema)
+    return Contract(root=folder, document=data, error_schema=schema)
 
 
 def provider_names(root: Path | None = None) -> list[str]:
@@ -345,3 +303,10 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes() if path.is_file() else b""
     except OSError:
         return b""  # unreadable: load_contract names the file
+
+
+def secret_fixture_names(root: Path | None = None) -> set[str]:
+    """Every fixture any contract marks `secret: true` (a key given for one provider stays a
+    secret in another provider's run)."""
+    base = root or contracts_root()
+    return {n for p in provider_names(base) for n in load_provider(p, base).secret_fixtures}

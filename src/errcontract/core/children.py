@@ -16,6 +16,7 @@ import subprocess
 import threading
 import time
 from collections.abc import Callable
+from typing import Any
 
 POLL_S = 0.2
 EXIT_ORPHANED = 128 + signal.SIGHUP  # the parent hung up, as a terminal would have
@@ -41,13 +42,13 @@ def end_now() -> None:
     os._exit(EXIT_ORPHANED)
 
 
-def signal_group(process: subprocess.Popen, signum: int) -> None:
+def signal_group(process: subprocess.Popen[Any], signum: int) -> None:
     """Send `signum` to the group `process` leads (it was started with start_new_session)."""
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signum)
 
 
-def stop_group(process: subprocess.Popen, signum: int = signal.SIGTERM, grace_s: float = 10.0) -> None:
+def stop_group(process: subprocess.Popen[Any], signum: int = signal.SIGTERM, grace_s: float = 10.0) -> None:
     """Forward `signum` to the child's group, give it `grace_s` to end, then SIGKILL whatever of
     the group is left; the child is reaped."""
     if process.poll() is None:

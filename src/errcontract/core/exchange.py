@@ -11,25 +11,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from errcontract.core.pointer import NO_JSON
+from errcontract.core.pointer import get as pointer_get
 
-class _NoJson:
-    """The sentinel for 'no JSON body': one instance, kept one across pickling (processes)."""
-
-    _instance: _NoJson | None = None
-
-    def __new__(cls) -> _NoJson:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __reduce__(self) -> tuple[type, tuple[()]]:
-        return (_NoJson, ())
-
-    def __repr__(self) -> str:
-        return "NO_JSON"
-
-
-NO_JSON: Any = _NoJson()
+__all__ = ["NO_JSON", "Defect", "Exchange", "RequestSpec", "Upload", "pointer_get"]
 
 
 @dataclass(frozen=True)
@@ -125,17 +110,3 @@ class Exchange:
     def identified(self) -> bool:
         """Did the target know whose request this was? (a fixture key was sent and not refused)"""
         return self.request.key_fixture is not None and self.status != 401
-
-
-def pointer_get(document: Any, pointer: str) -> Any:
-    """Resolve a JSON pointer (RFC 6901); NO_JSON when any step is missing."""
-    current = document
-    for raw in pointer.lstrip("/").split("/"):
-        part = raw.replace("~1", "/").replace("~0", "~")
-        if isinstance(current, dict) and part in current:
-            current = current[part]
-        elif isinstance(current, list) and part.isdigit() and int(part) < len(current):
-            current = current[int(part)]
-        else:
-            return NO_JSON
-    return current

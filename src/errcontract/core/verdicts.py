@@ -1,8 +1,9 @@
 """The words a run's outcome is told in, one spelling each.
 
-A code's verdict is pass, fail, error or not observed; a finding is a violation or a warning;
-the fact a finding rests on is stated (the docs say it in prose or a table) or exemplified (only
-an example or the docs' sample client shows it). StrEnums, so results.json keeps plain strings.
+A code's verdict is pass, fail, error or not observed; a run is conformant, has violations or
+was unreachable; a finding is a violation or a warning; the fact a finding rests on is stated
+(the docs say it in prose or a table) or exemplified (only an example or the docs' sample client
+shows it). StrEnums, so results.json keeps plain strings.
 """
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ class Verdict(StrEnum):
     FAIL = "fail"
     ERROR = "error"
     NOT_OBSERVED = "not-observed"
+
+
+class RunVerdict(StrEnum):
+    """A whole run's word in results.json."""
+
+    CONFORMANT = "conformant"
+    VIOLATIONS = "violations"
+    UNREACHABLE = "unreachable"
 
 
 class Strength(StrEnum):

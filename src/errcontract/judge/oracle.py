@@ -21,7 +21,7 @@ class Oracle:
         self.contract = contract
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
         self._fast: dict[str, Any] = {}
-        self.in_scope = lru_cache(maxsize=4096)(self._in_scope)  # type: ignore[method-assign]
+        self.in_scope = lru_cache(maxsize=4096)(self._in_scope)
 
     def is_valid(self, key: str, schema: dict[str, Any], body: Any) -> bool:
         """Quick yes/no (compiled when available); callers ask the full validator only on a no."""
@@ -44,7 +44,7 @@ class Oracle:
 
     @property
     def profiles(self) -> list[str]:
-        return list(self.contract.envelope.get("profiles", {"stated": "#"}))
+        return list(self.contract.envelope.profiles)
 
     @cached_property
     def patterns(self) -> dict[str, re.Pattern[str]]:
@@ -66,7 +66,7 @@ class Oracle:
         return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)
 
     def message_of(self, exchange: Exchange) -> Any:
-        value = pointer_get(exchange.json(), self.contract.envelope["message_pointer"])
+        value = pointer_get(exchange.json(), self.contract.envelope.message_pointer)
         return None if value is NO_JSON else value
 
     def scope_of(self, exchange: Exchange) -> bool:

@@ -1,60 +1,34 @@
-"""The observer and its record: every exchange of a run judged once, gathered per code.
+"""The record of a run: every Judged exchange, whichever test sent it, gathered per code.
 
-Whatever test sent a request (a recipe, a generated request, Schemathesis), its response is
-judged here by every check, so a code first met by accident is judged too.
+Whatever test sent a request (a recipe, a generated request, Schemathesis), its response was
+judged once by every check (`judged.judge`) and the value is recorded here, so a code first met
+by accident counts too. Only what the results need is kept: counts, findings and a few pieces of
+evidence per code, never the exchanges themselves.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
-from errcontract.client.curl import curl_command
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
-from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of, run_checks
+from errcontract.core.verdicts import Strength, Verdict
+from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
 from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
+from errcontract.judge.judged import Judged
+from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
 MAX_EVIDENCE = 3
-BODY_EXCERPT = 1200
-
-
-@dataclass
-class CodeRow:
-    code: str
-    verdict: str | None = None  # set by the code's own test: pass | fail | not-observed | error
-    reason: str | None = None
-    observed: int = 0
-    observed_statuses: set[int] = field(default_factory=set)
-    violation_ids: list[int] = field(default_factory=list)
-    evidence: list[dict[str, str]] = field(default_factory=list)
-    cells: dict[str, tuple[str, str | None]] = field(default_factory=dict)  # endpoint -> verdict, reason
-
-
-@dataclass
-class Judged:
-    exchange: Exchange
-    outcome: CheckOutcome
-    profiles: dict[str, bool]
-    base_url: str
-    redact: Redactor
-
-    @cached_property
-    def reproduce(self) -> str:
-        """The curl reproducer, keys redacted (built when first needed: most exchanges pass)."""
-        return curl_command(self.exchange.request, self.base_url, self.redact)
 
 
 class Recorder:
-    """Judges exchanges (once each) and keeps what the results need."""
+    """Records judged exchanges and keeps what the results need."""
 
-    def __init__(self, oracle: Oracle, redact: Redactor, base_url: str) -> None:
+    def __init__(self, oracle: Oracle, redact: Redactor) -> None:
         self.oracle = oracle
         self.redact = redact
-        self.base_url = base_url
         self.rows = {name: CodeRow(name) for name in oracle.contract.codes}
         self.undocumented: Counter[tuple[str, int]] = Counter()
         self.violations: list[dict[str, Any]] = []
@@ -62,26 +36,18 @@ class Recorder:
         self.errors: list[dict[str, str]] = []
         self.header_stats = Counter[str]()
         self.current_test = threading.local()
-        self._judged: dict[int, Judged] = {}
         self.last_judged: Judged | None = None  # the evidence of a crash in provoking a code
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
         self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
         self._sequences_judged = False
         self._lock = threading.Lock()
 
-    # -- judging ------------------------------------------------------------------------------
-    def judge(self, exchange: Exchange) -> Judged:
-        """Run every check on the exchange (once) and record it."""
+    # -- recording ----------------------------------------------------------------------------
+    def record(self, judged: Judged) -> None:
+        """Count the judged exchange in and keep its findings (each exchange is recorded once)."""
         with self._lock:
-            if id(exchange) in self._judged:
-                return self._judged[id(exchange)]
-        outcome = run_checks(exchange, self.oracle)
-        judged = Judged(exchange, outcome, self.oracle.profile_results(exchange), self.base_url, self.redact)
-        with self._lock:
-            self._judged[id(exchange)] = judged
             self.last_judged = judged
             self._record(judged)
-        return judged
 
     def _record(self, judged: Judged) -> None:
         exchange = judged.exchange
@@ -89,7 +55,7 @@ class Recorder:
         if exchange.status is None:
             self.errors.append({"test": test or "", "message": exchange.transport_error or "no answer"})
             return
-        code = self.oracle.code_of(exchange)
+        code = judged.code
         row = self._row_for(exchange, code)
         sample = sample_of(exchange, self.oracle.contract)
         if sample is not None:
@@ -109,7 +75,7 @@ class Recorder:
         for message in judged.outcome.errors:
             self.errors.append({"test": test or "", "message": message})
         if row is not None and (len(row.evidence) < MAX_EVIDENCE or judged.outcome.violations):
-            row.evidence.append(self.evidence(judged))
+            row.evidence.append(judged.evidence())
             del row.evidence[: max(0, len(row.evidence) - MAX_EVIDENCE * 2)]
 
     def _row_for(self, exchange: Exchange, code: str | None) -> CodeRow | None:
@@ -149,14 +115,14 @@ class Recorder:
         """A refund watched end to end; a failed one is a violation of its promise."""
         with self._lock:
             self.refunds.append({**row, "evidence": list(evidence)})
-            if row["verdict"] == "fail":
+            if row["verdict"] == Verdict.FAIL:
                 self.violations.append(
                     {
                         "check": row["check"],
                         "code": None,
                         "promise": row["promise"],
                         "status": None,
-                        "strength": "stated",
+                        "strength": Strength.STATED,
                         "message": self.redact(row["reason"]),
                         "reproduce": evidence[0]["reproduce"] if evidence else "",
                         "source": "refund",
@@ -198,56 +164,15 @@ class Recorder:
             if item.check in ("rate_limit_headers", "status_headers"):
                 self.header_stats["missing" if "missing" in item.message else "malformed"] += 1
 
-    def evidence(self, judged: Judged) -> dict[str, str]:
-        ex = judged.exchange
-        head = "\n".join(f"{k}: {v}" for k, v in ex.redacted_headers.items())
-        body = (ex.request.body_bytes() or b"")[:BODY_EXCERPT].decode("utf-8", "replace")
-        if ex.request.upload:
-            body = f"(multipart: {ex.request.upload.filename}, {ex.request.upload.size} bytes)"
-        response_head = "\n".join(f"{k}: {v}" for k, v in ex.headers.items())
-        response_body = ex.body[:BODY_EXCERPT].decode("utf-8", "replace")
-        return {
-            "request": self.redact(f"{ex.request.method} {ex.url}\n{head}\n\n{body}".rstrip()),
-            "response": self.redact(f"HTTP {ex.status}\n{response_head}\n\n{response_body}".rstrip()),
-            "reproduce": judged.reproduce,
-            "profiles": ", ".join(f"{p}: {'yes' if ok else 'no'}" for p, ok in judged.profiles.items()),
-            "answered": self._answered(ex),
-        }
-
-    def _answered(self, exchange: Exchange) -> str:
-        """What the target answered, in a few words: `HTTP 402 PAYMENT_REQUIRED`."""
-        if exchange.status is None:
-            return "no answer"
-        return self.redact(f"HTTP {exchange.status} {self.oracle.code_of(exchange) or '(no code)'}")
-
-    def add_finding(self, check: str, code: str, message: str, exchange: Exchange) -> None:
-        """A violation seen across several exchanges by a test rather than by one check."""
-        judged = self.judge(exchange)
-        item = Violation(check, message, exchange.status, code)
+    # -- per-code results ---------------------------------------------------------------------
+    def set_code_result(self, result: CodeResult) -> None:
+        """The code's own test's result (its recipe's verdict, per endpoint tried)."""
         with self._lock:
-            self._add(
-                self.violations, item, judged, getattr(self.current_test, "name", None), self.rows[code]
-            )
+            self.rows[result.code].own = result
 
-    # -- per-code results from the code tests -------------------------------------------------
-    def set_code_result(self, code: str, verdict: str, reason: str | None = None) -> None:
+    def verdict(self, code: str) -> FinalVerdict:
+        """The code's final verdict: its own test combined with what the run met anywhere."""
         with self._lock:
             row = self.rows[code]
-            row.verdict, row.reason = verdict, reason
-
-    def set_cells(self, code: str, cells: dict[str, tuple[str, str | None]]) -> None:
-        """The code's verdict on each endpoint its recipe was tried on (the endpoint x code matrix)."""
-        with self._lock:
-            self.rows[code].cells = dict(cells)
-
-    def final_verdict(self, row: CodeRow) -> tuple[str, str | None]:
-        """Combine the code's own test with what the observer saw anywhere in the run."""
-        if row.violation_ids:
-            first = self.violations[row.violation_ids[0]]["message"]
-            return "fail", row.reason if row.verdict == "fail" else first
-        if row.verdict in ("pass", "fail", "error"):
-            return row.verdict, row.reason
-        documented = set(self.oracle.contract.codes[row.code].statuses)
-        if row.observed and row.observed_statuses <= documented:
-            return "pass", "observed during the run at a documented status (not provoked by its own recipe)"
-        return "not-observed", row.reason or "not met during the run"
+            first = self.violations[row.violation_ids[0]] if row.violation_ids else None
+            return final_verdict(row, self.oracle.contract.codes[code].statuses, first)

@@ -17,8 +17,10 @@ from typing import Any
 from errcontract import __version__
 from errcontract.contract.lint_examples import judge_example
 from errcontract.contract.model import Contract
+from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.judge.checks import Oracle
 from errcontract.judge.recorder import Recorder
+from errcontract.judge.verdict import FinalVerdict, run_verdict, verdict_counts
 
 SCHEMA_VERSION = 1
 
@@ -52,17 +54,17 @@ def documentation(oracle: Oracle) -> dict[str, Any]:
             "status": judged.status,
             "code": judged.code,
             "ambiguity": judged.ambiguity,
-            "source": example["source"],
+            "source": example.source,
         }
         examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
-    return {"examples": examples, "ambiguities": contract.ambiguities}
+    return {"examples": examples, "ambiguities": [a.as_json() for a in contract.ambiguities]}
 
 
-def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
+def _code_entries(recorder: Recorder, verdicts: dict[str, FinalVerdict]) -> list[dict[str, Any]]:
     entries = []
     for name, code in recorder.oracle.contract.codes.items():
         row = recorder.rows[name]
-        verdict, reason = recorder.final_verdict(row)
+        cells = row.own.cells if row.own is not None else ()
         entries.append(
             {
                 "code": name,
@@ -70,13 +72,13 @@ def _code_entries(recorder: Recorder) -> list[dict[str, Any]]:
                 "message": code.message,
                 "solution": code.solution,
                 "source": code.source,
-                "verdict": verdict,
-                "reason": reason,
+                "verdict": verdicts[name].verdict,
+                "reason": verdicts[name].reason,
                 "observed": row.observed,
                 "observed_statuses": sorted(row.observed_statuses),
                 "violations": row.violation_ids,
                 "evidence": row.evidence,
-                "endpoints": {e: {"verdict": v, "reason": r} for e, (v, r) in row.cells.items()},
+                "endpoints": {e: {"verdict": v, "reason": r} for e, v, r in cells},
             }
         )
     return entries
@@ -89,39 +91,39 @@ def _broken_rules(recorder: Recorder) -> list[str]:
     return sorted({v["check"] for v in recorder.violations if v["code"] not in codes})
 
 
-def _summary(codes: list[dict[str, Any]], recorder: Recorder) -> dict[str, Any]:
-    count = {v: sum(1 for c in codes if c["verdict"] == v) for v in ("pass", "fail", "not-observed", "error")}
+def _summary(verdicts: dict[str, FinalVerdict], recorder: Recorder) -> dict[str, Any]:
+    count = verdict_counts(list(verdicts.values()))
     rules = _broken_rules(recorder)
-    judged = count["pass"] + count["fail"] + len(rules)
-    checked = count["pass"] + count["fail"]  # codes with a verdict; coverage sits beside conformance
+    judged = count[Verdict.PASS] + count[Verdict.FAIL] + len(rules)
+    checked = count[Verdict.PASS] + count[Verdict.FAIL]  # codes with a verdict; coverage beside conformance
     return {
-        "codes": len(codes),
-        "passed": count["pass"],
-        "failed": count["fail"],
-        "not_observed": count["not-observed"],
-        "code_errors": count["error"],
+        "codes": len(verdicts),
+        "passed": count[Verdict.PASS],
+        "failed": count[Verdict.FAIL],
+        "not_observed": count[Verdict.NOT_OBSERVED],
+        "code_errors": count[Verdict.ERROR],
         "checked": checked,
-        "coverage_pct": round(100 * checked / len(codes), 1) if codes else None,
+        "coverage_pct": round(100 * checked / len(verdicts), 1) if verdicts else None,
         "rules_broken": rules,
         "errors": len(recorder.errors),  # every "could not judge" event, once
         "violations": len(recorder.violations),
         "warnings": len(recorder.warnings),
-        "conformance_pct": round(100 * count["pass"] / judged, 1) if judged else None,
+        "conformance_pct": round(100 * count[Verdict.PASS] / judged, 1) if judged else None,
     }
 
 
-def verdict_of(summary: dict[str, Any], meta: RunMeta, strict: bool) -> str:
-    if meta.requests and not meta.answered:
-        return "unreachable"
-    failing = summary["violations"] or summary["failed"] or (strict and summary["warnings"])
-    return "violations" if failing or summary["errors"] else "conformant"
+def verdict_of(summary: dict[str, Any], meta: RunMeta, strict: bool) -> RunVerdict:
+    failing = bool(summary["violations"] or summary["failed"])
+    warnings, errors = bool(summary["warnings"]), bool(summary["errors"])
+    return run_verdict(meta.requests, meta.answered, failing, warnings, errors, strict)
 
 
 def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> dict[str, Any]:
     recorder.judge_sequences()
     contract = recorder.oracle.contract
-    codes = _code_entries(recorder)
-    summary = _summary(codes, recorder)
+    verdicts = {name: recorder.verdict(name) for name in contract.codes}
+    codes = _code_entries(recorder, verdicts)
+    summary = _summary(verdicts, recorder)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "errcontract", "version": __version__},
@@ -140,7 +142,7 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "not_sent": meta.not_sent,
         "summary": summary,
         "statuses": [
-            {"status": s, "description": info["description"], "codes": list(contract.codes_by_status[s])}
+            {"status": s, "description": info.description, "codes": list(contract.codes_by_status[s])}
             for s, info in sorted(contract.statuses.items())
         ],
         "codes": codes,

@@ -41,7 +41,7 @@ def _query_value_ok(value: str, rule: dict[str, Any]) -> bool:
     if not INTEGER.fullmatch(value):
         return False
     number = int(value)
-    return rule.get("min", number) <= number <= rule.get("max", number)
+    return bool(rule.get("min", number) <= number <= rule.get("max", number))
 
 
 def path_model(engine: Engine, call: Call) -> None:

@@ -14,7 +14,7 @@ from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import bind_socket, make_server, url_of
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "mock",
         help="serve a provider's reference mock on 127.0.0.1",

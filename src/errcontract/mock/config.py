@@ -11,8 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-import yaml
-
+from errcontract.contract.mock_document import load_mock_document
 from errcontract.contract.model import Contract
 from errcontract.core.errors import ContractError
 
@@ -55,7 +54,7 @@ def render(template: Any, values: dict[str, Any]) -> Any:
     return template
 
 
-class _Missing(dict):
+class _Missing(dict[str, Any]):
     def __missing__(self, key: str) -> str:
         raise KeyError(key)
 
@@ -73,39 +72,45 @@ class MockConfig:
     """mock.yaml, checked against the contract it belongs to."""
 
     contract: Contract
-    data: dict[str, Any]
+    document: dict[str, Any]  # mock.yaml as read, checked against contracts/mock.schema.json
 
     @property
     def error_template(self) -> dict[str, Any]:
-        return self.data.get("envelope", {}).get("error", {})
+        found: dict[str, Any] = self.document.get("envelope", {}).get("error", {})
+        return found
 
     @property
     def success_template(self) -> Any:
-        return self.data.get("envelope", {}).get("success", "$body")
+        return self.document.get("envelope", {}).get("success", "$body")
 
     @property
     def window(self) -> str:
-        return self.data["rate_limit"]["window"]
+        found: str = self.document["rate_limit"]["window"]
+        return found
 
     @property
     def max_json_bytes(self) -> int:
-        return int(self.data["rate_limit"].get("max_json_bytes", 1 << 20))
+        return int(self.document["rate_limit"].get("max_json_bytes", 1 << 20))
 
     @property
     def plans(self) -> dict[str, dict[str, Any]]:
-        return self.data["plans"]
+        found: dict[str, dict[str, Any]] = self.document["plans"]
+        return found
 
     @property
     def accounts(self) -> dict[str, dict[str, Any]]:
-        return self.data["accounts"]
+        found: dict[str, dict[str, Any]] = self.document["accounts"]
+        return found
 
     @property
     def key_fixtures(self) -> dict[str, dict[str, Any]]:
-        return self.data["key_fixtures"]
+        found: dict[str, dict[str, Any]] = self.document["key_fixtures"]
+        return found
 
     @property
     def resources(self) -> dict[str, Any]:
-        return self.data["resources"]
+        found: dict[str, Any] = self.document["resources"]
+        return found
 
     @property
     def prompt_field(self) -> str | None:
@@ -119,31 +124,42 @@ class MockConfig:
 
     @property
     def models(self) -> dict[str, dict[str, Any]]:
-        return self.data["catalog"].get("models") or {}
+        return self.document["catalog"].get("models") or {}
 
     @property
     def workflows(self) -> dict[str, dict[str, Any]]:
-        return self.data["catalog"].get("workflows") or {}
+        return self.document["catalog"].get("workflows") or {}
 
     @property
     def messages(self) -> dict[str, str]:
-        return self.data.get("messages") or {}
+        return self.document.get("messages") or {}
 
     @property
     def extras(self) -> dict[str, Any]:
-        return self.data.get("extras") or {}
+        return self.document.get("extras") or {}
 
     @property
     def refund(self) -> dict[str, Any]:
-        return self.data.get("refund") or {}
+        return self.document.get("refund") or {}
 
     @property
     def scopes(self) -> dict[str, str]:
-        return self.data.get("scopes") or {}
+        return self.document.get("scopes") or {}
+
+    @property
+    def keys(self) -> dict[str, Any]:
+        """How the mock's keys are made: `template` ({user}, {random}) and `random_length`."""
+        return dict(self.document["keys"])
+
+    @property
+    def fixture_values(self) -> dict[str, Any]:
+        """The mock's own values for fixtures the contract leaves to the target (a model)."""
+        return dict(self.document.get("fixture_values") or {})
 
     @property
     def endpoints(self) -> dict[str, dict[str, Any]]:
-        return self.data["endpoints"]
+        found: dict[str, dict[str, Any]] = self.document["endpoints"]
+        return found
 
     @cached_property
     def faults(self) -> dict[str, dict[str, Any]]:
@@ -158,16 +174,16 @@ class MockConfig:
                     "statuses": code.statuses,
                 }
                 table[code.name] = entry
-        for name, raw in (self.data.get("faults") or {}).items():
+        for name, raw in (self.document.get("faults") or {}).items():
             table[str(name)] = {"endpoints": ("*",), "statuses": (int(raw["status"]),), **raw}
         return table
 
     def code_for(self, condition: str, field: str | None = None) -> str | None:
         """The documented code a generic condition maps to (per field where mock.yaml says so)."""
-        mapped = self.data["conditions"].get(condition)
+        mapped = self.document["conditions"].get(condition)
         if isinstance(mapped, dict):
-            return mapped.get(field or "*", mapped.get("*"))
-        return mapped
+            mapped = mapped.get(field or "*", mapped.get("*"))
+        return None if mapped is None else str(mapped)
 
     def status_for(self, code: str) -> int:
         known = self.contract.codes.get(code)
@@ -185,20 +201,14 @@ def _check(config: MockConfig) -> None:
     if unknown:
         raise ContractError(f"mock.yaml: endpoints not in the contract: {sorted(unknown)}")
     for condition in CONDITIONS:
-        raw = config.data["conditions"].get(condition)
+        raw = config.document["conditions"].get(condition)
         for code in raw.values() if isinstance(raw, dict) else [raw]:
             if code is not None and code not in contract.codes:
                 raise ContractError(f"mock.yaml: conditions/{condition}: {code} is not documented")
 
 
 def load_mock_config(contract: Contract) -> MockConfig:
-    path = contract.root / "mock.yaml"
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise ContractError(f"{path}: invalid YAML: {exc}") from None
-    config = MockConfig(contract=contract, data=data)
+    """mock.yaml as the schema allows it (a misspelled key is refused), checked against the contract."""
+    config = MockConfig(contract=contract, document=load_mock_document(contract.root))
     _check(config)
     return config

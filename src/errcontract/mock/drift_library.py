@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from errcontract.core.exchange import pointer_get
+from errcontract.core import pointer
 from errcontract.mock.drift_registry import (
     SimulatedCrash,
     drift,
@@ -17,8 +17,6 @@ from errcontract.mock.respond import (
     MockError,
     Outcome,
     format_header,
-    pointer_pop,
-    pointer_set,
 )
 
 if TYPE_CHECKING:
@@ -39,7 +37,7 @@ def _restatus(outcome: Outcome, old: int, new: int) -> Outcome:
 
 
 def _set_code(outcome: Outcome, engine: Engine, code: str) -> Outcome:
-    pointer_set(outcome.body, engine.contract.envelope["code_pointer"], code)
+    pointer.set(outcome.body, engine.contract.envelope.code_pointer, code)
     return outcome
 
 
@@ -101,7 +99,7 @@ def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcom
 def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors are sent as a flat {"code", "message"} object instead of the documented envelope."""
     if outcome.code:
-        message = pointer_get(outcome.body, engine.contract.envelope["message_pointer"])
+        message = pointer.get(outcome.body, engine.contract.envelope.message_pointer)
         outcome.body = {"code": outcome.code, "message": message}
     return outcome
 
@@ -110,7 +108,7 @@ def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
 def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the message field of the envelope (only the code is sent)."""
     if outcome.code:
-        pointer_pop(outcome.body, engine.contract.envelope["message_pointer"])
+        pointer.pop(outcome.body, engine.contract.envelope.message_pointer)
     return outcome
 
 
@@ -118,7 +116,7 @@ def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
 def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the code field of the envelope (only the message is sent)."""
     if outcome.code:
-        pointer_pop(outcome.body, engine.contract.envelope["code_pointer"])
+        pointer.pop(outcome.body, engine.contract.envelope.code_pointer)
     return outcome
 
 
@@ -148,7 +146,7 @@ def gateway_html_502(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
 
 
 def _rate_names(engine: Engine) -> dict[str, Any]:
-    return engine.contract.headers.get("rate_limit", {}).get("fields", {})
+    return engine.contract.headers.rate_limit_fields
 
 
 @drift("response", requires_rate_limit_headers, caught_by={"rate_limit_headers"})
@@ -161,7 +159,7 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
 
 @drift(
     "response",
-    lambda config: bool(config.contract.headers.get("rate_limit")),
+    lambda config: config.contract.headers.rate_limit is not None,
     caught_by={"rate_limit_headers"},
 )
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
@@ -169,19 +167,19 @@ def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) 
     Unix seconds are documented, Unix seconds where ISO 8601 or a duration is documented."""
     for name, spec in _rate_names(engine).items():
         if name in outcome.headers and "reset" in name.lower() and call.usage:
-            other = "iso8601" if spec.get("format") == "unix-seconds" else "unix-seconds"
+            other = "iso8601" if spec.format == "unix-seconds" else "unix-seconds"
             outcome.headers[name] = format_header(call.usage.reset_at, other)
     return outcome
 
 
 @drift(
     "response",
-    lambda config: "429" in config.contract.headers.get("on_status", {}) and provokes("rate_limited")(config),
+    lambda config: 429 in config.contract.headers.on_status and provokes("rate_limited")(config),
     caught_by={"status_headers"},
 )
 def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """429 responses leave out the headers documented for them (Retry-After)."""
-    for name in engine.contract.headers.get("on_status", {}).get("429", {}):
+    for name in engine.contract.headers.for_status(429):
         outcome.headers.pop(name, None)
     return outcome
 
@@ -189,8 +187,8 @@ def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome
 def _without_details(outcome: Outcome, engine: Engine, status: int) -> Outcome:
     if not outcome.code or outcome.status != status:
         return outcome
-    pointer_set(
-        outcome.body, engine.contract.envelope["message_pointer"], engine.contract.codes[outcome.code].message
+    pointer.set(
+        outcome.body, engine.contract.envelope.message_pointer, engine.contract.codes[outcome.code].message
     )
     for name in engine.config.extras.get(outcome.code, {}):
         outcome.body.pop(name, None)

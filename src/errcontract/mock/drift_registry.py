@@ -96,6 +96,5 @@ def provokes(condition: str) -> Applies:
 
 
 def requires_rate_limit_headers(config: MockConfig) -> bool:
-    spec = config.contract.headers.get("rate_limit") or {}
-    fields = spec.get("fields", {}).values()
-    return spec.get("required_on", "all") != "none" and any(f.get("required", True) for f in fields)
+    spec = config.contract.headers.rate_limit
+    return spec is not None and spec.required_on != "none" and any(f.required for f in spec.fields.values())

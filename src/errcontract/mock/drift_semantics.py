@@ -17,18 +17,17 @@ if TYPE_CHECKING:
 
 def _header(engine: Engine, role: str) -> tuple[str, str] | None:
     """The (name, format) of the rate-limit header with this role in the contract."""
-    fields = engine.contract.headers.get("rate_limit", {}).get("fields", {})
-    return next(((n, f["format"]) for n, f in fields.items() if f.get("role") == role), None)
+    fields = engine.contract.headers.rate_limit_fields
+    return next(((n, f.format) for n, f in fields.items() if f.role == role), None)
 
 
 def _has_role(config: MockConfig, role: str) -> bool:
-    fields = config.contract.headers.get("rate_limit", {}).get("fields", {})
-    return any(f.get("role") == role for f in fields.values())
+    return any(f.role == role for f in config.contract.headers.rate_limit_fields.values())
 
 
 def _fixed_window(config: MockConfig) -> bool:
-    window = config.contract.headers.get("rate_limit", {}).get("window") or {}
-    return window.get("kind") == "fixed"
+    rate_limit = config.contract.headers.rate_limit
+    return rate_limit is not None and rate_limit.window is not None and rate_limit.window.kind == "fixed"
 
 
 def _forbidden_is_403(config: MockConfig) -> bool:
@@ -91,7 +90,7 @@ def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
 def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a
     request without a key."""
-    header = engine.contract.auth["header"]
+    header = engine.contract.auth.header
     if call.endpoint is not None and not call.endpoint.auth and not call.request.headers.get(header):
         return engine.error(MockError("missing_auth"), call)
     return outcome

@@ -17,6 +17,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from errcontract.contract.model import Contract, Endpoint
+from errcontract.core import paths
 from errcontract.mock import actions, checks
 from errcontract.mock.config import MockConfig
 from errcontract.mock.drift_registry import Drift, SimulatedCrash
@@ -55,8 +56,7 @@ class Call:
 def _route_table(contract: Contract) -> list[tuple[str, re.Pattern[str], Endpoint]]:
     table = []
     for endpoint in contract.endpoints.values():
-        pattern = re.sub(r"\\\{([A-Za-z_]+)\\\}", r"(?P<\1>[^/]+)", re.escape(endpoint.path))
-        table.append((endpoint.method, re.compile(contract.base_path + pattern), endpoint))
+        table.append((endpoint.method, paths.template_regex(endpoint.path, contract.base_path), endpoint))
     return table
 
 
@@ -149,14 +149,14 @@ class Engine:
 
     def _authenticate(self, call: Call) -> None:
         auth = self.contract.auth
-        raw = call.request.headers.get(auth["header"], "").strip()
+        raw = call.request.headers.get(auth.header, "").strip()
         if not raw:
             raise MockError("missing_auth")
         scheme, _, key = raw.partition(" ")
-        if scheme.lower() != auth["scheme"].lower():
+        if scheme.lower() != auth.scheme.lower():
             raise MockError("bad_scheme")
         key = key.strip()
-        if not key or not re.search(auth.get("key_pattern", ""), key):
+        if not key or not re.search(auth.key_pattern, key):
             raise MockError("bad_key_format")
         found = self.state.keys.get(key)
         if found is None:
@@ -170,7 +170,7 @@ class Engine:
 
     def _identify_quietly(self, call: Call) -> None:
         """Who sent a request that needs no key: only to give the rate-limit headers."""
-        raw = call.request.headers.get(self.contract.auth["header"], "")
+        raw = call.request.headers.get(self.contract.auth.header, "")
         found = self.state.keys.get(raw.partition(" ")[2].strip())
         if found is not None and not (found.revoked or found.expired):
             call.key = found

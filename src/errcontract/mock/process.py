@@ -18,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, Any
 
 from errcontract.core.children import stop_group
 from errcontract.core.errors import ErrcontractError
@@ -100,7 +100,7 @@ def running_mock(provider: str, drift: str | None = None, test_mode: bool = Fals
             _stop(process)
 
 
-def _started(process: subprocess.Popen[str]) -> dict | None:
+def _started(process: subprocess.Popen[str]) -> dict[str, Any] | None:
     """The mock's start line ({"url", "fixtures"}), or None if it printed none in time."""
     line = _first_line(process.stdout, START_TIMEOUT_S) if process.stdout else None
     try:

@@ -18,6 +18,7 @@ from starlette.responses import Response
 
 from errcontract.contract.cases import case_match
 from errcontract.contract.model import Contract
+from errcontract.core import pointer
 from errcontract.mock.config import MockConfig, format_message, render
 from errcontract.mock.state import Usage
 
@@ -69,35 +70,17 @@ def _dumps(body: Any) -> bytes:
     return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def pointer_set(document: dict[str, Any], pointer: str, value: Any) -> None:
-    """Write value at a JSON pointer, creating objects on the way (RFC 6901 escapes)."""
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
-    current = document
-    for part in parts[:-1]:
-        current = current.setdefault(part, {})
-    current[parts[-1]] = value
-
-
-def pointer_pop(document: Any, pointer: str) -> None:
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.lstrip("/").split("/")]
-    current = document
-    for part in parts[:-1]:
-        current = current.get(part) if isinstance(current, dict) else None
-    if isinstance(current, dict):
-        current.pop(parts[-1], None)
-
-
 def error_outcome(
     config: MockConfig, code: str, status: int, params: dict[str, Any], message: str | None = None
 ) -> Outcome:
     """The documented envelope for a code: template + code and message at the contract pointers."""
     envelope = config.contract.envelope
     body = copy.deepcopy(config.error_template)
-    pointer_set(body, envelope["code_pointer"], code)
+    pointer.set(body, envelope.code_pointer, code)
     if code in config.contract.codes:  # a case recognised by other members (a type, code null)
-        for pointer, value in case_match(config.contract, code).items():
-            pointer_set(body, pointer, value)
-    pointer_set(body, envelope["message_pointer"], message or message_for(config, code, params))
+        for where, value in case_match(config.contract, code).items():
+            pointer.set(body, where, value)
+    pointer.set(body, envelope.message_pointer, message or message_for(config, code, params))
     for name, value in render(config.extras.get(code, {}), params).items():
         body[name] = value
     if params.get("refunded"):
@@ -140,18 +123,15 @@ def _role(header: str) -> str:
 
 def rate_limit_headers(contract: Contract, usage: Usage) -> dict[str, str]:
     """The contract's rate-limit headers, each in its documented format."""
-    fields = contract.headers.get("rate_limit", {}).get("fields", {})
+    fields = contract.headers.rate_limit_fields
     values = {"limit": usage.limit, "remaining": usage.remaining, "reset": usage.reset_at}
-    return {
-        name: format_header(values[_role(name)], spec.get("format", "integer"))
-        for name, spec in fields.items()
-    }
+    return {name: format_header(values[_role(name)], spec.format) for name, spec in fields.items()}
 
 
 def status_headers(contract: Contract, status: int, retry_after: int) -> dict[str, str]:
     """Headers the contract requires on one status (e.g. Retry-After on 429)."""
-    extra = contract.headers.get("on_status", {}).get(str(status), {})
-    return {name: format_header(retry_after, spec.get("format", "integer")) for name, spec in extra.items()}
+    extra = contract.headers.for_status(status)
+    return {name: format_header(retry_after, spec.format) for name, spec in extra.items()}
 
 
 def iso_timestamp(value: float) -> str:

@@ -102,8 +102,8 @@ class MockState:
         self._add_defaults()
 
     def _make_keys(self) -> None:
-        spec = self.config.data["keys"]
-        pattern = re.compile(self.config.contract.auth.get("key_pattern", ".*"))
+        spec = self.config.keys
+        pattern = re.compile(self.config.contract.auth.key_pattern)
         for fixture, raw in self.config.key_fixtures.items():
             account = self.accounts[raw["account"]]
             value = spec["template"].format(
@@ -137,7 +137,7 @@ class MockState:
                 self.fixtures[name] = resource.id
 
     def _add_defaults(self) -> None:
-        for name, value in self.config.data.get("fixture_values", {}).items():
+        for name, value in self.config.fixture_values.items():
             self.fixtures.setdefault(name, str(value))
         missing = set(self.config.contract.fixtures) - set(self.fixtures)
         if missing:
@@ -147,7 +147,7 @@ class MockState:
         spec = self.config.resources
         if spec.get("id_template") == "uuid":
             return str(uuid.uuid4())
-        return spec["id_template"].format(random=random_text(int(spec.get("random_length", 24))))
+        return str(spec["id_template"]).format(random=random_text(int(spec.get("random_length", 24))))
 
     def status_of(self, resource: Resource) -> str:
         """Created tasks finish `completes_after_s` after creation; seeded ones never move."""

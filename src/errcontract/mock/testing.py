@@ -8,7 +8,8 @@ from typing import Any
 import httpx
 
 from errcontract.contract.model import Contract
-from errcontract.core.exchange import NO_JSON, RequestSpec, pointer_get
+from errcontract.core import pointer
+from errcontract.core.exchange import NO_JSON, RequestSpec
 
 
 def send(client: httpx.Client, spec: RequestSpec) -> httpx.Response:
@@ -30,8 +31,8 @@ def error_code(contract: Contract, response: httpx.Response) -> Any:
         body = response.json()
     except ValueError:
         return NO_JSON
-    return pointer_get(body, contract.envelope["code_pointer"])
+    return pointer.get(body, contract.envelope.code_pointer)
 
 
 def auth_headers(contract: Contract, key: str) -> dict[str, str]:
-    return {contract.auth["header"]: f"{contract.auth['scheme']} {key}"}
+    return {contract.auth.header: f"{contract.auth.scheme} {key}"}

@@ -37,8 +37,9 @@ def first_value(document: Any, keys: list[str]) -> str | None:
         return item
     if isinstance(item, dict):
         for key in keys:
-            if isinstance(item.get(key), str) and item[key]:
-                return item[key]
+            value = item.get(key)
+            if isinstance(value, str) and value:
+                return value
     return None
 
 
@@ -48,16 +49,16 @@ def discover_fixtures(
     """Ask the target, through `send`, for each discoverable fixture not in `fixtures`; returns
     what was found (the caller adds it to its fixtures)."""
     found: dict[str, str] = {}
-    for name, rule in contract.data.get("discover", {}).items():
+    for name, rule in contract.discover.items():
         if fixtures.get(name):
             continue
-        endpoint = contract.endpoints[rule["endpoint"]]
+        endpoint = contract.endpoints[rule.endpoint]
         spec = base_request(contract, endpoint, fixtures, set())
         try:
             exchange = send(spec)
         except NotSent:
             continue
-        value = first_value(exchange.json(), rule.get("keys", ["id", "slug", "name"]))
+        value = first_value(exchange.json(), list(rule.keys))
         if value:
             found[name] = value
     return found

@@ -10,10 +10,10 @@ import copy
 import re
 from dataclasses import replace
 from typing import Any
-from urllib.parse import quote
 
 from errcontract.client.keys import unknown_key
 from errcontract.contract.model import PLACEHOLDER, Code, Contract, Endpoint
+from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Defect, RequestSpec, Upload
 
 REGEX_META = re.compile(r"[\\\[\](){}.*+?|$^]")
@@ -33,7 +33,7 @@ def fixture_values(contract: Contract, given: dict[str, str]) -> dict[str, str]:
     account has, drawn at random once (see `keys.unknown_key`; a run draws it when it starts and
     reuses it)."""
     values = {k: v for k, v in given.items() if v}
-    pattern = contract.auth.get("key_pattern", "")
+    pattern = contract.auth.key_pattern
     for name in contract.secret_fixtures:
         if name in values and not values.get(f"{name}:unknown"):
             fake = unknown_key(pattern)
@@ -70,7 +70,7 @@ def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:
 
 
 def auth_value(contract: Contract, key: str) -> str:
-    return f"{contract.auth['scheme']} {key}"
+    return f"{contract.auth.scheme} {key}"
 
 
 def _upload(raw: dict[str, Any] | None) -> Upload | None:
@@ -96,14 +96,14 @@ def base_request(
     headers: dict[str, str] = {}
     key_fixture = None
     if endpoint.auth:
-        headers[contract.auth["header"]] = auth_value(contract, fill("{api_key}", fixtures, missing))
+        headers[contract.auth.header] = auth_value(contract, fill("{api_key}", fixtures, missing))
         key_fixture = "api_key"
     json_body = copy.deepcopy(fill(raw["json"], fixtures, missing)) if "json" in raw else NO_JSON
     if json_body is not NO_JSON:
-        headers["Content-Type"] = contract.data.get("content_type", "application/json")
+        headers["Content-Type"] = contract.content_type
     return RequestSpec(
         method=endpoint.method,
-        path=contract.base_path + expand_path(endpoint.path, params),
+        path=contract.base_path + paths.expand(endpoint.path, params),
         endpoint=endpoint.name,
         headers=headers,
         query={k: str(v) for k, v in fill(raw.get("query", {}), fixtures, missing).items()},
@@ -112,10 +112,6 @@ def base_request(
         key_fixture=key_fixture,
         may_bill=endpoint.billable,
     )
-
-
-def expand_path(template: str, params: dict[str, str]) -> str:
-    return re.sub(r"\{([A-Za-z_]+)\}", lambda m: quote(params.get(m.group(1), "x"), safe=""), template)
 
 
 def apply_defect(
@@ -136,7 +132,7 @@ def apply_defect(
         headers.update(arg)
         return replace(spec, headers=headers, key_fixture=None)
     if kind == "use_key":
-        headers[contract.auth["header"]] = auth_value(contract, fill(f"{{{arg}}}", fixtures, missing))
+        headers[contract.auth.header] = auth_value(contract, fill(f"{{{arg}}}", fixtures, missing))
         return replace(spec, headers=headers, key_fixture=arg)
     if kind == "raw_body":
         return replace(spec, json_body=NO_JSON, content=arg.encode())
@@ -147,17 +143,14 @@ def apply_defect(
         return replace(spec, json_body={**spec.json_body, **arg})
     if kind == "path_params":
         endpoint = contract.endpoints[spec.endpoint or ""]
-        return replace(spec, path=contract.base_path + expand_path(endpoint.path, arg))
+        return replace(spec, path=contract.base_path + paths.expand(endpoint.path, arg))
     if kind == "upload":
         return replace(spec, upload=_upload(arg))
     raise ValueError(f"unknown defect kind {kind!r}")
 
 
 def recipe_code(contract: Contract, recipe_name: str) -> Code:
-    for code in contract.codes.values():
-        if code.provoke == recipe_name:
-            return code
-    raise KeyError(recipe_name)
+    return contract.codes[contract.recipes[recipe_name].code]
 
 
 def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
@@ -180,8 +173,8 @@ def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
 def variant_endpoints(contract: Contract, code: Code) -> list[str]:
     """The other endpoints the docs attach the code to where its recipe's defect applies (a
     recipe with fallbacks already tries its endpoints in turn)."""
-    recipe = contract.recipes[code.provoke]
-    if recipe.fallback_endpoints:
+    recipe = code.recipe
+    if recipe is None or recipe.fallback_endpoints:
         return []
     names = contract.endpoints if "*" in code.endpoints else code.endpoints
     return [
@@ -201,8 +194,10 @@ def _carries_real_key(defect: dict[str, Any]) -> bool:
 
 def build_variants(contract: Contract, code: Code, fixtures: dict[str, str]) -> list[RequestSpec]:
     """The code's recipe on each other endpoint the docs attach it to (fixtures permitting)."""
-    recipe = contract.recipes[code.provoke]
-    found = []
+    recipe = code.recipe
+    found: list[RequestSpec] = []
+    if recipe is None:
+        return found
     for name in variant_endpoints(contract, code):
         try:
             spec = build_request(contract, recipe.name, fixtures, name)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from hypothesis import strategies as st
 
-from errcontract.contract.model import Contract, Endpoint
+from errcontract.contract.model import Code, Contract, Endpoint
 from errcontract.core.exchange import Defect, RequestSpec
 from errcontract.requests.recipes import base_request
 from errcontract.requests.strategies_bodies import json_families, upload_families
@@ -80,10 +80,16 @@ def state_defects(contract: Contract, endpoint: Endpoint) -> tuple[Defect, ...]:
     found = []
     for recipe in contract.recipes.values():
         if recipe.endpoint == endpoint.name and ids and recipe.defect == {"path_params": ids}:
-            code = next(c for c in contract.codes.values() if c.provoke == recipe.name)
-            codes = contract.defect_classes.get(code.defect_class or "", (code.name,))
+            code = contract.codes[recipe.code]
+            codes = _class_codes(contract, code)
             found.append(Defect(f"state: {recipe.name}", code.defect_class, codes))
     return tuple(found)
+
+
+def _class_codes(contract: Contract, code: Code) -> tuple[str, ...]:
+    """The codes a defect of the code's class can justify (the code alone without a class)."""
+    found = contract.defect_classes.get(code.defect_class or "")
+    return found.codes if found else (code.name,)
 
 
 def families_for(

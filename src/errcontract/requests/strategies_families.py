@@ -72,8 +72,8 @@ def defect_class_for(
     """The defect class for a mistake at `location`: of the classes listed there, the one with
     the most codes documented for this endpoint (the first on a tie)."""
     documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
-    raw = contract.data.get("defect_classes", {})
-    candidates = [(n, tuple(v["codes"])) for n, v in raw.items() if location in v.get("locations", ())]
+    classes = contract.defect_classes.values()
+    candidates = [(c.name, c.codes) for c in classes if location in c.locations]
     if not candidates:
         return None, ()
     return max(candidates, key=lambda nc: len(documented & set(nc[1])))
@@ -106,14 +106,14 @@ class AuthParts:
     @classmethod
     def of(cls, ctx: Context) -> AuthParts:
         auth = ctx.contract.auth
-        pattern = auth.get("key_pattern", "")
+        pattern = auth.key_pattern
         prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
         fakes = (
             sv.wrong_prefix_keys(pattern)
             if not real
             else st.one_of(sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern))
         )
-        return cls(ctx, auth["header"], auth["scheme"], pattern, prefix, real, fakes)
+        return cls(ctx, auth.header, auth.scheme, pattern, prefix, real, fakes)
 
     @property
     def well_formed_fakes(self) -> st.SearchStrategy[str]:
@@ -235,14 +235,12 @@ def path_families(ctx: Context) -> list[Family]:
         encoded = st.one_of(
             sv.traversal_ids().map(lambda v: quote(v, safe="")), sv.percent_encoded_segments()
         )
-        odd = encoded.map(
-            lambda seg, p=param: ctx.mutation(
-                f"{p}: encoded id (traversal-like or percent-escaped)",
-                "path",
-                _with_path(ctx, p, seg),
-                certain=False,
-            )
-        )
+
+        def encoded_id(seg: str, p: str = param) -> Mutation:
+            label = f"{p}: encoded id (traversal-like or percent-escaped)"
+            return ctx.mutation(label, "path", _with_path(ctx, p, seg), certain=False)
+
+        odd = encoded.map(encoded_id)
         families += [
             unknown("unknown id", sv.ascii_unknown_ids()),
             unknown("non-ASCII id", sv.non_ascii_unknown_ids()),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote
 
 from hypothesis import strategies as st
@@ -33,7 +33,13 @@ def h11_accepts(value: str) -> bool:
 
 
 # -- strings -----------------------------------------------------------------------------------
-PRINTABLE = ["L", "M", "N", "P", "S"]  # the categories str.isprintable() accepts (and ' ')
+PRINTABLE: tuple[Literal["L", "M", "N", "P", "S"], ...] = (
+    "L",
+    "M",
+    "N",
+    "P",
+    "S",
+)  # the categories str.isprintable() accepts (and ' ')
 
 
 def any_chars(min_codepoint: int = 0) -> st.SearchStrategy[str]:

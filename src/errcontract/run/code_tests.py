@@ -11,7 +11,7 @@ anywhere in provoking or judging is *error*, with the request attached, never *n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import replace
 
 import pytest
 
@@ -19,21 +19,11 @@ from errcontract.client.http import NotSent
 from errcontract.contract.model import Code
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.core.verdicts import Verdict
-from errcontract.judge.recorder import Judged
+from errcontract.judge.judged import Judged
+from errcontract.judge.verdict import CodeResult
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
 from errcontract.run.options import fixture_flag
 from errcontract.run.session import ProviderRun
-
-
-@dataclass(frozen=True)
-class CodeResult:
-    """One code's verdict from its own recipe, with why and what was seen."""
-
-    code: str
-    verdict: Verdict
-    reason: str | None = None
-    details: tuple[str, ...] = ()  # the findings, one line each (keys redacted)
-    evidence: tuple[dict[str, str], ...] = field(default=())
 
 
 def provoke(run: ProviderRun, code_name: str) -> CodeResult:
@@ -43,7 +33,7 @@ def provoke(run: ProviderRun, code_name: str) -> CodeResult:
     except Exception as exc:
         reason = run.redact(f"errcontract could not provoke {code_name}: {type(exc).__name__}: {exc}")
         result = CodeResult(code_name, Verdict.ERROR, reason, evidence=_last_evidence(run))
-    run.recorder.set_code_result(code_name, result.verdict, result.reason)
+    run.recorder.set_code_result(result)
     return result
 
 
@@ -59,21 +49,21 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     sent = _first_telling_exchange(run, code, specs)
     if isinstance(sent, CodeResult):
         return sent
-    primary = judge_answer(run, code, run.recorder.judge(sent))
-    cells = {sent.request.endpoint or "": primary}
+    primary = judge_answer(run, code, sent)
+    cells = {sent.exchange.request.endpoint or "": primary}
     for spec in build_variants(run.contract, code, run.fixtures):
         cells[spec.endpoint or ""] = _variant(run, code, spec)
-    run.recorder.set_cells(code.name, {e: (r.verdict, r.reason) for e, r in cells.items()})
-    return _combined(primary, cells)
+    table = tuple((e, r.verdict, r.reason) for e, r in cells.items())
+    return replace(_combined(primary, cells), cells=table)
 
 
 def _variant(run: ProviderRun, code: Code, spec: RequestSpec) -> CodeResult:
     """The recipe on another endpoint the docs attach the code to."""
     try:
-        exchange = run.send(spec)
+        judged = run.send(spec)
     except NotSent as exc:
         return CodeResult(code.name, Verdict.NOT_OBSERVED, str(exc))
-    return judge_answer(run, code, run.recorder.judge(exchange))
+    return judge_answer(run, code, judged)
 
 
 def _combined(primary: CodeResult, cells: dict[str, CodeResult]) -> CodeResult:
@@ -91,17 +81,17 @@ def _combined(primary: CodeResult, cells: dict[str, CodeResult]) -> CodeResult:
     return primary
 
 
-def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpec]) -> Exchange | CodeResult:
+def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpec]) -> Judged | CodeResult:
     """Send the recipe (then its fallbacks) until an answer is not a plain success."""
-    exchange = None
+    judged = None
     for spec in specs:
         try:
-            exchange = run.send(spec)
+            judged = run.send(spec)
         except NotSent as exc:
             return CodeResult(code.name, Verdict.NOT_OBSERVED, str(exc))
-        if not 200 <= (exchange.status or 0) < 300 or spec.has_certain_defect:
-            return exchange
-    assert exchange is not None
+        if not 200 <= (judged.exchange.status or 0) < 300 or spec.has_certain_defect:
+            return judged
+    assert judged is not None
     if len(specs) > 1:  # the docs map no scope to an endpoint: nowhere tried had to refuse it
         tried = ", ".join(s.endpoint or s.path for s in specs)
         fixture = specs[0].key_fixture or "the fixture"
@@ -110,20 +100,20 @@ def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpe
             "which endpoint needs which scope, so none had to refuse it"
         )
         return CodeResult(code.name, Verdict.NOT_OBSERVED, reason)
-    return exchange
+    return judged
 
 
 def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     """The verdict on the recipe's answer (see the module docstring)."""
     exchange, outcome = judged.exchange, judged.outcome
-    evidence = (run.recorder.evidence(judged),)
+    evidence = (judged.evidence(),)
 
     def result(verdict: Verdict, reason: str | None, details: tuple[str, ...] = ()) -> CodeResult:
         return CodeResult(code.name, verdict, reason, details, evidence)
 
     if exchange.status is None:
         return result(Verdict.ERROR, f"no answer: {exchange.transport_error}")
-    answered = run.oracle.code_of(exchange)
+    answered = judged.code
     if exchange.status == 429 and not exchange.request.expects_rate_limit and outcome.ok:
         return result(Verdict.NOT_OBSERVED, "the target rate-limited the request (a conformant 429)")
     if outcome.violations:
@@ -147,7 +137,7 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
 
 
 def _also_allowed(run: ProviderRun, code: Code) -> tuple[str, ...]:
-    return run.contract.recipes[code.provoke].also_allowed
+    return code.recipe.also_allowed if code.recipe else ()
 
 
 def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -> str:
@@ -164,7 +154,7 @@ def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -
 
 def _last_evidence(run: ProviderRun) -> tuple[dict[str, str], ...]:
     judged = run.recorder.last_judged
-    return (run.recorder.evidence(judged),) if judged is not None else ()
+    return (judged.evidence(),) if judged is not None else ()
 
 
 def as_pytest_outcome(result: CodeResult) -> None:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -65,7 +65,7 @@ def budget_plan(
 
 def _columns(
     run: ProviderRun, endpoints: Iterable[str] | None, count: int | None
-) -> Iterator[list[RequestSpec]]:
+) -> Generator[list[RequestSpec]]:
     """Each (endpoint, family) pair's draws in turn: deterministic for options.seed."""
     count = run.options.examples if count is None else count
     guarded = is_guarded(run.embedded_mock, run.options.allow_spend)
@@ -122,10 +122,10 @@ def _sender(run: ProviderRun) -> Callable[[tuple[int, RequestSpec]], FuzzResult]
         index, spec = item
         run.recorder.current_test.name = test_name  # worker threads report for the calling test
         try:
-            exchange = run.send(spec)
+            judged = run.send(spec)
         except NotSent as exc:
             return FuzzResult(index, spec, not_sent=str(exc))
-        return FuzzResult(index, spec, judged=run.recorder.judge(exchange))
+        return FuzzResult(index, spec, judged=judged)
 
     return send_one
 

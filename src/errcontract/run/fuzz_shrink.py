@@ -12,7 +12,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.core.exchange import RequestSpec
 from errcontract.judge.checks import run_checks
-from errcontract.judge.recorder import Judged
+from errcontract.judge.judged import Judged
 from errcontract.requests.strategies import base_for, families_for, family_of, requests_for
 from errcontract.run.session import ProviderRun
 
@@ -51,7 +51,7 @@ class FuzzResult:
 class Shrinker:
     """Shrinks a failing request with `hypothesis.find` over the same endpoint and defect families.
 
-    Candidates go through a private client with no observer (shrink attempts are not results);
+    Candidates go through a private client, judged but not recorded (shrink attempts are not results);
     the minimal request is then sent through the run, so it is judged and recorded with its
     reproducer like every other request.
     """
@@ -77,7 +77,7 @@ class Shrinker:
         endpoint = contract.endpoints[spec.endpoint or ""]
         base = base_for(contract, endpoint, fixtures)
         names = [f.name for f in families_for(contract, endpoint, base, fixtures)] if base else []
-        wanted = {family_of(d.name, names) for d in spec.defects} - {None}
+        wanted = {f for f in (family_of(d.name, names) for d in spec.defects) if f is not None}
         return requests_for(contract, fixtures, endpoints=[endpoint.name], families=wanted)
 
     def shrink(self, spec: RequestSpec, checks: frozenset[str]) -> Judged | None:
@@ -106,7 +106,7 @@ class Shrinker:
         except Exception:  # a flaky target must not turn shrinking into a crash
             return None
         try:
-            return self.run.recorder.judge(self.run.send(minimal))
+            return self.run.send(minimal)
         except NotSent:
             return None
 

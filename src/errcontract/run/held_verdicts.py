@@ -16,8 +16,16 @@ from typing import Any
 import pytest
 from _pytest.runner import runtestprotocol
 
-VerdictOf = Callable[[str, str], "tuple[str, str | None, dict[str, Any] | None] | None"]
-OUTCOMES = {"pass": "passed", "fail": "failed", "error": "failed", "not-observed": "skipped"}
+from errcontract.core.verdicts import Verdict
+from errcontract.judge.verdict import FinalVerdict
+
+VerdictOf = Callable[[str, str], FinalVerdict | None]
+OUTCOMES = {
+    Verdict.PASS: "passed",
+    Verdict.FAIL: "failed",
+    Verdict.ERROR: "failed",
+    Verdict.NOT_OBSERVED: "skipped",
+}
 
 
 def documented_code(item: pytest.Item) -> tuple[str, str] | None:
@@ -31,7 +39,7 @@ class HeldVerdicts:
     """The pytest plugin object: holds the per-code tests' reports, releases them at the end."""
 
     def __init__(self, verdict_of: VerdictOf) -> None:
-        self.verdict_of = verdict_of  # (provider, code) -> (verdict, reason, first violation)
+        self.verdict_of = verdict_of  # (provider, code) -> the code's final verdict
         self.held: list[tuple[pytest.Item, list[pytest.TestReport]]] = []
 
     @pytest.hookimpl(tryfirst=True)
@@ -56,7 +64,7 @@ class HeldVerdicts:
             item.ihook.pytest_runtest_logstart(nodeid=item.nodeid, location=item.location)
             for report in reports:
                 if report.when == "call" and final is not None:
-                    settle(report, item, *final)
+                    settle(report, item, final.verdict, final.reason, final.first_violation)
                 item.ihook.pytest_runtest_logreport(report=report)
             item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
 
@@ -64,7 +72,7 @@ class HeldVerdicts:
 def settle(
     report: pytest.TestReport,
     item: pytest.Item,
-    verdict: str,
+    verdict: Verdict,
     reason: str | None,
     violation: dict[str, Any] | None,
 ) -> None:

@@ -11,11 +11,18 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from errcontract.contract.model import has_embedded_mock, load_provider, no_mock_message, provider_names
+from errcontract.contract.model import (
+    has_embedded_mock,
+    load_provider,
+    no_mock_message,
+    provider_names,
+    secret_fixture_names,
+)
 from errcontract.core.errors import ErrcontractError, UsageError
 
 STANDARD_FIXTURES = ("api_key",)  # every other fixture option comes from the contracts
@@ -95,9 +102,18 @@ def fixture_flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
+@cache
+def _secret_names() -> frozenset[str]:
+    """The fixtures the contracts mark secret (`api_key` always is one)."""
+    try:
+        return frozenset({"api_key"} | secret_fixture_names())
+    except (ErrcontractError, OSError):
+        return frozenset({"api_key"})  # a broken contract is reported when the run loads it, not here
+
+
 def fixture_metavar(name: str) -> str:
     """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
-    if name.startswith("api_key"):
+    if name in _secret_names():
         return "KEY"
     if name.endswith("_id"):
         return "ID"
@@ -111,7 +127,7 @@ def fixture_help(name: str) -> str:
         for provider in provider_names():
             fixture = load_provider(provider).fixtures.get(name)
             if fixture is not None:
-                described.setdefault(str(fixture.get("description") or name), []).append(provider)
+                described.setdefault(fixture.description or name, []).append(provider)
     except (ErrcontractError, OSError):
         pass
     if name == "api_key" and not described:
@@ -199,7 +215,8 @@ class RunOptions:
             raise UsageError("checking a target needs a key: pass --api-key or set ERRCONTRACT_API_KEY")
 
     def secrets(self) -> list[str]:
-        return [v for k, v in self.fixtures.items() if k.startswith("api_key") and v]
+        secret = _secret_names()
+        return [v for k, v in self.fixtures.items() if k in secret and v]
 
 
 def validate_url(url: str) -> None:
@@ -232,7 +249,7 @@ def options_from(
 ) -> RunOptions:
     """RunOptions from a source of given values (`given(dest)`: a setting's dest, `fx_<fixture>`
     or `fixture`), then ERRCONTRACT_* environment variables, then defaults; validated."""
-    values = {}
+    values: dict[str, Any] = {}
     for setting in SETTINGS:
         value = given(setting.dest)
         values[setting.dest] = value if value is not None else env_default(setting)

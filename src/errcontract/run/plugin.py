@@ -16,6 +16,8 @@ import pytest
 
 from errcontract.contract.model import load_provider
 from errcontract.core.errors import ErrcontractError
+from errcontract.core.verdicts import Verdict
+from errcontract.judge.verdict import FinalVerdict
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
 from errcontract.run import plugin_reports, progress
@@ -150,8 +152,8 @@ def progress_snapshot(config: pytest.Config) -> dict[str, int]:
         "judged": sum(
             1
             for run in runs
-            for row in list(run.recorder.rows.values())
-            if run.recorder.final_verdict(row)[0] in ("pass", "fail")
+            for code in list(run.recorder.rows)
+            if run.recorder.verdict(code).verdict in (Verdict.PASS, Verdict.FAIL)
         ),
         "codes": sum(len(run.recorder.rows) for run in runs),
         "violations": sum(len(run.recorder.violations) for run in runs),
@@ -159,16 +161,13 @@ def progress_snapshot(config: pytest.Config) -> dict[str, int]:
     }
 
 
-def final_verdict(config: pytest.Config, provider: str, code: str) -> tuple[str, str | None, Any] | None:
+def final_verdict(config: pytest.Config, provider: str, code: str) -> FinalVerdict | None:
     """A code's verdict as results.json will give it, with its reason and first violation."""
     registry = config.stash.get(REGISTRY_KEY, None)
     run = registry.runs.get(provider) if registry is not None else None
     if run is None or code not in run.recorder.rows:
         return None
-    row = run.recorder.rows[code]
-    verdict, reason = run.recorder.final_verdict(row)
-    first = run.recorder.violations[row.violation_ids[0]] if row.violation_ids else None
-    return verdict, reason, first
+    return run.recorder.verdict(code)
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -186,7 +185,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Tell every provider run's observer which test is sending (violations name it)."""
+    """Tell every provider run's recorder which test is sending (violations name it)."""
     registry = item.config.stash.get(REGISTRY_KEY, None)
     runs = list(registry.runs.values()) if registry else []
     for run in runs:

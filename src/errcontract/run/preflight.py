@@ -24,9 +24,10 @@ from urllib.parse import urlsplit, urlunsplit
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.redact import Redactor
 from errcontract.contract.model import Contract, Endpoint, load_provider, provider_names
+from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
-from errcontract.requests.recipes import auth_value, expand_path
+from errcontract.requests.recipes import auth_value
 
 MADE_UP_ID = "errcontract-preflight-0000"
 
@@ -89,8 +90,8 @@ def _probes(client: TargetClient, contract: Contract, key: str | None) -> list[E
 
 
 def _send(client: TargetClient, contract: Contract, endpoint: Endpoint, key: str | None) -> Exchange:
-    headers = {contract.auth["header"]: auth_value(contract, key)} if key and endpoint.auth else {}
-    path = contract.base_path + expand_path(endpoint.path, {p: MADE_UP_ID for p in endpoint.path_params})
+    headers = {contract.auth.header: auth_value(contract, key)} if key and endpoint.auth else {}
+    path = contract.base_path + paths.expand(endpoint.path, {p: MADE_UP_ID for p in endpoint.path_params})
     spec = RequestSpec(
         "GET",
         path,

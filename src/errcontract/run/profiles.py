@@ -7,10 +7,11 @@ budget itself is `--examples`, not the profile's max_examples.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from hypothesis import HealthCheck, Verbosity, settings
 
-PROFILES = {
+PROFILES: dict[str, dict[str, Any]] = {
     "dev": {"max_examples": 50, "deadline": None},
     "ci": {
         "max_examples": 100,

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from errcontract.client.http import NotSent
+from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import Exchange, pointer_get
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.judged import Judged
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -47,7 +49,7 @@ class _Stop(Exception):
 
 def check_refund(run: ProviderRun) -> RefundResult | None:
     """None when the contract documents no refund; else the verdict with the balances seen."""
-    spec = run.contract.data.get("refunds")
+    spec = run.contract.refunds
     if spec is None:
         return None
     if not run.embedded_mock and not run.options.allow_spend:
@@ -61,21 +63,23 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
     return result
 
 
-def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
+def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     before = _balance(run, spec)
-    created = _send(run, spec["create"], None, "creating the job")
+    created_judged = _send(run, spec.create, None, "creating the job")
+    created = created_judged.exchange
     if not 200 <= (created.status or 0) < 300:
         raise _Stop(f"the job was not created (HTTP {created.status})")
-    job_id = pointer_get(created.json(), spec["id_pointer"])
-    charged = pointer_get(created.json(), spec["charged_pointer"])
+    job_id = pointer_get(created.json(), spec.id_pointer)
+    charged = pointer_get(created.json(), spec.charged_pointer)
     if not isinstance(charged, int | float) or not charged:
-        raise _Stop(f"the new job shows no charge at {spec['charged_pointer']}")
+        raise _Stop(f"the new job shows no charge at {spec.charged_pointer}")
     after_create = _balance(run, spec)
-    cancelled = _send(run, spec["cancel"], {"id": str(job_id)}, "cancelling the job")
+    cancelled_judged = _send(run, spec.cancel, {"id": str(job_id)}, "cancelling the job")
+    cancelled = cancelled_judged.exchange
     _require_cancelled(run, spec, str(job_id), cancelled)
     after_cancel = _balance(run, spec)
     balances = (before, after_create, after_cancel)
-    evidence = tuple(run.recorder.evidence(run.recorder.judge(e)) for e in (created, cancelled))
+    evidence = (created_judged.evidence(), cancelled_judged.evidence())
     if after_cancel == before:
         reason = f"charged {charged:g}, refunded on cancel"
         return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
@@ -87,35 +91,34 @@ def _watch(run: ProviderRun, spec: dict[str, Any]) -> RefundResult:
     return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
 
 
-def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Exchange:
+def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Judged:
     endpoint = run.contract.endpoints[endpoint_name]
     missing: set[str] = set()
     spec = base_request(run.contract, endpoint, run.fixtures, missing, path_params=ids)
     if missing:
         raise _Stop(f"{doing} needs {', '.join(sorted(missing))}")
     try:
-        exchange = run.send(spec)
+        judged = run.send(spec)
     except NotSent as exc:
         raise _Stop(f"{doing}: {exc}") from None
-    if exchange.status is None:
-        raise _Stop(f"{doing}: no answer ({exchange.transport_error})")
-    return exchange
+    if judged.exchange.status is None:
+        raise _Stop(f"{doing}: no answer ({judged.exchange.transport_error})")
+    return judged
 
 
-def _require_cancelled(run: ProviderRun, spec: dict[str, Any], job_id: str, cancelled: Exchange) -> None:
+def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str, cancelled: Exchange) -> None:
     """Only a job that was cancelled has credits to give back (one that finished first has none)."""
     if not 200 <= (cancelled.status or 0) < 300:
         raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
-    rule = spec["status"]
-    shown = _send(run, rule["endpoint"], {"id": job_id}, "reading the job's status")
-    state = pointer_get(shown.json(), rule["pointer"])
-    if state != rule["cancelled"]:
-        raise _Stop(f"the job was {state!r}, not {rule['cancelled']!r}, after the cancel: nothing to refund")
+    shown = _send(run, spec.status.endpoint, {"id": job_id}, "reading the job's status").exchange
+    state = pointer_get(shown.json(), spec.status.pointer)
+    if state != spec.cancelled:
+        raise _Stop(f"the job was {state!r}, not {spec.cancelled!r}, after the cancel: nothing to refund")
 
 
-def _balance(run: ProviderRun, spec: dict[str, Any]) -> Any:
-    exchange = _send(run, spec["balance"]["endpoint"], None, "reading the balance")
-    value = pointer_get(exchange.json(), spec["balance"]["pointer"])
+def _balance(run: ProviderRun, spec: Refunds) -> Any:
+    exchange = _send(run, spec.balance.endpoint, None, "reading the balance").exchange
+    value = pointer_get(exchange.json(), spec.balance.pointer)
     if not isinstance(value, int | float):
-        raise _Stop(f"no balance at {spec['balance']['pointer']} (HTTP {exchange.status})")
+        raise _Stop(f"no balance at {spec.balance.pointer} (HTTP {exchange.status})")
     return value

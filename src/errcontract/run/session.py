@@ -1,7 +1,7 @@
-"""One provider's run: contract, client, observer and the fixtures, wired together.
+"""One provider's run: contract, client, recorder and the fixtures, wired together.
 
-Suites ask a ProviderRun to send requests; every exchange is judged by the observer (the
-Recorder) whichever test sent it. `finish()` writes results.json.
+Suites ask a ProviderRun to send requests; `send` judges each exchange once (`judge`), records
+the value (the Recorder) whichever test sent it, and hands it back. `finish()` writes results.json.
 """
 
 from __future__ import annotations
@@ -13,15 +13,21 @@ from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, load_provider
+from errcontract.contract.model import Contract, load_provider, secret_fixture_names
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
-from errcontract.judge.recorder import Judged, Recorder
+from errcontract.judge.judged import Judged, judge
+from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.discovery import discover_fixtures
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
+
+
+def _secret_names(contract: Contract, given: dict[str, str]) -> set[str]:
+    """The contract's secret fixtures, and any given fixture another contract marks secret."""
+    return set(contract.secret_fixtures) | (set(given) & secret_fixture_names())
 
 
 class ProviderRun:
@@ -40,26 +46,24 @@ class ProviderRun:
         self.target = target
         self.embedded_mock = embedded_mock
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
-        secret_names = set(contract.secret_fixtures) | {k for k in fixtures if k.startswith("api_key")}
-        prefix = literal_prefix(contract.auth.get("key_pattern", ""))
-        self.redact = run_redactor(secret_names, self.fixtures, prefix)
+        prefix = literal_prefix(contract.auth.key_pattern)
+        self.redact = run_redactor(_secret_names(contract, fixtures), self.fixtures, prefix)
         self.oracle = Oracle(contract)
-        self.recorder = Recorder(self.oracle, self.redact, target)
+        self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)
-        self.client.observers.append(self.recorder.judge)
         self.started = time.time()
         self._clock = time.monotonic()
 
     def _client_settings(self) -> ClientSettings:
-        billing = self.contract.data.get("billing", {})
+        billing = self.contract.billing
         return ClientSettings(
             base_url=self.target,
             timeout_s=self.options.timeout,
             max_requests=self.options.max_requests,
             is_mock=self.embedded_mock,
             allow_spend=self.options.allow_spend,
-            charged_pointers=tuple(billing.get("charged_pointers", ())),
-            spend_unit=billing.get("unit", "credits"),
+            charged_pointers=billing.charged_pointers if billing else (),
+            spend_unit=billing.unit if billing else "credits",
             billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
         )
 
@@ -67,12 +71,19 @@ class ProviderRun:
     def provider(self) -> str:
         return self.contract.provider
 
-    def send(self, spec: RequestSpec) -> Exchange:
-        """Send (NotSent if a guard refuses); the observer judges the exchange."""
-        return self.client.send(spec)
+    def send(self, spec: RequestSpec) -> Judged:
+        """Send (NotSent if a guard refuses), judge the exchange once and record it."""
+        return self.observe(self.client.send(spec))
 
-    def send_and_judge(self, spec: RequestSpec) -> Judged:
-        return self.recorder.judge(self.send(spec))
+    def send_exchange(self, spec: RequestSpec) -> Exchange:
+        """`send` for callers that only read the answer (discovery): judged and recorded too."""
+        return self.send(spec).exchange
+
+    def observe(self, exchange: Exchange) -> Judged:
+        """Judge an exchange once and record the value (what `send` does with each answer)."""
+        judged = judge(exchange, self.oracle, self.target, self.redact)
+        self.recorder.record(judged)
+        return judged
 
     def results(self) -> dict[str, Any]:
         stats = self.client.stats
@@ -114,7 +125,7 @@ class RunRegistry:
             run = ProviderRun(
                 contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
             )
-            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send))
+            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send_exchange))
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from errcontract.core.exchange import Exchange
+from errcontract.core.verdicts import Severity
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -20,7 +21,7 @@ def code_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         text = f"{code} is documented with HTTP {list(known.statuses)}, got {status}"
     else:
         text = f"undocumented code {code!r} for HTTP {status} (documented: {', '.join(documented)})"
-    severity = "violation" if oracle.scope_of(exchange) else "warning"
+    severity = Severity.VIOLATION if oracle.scope_of(exchange) else Severity.WARNING
     return [Violation("code_documented", text, status, code, severity)]
 
 
@@ -34,7 +35,7 @@ def code_justified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     request = exchange.request
     if not request.defects:
         text = f"{code} (HTTP {status}) for a request errcontract believes valid"
-        return [Violation("code_justified", text, status, code, "warning")]
+        return [Violation("code_justified", text, status, code, Severity.WARNING)]
     justified = request.justified_codes()
     if code in justified or code not in oracle.contract.codes:
         return []  # an undocumented code is code_documented's finding

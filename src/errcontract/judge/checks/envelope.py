@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import jsonschema
 
 from errcontract.core.exchange import NO_JSON, Exchange
-from errcontract.core.verdicts import severity_for
+from errcontract.core.verdicts import Severity, severity_for
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -14,13 +16,13 @@ def _is_error(exchange: Exchange) -> bool:
     return (exchange.status or 0) >= 400
 
 
-def _severity(exchange: Exchange, oracle: Oracle) -> str:
+def _severity(exchange: Exchange, oracle: Oracle) -> Severity:
     """The docs promise the envelope on documented routes; an undocumented route's error page
     (a framework 404/405) is outside them: a warning."""
-    return "violation" if oracle.scope_of(exchange) else "warning"
+    return Severity.VIOLATION if oracle.scope_of(exchange) else Severity.WARNING
 
 
-def _first_problem(validator: jsonschema.protocols.Validator, body: object) -> str | None:
+def _first_problem(validator: jsonschema.protocols.Validator, body: Any) -> str | None:
     error = jsonschema.exceptions.best_match(validator.iter_errors(body))
     if error is None:
         return None
@@ -116,7 +118,9 @@ def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
         return []
     if oracle.is_valid(f"code:{code}", schema, body):
         return []
-    validator = oracle.code_validator(code)
+    validator = oracle.code_validator(code) if code is not None else None
+    if validator is None:
+        return []
     problem = _first_problem(validator, body)
     if problem is None:
         return []

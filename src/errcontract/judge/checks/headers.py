@@ -7,8 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
+from errcontract.contract.parts import HeaderField
 from errcontract.core.exchange import Exchange
-from errcontract.core.verdicts import Strength, severity_for
+from errcontract.core.verdicts import severity_for
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -54,21 +55,21 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 
 
 def _judge_fields(
-    exchange: Exchange, fields: dict[str, dict[str, str]], required: bool, check_name: str
+    exchange: Exchange, fields: dict[str, HeaderField], required: bool, check_name: str
 ) -> list[Violation]:
     found: list[Violation] = []
     for name, spec in fields.items():
         value = exchange.header(name)
-        strength = Strength(spec.get("strength", Strength.STATED))
+        strength = spec.strength
         severity = severity_for(strength)
         if value is None:
-            if required and spec.get("required", True):
+            if required and spec.required:
                 found.append(
                     Violation(check_name, f"{name} header missing", exchange.status, None, severity, strength)
                 )
             continue
-        if not FORMATS[spec["format"]](value.strip()):
-            text = f"{name}: {value!r} is not in the documented {spec['format']} format"
+        if not FORMATS[spec.format](value.strip()):
+            text = f"{name}: {value!r} is not in the documented {spec.format} format"
             found.append(Violation(check_name, text, exchange.status, None, severity, strength))
     return found
 
@@ -76,18 +77,18 @@ def _judge_fields(
 @check("rate_limit_headers")
 def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """'Every response carries' the rate-limit headers (required where a key was recognised)."""
-    spec = oracle.contract.headers.get("rate_limit")
+    spec = oracle.contract.headers.rate_limit
     if not spec:
         return []
-    rule = spec.get("required_on", "all")
+    rule = spec.required_on
     required = rule == "all" or (rule == "identified" and exchange.identified)
-    return _judge_fields(exchange, spec["fields"], required, "rate_limit_headers")
+    return _judge_fields(exchange, spec.fields, required, "rate_limit_headers")
 
 
 @check("status_headers")
 def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
-    fields = oracle.contract.headers.get("on_status", {}).get(str(exchange.status))
+    fields = oracle.contract.headers.for_status(exchange.status)
     if not fields:
         return []
     return _judge_fields(exchange, fields, True, "status_headers")

@@ -6,6 +6,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from errcontract.core.verdicts import Severity, Strength
+
 if TYPE_CHECKING:
     from errcontract.core.exchange import Exchange
     from errcontract.judge.oracle import Oracle
@@ -19,8 +21,8 @@ class Violation:
     message: str
     status: int | None = None
     code: str | None = None
-    severity: str = "violation"  # violation | warning
-    strength: str = "stated"  # of the fact broken: stated | exemplified (see verdicts.py)
+    severity: Severity = Severity.VIOLATION
+    strength: Strength = Strength.STATED  # of the fact broken (see core/verdicts.py)
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
@@ -69,6 +71,6 @@ def run_checks(exchange: Exchange, oracle: Oracle, names: Iterable[str] | None =
             outcome.errors.append(f"check {name} crashed: {type(exc).__name__}: {exc}")
             continue
         for item in found:
-            bucket = outcome.warnings if item.severity == "warning" else outcome.violations
+            bucket = outcome.warnings if item.severity is Severity.WARNING else outcome.violations
             bucket.append(item)
     return outcome

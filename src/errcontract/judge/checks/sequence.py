@@ -70,14 +70,14 @@ def sequence_check(name: str) -> Callable[[SequenceCheck], SequenceCheck]:
 
 def _roles(contract: Contract) -> dict[str, tuple[str, str]]:
     """role -> (header name, format), from the rate-limit fields and the 429 headers."""
-    spec = contract.headers.get("rate_limit") or {}
-    fields = {**spec.get("fields", {}), **contract.headers.get("on_status", {}).get("429", {})}
-    return {f["role"]: (name, f["format"]) for name, f in fields.items() if "role" in f}
+    fields = {**contract.headers.rate_limit_fields, **contract.headers.for_status(429)}
+    return {f.role: (name, f.format) for name, f in fields.items() if f.role}
 
 
 def window_of(contract: Contract) -> Window | None:
-    raw = (contract.headers.get("rate_limit") or {}).get("window")
-    return Window(raw["kind"], int(raw["seconds"])) if raw else None
+    rate_limit = contract.headers.rate_limit
+    window = rate_limit.window if rate_limit else None
+    return Window(window.kind, window.seconds) if window else None
 
 
 def _number(value: str | None, fmt: str) -> float | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from errcontract.core.exchange import Exchange
+from errcontract.core.verdicts import Severity
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -11,11 +12,11 @@ from errcontract.judge.oracle import Oracle
 def status_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The status table lists every status the API uses; anything else breaks it."""
     status = exchange.status
-    if status in oracle.contract.statuses:
+    if status is None or status in oracle.contract.statuses:
         return []
     where = exchange.header("location")
     extra = f" (redirect to {where}; not followed)" if where and 300 <= status < 400 else ""
-    severity = "violation" if oracle.scope_of(exchange) else "warning"
+    severity = Severity.VIOLATION if oracle.scope_of(exchange) else Severity.WARNING
     message = f"HTTP {status} is not in the documented status table{extra}"
     return [Violation("status_documented", message, status, None, severity)]
 
@@ -68,7 +69,7 @@ def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An endpoint the docs open to everyone answers a request without credentials."""
     endpoint = oracle.contract.endpoint_for(exchange.request.method, _below_base(exchange, oracle))
-    sent_key = any(h.lower() == oracle.contract.auth["header"].lower() for h in exchange.request.headers)
+    sent_key = any(h.lower() == oracle.contract.auth.header.lower() for h in exchange.request.headers)
     if endpoint is None or endpoint.auth or sent_key or exchange.status != 401:
         return []
     message = f"{endpoint.method} {endpoint.path} needs no key by the docs, but answered 401 without one"

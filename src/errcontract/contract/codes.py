@@ -1,0 +1,143 @@
+"""The code table and the endpoints as frozen values: each code with its one-defect recipe.
+
+A code's `provoke` is either `observe-only` (no request the docs describe returns it) or its
+recipe, written on the code: the endpoint, the one defect, and what else the docs allow for it.
+The recipe's name is the code's, in lower-case with dashes (`MISSING_AUTH` -> `missing-auth`):
+it labels the requests it builds (`recipe:missing-auth`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from errcontract.core import paths
+from errcontract.core.verdicts import Strength
+
+OBSERVE_ONLY = "observe-only"
+_NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    code: str  # the code it provokes
+    endpoint: str
+    defect: dict[str, Any]  # exactly one change: {kind: argument}
+    may_bill: bool = False
+    fallback_endpoints: tuple[str, ...] = ()
+    also_allowed: tuple[str, ...] = ()  # other codes the docs allow for this defect
+
+    @property
+    def all_endpoints(self) -> tuple[str, ...]:
+        return (self.endpoint, *self.fallback_endpoints)
+
+
+@dataclass(frozen=True)
+class Code:
+    name: str
+    statuses: tuple[int, ...]
+    message: str
+    solution: str
+    endpoints: tuple[str, ...]
+    recipe: Recipe | None  # None: observe-only
+    defect_class: str | None
+    message_pattern: str | None
+    schema_ref: str | None
+    source: str
+    observe_reason: str | None = None
+    fault: bool = False
+    strengths: dict[str, str] = field(default_factory=dict)
+    match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+
+    @property
+    def observe_only(self) -> bool:
+        return self.recipe is None
+
+    @property
+    def provoke(self) -> str:
+        """The recipe's name, or `observe-only`."""
+        return self.recipe.name if self.recipe else OBSERVE_ONLY
+
+    def strength(self, fact: str) -> Strength:
+        """How strongly the docs give one of this code's facts (`message_pattern`, `schema`)."""
+        return Strength(self.strengths.get(fact, Strength.STATED))
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    name: str
+    method: str
+    path: str
+    auth: bool
+    billable: bool
+    body: str
+    success_status: int
+    request: dict[str, Any]
+    required_fields: tuple[str, ...] = ()
+    lookup_fields: tuple[str, ...] = ()  # valid values are the provider's list (model names)
+    fields: dict[str, str] = field(default_factory=dict)
+    query: dict[str, list[Any]] = field(default_factory=dict)
+    limits: dict[str, Any] = field(default_factory=dict)
+    source: str = ""
+
+    @property
+    def path_params(self) -> tuple[str, ...]:
+        return paths.params(self.path)
+
+
+def recipe_name(code_name: str) -> str:
+    return _NOT_IN_A_NAME.sub("-", code_name.lower()).strip("-")
+
+
+def recipe_from(code_name: str, raw: Any) -> Recipe | None:
+    if raw == OBSERVE_ONLY:
+        return None
+    return Recipe(
+        recipe_name(code_name),
+        code_name,
+        raw["endpoint"],
+        raw["defect"],
+        bool(raw.get("may_bill", False)),
+        tuple(raw.get("fallback_endpoints", ())),
+        tuple(raw.get("also_allowed", ())),
+    )
+
+
+def code_from(name: str, raw: dict[str, Any]) -> Code:
+    return Code(
+        name=name,
+        statuses=tuple(int(s) for s in raw["status"]),
+        message=raw.get("message", ""),
+        solution=raw.get("solution", ""),
+        endpoints=tuple(raw.get("endpoints", ())),
+        recipe=recipe_from(name, raw["provoke"]),
+        defect_class=raw.get("defect_class"),
+        message_pattern=raw.get("message_pattern"),
+        schema_ref=raw.get("schema"),
+        source=raw.get("source", ""),
+        observe_reason=raw.get("observe_reason"),
+        fault=bool(raw.get("fault", False)),
+        strengths=dict(raw.get("strength", {})),
+        match=raw.get("match"),
+    )
+
+
+def endpoint_from(name: str, raw: dict[str, Any]) -> Endpoint:
+    return Endpoint(
+        name=name,
+        method=raw["method"].upper(),
+        path=raw["path"],
+        auth=bool(raw["auth"]),
+        billable=bool(raw.get("billable", False)),
+        body=raw.get("body", "none"),
+        success_status=int(raw["success_status"]),
+        request=raw.get("request") or {},
+        required_fields=tuple(raw.get("required_fields", ())),
+        lookup_fields=tuple(raw.get("lookup_fields", ())),
+        fields=raw.get("fields", {}),
+        query=raw.get("query", {}),
+        limits=raw.get("limits", {}),
+        source=raw.get("source", ""),
+    )

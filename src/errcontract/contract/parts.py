@@ -1,0 +1,262 @@
+"""The parts of a contract as frozen values, each built from its (meta-schema-checked) YAML.
+
+`model.Contract` assembles them; nothing outside `contract/` sees the YAML itself. Each `*_from`
+function takes the raw mapping the meta-schema (`contracts/contract.schema.json`) has vouched for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from errcontract.core.verdicts import Strength
+
+
+@dataclass(frozen=True)
+class Auth:
+    header: str
+    scheme: str
+    key_pattern: str = ""  # a regex every real key matches ("" matches any)
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Envelope:
+    code_pointer: str
+    message_pointer: str
+    schema: str  # the error schema's file name in the contract folder
+    profiles: dict[str, str]  # profile name -> pointer into the error schema ("#/...")
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Status:
+    description: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    description: str
+    secret: bool = False
+
+
+@dataclass(frozen=True)
+class Billing:
+    charged_pointers: tuple[str, ...]
+    unit: str = "credits"
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class Discover:
+    """A fixture a live target tells: ask `endpoint`, read the first of `keys` in its list."""
+
+    fixture: str
+    endpoint: str
+    keys: tuple[str, ...] = ("id", "slug", "name")
+
+
+@dataclass(frozen=True)
+class PointerAt:
+    """A value read from one endpoint's answer at a JSON pointer."""
+
+    endpoint: str
+    pointer: str
+
+
+@dataclass(frozen=True)
+class Refunds:
+    create: str
+    cancel: str
+    id_pointer: str
+    charged_pointer: str
+    balance: PointerAt
+    status: PointerAt
+    cancelled: str  # the job state at `status` that shows the cancel took
+    source: str
+
+
+@dataclass(frozen=True)
+class DocumentedValues:
+    name: str
+    values: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class DefectClass:
+    name: str
+    codes: tuple[str, ...]
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class HeaderField:
+    name: str
+    format: str
+    required: bool = True  # False: judged for format only where present
+    role: str | None = None  # limit, remaining, reset, retry_after
+    strength: Strength = Strength.STATED
+
+
+@dataclass(frozen=True)
+class RateWindow:
+    kind: str  # fixed | sliding
+    seconds: int
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class RateLimitHeaders:
+    required_on: str  # all | identified | none
+    fields: dict[str, HeaderField]
+    window: RateWindow | None = None
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class HeaderRules:
+    rate_limit: RateLimitHeaders | None = None
+    on_status: dict[int, dict[str, HeaderField]] = field(default_factory=dict)
+
+    @property
+    def rate_limit_fields(self) -> dict[str, HeaderField]:
+        return self.rate_limit.fields if self.rate_limit else {}
+
+    def for_status(self, status: int | None) -> dict[str, HeaderField]:
+        return self.on_status.get(status, {}) if status is not None else {}
+
+
+@dataclass(frozen=True)
+class Example:
+    name: str
+    status: int
+    code: str | None
+    body: Any
+    source: str
+    placeholder: bool = False
+    ambiguity: str | None = None
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    id: str
+    summary: str
+    readings: tuple[str, ...]
+    decision: str
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "summary": self.summary,
+            "readings": list(self.readings),
+            "decision": self.decision,
+            "source": self.source,
+        }
+
+
+def auth_from(raw: dict[str, Any]) -> Auth:
+    return Auth(raw["header"], raw["scheme"], raw.get("key_pattern", ""), raw.get("source", ""))
+
+
+def envelope_from(raw: dict[str, Any]) -> Envelope:
+    return Envelope(
+        raw["code_pointer"], raw["message_pointer"], raw["schema"], dict(raw["profiles"]), raw["source"]
+    )
+
+
+def statuses_from(raw: dict[str, Any]) -> dict[int, Status]:
+    return {int(k): Status(v["description"], v["source"]) for k, v in raw.items()}
+
+
+def fixtures_from(raw: dict[str, Any]) -> dict[str, Fixture]:
+    return {n: Fixture(n, f["description"], bool(f.get("secret", False))) for n, f in raw.items()}
+
+
+def billing_from(raw: dict[str, Any] | None) -> Billing | None:
+    if raw is None:
+        return None
+    return Billing(tuple(raw["charged_pointers"]), raw.get("unit", "credits"), raw["source"])
+
+
+def discover_from(raw: dict[str, Any]) -> dict[str, Discover]:
+    return {
+        name: Discover(name, rule["endpoint"], tuple(rule.get("keys", Discover.keys)))
+        for name, rule in raw.items()
+    }
+
+
+def refunds_from(raw: dict[str, Any] | None) -> Refunds | None:
+    if raw is None:
+        return None
+    status = raw["status"]
+    return Refunds(
+        create=raw["create"],
+        cancel=raw["cancel"],
+        id_pointer=raw["id_pointer"],
+        charged_pointer=raw["charged_pointer"],
+        balance=PointerAt(raw["balance"]["endpoint"], raw["balance"]["pointer"]),
+        status=PointerAt(status["endpoint"], status["pointer"]),
+        cancelled=status["cancelled"],
+        source=raw["source"],
+    )
+
+
+def documented_values_from(raw: dict[str, Any]) -> dict[str, DocumentedValues]:
+    return {n: DocumentedValues(n, tuple(v["values"]), v["source"]) for n, v in raw.items()}
+
+
+def defect_classes_from(raw: dict[str, Any]) -> dict[str, DefectClass]:
+    return {n: DefectClass(n, tuple(v["codes"]), tuple(v.get("locations", ()))) for n, v in raw.items()}
+
+
+def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
+    return {
+        name: HeaderField(
+            name,
+            spec["format"],
+            bool(spec.get("required", True)),
+            spec.get("role"),
+            Strength(spec.get("strength", Strength.STATED)),
+        )
+        for name, spec in raw.items()
+    }
+
+
+def headers_from(raw: dict[str, Any]) -> HeaderRules:
+    limits = raw.get("rate_limit")
+    rate_limit = None
+    if limits:
+        window = limits.get("window")
+        rate_limit = RateLimitHeaders(
+            limits["required_on"],
+            _header_fields(limits["fields"]),
+            RateWindow(window["kind"], int(window["seconds"]), window["source"]) if window else None,
+            limits.get("source", ""),
+        )
+    on_status = {int(s): _header_fields(f) for s, f in raw.get("on_status", {}).items()}
+    return HeaderRules(rate_limit, on_status)
+
+
+def examples_from(raw: list[dict[str, Any]]) -> tuple[Example, ...]:
+    return tuple(
+        Example(
+            e["name"],
+            int(e["status"]),
+            e["code"],
+            e["body"],
+            e["source"],
+            bool(e.get("placeholder", False)),
+            e.get("ambiguity"),
+        )
+        for e in raw
+    )
+
+
+def ambiguities_from(raw: list[dict[str, Any]]) -> tuple[Ambiguity, ...]:
+    return tuple(
+        Ambiguity(a["id"], a["summary"], tuple(a["readings"]), a["decision"], a["source"]) for a in raw
+    )
