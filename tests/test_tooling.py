@@ -39,3 +39,8 @@ def test_ruff_finds_nothing():
 def test_the_code_is_ruff_formatted():
     result = run(tool("ruff"), "format", "--check", *CODE)
     assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_mypy_strict_finds_nothing_in_the_package():
+    result = run(sys.executable, "-m", "mypy", "--strict", "src/errcontract")
+    assert result.returncode == 0, result.stdout[-4000:]
