@@ -15,8 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import schemathesis
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
+from schemathesis.core.result import Err
+from schemathesis.specs.openapi.definitions import OPENAPI_31  # the meta-schema it loads with
 
 from errcontract.contract.cases import code_values
 from errcontract.contract.lint_examples import ExampleResult
@@ -64,8 +67,6 @@ def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     The OpenAPI 3.1 meta-schema resolves `$dynamicRef`s by anchor; an uncrawled registry looks
     every anchor up again on each use, which made this check most of the lint's run time.
     """
-    from schemathesis.specs.openapi.definitions import OPENAPI_31  # the meta-schema it loads with
-
     registry = Registry().with_resource(str(OPENAPI_31["$id"]), DRAFT202012.create_resource(OPENAPI_31))
     return jsonschema.Draft202012Validator(OPENAPI_31, registry=registry.crawl())
 
@@ -77,9 +78,6 @@ def _openapi_key_path(parts: Any) -> str:
 
 def _schemathesis_problems(file: Path) -> list[Problem]:
     """Load it as the suites will; a fresh Config keeps any schemathesis.toml out of the lint."""
-    import schemathesis
-    from schemathesis.core.result import Err
-
     try:
         schema = schemathesis.openapi.from_path(file, config=schemathesis.Config())
         operations = list(schema.get_all_operations())
