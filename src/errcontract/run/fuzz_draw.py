@@ -11,8 +11,10 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import traceback
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkContext
 
 from hypothesis import HealthCheck, Phase, given, seed, settings
 from hypothesis import strategies as st
@@ -61,11 +63,7 @@ def draw_requests(strategy: st.SearchStrategy[RequestSpec], count: int, seed_val
     return drawn
 
 
-def _draw_column(pair: Pair, share: int, seed_value: int) -> list[RequestSpec]:
-    return draw_requests(_STRATEGIES[pair], share, seed_value)
-
-
-def _fork_context() -> multiprocessing.context.BaseContext | None:
+def _fork_context() -> ForkContext | None:
     try:
         return multiprocessing.get_context("fork")
     except ValueError:  # no fork on this platform: draw in this process
@@ -84,25 +82,42 @@ def drawn_columns(
         return
     _STRATEGIES.clear()
     _STRATEGIES.update(by_pair)
-    # The worker ends itself if this process dies, and is stopped if the draw is abandoned.
-    with ProcessPoolExecutor(
-        max_workers=1, mp_context=context, initializer=stop_when_orphaned, initargs=(os.getpid(),)
-    ) as workers:
-        try:  # from the first submit: an interruption while queueing must not wait for the queue
-            futures = [workers.submit(_draw_column, pair, share, seed_value) for pair, share in planned]
-            for future in futures:
-                yield future.result()
-        except BaseException:  # closed early (an interrupted run): drop the queued draws
-            _stop_workers(workers)
-            raise
+    yield from _drawn_in_worker(context, planned, seed_value)
 
 
-def _stop_workers(workers: ProcessPoolExecutor) -> None:
-    """Kill the worker (its current column is not waited for) and cancel what is queued."""
-    kill = getattr(workers, "kill_workers", None)  # Python 3.14+
-    if kill is not None:
-        kill()
-    else:  # before shutdown(), which forgets the processes
-        for process in list((getattr(workers, "_processes", None) or {}).values()):
-            process.kill()
-    workers.shutdown(wait=False, cancel_futures=True)
+def _draw_worker(sender: Connection, planned: list[tuple[Pair, int]], seed_value: int, parent: int) -> None:
+    """The forked worker: each column's draws in plan order, then it ends (it ends itself too if
+    the parent dies). A failure is sent as its traceback, to be raised in the parent."""
+    stop_when_orphaned(parent)
+    try:
+        for pair, share in planned:
+            sender.send((True, draw_requests(_STRATEGIES[pair], share, seed_value)))
+    except Exception:
+        sender.send((False, traceback.format_exc()))
+    finally:
+        sender.close()
+
+
+def _drawn_in_worker(
+    context: ForkContext, planned: list[tuple[Pair, int]], seed_value: int
+) -> Iterator[list[RequestSpec]]:
+    """The columns as one forked worker draws them; closed early (an interrupted run), the worker
+    is killed at once (its current column is not waited for)."""
+    receiver, sender = context.Pipe(duplex=False)
+    worker = context.Process(
+        target=_draw_worker, args=(sender, planned, seed_value, os.getpid()), daemon=True
+    )
+    worker.start()
+    sender.close()
+    try:
+        for _ in planned:
+            ok, payload = receiver.recv()
+            if not ok:
+                raise RuntimeError(f"drawing generated requests failed in the worker:\n{payload}")
+            yield payload
+    except BaseException:
+        worker.kill()
+        raise
+    finally:
+        worker.join()
+        receiver.close()
