@@ -11,15 +11,15 @@ plain sentence). junit.xml and pytest-html build their files from those logged r
 from __future__ import annotations
 
 from collections.abc import Callable, Generator
-from typing import Any
+from typing import Any, Literal
 
 import pytest
-from _pytest.runner import runtestprotocol
 
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.verdict import FinalVerdict
 
 VerdictOf = Callable[[str, str], FinalVerdict | None]
+Phase = Literal["setup", "call", "teardown"]
 OUTCOMES = {
     Verdict.PASS: "passed",
     Verdict.FAIL: "failed",
@@ -46,7 +46,7 @@ class HeldVerdicts:
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> bool | None:
         if documented_code(item) is None:
             return None
-        self.held.append((item, runtestprotocol(item, log=False, nextitem=nextitem)))
+        self.held.append((item, run_unlogged(item, nextitem)))
         return True
 
     @pytest.hookimpl(wrapper=True)
@@ -67,6 +67,29 @@ class HeldVerdicts:
                     settle(report, item, final.verdict, final.reason, final.first_violation)
                 item.ihook.pytest_runtest_logreport(report=report)
             item.ihook.pytest_runtest_logfinish(nodeid=item.nodeid, location=item.location)
+
+
+def run_unlogged(item: pytest.Item, nextitem: pytest.Item | None) -> list[pytest.TestReport]:
+    """The test's setup, call and teardown through pytest's public hooks, as pytest runs them,
+    but with their reports returned instead of logged."""
+    ihook = item.ihook
+    reports = [_call_and_report(item, "setup", lambda: ihook.pytest_runtest_setup(item=item))]
+    if reports[0].passed:
+        reports.append(_call_and_report(item, "call", lambda: ihook.pytest_runtest_call(item=item)))
+    if item.session.shouldfail or item.session.shouldstop:
+        nextitem = None  # tear everything down, as pytest does
+    teardown = _call_and_report(
+        item, "teardown", lambda: ihook.pytest_runtest_teardown(item=item, nextitem=nextitem)
+    )
+    return [*reports, teardown]
+
+
+def _call_and_report(item: pytest.Item, when: Phase, step: Callable[[], None]) -> pytest.TestReport:
+    call = pytest.CallInfo.from_call(step, when=when, reraise=(pytest.exit.Exception, KeyboardInterrupt))
+    report: pytest.TestReport = item.ihook.pytest_runtest_makereport(item=item, call=call)
+    if call.excinfo is not None and report.failed:  # --pdb and the like, as pytest offers them
+        item.ihook.pytest_exception_interact(node=item, call=call, report=report)
+    return report
 
 
 def settle(
