@@ -111,6 +111,18 @@ def test_reset_in_unix_seconds_fails_vicsee_iso_format(vicsee):
     }
 
 
+def test_header_checks_mark_missing_or_malformed(vicsee):
+    """The recorder counts results.json's `headers` from this mark, not from check names or prose."""
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    bare = exchange(spec, 400, vicsee_error("INVALID_MODEL"), {"content-type": "application/json"})
+    assert {v.header_fault for v in run_checks(bare, vicsee).violations} == {"missing"}
+    headers = {**exchange(spec, 400, {}).headers, "x-ratelimit-reset": "1795000000"}
+    malformed = exchange(spec, 400, vicsee_error("INVALID_MODEL"), headers)
+    assert [v.header_fault for v in run_checks(malformed, vicsee).violations] == ["malformed"]
+    wrong_status = exchange(spec, 422, vicsee_error("INVALID_MODEL"))
+    assert {v.header_fault for v in run_checks(wrong_status, vicsee).violations} == {None}
+
+
 def test_undocumented_status_fails_status_documented(vicsee):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
     assert "status_documented" in failed_checks(exchange(spec, 422, vicsee_error("INVALID_MODEL")), vicsee)

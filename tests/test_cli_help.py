@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from errcontract.cli.main import main
+from errcontract.cli.main import build_parser, main
 from errcontract.contract.model import provider_names
 
 
@@ -49,3 +49,13 @@ def test_other_commands_state_their_defaults_in_words(
         assert "(default: text)" in text
     if command == "mock":
         assert f"found: {', '.join(provider_names())}" in text and "(default: 0" in text
+
+
+def test_top_level_help_lists_every_sub_command(capsys: pytest.CaptureFixture[str]) -> None:
+    text = help_of(capsys)
+    assert "{run,mock,lint,report,diff}" in text
+
+
+def test_a_sub_command_whose_import_fails_fails_loudly() -> None:
+    with pytest.raises(ModuleNotFoundError, match=re.escape("errcontract.cli.not_a_command")):
+        build_parser(("errcontract.cli.not_a_command",))

@@ -120,12 +120,26 @@ def run_live_child(
     returns or raises. `children` holds the child while it runs (a run of several checks stops
     them all at once); a stopped run shows nothing more of it."""
     children = children or Children()
-    read_end, write_end = os.pipe()
-    output: list[bytes] = []
     line = line or LiveLine(provider, sys.stdout, redact)
-    timed_out = threading.Event()
+    output: list[bytes] = []
+    read_end, write_end = os.pipe()
+    child = _start_child(cmd, env, write_end)
+    children.add(child)
+    with os.fdopen(read_end, "rb") as progress:
+        timed_out = _wait_drawing(child, progress, line, output, children, timeout_s, grace_s)
+    children.check_running()
+    line.finish()
+    if timed_out or not results_file.is_file():
+        sys.stdout.write(redact.bytes(b"".join(output)).decode("utf-8", "replace"))
+        sys.stdout.flush()
+    return not timed_out
+
+
+def _start_child(cmd: list[str], env: dict[str, str], write_end: int) -> subprocess.Popen[bytes]:
+    """The child in a session of its own, its progress pipe's write end passed on (and closed
+    here, started or not), its output piped."""
     try:
-        child = subprocess.Popen(
+        return subprocess.Popen(
             cmd,
             env={**env, FD_VARIABLE: str(write_end)},
             pass_fds=(write_end,),
@@ -136,29 +150,36 @@ def run_live_child(
         )
     finally:
         os.close(write_end)
-    children.add(child)
-    with os.fdopen(read_end, "rb") as progress:
-        readers = [
-            threading.Thread(target=read_progress, args=(progress, line), daemon=True),
-            threading.Thread(target=collect, args=(child.stdout, output), daemon=True),
-        ]
-        for reader in readers:
-            reader.start()
-        try:
-            child.wait(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            timed_out.set()
-            stop_group(child, signal.SIGKILL, grace_s)
-        except BaseException as exc:  # interrupted: the child's group goes too, then the unwind
-            stop_group(child, getattr(exc, "signum", signal.SIGTERM), grace_s)
-            raise
-        finally:
-            children.discard(child)
-        for reader in readers:
-            reader.join(timeout=5)
-    children.check_running()
-    line.finish()
-    if timed_out.is_set() or not results_file.is_file():
-        sys.stdout.write(redact.bytes(b"".join(output)).decode("utf-8", "replace"))
-        sys.stdout.flush()
-    return not timed_out.is_set()
+
+
+def _wait_drawing(
+    child: subprocess.Popen[bytes],
+    progress: IO[bytes],
+    line: LiveLine,
+    output: list[bytes],
+    children: Children,
+    timeout_s: float,
+    grace_s: float,
+) -> bool:
+    """Wait for the child while threads draw its progress and keep its output; True if it timed
+    out (its group killed). An interruption stops its group too, then goes on unwinding."""
+    readers = [
+        threading.Thread(target=read_progress, args=(progress, line), daemon=True),
+        threading.Thread(target=collect, args=(child.stdout, output), daemon=True),
+    ]
+    for reader in readers:
+        reader.start()
+    timed_out = False
+    try:
+        child.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        timed_out = True
+        stop_group(child, signal.SIGKILL, grace_s)
+    except BaseException as exc:  # interrupted: the child's group goes too, then the unwind
+        stop_group(child, getattr(exc, "signum", signal.SIGTERM), grace_s)
+        raise
+    finally:
+        children.discard(child)
+    for reader in readers:
+        reader.join(timeout=5)
+    return timed_out

@@ -34,6 +34,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         f"Providers found in contracts/: {', '.join(providers) or 'none'}. "
         "Exit 0 no violation, 1 violations, 2 usage error, 3 target unreachable.",
     )
+    _add_settings(parser, providers)
+    _add_fixtures(parser)
+    _add_switches(parser)
+    parser.set_defaults(func=run_command)
+
+
+def _add_settings(parser: argparse.ArgumentParser, providers: list[str]) -> None:
+    """Every run setting (each also read from ERRCONTRACT_<NAME>), --targets-file and --profile."""
     for setting in SETTINGS:
         metavar = f"{{{','.join([*providers, 'all'])}}}" if setting.dest == "provider" else setting.metavar
         several = setting.dest == "target"
@@ -55,6 +63,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--profile", action="store_true", help="print where the run's wall time went, phase by phase"
     )
+
+
+def _add_fixtures(parser: argparse.ArgumentParser) -> None:
+    """One flag per fixture the contracts name, and --fixture NAME=VALUE for any of them."""
     fixtures = parser.add_argument_group(
         "fixtures",
         "what the contracts' `fixtures` sections name; keys are better passed through the environment",
@@ -70,6 +82,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     fixtures.add_argument(
         "--fixture", action="append", metavar="NAME=VALUE", help="any contract fixture by name (repeatable)"
     )
+
+
+def _add_switches(parser: argparse.ArgumentParser) -> None:
+    """--strict, --no-preflight, --verbose and the pytest arguments after --."""
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
     parser.add_argument(
         "--no-preflight",
@@ -88,7 +104,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PYTEST-ARG",
         help="after --: extra pytest arguments (e.g. -- -k 401); shows pytest's output",
     )
-    parser.set_defaults(func=run_command)
 
 
 def targets_of(args: argparse.Namespace) -> list[str]:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.client.redact import Redactor
+from errcontract.core.verdicts import RunVerdict, Severity
 from errcontract.report.coverage import coverage_of, not_observed_codes
 from errcontract.report.findings import group_findings
 
@@ -16,9 +17,9 @@ EXIT_OK, EXIT_VIOLATIONS, EXIT_UNREACHABLE = 0, 1, 3
 
 def exit_code(results: list[dict[str, Any]]) -> int:
     verdicts = {r["verdict"] for r in results}
-    if "unreachable" in verdicts:
+    if RunVerdict.UNREACHABLE in verdicts:
         return EXIT_UNREACHABLE
-    return EXIT_VIOLATIONS if "violations" in verdicts else EXIT_OK
+    return EXIT_VIOLATIONS if RunVerdict.VIOLATIONS in verdicts else EXIT_OK
 
 
 def _line(result: dict[str, Any], label: str) -> list[str]:
@@ -33,13 +34,13 @@ def _line(result: dict[str, Any], label: str) -> list[str]:
     ]
     lines[:0] = notes
     lines += _unchecked(result)
-    if result["verdict"] == "unreachable":
+    if result["verdict"] == RunVerdict.UNREACHABLE:
         reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")
     if not result["requests"]:
         lines.append(f"{'':<10} ! no request was sent: see each code's reason in the report")
-    lines += _findings(result["violations"], "✗", "violation")
-    lines += _findings(result["warnings"], "!", "warning")
+    lines += _findings(result["violations"], "✗", Severity.VIOLATION)
+    lines += _findings(result["warnings"], "!", Severity.WARNING)
     return lines + _errors(result)
 
 
@@ -74,7 +75,7 @@ def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 6)
 
 def _errors(result: dict[str, Any]) -> list[str]:
     lines = []
-    if result["verdict"] != "unreachable":
+    if result["verdict"] != RunVerdict.UNREACHABLE:
         for error in result.get("errors", [])[:3]:
             lines.append(f"{'':<10} ! could not judge: {error['message']}")
     return lines

@@ -22,10 +22,11 @@ from errcontract.contract.lint_problem import Finding, Problem, in_contract
 from errcontract.contract.model import Contract, key_path
 from errcontract.contract.parts import Example
 from errcontract.core import pointer
+from errcontract.core.verdicts import Strength
 
 __all__ = ["STATED", "ExampleResult", "example_problems", "example_schema", "judge_example"]
 
-STATED = "stated"
+STATED = Strength.STATED  # the envelope profile every contract has
 
 
 @dataclass(frozen=True)

@@ -161,8 +161,8 @@ class Recorder:
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1
         for item in outcome.violations:
-            if item.check in ("rate_limit_headers", "status_headers"):
-                self.header_stats["missing" if "missing" in item.message else "malformed"] += 1
+            if item.header_fault:
+                self.header_stats[item.header_fault] += 1
 
     # -- per-code results ---------------------------------------------------------------------
     def set_code_result(self, result: CodeResult) -> None:

@@ -91,8 +91,9 @@ def _broken_rules(recorder: Recorder) -> list[str]:
     return sorted({v["check"] for v in recorder.violations if v["code"] not in codes})
 
 
-def _summary(verdicts: dict[str, FinalVerdict], recorder: Recorder) -> dict[str, Any]:
-    count = verdict_counts(list(verdicts.values()))
+def _summary(
+    verdicts: dict[str, FinalVerdict], count: dict[Verdict, int], recorder: Recorder
+) -> dict[str, Any]:
     rules = _broken_rules(recorder)
     judged = count[Verdict.PASS] + count[Verdict.FAIL] + len(rules)
     checked = count[Verdict.PASS] + count[Verdict.FAIL]  # codes with a verdict; coverage beside conformance
@@ -112,9 +113,10 @@ def _summary(verdicts: dict[str, FinalVerdict], recorder: Recorder) -> dict[str,
     }
 
 
-def verdict_of(summary: dict[str, Any], meta: RunMeta, strict: bool) -> RunVerdict:
-    failing = bool(summary["violations"] or summary["failed"])
-    warnings, errors = bool(summary["warnings"]), bool(summary["errors"])
+def _run_verdict(count: dict[Verdict, int], recorder: Recorder, meta: RunMeta, strict: bool) -> RunVerdict:
+    """The run's word from the codes' verdicts and the recorder's findings (not from the summary)."""
+    failing = bool(recorder.violations) or count[Verdict.FAIL] > 0
+    warnings, errors = bool(recorder.warnings), bool(recorder.errors)
     return run_verdict(meta.requests, meta.answered, failing, warnings, errors, strict)
 
 
@@ -123,7 +125,8 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
     contract = recorder.oracle.contract
     verdicts = {name: recorder.verdict(name) for name in contract.codes}
     codes = _code_entries(recorder, verdicts)
-    summary = _summary(verdicts, recorder)
+    count = verdict_counts(list(verdicts.values()))
+    summary = _summary(verdicts, count, recorder)
     return {
         "schema_version": SCHEMA_VERSION,
         "tool": {"name": "errcontract", "version": __version__},
@@ -136,7 +139,7 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "embedded_mock": meta.embedded_mock,
         "started_at": datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration_s": round(meta.duration_s, 2),
-        "verdict": verdict_of(summary, meta, strict),
+        "verdict": _run_verdict(count, recorder, meta, strict),
         "strict": strict,
         "requests": meta.requests,
         "not_sent": meta.not_sent,

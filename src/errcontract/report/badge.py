@@ -13,6 +13,7 @@ import hashlib
 import math
 from xml.sax.saxutils import escape
 
+from errcontract.core.verdicts import RunVerdict
 from errcontract.report.coverage import Coverage
 
 # (lowest percentage, colour), best first: shields.io's own colour scale.
@@ -40,11 +41,11 @@ def format_pct(pct: float | None) -> str:
 def badge_colour(pct: float | None, verdict: str, complete: bool = True) -> str:
     """Colour by value; a run with violations, or one that left codes unchecked, never gets the
     full green, whatever its %."""
-    if pct is None or verdict == "unreachable":
+    if pct is None or verdict == RunVerdict.UNREACHABLE:
         return NO_VALUE_COLOUR
     colours = [colour for floor, colour in COLOUR_SCALE if pct >= floor]
     colour = colours[0] if colours else COLOUR_SCALE[-1][1]
-    if (verdict == "violations" or not complete) and colour == COLOUR_SCALE[0][1]:
+    if (verdict == RunVerdict.VIOLATIONS or not complete) and colour == COLOUR_SCALE[0][1]:
         return COLOUR_SCALE[1][1]
     return colour
 

@@ -18,6 +18,11 @@ from errcontract.report.results import load_results
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `report` and `diff` sub-commands."""
+    _register_report(subparsers)
+    _register_diff(subparsers)
+
+
+def _register_report(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     report = subparsers.add_parser(
         "report",
         help="rebuild a provider's report from a results.json, with its history",
@@ -54,6 +59,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     report.set_defaults(func=run_report)
 
+
+def _register_diff(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     diff = subparsers.add_parser(
         "diff",
         help="compare two results.json files; exit 1 if anything regressed",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from errcontract.core.verdicts import Verdict
+
 
 @dataclass(frozen=True)
 class Coverage:
@@ -68,4 +70,8 @@ def coverage_of(summary: dict[str, Any] | None) -> Coverage:
 
 def not_observed_codes(results: dict[str, Any]) -> list[dict[str, Any]]:
     """The codes that were not checked (not observed or could not be judged), with their reasons."""
-    return [entry for entry in results.get("codes", []) if entry.get("verdict") in ("not-observed", "error")]
+    return [
+        entry
+        for entry in results.get("codes", [])
+        if entry.get("verdict") in (Verdict.NOT_OBSERVED, Verdict.ERROR)
+    ]

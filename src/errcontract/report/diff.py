@@ -13,10 +13,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from errcontract.core.errors import UsageError
+from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.report.results import codes_by_name
 
 REGRESSION, IMPROVEMENT, INFO = "regression", "improvement", "info"
-JUDGED = ("pass", "fail")
+JUDGED = (Verdict.PASS, Verdict.FAIL)
 
 
 @dataclass(frozen=True)
@@ -40,15 +41,15 @@ def _verdict_change(code: str, before: str, after: str) -> Change | None:
     """The change of one code's verdict, or None when it is not worth a line."""
     if before == after:
         return None
-    if after == "fail":
-        kind = "pass-to-fail" if before == "pass" else "now-failing"
+    if after == Verdict.FAIL:
+        kind = "pass-to-fail" if before == Verdict.PASS else "now-failing"
         return Change(REGRESSION, kind, code, before, after)
-    if before in JUDGED and after in ("not-observed", "missing"):
+    if before in JUDGED and after in (Verdict.NOT_OBSERVED, "missing"):
         return Change(REGRESSION, "disappeared", code, before, after)
-    if before in JUDGED and after == "error":
+    if before in JUDGED and after == Verdict.ERROR:
         return Change(REGRESSION, "no-longer-judged", code, before, after)
-    if after == "pass":
-        kind = "fixed" if before == "fail" else "newly-observed"
+    if after == Verdict.PASS:
+        kind = "fixed" if before == Verdict.FAIL else "newly-observed"
         return Change(IMPROVEMENT, kind, code, before, after)
     return Change(INFO, "verdict", code, before, after)
 
@@ -120,7 +121,7 @@ def run_verdict(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
     """The run's verdict and its contract: an unreachable target is a regression of its own."""
     before, after = str(base.get("verdict")), str(new.get("verdict"))
     if before != after:
-        severity = REGRESSION if after in ("violations", "unreachable") else IMPROVEMENT
+        severity = REGRESSION if after in (RunVerdict.VIOLATIONS, RunVerdict.UNREACHABLE) else IMPROVEMENT
         yield Change(severity, "verdict", "run", before, after)
     old_contract, new_contract = _contract_label(base), _contract_label(new)
     if old_contract != new_contract:

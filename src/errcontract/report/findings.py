@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-STRENGTH_ORDER = {"stated": 0, "exemplified": 1}
+from errcontract.core.verdicts import Strength
+
+STRENGTH_ORDER: dict[str, int] = {Strength.STATED: 0, Strength.EXEMPLIFIED: 1}
 FOLDED_LIMIT = 50  # examples listed under "more" per group; the rest stay in results.json
 ANCHOR_UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -43,7 +45,7 @@ class FindingGroup:
 
     @property
     def strengths(self) -> list[str]:
-        found = {str(item.get("strength") or "stated") for _, item in self.items}
+        found = {str(item.get("strength") or Strength.STATED) for _, item in self.items}
         return sorted(found, key=lambda s: (STRENGTH_ORDER.get(s, 9), s))
 
     @property

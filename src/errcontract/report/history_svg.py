@@ -12,17 +12,25 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape
 
+from errcontract.core.verdicts import RunVerdict, Verdict
+
 WIDTH = 960
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 MONO = 'font-family="ui-monospace, Menlo, Consolas, monospace" font-size="12"'
-VERDICT_FILL = {
-    "pass": "#2da44e",
-    "fail": "#cf222e",
-    "error": "#bf8700",
-    "not-observed": "#ffffff",
+VERDICT_FILL: dict[str, str] = {
+    Verdict.PASS: "#2da44e",
+    Verdict.FAIL: "#cf222e",
+    Verdict.ERROR: "#bf8700",
+    Verdict.NOT_OBSERVED: "#ffffff",
     "missing": "#eaeef2",
 }
-VERDICT_MARK = {"pass": "✓", "fail": "✗", "error": "!", "not-observed": "–", "missing": ""}
+VERDICT_MARK: dict[str, str] = {
+    Verdict.PASS: "✓",
+    Verdict.FAIL: "✗",
+    Verdict.ERROR: "!",
+    Verdict.NOT_OBSERVED: "–",
+    "missing": "",
+}
 MAX_COLUMNS = 60
 
 
@@ -120,7 +128,11 @@ def _tooltip(run: dict[str, Any]) -> str:
 
 
 def _conformance_point(x: float, y: float, run: dict[str, Any]) -> str:
-    fill = VERDICT_FILL["fail"] if run.get("verdict") != "conformant" else VERDICT_FILL["pass"]
+    fill = (
+        VERDICT_FILL[Verdict.FAIL]
+        if run.get("verdict") != RunVerdict.CONFORMANT
+        else VERDICT_FILL[Verdict.PASS]
+    )
     return (
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="#1f2328" class="point">'
         f"<title>{_tooltip(run)}</title></circle>"
@@ -170,7 +182,7 @@ def _cell(
     x: float, y: float, w: float, h: int, code: str, run: dict[str, Any], verdict: str, previous: str | None
 ) -> str:
     fill = VERDICT_FILL.get(verdict, "#eaeef2")
-    dashed = ' stroke-dasharray="3 2"' if verdict == "not-observed" else ""
+    dashed = ' stroke-dasharray="3 2"' if verdict == Verdict.NOT_OBSERVED else ""
     changed = previous is not None and previous != verdict
     title = f"{code} at {_when(run)}: {verdict}" + (f" (was {previous})" if changed else "")
     marker = ' data-changed="1"' if changed else ""
@@ -181,7 +193,7 @@ def _cell(
         f'fill="{fill}" stroke="#8c959f"{dashed}/>',
     ]
     if w >= 14 and VERDICT_MARK.get(verdict):
-        ink = "#1f2328" if verdict in ("not-observed", "missing") else "#fff"
+        ink = "#1f2328" if verdict in (Verdict.NOT_OBSERVED, "missing") else "#fff"
         parts.append(
             f'<text x="{x + w / 2:.1f}" y="{y + 14}" text-anchor="middle" {FONT} fill="{ink}">'
             f"{VERDICT_MARK[verdict]}</text>"

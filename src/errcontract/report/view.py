@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from errcontract.core.verdicts import RunVerdict, Severity, Verdict
 from errcontract.report.badge import format_pct
 from errcontract.report.coverage import coverage_of, not_observed_codes
 from errcontract.report.findings import FindingGroup, group_findings, groups_by_code
@@ -27,18 +28,18 @@ class VerdictStyle:
     label: str
 
 
-VERDICT_STYLES = {
-    "pass": VerdictStyle("pass", "✓", "pass"),
-    "fail": VerdictStyle("fail", "✗", "fail"),
-    "not-observed": VerdictStyle("not-observed", "–", "not observed"),
-    "error": VerdictStyle("error", "!", "error"),
+VERDICT_STYLES: dict[str, VerdictStyle] = {
+    Verdict.PASS: VerdictStyle(Verdict.PASS, "✓", "pass"),
+    Verdict.FAIL: VerdictStyle(Verdict.FAIL, "✗", "fail"),
+    Verdict.NOT_OBSERVED: VerdictStyle(Verdict.NOT_OBSERVED, "–", "not observed"),
+    Verdict.ERROR: VerdictStyle(Verdict.ERROR, "!", "error"),
 }
-RUN_VERDICT_STYLES = {
-    "conformant": VerdictStyle("pass", "✓", "conformant"),
-    "violations": VerdictStyle("fail", "✗", "violations"),
-    "unreachable": VerdictStyle("error", "!", "unreachable"),
+RUN_VERDICT_STYLES: dict[str, VerdictStyle] = {
+    RunVerdict.CONFORMANT: VerdictStyle(Verdict.PASS, "✓", "conformant"),
+    RunVerdict.VIOLATIONS: VerdictStyle(Verdict.FAIL, "✗", "violations"),
+    RunVerdict.UNREACHABLE: VerdictStyle(Verdict.ERROR, "!", "unreachable"),
 }
-UNKNOWN_STYLE = VerdictStyle("error", "?", "unknown")
+UNKNOWN_STYLE = VerdictStyle(Verdict.ERROR, "?", "unknown")
 
 
 def verdict_style(verdict: str | None) -> VerdictStyle:
@@ -91,7 +92,7 @@ def _matrix_row(entry: dict[str, Any], status: int) -> dict[str, Any]:
 def answered_instead(entry: dict[str, Any]) -> str | None:
     """What the target answered to a code it never sent ("HTTP 402 PAYMENT_REQUIRED"), from the
     code's first exchange; None when the code was seen or nothing was recorded."""
-    if entry.get("observed") or entry.get("verdict") not in ("fail", "error"):
+    if entry.get("observed") or entry.get("verdict") not in (Verdict.FAIL, Verdict.ERROR):
         return None
     for exchange in entry.get("evidence") or []:
         if exchange.get("answered"):
@@ -127,10 +128,10 @@ def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
     """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
     errors = summary.get("code_errors", summary.get("errors", 0))  # old files: no code_errors
     counts = [
-        ("pass", summary.get("passed", 0)),
-        ("fail", summary.get("failed", 0)),
-        ("not-observed", summary.get("not_observed", 0)),
-        ("error", errors),
+        (Verdict.PASS, summary.get("passed", 0)),
+        (Verdict.FAIL, summary.get("failed", 0)),
+        (Verdict.NOT_OBSERVED, summary.get("not_observed", 0)),
+        (Verdict.ERROR, errors),
     ]
     total = sum(n for _, n in counts) or 1
     return [
@@ -171,8 +172,8 @@ def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
     """Everything the provider template needs."""
     summary = results.get("summary", {})
     documentation = results.get("documentation") or {}
-    violation_groups = group_findings(results.get("violations"), "violation")
-    warning_groups = group_findings(results.get("warnings"), "warning")
+    violation_groups = group_findings(results.get("violations"), Severity.VIOLATION)
+    warning_groups = group_findings(results.get("warnings"), Severity.WARNING)
     return {
         "r": results,
         "summary": summary,

@@ -26,6 +26,7 @@ from errcontract.client.redact import Redactor
 from errcontract.contract.model import Contract, Endpoint, load_provider, provider_names
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
+from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
 from errcontract.requests.recipes import auth_value
 
@@ -168,7 +169,7 @@ def _route_absent(contract: Contract, oracle: Oracle, probe: Exchange) -> bool:
 
 def _ours(oracle: Oracle, probe: Exchange) -> bool:
     """Is the body an error in this contract's stated envelope?"""
-    return probe.json() is not NO_JSON and oracle.body_in_profile(probe.json(), "stated")
+    return probe.json() is not NO_JSON and oracle.body_in_profile(probe.json(), Strength.STATED)
 
 
 def _other_envelope(contract: Contract, probes: list[Exchange]) -> str | None:
@@ -180,6 +181,6 @@ def _other_envelope(contract: Contract, probes: list[Exchange]) -> str | None:
         if name == contract.provider:
             continue
         other = Oracle(load_provider(name, contract.root.parent))
-        if all(other.body_in_profile(b, "stated") for b in bodies):
+        if all(other.body_in_profile(b, Strength.STATED) for b in bodies):
             return other.contract.title
     return None

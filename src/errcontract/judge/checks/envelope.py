@@ -7,7 +7,7 @@ from typing import Any
 import jsonschema
 
 from errcontract.core.exchange import NO_JSON, Exchange
-from errcontract.core.verdicts import Severity, severity_for
+from errcontract.core.verdicts import Severity, Strength, severity_for
 from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -68,9 +68,9 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
                 _severity(exchange, oracle),
             )
         ]
-    if oracle.is_valid("profile:stated", oracle.contract.profile_schema("stated"), body):
+    if oracle.body_in_profile(body, Strength.STATED):
         return []
-    problem = _first_problem(oracle.profile_validator("stated"), body)
+    problem = _first_problem(oracle.profile_validator(Strength.STATED), body)
     if problem is None:
         return []
     return [

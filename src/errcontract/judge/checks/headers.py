@@ -10,7 +10,7 @@ from email.utils import parsedate_to_datetime
 from errcontract.contract.parts import HeaderField
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import severity_for
-from errcontract.judge.checks.registry import Violation, check
+from errcontract.judge.checks.registry import HeaderFault, Violation, check
 from errcontract.judge.oracle import Oracle
 
 INTEGER = re.compile(r"^\d+$")
@@ -54,23 +54,26 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 }
 
 
+def _fault(
+    exchange: Exchange, check_name: str, spec: HeaderField, text: str, fault: HeaderFault
+) -> Violation:
+    """A header violation marked missing or malformed, which the recorder counts by that mark."""
+    strength = spec.strength
+    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault)
+
+
 def _judge_fields(
     exchange: Exchange, fields: dict[str, HeaderField], required: bool, check_name: str
 ) -> list[Violation]:
     found: list[Violation] = []
     for name, spec in fields.items():
         value = exchange.header(name)
-        strength = spec.strength
-        severity = severity_for(strength)
         if value is None:
             if required and spec.required:
-                found.append(
-                    Violation(check_name, f"{name} header missing", exchange.status, None, severity, strength)
-                )
-            continue
-        if not FORMATS[spec.format](value.strip()):
+                found.append(_fault(exchange, check_name, spec, f"{name} header missing", "missing"))
+        elif not FORMATS[spec.format](value.strip()):
             text = f"{name}: {value!r} is not in the documented {spec.format} format"
-            found.append(Violation(check_name, text, exchange.status, None, severity, strength))
+            found.append(_fault(exchange, check_name, spec, text, "malformed"))
     return found
 
 

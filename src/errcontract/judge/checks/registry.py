@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from errcontract.core.verdicts import Severity, Strength
 
 if TYPE_CHECKING:
     from errcontract.core.exchange import Exchange
     from errcontract.judge.oracle import Oracle
+
+HeaderFault = Literal["missing", "malformed"]
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,8 @@ class Violation:
     code: str | None = None
     severity: Severity = Severity.VIOLATION
     strength: Strength = Strength.STATED  # of the fact broken (see core/verdicts.py)
+    # Set by a header check: a documented header missing or malformed (results.json's `headers`).
+    header_fault: HeaderFault | None = None
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
