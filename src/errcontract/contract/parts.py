@@ -35,6 +35,11 @@ class Status:
     source: str
 
 
+# The fixture every contract names for the run's own key (`--api-key`, ERRCONTRACT_API_KEY): the
+# key keyed requests are sent with unless a recipe names another (`use_key`).
+MAIN_KEY = "api_key"
+
+
 @dataclass(frozen=True)
 class Fixture:
     name: str

@@ -242,9 +242,9 @@ def case_to_spec(run: ProviderRun, case: Any) -> RequestSpec | None:
     if "json_body" in body and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = contract.content_type
     key_fixture = None
-    if endpoint.auth and run.fixtures.get("api_key"):
-        headers[contract.auth.header] = auth_value(contract, run.fixtures["api_key"])
-        key_fixture = "api_key"
+    if endpoint.auth and run.fixtures.get(contract.main_key):
+        key_fixture = contract.main_key
+        headers[contract.auth.header] = auth_value(contract, run.fixtures[key_fixture])
     query = {
         k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
         for k, v in (kwargs.get("params") or {}).items()
