@@ -153,7 +153,19 @@ class Contract:
 
     @cached_property
     def defect_classes(self) -> dict[str, DefectClass]:
-        return defect_classes_from(self.document.get("defect_classes", {}))
+        return defect_classes_from(self.document.get("defect_classes", {}), self._class_members)
+
+    @cached_property
+    def _class_members(self) -> dict[str, tuple[str, ...]]:
+        """Each class's codes, from the codes' `defect_class`: those whose own class it is, then
+        those that also answer it (a generic code such as a 400 for any malformed input), each
+        group in the code table's order."""
+        own = [(c.defect_classes[0], c.name) for c in self.codes.values() if c.defect_classes]
+        also = [(k, c.name) for c in self.codes.values() for k in c.defect_classes[1:]]
+        members: dict[str, tuple[str, ...]] = {}
+        for cls, name in own + also:
+            members[cls] = (*members.get(cls, ()), name)
+        return members
 
     @cached_property
     def headers(self) -> HeaderRules:
