@@ -126,7 +126,7 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     from types import SimpleNamespace
 
     from errcontract.core.exchange import Defect
-    from errcontract.run.schemathesis_adapter import _as_sent
+    from errcontract.run.negative_cases import as_sent as _as_sent
 
     case = SimpleNamespace(
         media_type="multipart/form-data",
@@ -151,6 +151,6 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
 )
 def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endpoint, body, refused):
     from errcontract.contract.model import load_provider
-    from errcontract.run.schemathesis_adapter import _docs_refuse
+    from errcontract.run.negative_cases import _docs_refuse
 
     assert _docs_refuse(load_provider("vicsee").endpoints[endpoint], body) is refused
