@@ -15,6 +15,7 @@ from errcontract.requests.recipes import fixture_values
 from errcontract.run.fuzz import FuzzReport, budget_plan, draw_run_requests, run_fuzz
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
+from tests.helpers import mocked_providers
 
 
 @contextmanager
@@ -46,7 +47,7 @@ def outcome(report: FuzzReport) -> list[tuple[int, int | None, tuple[str, ...]]]
     ]
 
 
-@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_default_run_against_the_faithful_mock_finds_nothing(provider):
     with provider_run(provider) as run:
         report = run_fuzz(run)
