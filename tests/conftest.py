@@ -25,6 +25,13 @@ def _written_by_errcontract(path: Path) -> dict[str, object] | None:
     return data if isinstance(tool, dict) and tool.get("name") == "errcontract" else None
 
 
+def _assert_results_follow_the_schema(folder: Path) -> None:
+    for path in sorted(folder.rglob("results.json")):
+        data = _written_by_errcontract(path)
+        problem = first_problem(data) if data is not None else None
+        assert problem is None, f"{path}: {problem}"
+
+
 @pytest.fixture(autouse=True)
 def results_json_follow_the_schema(request: pytest.FixtureRequest) -> Iterator[None]:
     """Every results.json a test's run wrote under its tmp_path validates results.schema.json."""
@@ -34,10 +41,15 @@ def results_json_follow_the_schema(request: pytest.FixtureRequest) -> Iterator[N
     yield
     if tmp_path is None:
         return
-    for path in sorted(tmp_path.rglob("results.json")):
-        data = _written_by_errcontract(path)
-        problem = first_problem(data) if data is not None else None
-        assert problem is None, f"{path}: {problem}"
+    _assert_results_follow_the_schema(tmp_path)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def results_json_of_the_session_follow_the_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """At the session's end, every results.json under its base temporary folder validates too:
+    runs made once for several tests (`tmp_path_factory` folders) are not under any `tmp_path`."""
+    yield
+    _assert_results_follow_the_schema(tmp_path_factory.getbasetemp())
 
 
 @pytest.fixture

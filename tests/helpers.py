@@ -6,8 +6,22 @@ import json
 from pathlib import Path
 from typing import Any
 
-from errcontract.contract.model import Contract
+from errcontract.contract.model import Contract, has_embedded_mock, provider_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
+
+
+def mocked_providers() -> tuple[str, ...]:
+    """The providers whose folder describes an embedded mock (mock.yaml): the ones a test can
+    run against with no target (a new one is picked up with no test change)."""
+    return tuple(p for p in provider_names() if has_embedded_mock(p))
+
+
+def recorded_providers() -> tuple[str, ...]:
+    """The providers with a recorded run in tests/data (results-<provider>.json)."""
+    return tuple(p for p in provider_names() if (DATA / f"results-{p}.json").is_file())
+
+
+DATA = Path(__file__).parent / "data"
 
 VICSEE_HEADERS = {
     "content-type": "application/json",

@@ -21,6 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.helpers import recorded_providers
+
 Proc = tuple[int, int]  # (pid, start time in clock ticks since boot)
 WATCH_EVERY_S = 0.1
 
@@ -186,8 +188,8 @@ def hidden_siblings(folder: Path) -> list[str]:
 
 # -- what an interrupted run must leave: the previous reports, one line, no process --------------
 def earlier_reports(folder: Path) -> Path:
-    """A report folder as an earlier run of both providers left it."""
-    for provider in ("vicsee", "vydra"):
+    """A report folder as an earlier run of every recorded provider left it."""
+    for provider in recorded_providers():
         (folder / provider).mkdir(parents=True)
         shutil.copy(DATA / f"results-{provider}.json", folder / provider / "results.json")
         for name in ("index.html", "junit.xml", "pytest.html", "badge.svg"):

@@ -18,6 +18,7 @@ import pytest
 
 from errcontract.report import write_provider_report, write_site_index
 from errcontract.report.findings import group_findings
+from tests.helpers import recorded_providers
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,7 +31,7 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 DATA = Path(__file__).parent / "data"
-PROVIDERS = ("vicsee", "vydra")
+PROVIDERS = recorded_providers()  # those with a recorded run in tests/data
 WORST_DRIFT = "lowercase-codes"  # the tallest page of all drifts before findings were grouped
 MAX_PAGE_HEIGHT = 15_000
 

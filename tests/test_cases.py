@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from errcontract.contract import cases
 from errcontract.contract.cases import identify
 from errcontract.contract.lint import lint_path
-from errcontract.contract.model import load_provider
+from errcontract.contract.model import load_contract, load_provider
 from errcontract.core.errors import UsageError
 from errcontract.judge.checks import Oracle, run_checks
 from errcontract.run.options import RunOptions
@@ -132,3 +134,15 @@ def test_default_run_leaves_out_providers_without_a_mock_and_an_explicit_one_is_
     assert RunOptions(provider="openai", target="http://127.0.0.1:9").providers() == ["openai"]
     with pytest.raises(UsageError, match="no embedded mock for openai: pass --provider openai --target URL"):
         RunOptions(provider="openai").providers()
+
+
+def test_the_case_index_goes_with_its_contract() -> None:
+    """The index is kept beside a contract, by identity, and dropped with it (no contract is kept
+    alive by the cache, and a reused id() never finds another contract's index)."""
+    before = len(cases._INDEXES)
+    contract = load_contract(load_provider("openai").root)
+    assert cases.identify(contract, {"error": {"code": None, "type": "invalid_request_error"}}, 400)
+    assert len(cases._INDEXES) == before + 1
+    del contract
+    gc.collect()
+    assert len(cases._INDEXES) == before

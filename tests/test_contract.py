@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.contract.model import load_provider, provider_names, secret_fixture_names
+from errcontract.contract.model import every_contract, load_provider, provider_names, secret_fixture_names
 from errcontract.core.errors import ContractError
 from tests.helpers import edit
 
@@ -92,7 +92,9 @@ def test_secret_fixtures_are_the_ones_marked_secret() -> None:
     vydra = load_provider("vydra")
     assert set(vydra.secret_fixtures) == {n for n, f in vydra.fixtures.items() if f.secret}
     assert "api_key_revoked" in vydra.secret_fixtures and "job_id" not in vydra.secret_fixtures
-    assert secret_fixture_names() >= set(vydra.secret_fixtures) | set(load_provider("vicsee").secret_fixtures)
+    assert secret_fixture_names(every_contract()) >= set(vydra.secret_fixtures) | set(
+        load_provider("vicsee").secret_fixtures
+    )
 
 
 def test_the_typed_parts_read_the_documented_data() -> None:

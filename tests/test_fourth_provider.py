@@ -95,9 +95,9 @@ codes:
     defect_class: widget
     source: "guide: errors"
 defect_classes:
-  auth: {codes: [unauthorized], locations: [header]}
-  body: {codes: [bad_request], locations: [body, query]}
-  widget: {codes: [widget_not_found], locations: [path]}
+  auth: {locations: [header]}
+  body: {locations: [body, query]}
+  widget: {locations: [path]}
 headers: {}
 examples:
   - name: missing-name

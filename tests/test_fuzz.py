@@ -15,6 +15,7 @@ from errcontract.requests.recipes import fixture_values
 from errcontract.run.fuzz import FuzzReport, budget_plan, draw_run_requests, run_fuzz
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
+from tests.helpers import mocked_providers
 
 
 @contextmanager
@@ -46,7 +47,7 @@ def outcome(report: FuzzReport) -> list[tuple[int, int | None, tuple[str, ...]]]
     ]
 
 
-@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_default_run_against_the_faithful_mock_finds_nothing(provider):
     with provider_run(provider) as run:
         report = run_fuzz(run)
@@ -126,7 +127,7 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
     from types import SimpleNamespace
 
     from errcontract.core.exchange import Defect
-    from errcontract.run.schemathesis_adapter import _as_sent
+    from errcontract.run.negative_cases import as_sent as _as_sent
 
     case = SimpleNamespace(
         media_type="multipart/form-data",
@@ -151,6 +152,6 @@ def test_schemathesis_content_type_defect_undone_by_multipart_encoding_is_soft()
 )
 def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endpoint, body, refused):
     from errcontract.contract.model import load_provider
-    from errcontract.run.schemathesis_adapter import _docs_refuse
+    from errcontract.run.negative_cases import _docs_refuse
 
     assert _docs_refuse(load_provider("vicsee").endpoints[endpoint], body) is refused

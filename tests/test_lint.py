@@ -148,11 +148,28 @@ def test_recipe_on_an_endpoint_the_code_does_not_list_is_named(root: Path) -> No
     assert messages == ["recipe 'missing-model' calls 'upscale', not one of the code's endpoints"]
 
 
-def test_defect_class_naming_an_unknown_code_is_named(root: Path) -> None:
+def test_defect_class_lists_are_derived_from_the_codes(root: Path) -> None:
+    """What vicsee's `defect_classes` listed by hand before the codes' `defect_class` was the one
+    source, in the same order."""
+    derived = {name: c.codes for name, c in load_provider("vicsee", root).defect_classes.items()}
+    assert derived == {
+        "auth": ("MISSING_AUTH_HEADER", "INVALID_AUTH_FORMAT", "INVALID_KEY_FORMAT", "INVALID_API_KEY"),
+        "body": ("INVALID_JSON", "MISSING_MODEL", "MISSING_PROMPT", "INVALID_MODEL"),
+        "task_id": ("TASK_NOT_FOUND", "FORBIDDEN"),
+        "task_state": ("TASK_NOT_COMPLETE", "NO_RESULT"),
+        "credits": ("INSUFFICIENT_CREDITS",),
+        "rate_limit": ("RATE_LIMITED",),
+    }
+
+
+def test_code_naming_an_unknown_defect_class_is_named(root: Path) -> None:
     file = root / "vicsee" / "contract.yaml"
-    edit(file, "rate_limit: {codes: [RATE_LIMITED]", "rate_limit: {codes: [RATE_LIMIT]")
-    expected = f"{file}: defect_classes/rate_limit/codes/0: no code 'RATE_LIMIT'"
-    assert any(p.startswith(expected) for p in problem_lines(root, "vicsee"))
+    edit(file, "    defect_class: rate_limit\n", "    defect_class: rate_limits\n")
+    lines = problem_lines(root, "vicsee")
+    assert any(
+        p.startswith(f"{file}: codes/RATE_LIMITED/defect_class: no defect class 'rate_limits'") for p in lines
+    )
+    assert any(p.startswith(f"{file}: defect_classes/rate_limit: no code names this class") for p in lines)
 
 
 def test_untagged_example_that_breaks_the_stated_envelope_is_a_problem(root: Path) -> None:

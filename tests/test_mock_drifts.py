@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import httpx
 import pytest
 
+from errcontract.contract.cases import uses_matches
 from errcontract.contract.model import Contract, load_provider
 from errcontract.core.exchange import NO_JSON, RequestSpec, pointer_get
 from errcontract.mock.config import load_mock_config
@@ -20,8 +21,15 @@ from errcontract.mock.server import ThreadedMock, serve_in_thread, stop_all
 from errcontract.mock.testing import error_code, send
 from errcontract.requests.recipes import build_request
 from tests.drift_semantic_checks import SEMANTIC_CHECKS
+from tests.helpers import mocked_providers
 
-PROVIDERS = ("vicsee", "vydra")
+# The claim checkers below read a response's case as the string at the code pointer and a reset
+# header as ISO 8601 or Unix seconds. A contract whose cases are recognised by `match` (OpenAI:
+# a null `code` told apart by `type`; resets as durations) breaks both assumptions in five
+# drifts (auth-codes-collapsed, auth-errors-as-403, lowercase-codes, validation-errors-as-200,
+# rate-limit-reset-other-format): left out here until the checkers read cases through
+# `cases.identify`. tests/test_drifts_detected.py still runs every drift on every mock.
+PROVIDERS = tuple(p for p in mocked_providers() if not uses_matches(load_provider(p)))
 CONTRACTS = {p: load_provider(p) for p in PROVIDERS}
 CONFIGS = {p: load_mock_config(c) for p, c in CONTRACTS.items()}
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}T")
@@ -133,7 +141,7 @@ def check_rate_limit_headers_missing(pair: Pair) -> None:
 
 def check_rate_limit_reset_other_format(pair: Pair) -> None:
     faithful, drifted = pair.both(pair.recipe_for(400))
-    reset = next(n for n in pair.rate_headers() if n.lower().endswith("reset"))
+    reset = next(n for n in pair.rate_headers() if "reset" in n.lower())  # x-ratelimit-reset-requests
     assert bool(ISO.match(faithful.headers[reset])) != bool(ISO.match(drifted.headers[reset]))
     assert drifted.headers[reset].isdigit() or ISO.match(drifted.headers[reset])
 

@@ -15,12 +15,14 @@ from errcontract.core.errors import ErrcontractError
 from errcontract.mock.process import MockHandle, running_mock
 from errcontract.mock.testing import error_code, send
 from errcontract.requests.recipes import build_request, recipe_code
+from tests.helpers import mocked_providers
 
-PROVIDERS = ("vicsee", "vydra")
+PROVIDERS = mocked_providers()
 HEADER_FORMATS = {
     "integer": re.compile(r"\d+"),
     "unix-seconds": re.compile(r"\d{10}"),
     "iso8601": re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z"),
+    "duration": re.compile(r"(\d+(\.\d+)?(h|ms|m|s))+"),  # OpenAI's "1s", "6m0s"
 }
 
 

@@ -13,8 +13,9 @@ import pytest
 from errcontract.contract.model import Contract, load_provider
 from errcontract.mock.server import serve_in_thread
 from errcontract.mock.testing import auth_headers, error_code
+from tests.helpers import mocked_providers
 
-PROVIDERS = ("vicsee", "vydra")
+PROVIDERS = mocked_providers()
 LONG = "x" * 20000
 DEEP = b"[" * 100000 + b"]" * 100000
 

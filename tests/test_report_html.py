@@ -13,9 +13,10 @@ import pytest
 
 from errcontract.report import html as report_html
 from errcontract.report import write_provider_report
+from tests.helpers import recorded_providers
 
 DATA = Path(__file__).parent / "data"
-PROVIDERS = ("vicsee", "vydra")
+PROVIDERS = recorded_providers()  # those with a recorded run in tests/data
 
 
 def sample(provider: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from errcontract.requests.recipes import build_request, fixture_values
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
 from tests.faulty_servers import LoopbackServer, http_response
+from tests.helpers import mocked_providers
 
 VYDRA_KEY = "vydra_live_user_u42_AbC123xyz987def456"
 VICSEE_KEY = "sk-live-abcdef0123456789"
@@ -30,7 +31,7 @@ def vicsee_run() -> ProviderRun:
     )
 
 
-@pytest.mark.parametrize("provider", ["vicsee", "vydra"])
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_unknown_keys_match_the_key_pattern_and_are_drawn_afresh(provider: str) -> None:
     contract = load_provider(provider)
     pattern = contract.auth.key_pattern

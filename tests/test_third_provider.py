@@ -81,9 +81,9 @@ codes:
     schema: "#/$defs/codes/OUT_OF_CREDIT"
     source: "rfc9457: section 3 (out-of-credit); ambiguity type-or-code"
 defect_classes:
-  request: {{codes: [VALIDATION_ERROR]}}
-  auth: {{codes: [UNAUTHORIZED]}}
-  credit: {{codes: [OUT_OF_CREDIT]}}
+  request: {{}}
+  auth: {{}}
+  credit: {{}}
 headers: {{}}
 examples:
   - name: out-of-credit

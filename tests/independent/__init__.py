@@ -14,7 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PROVIDERS = ("vicsee", "vydra")
+# The providers with an independent server: one module each beside this one.
+PROVIDERS = tuple(sorted(p.stem for p in Path(__file__).parent.glob("*.py") if not p.name.startswith("_")))
 
 
 @contextlib.contextmanager

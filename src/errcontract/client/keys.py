@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from errcontract.client.redact import KeyVariable, Redactor
 
@@ -91,7 +91,7 @@ def made_up_pattern(literal_prefix: str) -> re.Pattern[str] | None:
     return re.compile(KEY_START + re.escape(literal_prefix) + MADE_UP_TAIL)
 
 
-def run_redactor(secret_names: set[str], fixtures: Mapping[str, str], literal_prefix: str) -> Redactor:
+def run_redactor(secret_names: Iterable[str], fixtures: Mapping[str, str], literal_prefix: str) -> Redactor:
     """The Redactor of one provider run: every fixture key and every made-up key (`name:unknown`),
     each with the variable a reproducer writes it as; other keys of the contract's shape masked."""
     variables: dict[str, KeyVariable] = {}

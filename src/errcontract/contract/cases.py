@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from errcontract.contract.model import Contract
+from errcontract.core.identity import ByIdentity
 from errcontract.core.pointer import NO_JSON
 from errcontract.core.pointer import get as pointer_get
 
@@ -99,12 +100,9 @@ class _Index:
         }
 
 
-_INDEXES: dict[int, tuple[Contract, _Index]] = {}
+_INDEXES: ByIdentity[_Index] = ByIdentity()  # a Contract is frozen but holds dicts: not hashable
 
 
 def _index(contract: Contract) -> _Index:
-    """Built once per loaded contract (a Contract is frozen, but holds dicts: not hashable)."""
-    found = _INDEXES.get(id(contract))
-    if found is None or found[0] is not contract:
-        found = _INDEXES[id(contract)] = (contract, _Index(contract))
-    return found[1]
+    """Built once per loaded contract, kept only as long as the contract."""
+    return _INDEXES.get(contract) or _INDEXES.set(contract, _Index(contract))

@@ -42,7 +42,10 @@ class Code:
     solution: str
     endpoints: tuple[str, ...]
     recipe: Recipe | None  # None: observe-only
-    defect_class: str | None
+    # The classes of defect this code answers (`defect_class` in the YAML, one name or a list):
+    # the first is the code's own (its recipe's defect); `Contract.defect_classes` lists the codes
+    # of each class from these, nowhere else.
+    defect_classes: tuple[str, ...]
     message_pattern: str | None
     schema_ref: str | None
     source: str
@@ -50,6 +53,11 @@ class Code:
     fault: bool = False
     strengths: dict[str, str] = field(default_factory=dict)
     match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+
+    @property
+    def defect_class(self) -> str | None:
+        """The code's own class: the one its recipe's defect belongs to."""
+        return self.defect_classes[0] if self.defect_classes else None
 
     @property
     def observe_only(self) -> bool:
@@ -105,6 +113,12 @@ def recipe_from(code_name: str, raw: Any) -> Recipe | None:
     )
 
 
+def _names(raw: str | list[str] | None) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    return (raw,) if isinstance(raw, str) else tuple(raw)
+
+
 def code_from(name: str, raw: dict[str, Any]) -> Code:
     return Code(
         name=name,
@@ -113,7 +127,7 @@ def code_from(name: str, raw: dict[str, Any]) -> Code:
         solution=raw.get("solution", ""),
         endpoints=tuple(raw.get("endpoints", ())),
         recipe=recipe_from(name, raw["provoke"]),
-        defect_class=raw.get("defect_class"),
+        defect_classes=_names(raw.get("defect_class")),
         message_pattern=raw.get("message_pattern"),
         schema_ref=raw.get("schema"),
         source=raw.get("source", ""),

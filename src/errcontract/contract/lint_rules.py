@@ -121,16 +121,14 @@ def code_endpoints_exist(contract: Contract) -> Iterator[Problem]:
 
 
 @rule
-def code_defect_class_lists_it(contract: Contract) -> Iterator[Problem]:
+def code_defect_class_exists(contract: Contract) -> Iterator[Problem]:
+    """A class's codes are derived from the codes' `defect_class`: each name must be a class."""
     for name, code in contract.codes.items():
         where, subject = ["codes", name, "defect_class"], ("code", name)
-        if code.defect_class is None:
-            continue
-        if code.defect_class not in contract.defect_classes:
-            yield in_contract(contract, where, f"no defect class {code.defect_class!r}", subject)
-        elif name not in contract.defect_classes[code.defect_class].codes:
-            message = f"defect class {code.defect_class!r} does not list {name}"
-            yield in_contract(contract, where, message, subject)
+        for index, cls in enumerate(code.defect_classes):
+            if cls not in contract.defect_classes:
+                at = [*where, index] if len(code.defect_classes) > 1 else where
+                yield in_contract(contract, at, f"no defect class {cls!r}", subject)
 
 
 @rule
@@ -143,12 +141,11 @@ def code_schema_resolves(contract: Contract) -> Iterator[Problem]:
 
 
 @rule
-def defect_classes_name_codes(contract: Contract) -> Iterator[Problem]:
+def defect_class_has_codes(contract: Contract) -> Iterator[Problem]:
     for class_name, defect_class in contract.defect_classes.items():
-        for index, code in enumerate(defect_class.codes):
-            if code not in contract.codes:
-                where = ["defect_classes", class_name, "codes", index]
-                yield in_contract(contract, where, f"no code {code!r} in the code table")
+        if not defect_class.codes:
+            where = ["defect_classes", class_name]
+            yield in_contract(contract, where, "no code names this class in its defect_class")
 
 
 @rule

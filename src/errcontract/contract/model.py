@@ -8,19 +8,18 @@ meta-schema every `contract.yaml` is validated against before it is used.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import jsonschema
-import yaml
-
 from errcontract.contract.codes import OBSERVE_ONLY, Code, Endpoint, Recipe, code_from, endpoint_from
+from errcontract.contract.files import key_path, meta_schema, read_json, read_yaml, schema_problems
 from errcontract.contract.locate import contracts_root
 from errcontract.contract.parts import (
+    MAIN_KEY,
     Ambiguity,
     Auth,
     Billing,
@@ -50,12 +49,14 @@ from errcontract.core import paths
 from errcontract.core.errors import ContractError
 
 __all__ = [
+    "MAIN_KEY",
     "OBSERVE_ONLY",
     "PLACEHOLDER",
     "Code",
     "Contract",
     "Endpoint",
     "Recipe",
+    "every_contract",
     "has_embedded_mock",
     "key_path",
     "load_contract",
@@ -72,7 +73,6 @@ __all__ = [
 # A fixture placeholder in contract data: `{model}`, or `{api_key:unknown}` for a made-up key of
 # the fixture's shape (recipes fill them in; the lint checks every one names a fixture).
 PLACEHOLDER = re.compile(r"\{([a-z][a-z0-9_]*(?::unknown)?)\}")
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: 4x faster
 
 
 @dataclass(frozen=True)
@@ -137,6 +137,11 @@ class Contract:
         return fixtures_from(self.document.get("fixtures", {}))
 
     @property
+    def main_key(self) -> str:
+        """The fixture keyed requests are sent with unless a recipe names another (`use_key`)."""
+        return MAIN_KEY
+
+    @property
     def secret_fixtures(self) -> tuple[str, ...]:
         """The fixtures that are keys (`secret: true`): redacted everywhere, `{name:unknown}` drawn."""
         return tuple(n for n, f in self.fixtures.items() if f.secret)
@@ -148,7 +153,19 @@ class Contract:
 
     @cached_property
     def defect_classes(self) -> dict[str, DefectClass]:
-        return defect_classes_from(self.document.get("defect_classes", {}))
+        return defect_classes_from(self.document.get("defect_classes", {}), self._class_members)
+
+    @cached_property
+    def _class_members(self) -> dict[str, tuple[str, ...]]:
+        """Each class's codes, from the codes' `defect_class`: those whose own class it is, then
+        those that also answer it (a generic code such as a 400 for any malformed input), each
+        group in the code table's order."""
+        own = [(c.defect_classes[0], c.name) for c in self.codes.values() if c.defect_classes]
+        also = [(k, c.name) for c in self.codes.values() for k in c.defect_classes[1:]]
+        members: dict[str, tuple[str, ...]] = {}
+        for cls, name in own + also:
+            members[cls] = (*members.get(cls, ()), name)
+        return members
 
     @cached_property
     def headers(self) -> HeaderRules:
@@ -203,49 +220,6 @@ class Contract:
     def code_schema(self, code: str) -> dict[str, Any] | None:
         ref = self.codes[code].schema_ref if code in self.codes else None
         return {**self.error_schema, "$ref": ref} if ref else None
-
-
-def _read_text(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ContractError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError as exc:
-        raise ContractError(f"{path}: not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
-
-
-def read_yaml(path: Path) -> Any:
-    text = _read_text(path)
-    try:
-        return yaml.load(text, Loader=_YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ContractError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
-
-
-def read_json(path: Path) -> Any:
-    text = _read_text(path)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ContractError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
-
-
-def meta_schema(root: Path | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = read_json((root or contracts_root()) / "contract.schema.json")
-    return schema
-
-
-def key_path(parts: Any) -> str:
-    return "/".join(str(p) for p in parts) or "(root)"
-
-
-def schema_problems(data: Any, schema: dict[str, Any]) -> list[str]:
-    """Every meta-schema problem as 'key/path: message', sorted by path."""
-    validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
-    return [f"{key_path(e.absolute_path)}: {e.message}" for e in errors]
 
 
 def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
@@ -305,8 +279,14 @@ def _read_bytes(path: Path) -> bytes:
         return b""  # unreadable: load_contract names the file
 
 
-def secret_fixture_names(root: Path | None = None) -> set[str]:
-    """Every fixture any contract marks `secret: true` (a key given for one provider stays a
-    secret in another provider's run)."""
+def every_contract(root: Path | None = None) -> list[Contract]:
+    """Every provider's contract under `root`; one that fails to load raises, naming its file."""
     base = root or contracts_root()
-    return {n for p in provider_names(base) for n in load_provider(p, base).secret_fixtures}
+    return [load_provider(p, base) for p in provider_names(base)]
+
+
+def secret_fixture_names(contracts: Iterable[Contract]) -> frozenset[str]:
+    """The one rule for which fixtures are keys: those a contract marks `secret: true`, in any of
+    `contracts` (a run passes every contract: a key given for one provider stays a secret in
+    another provider's run)."""
+    return frozenset(n for c in contracts for n in c.secret_fixtures)

@@ -35,6 +35,11 @@ class Status:
     source: str
 
 
+# The fixture every contract names for the run's own key (`--api-key`, ERRCONTRACT_API_KEY): the
+# key keyed requests are sent with unless a recipe names another (`use_key`).
+MAIN_KEY = "api_key"
+
+
 @dataclass(frozen=True)
 class Fixture:
     name: str
@@ -209,8 +214,9 @@ def documented_values_from(raw: dict[str, Any]) -> dict[str, DocumentedValues]:
     return {n: DocumentedValues(n, tuple(v["values"]), v["source"]) for n, v in raw.items()}
 
 
-def defect_classes_from(raw: dict[str, Any]) -> dict[str, DefectClass]:
-    return {n: DefectClass(n, tuple(v["codes"]), tuple(v.get("locations", ()))) for n, v in raw.items()}
+def defect_classes_from(raw: dict[str, Any], members: dict[str, tuple[str, ...]]) -> dict[str, DefectClass]:
+    """Each class with its codes: `members`, derived from the codes' own `defect_class`."""
+    return {n: DefectClass(n, members.get(n, ()), tuple(v.get("locations", ()))) for n, v in raw.items()}
 
 
 def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:

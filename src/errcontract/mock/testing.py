@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 
+from errcontract.contract.cases import identify, uses_matches
 from errcontract.contract.model import Contract
 from errcontract.core import pointer
 from errcontract.core.exchange import NO_JSON, RequestSpec
@@ -26,11 +27,15 @@ def send(client: httpx.Client, spec: RequestSpec) -> httpx.Response:
 
 
 def error_code(contract: Contract, response: httpx.Response) -> Any:
-    """The code at the contract's code pointer, or NO_JSON when the body is not JSON."""
+    """The code at the contract's code pointer, or NO_JSON when the body is not JSON; for a
+    contract whose cases are recognised by `match` (a null code, several members), the
+    documented case the body is (`cases.identify`), else None."""
     try:
         body = response.json()
     except ValueError:
         return NO_JSON
+    if uses_matches(contract):
+        return identify(contract, body, response.status_code)
     return pointer.get(body, contract.envelope.code_pointer)
 
 

@@ -96,8 +96,8 @@ def base_request(
     headers: dict[str, str] = {}
     key_fixture = None
     if endpoint.auth:
-        headers[contract.auth.header] = auth_value(contract, fill("{api_key}", fixtures, missing))
-        key_fixture = "api_key"
+        key_fixture = contract.main_key
+        headers[contract.auth.header] = auth_value(contract, fill(f"{{{key_fixture}}}", fixtures, missing))
     json_body = copy.deepcopy(fill(raw["json"], fixtures, missing)) if "json" in raw else NO_JSON
     if json_body is not NO_JSON:
         headers["Content-Type"] = contract.content_type

@@ -107,7 +107,7 @@ class AuthParts:
     def of(cls, ctx: Context) -> AuthParts:
         auth = ctx.contract.auth
         pattern = auth.key_pattern
-        prefix, real = literal_prefix(pattern), ctx.fixtures.get("api_key")
+        prefix, real = literal_prefix(pattern), ctx.fixtures.get(ctx.contract.main_key)
         fakes = (
             sv.wrong_prefix_keys(pattern)
             if not real

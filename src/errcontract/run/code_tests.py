@@ -143,7 +143,7 @@ def _also_allowed(run: ProviderRun, code: Code) -> tuple[str, ...]:
 def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -> str:
     """A key fixture accepted where it must be refused: say both readings in one sentence."""
     fixture = exchange.request.key_fixture
-    if fixture and fixture != "api_key" and 200 <= (exchange.status or 0) < 300:
+    if fixture and fixture != run.contract.main_key and 200 <= (exchange.status or 0) < 300:
         return (
             f"{fixture_flag(fixture)} was accepted (HTTP {exchange.status}) where the docs promise "
             f"{code.name}: either the target does not refuse it, or the key is not what "

@@ -11,12 +11,14 @@ import math
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from errcontract.contract.model import (
+    MAIN_KEY,
+    Contract,
+    every_contract,
     has_embedded_mock,
     load_provider,
     no_mock_message,
@@ -25,7 +27,7 @@ from errcontract.contract.model import (
 )
 from errcontract.core.errors import ErrcontractError, UsageError
 
-STANDARD_FIXTURES = ("api_key",)  # every other fixture option comes from the contracts
+STANDARD_FIXTURES = (MAIN_KEY,)  # every other fixture option comes from the contracts
 
 
 @dataclass(frozen=True)
@@ -87,14 +89,23 @@ SETTINGS = (
 )
 
 
+def _described_contracts() -> list[Contract]:
+    """The contracts option names and help are built from: those that load (a broken one is
+    refused, naming its file, where the run loads it: `RunOptions.secrets`, the provider's load)."""
+    found = []
+    try:
+        for provider in provider_names():
+            found.append(load_provider(provider))
+    except (ErrcontractError, OSError):
+        pass
+    return found
+
+
 def fixture_names() -> list[str]:
     """Every fixture any contract names, standard ones first."""
     names = list(STANDARD_FIXTURES)
-    try:
-        for provider in provider_names():
-            names += [n for n in load_provider(provider).fixtures if n not in names]
-    except (ErrcontractError, OSError):
-        pass  # a broken contract is reported when the run loads it, not here
+    for contract in _described_contracts():
+        names += [n for n in contract.fixtures if n not in names]
     return names
 
 
@@ -102,18 +113,9 @@ def fixture_flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
-@cache
-def _secret_names() -> frozenset[str]:
-    """The fixtures the contracts mark secret (`api_key` always is one)."""
-    try:
-        return frozenset({"api_key"} | secret_fixture_names())
-    except (ErrcontractError, OSError):
-        return frozenset({"api_key"})  # a broken contract is reported when the run loads it, not here
-
-
 def fixture_metavar(name: str) -> str:
     """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
-    if name in _secret_names():
+    if name in secret_fixture_names(_described_contracts()):
         return "KEY"
     if name.endswith("_id"):
         return "ID"
@@ -123,14 +125,11 @@ def fixture_metavar(name: str) -> str:
 def fixture_help(name: str) -> str:
     """What the contracts say the fixture is, and which providers use it (for --help)."""
     described: dict[str, list[str]] = {}
-    try:
-        for provider in provider_names():
-            fixture = load_provider(provider).fixtures.get(name)
-            if fixture is not None:
-                described.setdefault(fixture.description or name, []).append(provider)
-    except (ErrcontractError, OSError):
-        pass
-    if name == "api_key" and not described:
+    for contract in _described_contracts():
+        fixture = contract.fixtures.get(name)
+        if fixture is not None:
+            described.setdefault(fixture.description or name, []).append(contract.provider)
+    if name == MAIN_KEY and not described:
         described["the key requests are sent with"] = []
     text = "; ".join(f"{what} ({', '.join(who)})" if who else what for what, who in described.items())
     return f"{text or name} (env ERRCONTRACT_{name.upper()})"
@@ -210,12 +209,13 @@ class RunOptions:
 
     def _require_key(self, provider: str) -> None:
         """A target whose contract needs a key is not checked without one (nothing could be)."""
-        needs_key = any(e.auth for e in load_provider(provider).endpoints.values())
-        if needs_key and not self.fixtures.get("api_key"):
+        contract = load_provider(provider)
+        needs_key = any(e.auth for e in contract.endpoints.values())
+        if needs_key and not self.fixtures.get(contract.main_key):
             raise UsageError("checking a target needs a key: pass --api-key or set ERRCONTRACT_API_KEY")
 
     def secrets(self) -> list[str]:
-        secret = _secret_names()
+        secret = secret_fixture_names(every_contract())
         return [v for k, v in self.fixtures.items() if k in secret and v]
 
 

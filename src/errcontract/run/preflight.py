@@ -63,7 +63,7 @@ def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], tim
         check.notes.append(
             f"target {target} taken as {root} (the contract's paths start with {contract.base_path})"
         )
-    key = fixtures.get("api_key")
+    key = fixtures.get(contract.main_key)
     # The run's own client: whole-request deadline, bounded body, redirects never followed.
     settings = ClientSettings(
         base_url=root, timeout_s=timeout, max_requests=4, max_run_s=4 * timeout, unreachable_after=1
@@ -99,7 +99,7 @@ def _send(client: TargetClient, contract: Contract, endpoint: Endpoint, key: str
         endpoint.name,
         headers=headers,
         origin="preflight",
-        key_fixture="api_key" if headers else None,
+        key_fixture=contract.main_key if headers else None,
     )
     try:
         return client.send(spec)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextvars
 import datetime
 import unittest
-from dataclasses import replace
+import weakref
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -33,12 +33,13 @@ from schemathesis.pytest import lazy as _lazy
 
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Contract, Endpoint
-from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.core.identity import ByIdentity
 from errcontract.judge.judged import Judged
 from errcontract.requests.recipes import auth_value
 from errcontract.requests.strategies import is_guarded
-from errcontract.requests.strategies_families import defect_class_for
 from errcontract.requests.strategies_values import h11_accepts, one_line
+from errcontract.run.negative_cases import as_sent, case_defects
 from errcontract.run.session import ProviderRun
 
 __all__ = [
@@ -54,21 +55,11 @@ __all__ = [
 
 ORIGIN = "http://errcontract.invalid"  # only to build URLs; the run's client sends to its target
 DROPPED_HEADERS = frozenset({"user-agent", "content-length", "accept", "accept-encoding", "connection"})
-# A negative case is judged by the docs, not by our OpenAPI: only a JSON body that breaks what the
-# docs promise to refuse (not an object, a required field missing or of another type, a lookup
-# value that is not a string) is a certain defect. Query, header and path values the schema
-# forbids, stray headers and other media types may still be served, so they are soft.
-JSON_TYPES: dict[str, type | tuple[type, ...]] = {
-    "string": str,
-    "object": dict,
-    "array": list,
-    "boolean": bool,
-    "integer": int,
-    "number": (int, float),
-}
 _JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
-_SENT: dict[int, int] = {}  # per ProviderRun: Schemathesis requests sent (the budget)
-_LEFT_OUT: dict[int, frozenset[str]] = {}  # per schema config: operation ids not to test
+# Per run: the Schemathesis requests sent (the budget); an entry goes with its run.
+_SENT: weakref.WeakKeyDictionary[ProviderRun, int] = weakref.WeakKeyDictionary()
+# Per schema config (not hashable: by identity), the operation ids not to test; an entry goes with it.
+_LEFT_OUT: ByIdentity[frozenset[str]] = ByIdentity()
 
 WRITTEN_FOR = "4.32.5"  # the Schemathesis this adapter and its one private patch were written for
 BOTH_SKIPS = (unittest.SkipTest, _control.SkipTest)
@@ -128,9 +119,7 @@ def load_schema(run: ProviderRun) -> Any:
     schema.config.phases.update(phases=["examples", "coverage", "fuzzing"])
     schema.config.phases.coverage.unexpected_methods = set()
     if is_guarded(run.embedded_mock, run.options.allow_spend):
-        _LEFT_OUT[id(schema.config)] = frozenset(
-            e.name for e in run.contract.endpoints.values() if e.billable
-        )
+        _LEFT_OUT.set(schema.config, frozenset(e.name for e in run.contract.endpoints.values() if e.billable))
     return schema
 
 
@@ -140,7 +129,7 @@ def operation_selected(ctx: Any) -> bool:
     A filter on the fixture's schema would not do: the pytest integration replaces it."""
     operation = ctx.operation  # not parsed yet at filtering time: read its raw definition
     raw = operation.definition.raw
-    if raw.get("operationId") in _LEFT_OUT.get(id(operation.schema.config), frozenset()):
+    if raw.get("operationId") in (_LEFT_OUT.get(operation.schema.config) or frozenset()):
         return False
     return bool(raw.get("requestBody") or raw.get("parameters") or "{" in operation.path)
 
@@ -148,68 +137,6 @@ def operation_selected(ctx: Any) -> bool:
 def _endpoint(contract: Contract, case: Any) -> Endpoint | None:
     operation_id = case.operation.definition.raw.get("operationId")
     return contract.endpoints.get(operation_id) or contract.endpoint_for(case.method, case.path)
-
-
-def case_defects(contract: Contract, endpoint: Endpoint, case: Any) -> tuple[Defect, ...]:
-    """A defect per component: negative ones as Schemathesis labels them, generated positive
-    ones as soft defects (a schema-valid id or model name is still one no account has)."""
-    meta = case.meta
-    if meta is None:
-        return ()
-    data = meta.phase.data
-    description = getattr(data, "description", None) or meta.phase.name.value
-    defects = []
-    for location in meta.components:
-        where = _location(str(location.value), description, getattr(data, "parameter", None))
-        cls, codes = defect_class_for(contract, endpoint, where)
-        if meta.is_negative_at(location):
-            certain = where == "body" and _declared_media_type(case) and _docs_refuse(endpoint, case.body)
-            defects.append(Defect(f"schemathesis {where}: {description}", cls, codes, certain))
-        else:
-            defects.append(Defect(f"schemathesis {where}: generated values", cls, codes, False))
-    return tuple(defects)
-
-
-def _location(component: str, description: str, parameter: str | None) -> str:
-    """The contract location of a component; a Content-Type header is about the body."""
-    if component == "header" and "content-type" in f"{description} {parameter}".lower():
-        return "body"
-    return component
-
-
-def _docs_refuse(endpoint: Endpoint, body: Any) -> bool:
-    """Does the JSON body break a rule the docs promise to refuse? (Multipart bodies never: on
-    the wire every form part is text or a file; our upload strategies cover the upload codes.)"""
-    if endpoint.body != "json":
-        return False
-    if not isinstance(body, dict):
-        return True
-    for name in endpoint.required_fields:
-        if name not in body or _wrong_type(body[name], endpoint.fields.get(name)):
-            return True
-    return any(_wrong_type(body[n], "string") for n in endpoint.lookup_fields if n in body)
-
-
-def _wrong_type(value: Any, type_name: str | None) -> bool:
-    wanted = JSON_TYPES.get(type_name or "")
-    if wanted is None:
-        return False  # the docs give no type
-    return not isinstance(value, wanted) or (isinstance(value, bool) and wanted is not bool)
-
-
-def _declared_media_type(case: Any) -> bool:
-    body = case.operation.body
-    return case.media_type is None or any(b.media_type == case.media_type for b in body)
-
-
-def _as_sent(defects: tuple[Defect, ...], case: Any, headers: dict[str, str]) -> tuple[Defect, ...]:
-    """A Content-Type defect that encoding the body undid (multipart sets its own header) is
-    no longer certain: what goes on the wire is a declared media type."""
-    sent = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-    declared = {b.media_type for b in case.operation.body}
-    if sent.split(";")[0].strip() not in declared:
-        return defects
-    return tuple(replace(d, certain=False) if "content-type" in d.name.lower() else d for d in defects)
 
 
 def _body(kwargs: dict[str, Any], headers: dict[str, str]) -> dict[str, Any]:
@@ -242,15 +169,15 @@ def case_to_spec(run: ProviderRun, case: Any) -> RequestSpec | None:
     if "json_body" in body and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = contract.content_type
     key_fixture = None
-    if endpoint.auth and run.fixtures.get("api_key"):
-        headers[contract.auth.header] = auth_value(contract, run.fixtures["api_key"])
-        key_fixture = "api_key"
+    if endpoint.auth and run.fixtures.get(contract.main_key):
+        key_fixture = contract.main_key
+        headers[contract.auth.header] = auth_value(contract, run.fixtures[key_fixture])
     query = {
         k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
         for k, v in (kwargs.get("params") or {}).items()
         if v is not None
     }
-    defects = _as_sent(case_defects(contract, endpoint, case), case, headers)
+    defects = as_sent(case_defects(contract, endpoint, case), case, headers)
     return RequestSpec(
         method=case.method.upper(),
         path=path,
@@ -291,7 +218,7 @@ def errcontract_contract(ctx: Any, response: Any, case: Any) -> bool | None:
 
 def check_case(run: ProviderRun, case: Any) -> None:
     """Send one Schemathesis case through the run and judge it (FailureGroup on violations)."""
-    if _SENT.get(id(run), 0) >= run.options.examples:
+    if _SENT.get(run, 0) >= run.options.examples:
         return  # the Schemathesis budget of this run is used up
     spec = case_to_spec(run, case)
     if spec is None:
@@ -300,7 +227,7 @@ def check_case(run: ProviderRun, case: Any) -> None:
         judged = run.send(spec)
     except NotSent:
         return  # refused by a guard: not observed, not a failure
-    _SENT[id(run)] = _SENT.get(id(run), 0) + 1
+    _SENT[run] = _SENT.get(run, 0) + 1
     exchange = judged.exchange
     if exchange.status is None:
         return  # a transport error: recorded by the run as an error

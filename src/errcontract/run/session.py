@@ -13,7 +13,7 @@ from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, load_provider, secret_fixture_names
+from errcontract.contract.model import Contract, every_contract, load_provider, secret_fixture_names
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.judged import Judged, judge
@@ -23,11 +23,6 @@ from errcontract.mock.process import running_mock
 from errcontract.requests.discovery import discover_fixtures
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
-
-
-def _secret_names(contract: Contract, given: dict[str, str]) -> set[str]:
-    """The contract's secret fixtures, and any given fixture another contract marks secret."""
-    return set(contract.secret_fixtures) | (set(given) & secret_fixture_names())
 
 
 class ProviderRun:
@@ -47,7 +42,7 @@ class ProviderRun:
         self.embedded_mock = embedded_mock
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
         prefix = literal_prefix(contract.auth.key_pattern)
-        self.redact = run_redactor(_secret_names(contract, fixtures), self.fixtures, prefix)
+        self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)
