@@ -19,12 +19,13 @@ import schemathesis
 from referencing import Registry
 from referencing.jsonschema import DRAFT202012
 from schemathesis.core.result import Err
-from schemathesis.specs.openapi.definitions import OPENAPI_31  # the meta-schema it loads with
 
 from errcontract.contract.cases import code_values
+from errcontract.contract.files import read_json
 from errcontract.contract.lint_examples import ExampleResult
 from errcontract.contract.lint_problem import Finding, Problem, problem_from_error
 from errcontract.contract.lint_rules import endpoint_error_statuses
+from errcontract.contract.locate import contracts_root
 from errcontract.contract.model import Contract, key_path, read_yaml
 from errcontract.core import pointer
 from errcontract.core.errors import ContractError
@@ -60,6 +61,10 @@ def _openapi_31_problems(file: Path, doc: Any) -> list[Problem]:
     return [Problem(str(file), _openapi_key_path(e.absolute_path), e.message) for e in errors]
 
 
+# The OpenAPI 3.1 meta-schema Schemathesis loads documents with, shipped beside the contracts.
+OPENAPI_31_FILE = "openapi-3.1.schema.json"
+
+
 @cache
 def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     """One validator per process, its registry crawled up front.
@@ -67,8 +72,9 @@ def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     The OpenAPI 3.1 meta-schema resolves `$dynamicRef`s by anchor; an uncrawled registry looks
     every anchor up again on each use, which made this check most of the lint's run time.
     """
-    registry = Registry().with_resource(str(OPENAPI_31["$id"]), DRAFT202012.create_resource(OPENAPI_31))
-    return jsonschema.Draft202012Validator(OPENAPI_31, registry=registry.crawl())
+    schema = read_json(contracts_root() / OPENAPI_31_FILE)
+    registry = Registry().with_resource(str(schema["$id"]), DRAFT202012.create_resource(schema))
+    return jsonschema.Draft202012Validator(schema, registry=registry.crawl())
 
 
 def _openapi_key_path(parts: Any) -> str:
