@@ -82,6 +82,12 @@ BREAKAGES = {
     ),
     "schema": ("contract.yaml", lambda text: text.replace("status: [401]", 'status: "401"', 1), "codes/"),
     "json-syntax": ("error.schema.json", lambda text: text[: len(text) // 2], "line"),
+    # valid against the meta-schema, but a rule the lint keeps is broken: a run would blame the target
+    "rule": (
+        "contract.yaml",
+        lambda text: text.replace("defect_class: body\n", "defect_class: no-such-class\n", 1),
+        "defect_class",
+    ),
 }
 
 

@@ -33,6 +33,7 @@ from errcontract.cli.targets import Check, plan_checks
 from errcontract.client.redact import Redactor
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import load_provider, no_mock_message
+from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
 from errcontract.judge.results import write_json_atomic
@@ -56,7 +57,7 @@ def run_all(
     if not checks:
         raise UsageError("no provider has an embedded mock: pass --provider NAME --target URL")
     for check in checks:
-        load_provider(check.provider)  # a broken contract stops the run before it starts
+        require_sound(load_provider(check.provider))  # a broken contract stops the run before it starts
     warm_up()  # the pages' templates compile while the suites run
     redact, children, folders = Redactor(options.secrets()), Children(), [c.folder for c in checks]
     with SignalGuard() as guard, ReportSet(options.report_dir, folders) as reports:

@@ -18,12 +18,9 @@ from typing import Any
 
 import jsonschema
 
-from errcontract.contract import lint_cases  # registers the case rules beside lint_rules' own
 from errcontract.contract.lint_examples import ExampleResult, example_problems, judge_example
 from errcontract.contract.lint_openapi import openapi_problems
 from errcontract.contract.lint_problem import Finding, Problem, Subject, problem_from_error
-from errcontract.contract.lint_rules import rule_problems
-from errcontract.contract.lint_values import valid_values_are_documented  # noqa: F401  (registers its rules)
 from errcontract.contract.locate import contracts_root
 from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (
@@ -33,9 +30,10 @@ from errcontract.contract.model import (
     read_json,
     read_yaml,
 )
+from errcontract.contract.rules import contract_problems
 from errcontract.core.errors import ContractError, UsageError
 
-__all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_cases", "lint_path", "lint_provider", "register"]
+__all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_path", "lint_provider", "register"]
 
 
 @dataclass
@@ -113,7 +111,7 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     if contract is None:
         return result
     result.contract = contract
-    result.problems.extend(rule_problems(contract))
+    result.problems.extend(contract_problems(contract))
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))

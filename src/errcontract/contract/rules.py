@@ -1,0 +1,34 @@
+"""Every registered contract rule, and the gate `errcontract run` passes a contract through.
+
+The rules live in `lint_rules` (and register themselves there); `lint_cases` and `lint_values`
+add theirs when imported, which this module does once for every reader. `errcontract lint` runs
+them with the examples, the OpenAPI and mock.yaml checks besides; a run needs only these
+(milliseconds), so a contract the lint would refuse never gets as far as a verdict.
+"""
+
+from __future__ import annotations
+
+from errcontract.contract import lint_cases, lint_values
+from errcontract.contract.lint_problem import Problem
+from errcontract.contract.lint_rules import rule_problems
+from errcontract.contract.model import Contract
+from errcontract.core.errors import ContractError
+
+__all__ = ["REGISTERING_MODULES", "contract_problems", "require_sound"]
+
+REGISTERING_MODULES = (lint_cases, lint_values)  # imported for their rules
+
+
+def contract_problems(contract: Contract) -> list[Problem]:
+    """What every registered rule finds wrong with the contract."""
+    return rule_problems(contract)
+
+
+def require_sound(contract: Contract) -> Contract:
+    """The contract, or a ContractError naming its first problem (a run on a contract that
+    breaks its own rules would blame the target for the contract's mistakes)."""
+    problems = contract_problems(contract)
+    if problems:
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        raise ContractError(f"{problems[0]}{more}: `errcontract lint` lists every problem")
+    return contract
