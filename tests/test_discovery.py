@@ -6,7 +6,8 @@ import httpx
 
 from errcontract.contract.model import load_provider
 from errcontract.mock.server import serve_in_thread
-from errcontract.requests.discovery import discover_fixtures, first_value
+from errcontract.requests.discovery import discover, discover_fixtures, first_value
+from errcontract.run.code_tests import missing_fixtures_reason
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
 
@@ -40,3 +41,15 @@ def test_a_given_model_is_never_replaced():
         run.client.close()
     assert run.client.stats.sent == 0  # the target was not even asked
     assert run.fixtures["model"] == "my-model"
+
+
+def test_a_fixture_the_target_could_not_tell_says_why_and_the_code_says_so():
+    contract = load_provider("vicsee")
+    key = {"api_key": "sk-errcontract-unused-0123456789"}
+    run = ProviderRun(contract, RunOptions(provider="vicsee"), "http://127.0.0.1:9", key, embedded_mock=False)
+    discovery = discover(run.contract, run.fixtures, run.send_exchange)
+    run.client.close()
+    assert discovery.found == {}
+    assert discovery.missed["model"].startswith("the target did not answer GET /models: ")
+    run.fixture_misses.update(discovery.missed)
+    assert missing_fixtures_reason(run, ["model"]) == f"needs --model ({discovery.missed['model']})"

@@ -9,6 +9,7 @@ of `keys` found in its first item (or the item itself if it is a string).
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from errcontract.client.http import NotSent
@@ -43,22 +44,43 @@ def first_value(document: Any, keys: list[str]) -> str | None:
     return None
 
 
-def discover_fixtures(
+@dataclass(frozen=True)
+class Discovery:
+    """What the target told: the fixtures found, and for each one sought in vain, why."""
+
+    found: dict[str, str]
+    missed: dict[str, str]
+
+
+def discover(
     contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
-) -> dict[str, str]:
-    """Ask the target, through `send`, for each discoverable fixture not in `fixtures`; returns
-    what was found (the caller adds it to its fixtures)."""
+) -> Discovery:
+    """Ask the target, through `send`, for each discoverable fixture not in `fixtures`."""
     found: dict[str, str] = {}
+    missed: dict[str, str] = {}
     for name, rule in contract.discover.items():
         if fixtures.get(name):
             continue
         endpoint = contract.endpoints[rule.endpoint]
         spec = base_request(contract, endpoint, fixtures, set())
+        asked = f"{endpoint.method} {endpoint.path}"
         try:
             exchange = send(spec)
-        except NotSent:
+        except NotSent as exc:
+            missed[name] = f"{asked} was not sent: {exc}"
             continue
         value = first_value(exchange.json(), list(rule.keys))
         if value:
             found[name] = value
-    return found
+        elif exchange.status is None:
+            missed[name] = f"the target did not answer {asked}: {exchange.transport_error or 'no answer'}"
+        else:
+            missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) named none"
+    return Discovery(found, missed)
+
+
+def discover_fixtures(
+    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
+) -> dict[str, str]:
+    """The fixtures `discover` found (the caller adds them to its fixtures)."""
+    return discover(contract, fixtures, send).found

@@ -11,6 +11,7 @@ anywhere in provoking or judging is *error*, with the request attached, never *n
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
@@ -37,6 +38,13 @@ def provoke(run: ProviderRun, code_name: str) -> CodeResult:
     return result
 
 
+def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
+    """`needs --model`, and why the target did not tell it when it was asked."""
+    needs = ", ".join(fixture_flag(n) for n in names)
+    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
+    return f"needs {needs}" + (f" ({why})" if why else "")
+
+
 def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     if code.observe_only:
         why = code.observe_reason or "no documented request provokes it"
@@ -44,8 +52,7 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     try:
         specs = build_requests(run.contract, code.provoke, run.fixtures)
     except MissingFixture as exc:
-        needs = ", ".join(fixture_flag(n) for n in exc.names)
-        return CodeResult(code.name, Verdict.NOT_OBSERVED, f"needs {needs}")
+        return CodeResult(code.name, Verdict.NOT_OBSERVED, missing_fixtures_reason(run, exc.names))
     sent = _first_telling_exchange(run, code, specs)
     if isinstance(sent, CodeResult):
         return sent

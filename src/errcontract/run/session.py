@@ -20,7 +20,7 @@ from errcontract.judge.judged import Judged, judge
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
-from errcontract.requests.discovery import discover_fixtures
+from errcontract.requests.discovery import discover
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
 
@@ -41,6 +41,7 @@ class ProviderRun:
         self.target = target
         self.embedded_mock = embedded_mock
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
+        self.fixture_misses: dict[str, str] = {}  # fixture -> why the target did not tell it
         prefix = literal_prefix(contract.auth.key_pattern)
         self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
         self.oracle = Oracle(contract)
@@ -120,7 +121,9 @@ class RunRegistry:
             run = ProviderRun(
                 contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
             )
-            run.fixtures.update(discover_fixtures(run.contract, run.fixtures, run.send_exchange))
+            discovery = discover(run.contract, run.fixtures, run.send_exchange)
+            run.fixtures.update(discovery.found)
+            run.fixture_misses.update(discovery.missed)
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}
