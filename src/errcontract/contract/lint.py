@@ -117,7 +117,7 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))
-    result.problems.extend(_mock_problems(folder))
+    result.problems.extend(_mock_problems(folder, contract))
     try:
         result.problems.extend(openapi_problems(contract, result.examples))
     except Exception as exc:  # a lint bug is reported beside the other findings, never raised
@@ -126,11 +126,12 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     return result
 
 
-def _mock_problems(folder: Path) -> list[Problem]:
-    """mock.yaml against contracts/mock.schema.json: a misspelled key is a problem like any other."""
+def _mock_problems(folder: Path, contract: Contract) -> list[Problem]:
+    """mock.yaml against contracts/mock.schema.json and the tables it names (plans, accounts, the
+    contract's endpoints and codes): a misspelled key or name is a problem like any other."""
     file = folder / MOCK_FILE
     try:
-        found = mock_problems(folder, mock_schema(folder.parent))
+        found = mock_problems(folder, mock_schema(folder.parent), contract)
     except ContractError as exc:
         return [problem_from_error(file, exc)]
     return [Problem(str(file), where, message) for where, _, message in (p.partition(": ") for p in found)]
