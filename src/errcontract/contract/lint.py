@@ -34,6 +34,7 @@ from errcontract.contract.model import (
     read_yaml,
 )
 from errcontract.core.errors import ContractError, UsageError
+from errcontract.core.stdout import emit
 
 __all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_cases", "lint_path", "lint_provider", "register"]
 
@@ -228,11 +229,18 @@ def run(args: argparse.Namespace) -> int:
     """Print every problem (text) or the whole result (json); exit 1 when there is any problem."""
     results = lint_path(args.path)
     if args.format == "json":
-        print(json.dumps({"providers": {n: r.to_json() for n, r in results.items()}}, indent=2))
+        lines = [json.dumps({"providers": {n: r.to_json() for n, r in results.items()}}, indent=2)]
     else:
-        for name, result in results.items():
-            for problem in result.problems:
-                print(problem)
-            counts = f"{len(result.codes)} codes, {len(result.examples)} examples"
-            print(f"{name}: {counts}, {len(result.problems)} problem(s)")
+        lines = _text_lines(results)
+    emit("".join(f"{line}\n" for line in lines), "the lint's results")  # a closed pipe: one line, exit 2
     return 1 if any(r.problems for r in results.values()) else 0
+
+
+def _text_lines(results: dict[str, ProviderLint]) -> list[str]:
+    """Every problem, then each provider's one-line count."""
+    lines: list[str] = []
+    for name, result in results.items():
+        lines.extend(str(problem) for problem in result.problems)
+        counts = f"{len(result.codes)} codes, {len(result.examples)} examples"
+        lines.append(f"{name}: {counts}, {len(result.problems)} problem(s)")
+    return lines
