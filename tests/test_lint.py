@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -70,6 +71,29 @@ def test_json_format_lists_every_providers_codes(capsys: pytest.CaptureFixture[s
     assert {"vicsee": 18, "vydra": 15, "openai": 11}.items() <= counts.items()
     assert "INSUFFICIENT_CREDITS" in providers["vydra"]["codes"]
     assert providers["vicsee"]["problems"] == []
+
+
+@pytest.mark.parametrize("form", ["json", "text"])
+def test_a_closed_stdout_pipe_is_one_line_exit_2_not_a_traceback(form: str) -> None:
+    """`errcontract lint --format json | head`: the reader is gone before the lint writes."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        done = subprocess.run(
+            [sys.executable, "-m", "errcontract", "lint", str(contracts_root() / "vicsee"), "--format", form],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert done.returncode == 2, done.stderr
+    assert (
+        done.stderr
+        == "errcontract: error: cannot write the lint's results to standard output (Broken pipe)\n"
+    )
 
 
 def test_clean_contracts_exit_0(capsys: pytest.CaptureFixture[str]) -> None:

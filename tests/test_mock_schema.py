@@ -12,8 +12,9 @@ from errcontract.cli.main import main
 from errcontract.contract.locate import contracts_root
 from errcontract.contract.mock_document import MOCK_SCHEMA_FILE
 from errcontract.contract.model import has_embedded_mock, load_provider, provider_names, read_yaml
-from errcontract.core.errors import ContractError
+from errcontract.core.errors import ContractError, ErrcontractError
 from errcontract.mock.config import load_mock_config
+from errcontract.mock.process import running_mock
 from tests.helpers import edit
 
 TYPO = ("  random_length: 32\n", "  random_lenght: 32\n")
@@ -49,3 +50,58 @@ def test_a_misspelled_endpoint_behaviour_key_is_refused(root: Path) -> None:
     edit(root / "vicsee" / "mock.yaml", "    model_from: {body: model}\n", "    model_form: {body: model}\n")
     with pytest.raises(ContractError, match=r"endpoints/generate: .*'model_form' was unexpected"):
         load_mock_config(load_provider("vicsee", root))
+
+
+# A name mock.yaml looks up in another table (as the mock resolves it) that the table lacks.
+BROKEN_REFERENCES = [
+    ("main: {plan: enterprise,", "main: {plan: enterprize,", "accounts/main/plan: no plan 'enterprize'"),
+    (
+        "api_key: {account: main}",
+        "api_key: {account: mian}",
+        "key_fixtures/api_key/account: no account 'mian'",
+    ),
+    (
+        "foreign_task_id: {owner: other,",
+        "foreign_task_id: {owner: otter,",
+        "resources/seed/foreign_task_id/owner: no account 'otter'",
+    ),
+    ("  get_task:\n", "  get_tsak:\n", "endpoints/get_tsak: no contract endpoint 'get_tsak'"),
+    (
+        "rate_limited: RATE_LIMITED",
+        "rate_limited: RATE_LIMTED",
+        "conditions/rate_limited: no documented code 'RATE_LIMTED'",
+    ),
+    (
+        'prompt: MISSING_PROMPT, "*": INVALID_JSON}\n  invalid_field',
+        'prompt: MISSING_PROMT, "*": INVALID_JSON}\n  invalid_field',
+        "conditions/missing_field/prompt: no documented code 'MISSING_PROMT'",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), BROKEN_REFERENCES, ids=lambda v: str(v)[:24])
+def test_a_name_no_table_holds_is_one_lint_line_and_the_mock_refuses_it_in_the_same_words(
+    root: Path, capsys: pytest.CaptureFixture[str], old: str, new: str, expected: str
+) -> None:
+    mock_file = root / "vicsee" / "mock.yaml"
+    edit(mock_file, old, new)
+    assert main(["lint", str(root / "vicsee")]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if "mock.yaml" in line]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"{mock_file}: {expected} (known: ")
+    with pytest.raises(ContractError) as refused:
+        load_mock_config(load_provider("vicsee", root))
+    assert str(refused.value) == problems[0]
+
+
+def test_a_mock_with_a_plan_typo_does_not_start_and_says_where_in_one_line(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    edit(root / "vicsee" / "mock.yaml", "main: {plan: enterprise,", "main: {plan: enterprize,")
+    monkeypatch.setenv("ERRCONTRACT_CONTRACTS", str(root))
+    with pytest.raises(ErrcontractError) as failed, running_mock("vicsee"):
+        pass
+    message = str(failed.value)
+    assert "KeyError" not in message
+    assert message.startswith("the vicsee mock did not start: ")
+    assert f"{root / 'vicsee' / 'mock.yaml'}: accounts/main/plan: no plan 'enterprize'" in message

@@ -32,6 +32,7 @@ from errcontract.contract.model import (
 )
 from errcontract.contract.rules import contract_problems
 from errcontract.core.errors import ContractError, UsageError
+from errcontract.core.stdout import emit
 
 __all__ = ["ExampleResult", "Problem", "ProviderLint", "lint_path", "lint_provider", "register"]
 
@@ -115,7 +116,7 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))
-    result.problems.extend(_mock_problems(folder))
+    result.problems.extend(_mock_problems(folder, contract))
     try:
         result.problems.extend(openapi_problems(contract, result.examples))
     except Exception as exc:  # a lint bug is reported beside the other findings, never raised
@@ -124,11 +125,12 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     return result
 
 
-def _mock_problems(folder: Path) -> list[Problem]:
-    """mock.yaml against contracts/mock.schema.json: a misspelled key is a problem like any other."""
+def _mock_problems(folder: Path, contract: Contract) -> list[Problem]:
+    """mock.yaml against contracts/mock.schema.json and the tables it names (plans, accounts, the
+    contract's endpoints and codes): a misspelled key or name is a problem like any other."""
     file = folder / MOCK_FILE
     try:
-        found = mock_problems(folder, mock_schema(folder.parent))
+        found = mock_problems(folder, mock_schema(folder.parent), contract)
     except ContractError as exc:
         return [problem_from_error(file, exc)]
     return [Problem(str(file), where, message) for where, _, message in (p.partition(": ") for p in found)]
@@ -225,11 +227,18 @@ def run(args: argparse.Namespace) -> int:
     """Print every problem (text) or the whole result (json); exit 1 when there is any problem."""
     results = lint_path(args.path)
     if args.format == "json":
-        print(json.dumps({"providers": {n: r.to_json() for n, r in results.items()}}, indent=2))
+        lines = [json.dumps({"providers": {n: r.to_json() for n, r in results.items()}}, indent=2)]
     else:
-        for name, result in results.items():
-            for problem in result.problems:
-                print(problem)
-            counts = f"{len(result.codes)} codes, {len(result.examples)} examples"
-            print(f"{name}: {counts}, {len(result.problems)} problem(s)")
+        lines = _text_lines(results)
+    emit("".join(f"{line}\n" for line in lines), "the lint's results")  # a closed pipe: one line, exit 2
     return 1 if any(r.problems for r in results.values()) else 0
+
+
+def _text_lines(results: dict[str, ProviderLint]) -> list[str]:
+    """Every problem, then each provider's one-line count."""
+    lines: list[str] = []
+    for name, result in results.items():
+        lines.extend(str(problem) for problem in result.problems)
+        counts = f"{len(result.codes)} codes, {len(result.examples)} examples"
+        lines.append(f"{name}: {counts}, {len(result.problems)} problem(s)")
+    return lines

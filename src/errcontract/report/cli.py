@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import sys
 from pathlib import Path
 
 from errcontract.core.errors import UsageError
+from errcontract.core.stdout import emit
 from errcontract.report.diff import diff_results, regressed
 from errcontract.report.diff_render import RENDERERS
 from errcontract.report.merge import merge_site
@@ -103,17 +101,3 @@ def run_diff(args: argparse.Namespace) -> int:
     changes = diff_results(base, new)
     emit(RENDERERS[args.format](base, new, changes), "the diff")
     return 1 if regressed(changes) else 0
-
-
-def emit(text: str, what: str) -> None:
-    """Write to stdout now; a stdout that cannot take it (a full disk, a closed pipe) is a usage
-    error (one line, exit 2), not a traceback or a silently lost diff."""
-    try:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    except OSError as exc:
-        with contextlib.suppress(OSError, ValueError):  # the last flush at exit must not fail again
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            os.close(devnull)
-        raise UsageError(f"cannot write {what} to standard output ({exc.strerror or exc})") from None

@@ -2,19 +2,24 @@
 into one site: each run's report set in a folder of its own, and the index over them all.
 
 An input is a results.json or a folder searched for them (a downloaded artifact, a report
-folder). A run keeps the name of the folder its results.json was in (`vicsee`,
-`vicsee-api.example.com`); a name seen twice gets `~2`, `~3`. Folders already in SITE from
-earlier merges stay, and the index marks them as from an earlier run.
+folder). Each run is published where `errcontract run` would have put it had one run checked them
+all, read from its results.json (never from the folder names, which CI artifacts all share): the
+provider's name (`vicsee`), or, for a provider merged at several targets, `<provider>-<target
+slug>` (`vicsee-api.example.com`; `vicsee-mock` for its embedded mock). Only the same check merged
+twice (one provider, one target) gets `~2`, `~3`. The index lists exactly the runs merged: a
+folder already in SITE that this merge did not write is left alone and not listed.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from errcontract.core.errors import UsageError
-from errcontract.report.publish import replace_report_set, side_by_side
+from errcontract.core.slug import slug
+from errcontract.report.publish import replace_report_set
 from errcontract.report.report_set import RESULTS_NAME
 from errcontract.report.results import load_results
 from errcontract.report.site import write_site_index
@@ -39,24 +44,36 @@ def results_files(inputs: Sequence[Path]) -> list[Path]:
     return found
 
 
-def folder_names(paths: Sequence[Path]) -> list[str]:
-    """Each run's folder in the site: its results' folder name, `~N` added when taken."""
+def target_name(results: dict[str, Any]) -> str:
+    """The run's target as a folder name: `mock` for the embedded mock (its port is a new one
+    each run), else the slug of the URL results.json records."""
+    return "mock" if results.get("embedded_mock") else slug(str(results.get("target") or ""))
+
+
+def folder_names(runs: Sequence[dict[str, Any]]) -> list[str]:
+    """Each run's folder in the site: its provider's name, or `<provider>-<target>` when the
+    provider was merged at several targets; `~N` added only when the same check comes again."""
+    targets: dict[str, set[str]] = {}
+    for results in runs:
+        targets.setdefault(str(results["provider"]), set()).add(target_name(results))
     names: list[str] = []
-    for path in paths:
-        base = path.resolve().parent.name or "run"
-        taken = sum(1 for n in names if n == base or n.startswith(base + "~"))
-        names.append(base if not taken else f"{base}~{taken + 1}")
+    seen: Counter[str] = Counter()
+    for results in runs:
+        provider = str(results["provider"])
+        base = provider if len(targets[provider]) == 1 else f"{provider}-{target_name(results)}"
+        seen[base] += 1
+        names.append(base if seen[base] == 1 else f"{base}~{seen[base]}")
     return names
 
 
 def merge_site(inputs: Sequence[Path], site: Path, history: Sequence[Path] = ()) -> Path:
     """Write each run's report set into site/<folder>/ (with its history, as `report` draws
-    it) and site/index.html over all of them."""
+    it) and site/index.html over exactly these runs."""
     paths = results_files(inputs)
+    loaded = [load_results(path) for path in paths]
     runs: dict[str, dict[str, Any]] = {}
-    for path, name in zip(paths, folder_names(paths), strict=True):
-        results = load_results(path)
+    for path, results, name in zip(paths, loaded, folder_names(loaded), strict=True):
         replace_report_set(results, path, site / name, history, MERGE_HINT)
         runs[name] = results
-    shown = side_by_side(runs, site)
-    return write_site_index(list(shown.values()), site, current=list(runs), folders=list(shown))
+    folders = sorted(runs)
+    return write_site_index([runs[name] for name in folders], site, folders=folders)
