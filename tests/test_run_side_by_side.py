@@ -150,3 +150,22 @@ def test_sigterm_while_every_mock_runs_side_by_side_keeps_the_previous_reports(
     run.send(signal.SIGTERM)
     outcome = run.finish(FINISH_S)
     assert_interrupted(run, outcome, signal.SIGTERM, report_dir, before)
+
+
+def test_a_preflight_stop_on_the_second_target_stops_the_first_at_once(tmp_path: Path) -> None:
+    """GOOD first, BAD second (the key is GOOD's): the run exits 2 naming BAD as soon as BAD's
+    preflight stops it, GOOD's check stopped long before its thousands of requests, no report."""
+    examples = 3000
+    with start("vicsee") as (good, fixtures), start("vicsee") as (bad, _):
+        proc = _run(
+            "--target", good, "--target", bad, *_fixture_args(fixtures), "--allow-spend", SPEND,
+            "--examples", str(examples), "--report-dir", str(tmp_path / "r"),
+        )  # fmt: skip
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 2, output
+    (line,) = proc.stderr.strip().splitlines()  # one line, naming the target that stopped the run
+    assert line.startswith(f"errcontract: error: vicsee at {bad}: the target refuses --api-key (401 "), output
+    sent = [int(n) for n in re.findall(rf"vicsee-{re.escape(slug(good))} .*?· (\d+) requests", proc.stdout)]
+    assert max(sent, default=0) < examples, output  # GOOD stopped long before its generated requests
+    assert "done in" not in proc.stdout, output
+    assert not any(p.is_file() for p in (tmp_path / "r").rglob("*")), output
