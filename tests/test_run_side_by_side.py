@@ -55,9 +55,21 @@ def test_a_target_slug_is_readable_and_each_target_gets_a_folder_of_its_own() ->
     assert slug("https://API.example.com/v2/") == "api.example.com-v2"
     assert slug("http://127.0.0.1:8080") == "127.0.0.1-8080"
     options = RunOptions(provider="vicsee", target="http://a.test", fixtures={"api_key": "k"})
-    checks = plan_checks(options, ["http://a.test", "http://b.test:81", "http://a.test/"])
+    checks = plan_checks(options, ["http://a.test", "http://b.test:81", "https://a.test"])
     assert [c.folder for c in checks] == ["vicsee-a.test", "vicsee-b.test-81", "vicsee-a.test~2"]
     assert plan_checks(options, ["http://a.test"]) == [Check("vicsee", "http://a.test", "vicsee")]
+
+
+def test_one_target_spelled_several_ways_is_checked_once_in_the_folder_of_its_root() -> None:
+    """The run sends to the root before the contract's base path (/api/v1 for vicsee): the
+    docs' spelling, a trailing slash or another case of the host is the same target."""
+    options = RunOptions(provider="vicsee", target="http://a.test", fixtures={"api_key": "k"})
+    spellings = ["http://a.test/api/v1", "http://a.test", "http://A.test/", "http://a.test/api/v1/"]
+    assert plan_checks(options, spellings) == [Check("vicsee", "http://a.test/api/v1", "vicsee")]
+    plain = plan_checks(options, ["http://a.test", "http://b.test"])
+    docs = plan_checks(options, ["http://a.test/api/v1/", "http://b.test", "http://a.test"])
+    assert [c.folder for c in docs] == [c.folder for c in plain] == ["vicsee-a.test", "vicsee-b.test"]
+    assert [c.target for c in docs] == ["http://a.test/api/v1/", "http://b.test"]
 
 
 def test_a_targets_file_gives_one_url_a_line_and_skips_comments(tmp_path: Path) -> None:
