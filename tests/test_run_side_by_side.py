@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from errcontract.cli.main import main
 from errcontract.cli.targets import Check, plan_checks, read_targets_file, slug
 from errcontract.core.errors import UsageError
 from errcontract.run.options import RunOptions
@@ -74,11 +75,53 @@ def test_one_target_spelled_several_ways_is_checked_once_in_the_folder_of_its_ro
 
 def test_a_targets_file_gives_one_url_a_line_and_skips_comments(tmp_path: Path) -> None:
     path = tmp_path / "targets.txt"
-    path.write_text("# staging and production\nhttp://a.test\n\n  http://b.test  \n", encoding="utf-8")
-    assert read_targets_file(path) == ["http://a.test", "http://b.test"]
+    path.write_text(
+        "# staging and production\nhttp://a.test\n\n  http://b.test  \nhttp://127.0.0.1:9   # dead\n"
+        "http://c.test/api/v1\t# tab before\n   # indented comment\n",
+        encoding="utf-8",
+    )
+    assert read_targets_file(path) == [
+        "http://a.test",
+        "http://b.test",
+        "http://127.0.0.1:9",
+        "http://c.test/api/v1",
+    ]
     path.write_text("# nothing\n", encoding="utf-8")
     with pytest.raises(UsageError, match="no URL"):
         read_targets_file(path)
+
+
+@pytest.mark.parametrize(
+    ("line", "says"),
+    [
+        ("ftp://a.test", "'ftp://a.test' is not an http(s) URL"),
+        ("http://a.test:99999", "'http://a.test:99999' is not a valid URL"),
+        ("http://u:p@a.test", "the URL must not carry credentials"),
+        ("http://a.test/#frag", "'http://a.test/#frag': give the API root without"),
+    ],
+)
+def test_a_wrong_line_in_a_targets_file_is_named_by_file_and_line(
+    tmp_path: Path, line: str, says: str
+) -> None:
+    path = tmp_path / "targets.txt"
+    path.write_text(f"# first\nhttp://a.test\n{line}\n", encoding="utf-8")
+    with pytest.raises(UsageError) as raised:
+        read_targets_file(path)
+    assert str(raised.value).startswith(f"{path}:3: {says}")
+    assert "--target" not in str(raised.value)
+
+
+def test_a_targets_file_without_provider_names_the_targets_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("ERRCONTRACT_PROVIDER", raising=False)
+    path = tmp_path / "targets.txt"
+    path.write_text("http://a.test\nhttp://b.test\n", encoding="utf-8")
+    assert main(["run", "--targets-file", str(path), "--report-dir", str(tmp_path / "r")]) == 2
+    assert (
+        capsys.readouterr().err
+        == "errcontract: error: --targets-file checks one provider: add --provider NAME\n"
+    )
 
 
 @contextmanager
@@ -113,7 +156,10 @@ def relay_to(url: str) -> Iterator[str]:
 def test_two_servers_give_two_report_folders_and_one_index(tmp_path: Path) -> None:
     with start("vicsee") as (url_a, fixtures), relay_to(url_a) as url_b:
         targets = tmp_path / "targets.txt"
-        targets.write_text(f"# the second server\n{url_b}\n", encoding="utf-8")
+        targets.write_text(
+            f"# the second server\n{url_b}   # relayed\n{url_a}/api/v1/\t# the first again, docs' spelling\n",
+            encoding="utf-8",
+        )
         proc = _run(
             "--target", url_a, "--targets-file", str(targets), *_fixture_args(fixtures),
             "--allow-spend", SPEND, "--examples", "20", "--report-dir", str(tmp_path / "r"),

@@ -157,7 +157,9 @@ class CheckRunner:
                 target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
             self.children.check_running()
             with self.profile.phase(who, "preflight"):
-                found = preflight(check.provider, options, target, fixtures, self.redact, _named(check, target))
+                found = preflight(
+                    check.provider, options, target, fixtures, self.redact, _named(check, target)
+                )
             print(
                 f"errcontract: checking {who} at {self.redact(target)} (base {contract.base_path or '/'}"
                 f"{', embedded mock' if mock else ''})",

@@ -22,6 +22,7 @@ from errcontract.run.options import RunOptions, validate_url
 from errcontract.run.preflight import target_root
 
 SLUG_UNSAFE = re.compile(r"[^a-z0-9.]+")
+COMMENT = re.compile(r"(^|\s)#.*$")  # a targets-file comment: a whole line, or after a space
 
 
 @dataclass(frozen=True)
@@ -46,15 +47,30 @@ def slug(url: str) -> str:
 
 
 def read_targets_file(path: Path) -> list[str]:
-    """One URL a line; blank lines and lines starting with # are skipped."""
+    """One URL a line; blank lines, lines starting with # and # comments after a space are
+    skipped. A URL that is not one is named by FILE:LINE."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--targets-file {path}: cannot read it ({exc})") from None
-    targets = [line.strip() for line in lines if line.strip() and not line.strip().startswith("#")]
+    targets = []
+    for number, line in enumerate(lines, start=1):
+        url = COMMENT.sub("", line).strip()
+        if url:
+            try:
+                validate_url(url)
+            except UsageError as exc:
+                raise UsageError(f"{path}:{number}: {_without_flag(str(exc))}") from None
+            targets.append(url)
     if not targets:
         raise UsageError(f"--targets-file {path}: no URL in it (one a line)")
     return targets
+
+
+def _without_flag(message: str) -> str:
+    """`validate_url`'s message about a --target, said of a line of the file instead."""
+    rest = message.removeprefix("--target ")
+    return rest if rest.startswith("'") else f"the URL {rest}"
 
 
 def unique(targets: list[str]) -> list[str]:
