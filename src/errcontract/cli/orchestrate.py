@@ -235,7 +235,7 @@ def preflight(
     conclusive."""
     contract = load_provider(provider)
     if not options.preflight:
-        return Preflight(base=target + contract.base_path, notes=["preflight skipped (--no-preflight)"])
+        return Preflight(base=target + contract.base_path, notes=["skipped (--no-preflight)"])
     check = run_preflight(contract, options.target or target, fixtures, options.timeout)
     if check.stop:
         raise UsageError(redact(f"{who or provider}: {check.stop}"))
