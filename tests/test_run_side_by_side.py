@@ -6,6 +6,7 @@ no process is left behind."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import signal
 import socket
@@ -227,3 +228,14 @@ def test_a_preflight_stop_on_the_second_target_stops_the_first_at_once(tmp_path:
     assert max(sent, default=0) < examples, output  # GOOD stopped long before its generated requests
     assert "done in" not in proc.stdout, output
     assert not any(p.is_file() for p in (tmp_path / "r").rglob("*")), output
+
+
+def test_errcontract_target_in_the_environment_is_the_target(tmp_path: Path) -> None:
+    """ERRCONTRACT_TARGET is checked (not the embedded mock): its dead port gives exit 3."""
+    dead = f"http://127.0.0.1:{_free_port()}"
+    env = {**os.environ, "ERRCONTRACT_TARGET": dead, "ERRCONTRACT_API_KEY": "sk-vs-" + "0" * 48}
+    command = [sys.executable, "-m", "errcontract", "run", "--provider", "vicsee", "--no-preflight"]
+    command += ["--examples", "0", "--report-dir", str(tmp_path / "r")]
+    proc = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, env=env)
+    assert f"checking vicsee at {dead}" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.returncode == 3, proc.stdout + proc.stderr

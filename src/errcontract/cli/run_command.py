@@ -136,4 +136,7 @@ def options_from_args(args: argparse.Namespace, targets: list[str]) -> RunOption
 def run_command(args: argparse.Namespace) -> int:
     profile = Profile(enabled=bool(args.profile))
     targets = targets_of(args)
-    return run_all(options_from_args(args, targets), list(args.pytest_args), targets, profile)
+    options = options_from_args(args, targets)
+    if not targets and options.target:  # ERRCONTRACT_TARGET: a target all the same
+        targets = [options.target]
+    return run_all(options, list(args.pytest_args), targets, profile)
