@@ -33,17 +33,18 @@ def progress_line(provider: str, state: dict[str, Any], elapsed_s: float | None 
     codes = state.get("codes") or 0
     judged = f"{state.get('judged', 0)}/{codes}" if codes else "0"
     parts = [
-        f"{state.get('requests', 0)} requests",
+        count(state.get("requests", 0), "request"),
         f"{judged} codes checked",
-        _count(state.get("violations", 0), "violation"),
+        count(state.get("violations", 0), "violation"),
     ]
     if state.get("warnings"):
-        parts.append(_count(state["warnings"], "warning"))
+        parts.append(count(state["warnings"], "warning"))
     head = f"done in {elapsed_s:.1f} s" if elapsed_s is not None else str(state.get("phase", "starting"))
     return f"{provider:<10} {head} · " + " · ".join(parts)
 
 
-def _count(n: int, noun: str) -> str:
+def count(n: int, noun: str) -> str:
+    """`1 warning`, `2 warnings`: `n` and the noun, plural unless n is 1."""
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 

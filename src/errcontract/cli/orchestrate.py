@@ -158,7 +158,9 @@ class CheckRunner:
                 target, fixtures, mock = handle.url, {**handle.fixtures, **options.fixtures}, True
             self.children.check_running()
             with self.profile.phase(who, "preflight"):
-                found = preflight(check.provider, options, target, fixtures, self.redact)
+                found = preflight(
+                    check.provider, options, target, fixtures, self.redact, _named(check, target)
+                )
             print(
                 f"errcontract: checking {who} at {self.redact(target)} (base {contract.base_path or '/'}"
                 f"{', embedded mock' if mock else ''})",
@@ -216,17 +218,28 @@ class CheckRunner:
         return results
 
 
+def _named(check: Check, target: str) -> str:
+    """How a preflight stop names the check: the provider, and with several targets its target."""
+    return check.provider if check.folder == check.provider else f"{check.provider} at {target}"
+
+
 def preflight(
-    provider: str, options: RunOptions, target: str, fixtures: dict[str, str], redact: Redactor
+    provider: str,
+    options: RunOptions,
+    target: str,
+    fixtures: dict[str, str],
+    redact: Redactor,
+    who: str | None = None,
 ) -> Preflight:
     """Stop with a usage error (exit 2, earlier reports untouched) on a wrong key, base URL or
-    provider; print what is odd but not conclusive."""
+    provider, the line headed by `who` (default: the provider); print what is odd but not
+    conclusive."""
     contract = load_provider(provider)
     if not options.preflight:
-        return Preflight(base=target + contract.base_path, notes=["preflight skipped (--no-preflight)"])
+        return Preflight(base=target + contract.base_path, notes=["skipped (--no-preflight)"])
     check = run_preflight(contract, options.target or target, fixtures, options.timeout)
     if check.stop:
-        raise UsageError(redact(f"{provider}: {check.stop}"))
+        raise UsageError(redact(f"{who or provider}: {check.stop}"))
     for note in check.notes:
         print(redact(f"errcontract: preflight: {note}"), flush=True)
     return check

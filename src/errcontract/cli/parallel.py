@@ -12,7 +12,7 @@ import signal
 import subprocess
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import TypeVar
 
 from errcontract.core.children import signal_group, stop_group
@@ -67,7 +67,11 @@ def run_side_by_side(
         return [_alone(items[0], work, children, grace_s)]
     pool = ThreadPoolExecutor(max_workers=max(1, min(limit, len(items))), thread_name_prefix="check")
     futures: list[Future[R]] = [pool.submit(work, item) for item in items]
-    try:
+    try:  # the first check to fail stops the others at once, whichever its place in the list
+        done, _ = wait(futures, return_when=FIRST_EXCEPTION)
+        failed = [exc for f in futures if f in done and (exc := f.exception()) is not None]
+        if failed:
+            raise _cause(failed)
         results = [future.result() for future in futures]
     except BaseException as exc:
         children.stop_all(getattr(exc, "signum", signal.SIGTERM), grace_s)
@@ -75,6 +79,11 @@ def run_side_by_side(
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def _cause(failed: list[BaseException]) -> BaseException:
+    """The exception the run goes on with: the first that is not a check's `Stopped`."""
+    return next((exc for exc in failed if not isinstance(exc, Stopped)), failed[0])
 
 
 def _alone(item: T, work: Callable[[T], R], children: Children, grace_s: float) -> R:

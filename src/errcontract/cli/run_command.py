@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from errcontract.cli.orchestrate import run_all
 from errcontract.cli.profile import Profile
 from errcontract.cli.targets import read_targets_file, unique
 from errcontract.contract.model import provider_names
+from errcontract.core.errors import UsageError
 from errcontract.run.options import (
     SETTINGS,
     RunOptions,
@@ -19,6 +21,7 @@ from errcontract.run.options import (
     options_from,
 )
 
+TARGET_FLAG = re.compile(r"--target\b")  # not --targets-file
 TARGETS_HELP = (
     "; repeat it (or use --targets-file) to check one provider at several targets side by side, "
     "one report folder each; keys and fixtures given apply to every target"
@@ -116,9 +119,15 @@ def targets_of(args: argparse.Namespace) -> list[str]:
 
 def options_from_args(args: argparse.Namespace, targets: list[str]) -> RunOptions:
     first = targets[0] if targets else None
-    options = options_from(
-        lambda dest: first if dest == "target" else getattr(args, dest, None), strict=args.strict
-    )
+    try:
+        options = options_from(
+            lambda dest: first if dest == "target" else getattr(args, dest, None), strict=args.strict
+        )
+    except UsageError as exc:
+        if args.target or args.targets_file is None:
+            raise
+        # the targets came from --targets-file alone: the message names the option used
+        raise UsageError(TARGET_FLAG.sub("--targets-file", str(exc))) from None
     options.preflight = not args.no_preflight
     options.verbose = bool(args.verbose)
     return options
@@ -127,4 +136,7 @@ def options_from_args(args: argparse.Namespace, targets: list[str]) -> RunOption
 def run_command(args: argparse.Namespace) -> int:
     profile = Profile(enabled=bool(args.profile))
     targets = targets_of(args)
-    return run_all(options_from_args(args, targets), list(args.pytest_args), targets, profile)
+    options = options_from_args(args, targets)
+    if not targets and options.target:  # ERRCONTRACT_TARGET: a target all the same
+        targets = [options.target]
+    return run_all(options, list(args.pytest_args), targets, profile)

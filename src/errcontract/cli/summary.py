@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from errcontract.cli.live_line import count
 from errcontract.client.redact import Redactor
 from errcontract.core.verdicts import RunVerdict, Severity
 from errcontract.report.coverage import coverage_of, not_observed_codes
@@ -29,7 +30,8 @@ def _line(result: dict[str, Any], label: str) -> list[str]:
     pct = "n/a" if s["conformance_pct"] is None else f"{s['conformance_pct']:g}%"
     lines = [
         f"{label:<10} {result['verdict'].upper():<12} conformance {pct} · {coverage_of(s).line()}",
-        f"{'':<10} requests {result['requests']}, {s['violations']} violations, {s['warnings']} warnings, "
+        f"{'':<10} requests {result['requests']}, {count(s['violations'], 'violation')}, "
+        f"{count(s['warnings'], 'warning')}, "
         f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
     lines[:0] = notes
@@ -54,7 +56,7 @@ def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
         for reason, codes in list(by_reason.items())[:shown]
     ]
     if len(by_reason) > shown:
-        lines.append(f"{'':<10}   … {len(by_reason) - shown} more reasons in the report")
+        lines.append(f"{'':<10}   … {count(len(by_reason) - shown, 'more reason')} in the report")
     return lines
 
 
@@ -69,7 +71,9 @@ def _findings(items: list[dict[str, Any]], mark: str, noun: str, shown: int = 6)
         lines.append(f"{'':<10} {mark} {group.code or '(no code)'}{times} [{label}] {group.first['message']}")
     if len(groups) > shown:
         rest = sum(g.count for g in groups[shown:])
-        lines.append(f"{'':<10}   … {len(groups) - shown} more groups ({rest} {noun}s) in the report")
+        lines.append(
+            f"{'':<10}   … {count(len(groups) - shown, 'more group')} ({count(rest, noun)}) in the report"
+        )
     return lines
 
 

@@ -74,7 +74,11 @@ def _start_error(provider: str, process: subprocess.Popen[str], stderr: IO[bytes
     _stop(process)
     stderr.seek(0)
     lines = stderr.read().decode("utf-8", "replace").strip().splitlines()
-    why = lines[-1] if lines else f"no output within {START_TIMEOUT_S:.0f} s"
+    why = (
+        lines[-1].removeprefix("errcontract: error: ")
+        if lines
+        else f"no output within {START_TIMEOUT_S:.0f} s"
+    )
     return f"the {provider} mock did not start: {why}"
 
 
