@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 from errcontract.cli.main import main
-from errcontract.cli.targets import Check, plan_checks, read_targets_file, slug
+from errcontract.cli.targets import Check, plan_checks, read_targets_file
 from errcontract.core.errors import UsageError
+from errcontract.core.slug import slug
 from errcontract.run.options import RunOptions
 from tests.independent import ROOT, start
 from tests.live_runs import (

@@ -18,10 +18,10 @@ from urllib.parse import urlsplit
 
 from errcontract.contract.model import load_provider
 from errcontract.core.errors import UsageError
+from errcontract.core.slug import slug
 from errcontract.run.options import RunOptions, validate_url
 from errcontract.run.preflight import target_root
 
-SLUG_UNSAFE = re.compile(r"[^a-z0-9.]+")
 COMMENT = re.compile(r"(^|\s)#.*$")  # a targets-file comment: a whole line, or after a space
 
 
@@ -37,13 +37,6 @@ class Check:
     def label(self) -> str:
         """How the terminal names this check: the folder (the provider's name, or its slug)."""
         return self.folder
-
-
-def slug(url: str) -> str:
-    """A readable folder name for a target: host, port and path, lowercased, `-` between parts."""
-    parts = urlsplit(url)
-    text = "-".join(p for p in (parts.hostname or "", str(parts.port or ""), parts.path) if p)
-    return SLUG_UNSAFE.sub("-", text.lower()).strip("-.") or "target"
 
 
 def read_targets_file(path: Path) -> list[str]:
