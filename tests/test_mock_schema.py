@@ -76,6 +76,11 @@ BROKEN_REFERENCES = [
         'prompt: MISSING_PROMT, "*": INVALID_JSON}\n  invalid_field',
         "conditions/missing_field/prompt: no documented code 'MISSING_PROMT'",
     ),
+    (
+        '  RATE_LIMITED: "Rate limit exceeded.',
+        '  RATE_LIMTED: "Rate limit exceeded.',
+        "messages/RATE_LIMTED: no documented code 'RATE_LIMTED'",
+    ),
 ]
 
 
@@ -105,3 +110,14 @@ def test_a_mock_with_a_plan_typo_does_not_start_and_says_where_in_one_line(
     assert "KeyError" not in message
     assert message.startswith("the vicsee mock did not start: ")
     assert f"{root / 'vicsee' / 'mock.yaml'}: accounts/main/plan: no plan 'enterprize'" in message
+
+
+def test_a_fault_without_its_code_is_refused_by_the_lint(
+    root: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The mock answers a fault with its code: one without is a mock.yaml mistake, not a crash later."""
+    mock_file = root / "vydra" / "mock.yaml"
+    edit(mock_file, '{status: 500, code: INTERNAL_ERROR, message: "Failed', '{status: 500, message: "Failed')
+    assert main(["lint", str(root / "vydra")]) == 1
+    problems = [line for line in capsys.readouterr().out.splitlines() if "mock.yaml" in line]
+    assert len(problems) == 1 and "'code' is a required property" in problems[0], problems

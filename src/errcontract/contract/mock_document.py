@@ -8,6 +8,7 @@ endpoint, a condition's code) that the table does not hold.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -53,20 +54,31 @@ def _problems(document: Any, schema: dict[str, Any], contract: Contract) -> list
     return schema_problems(document, schema) or reference_problems(document, contract)
 
 
+# Sections whose keys name something of the contract's: (section, its table, what a key names).
+KEYED_BY_NAME: tuple[tuple[str, Callable[[Contract], Mapping[str, Any]], str], ...] = (
+    ("endpoints", lambda c: c.endpoints, "contract endpoint"),
+    ("scopes", lambda c: c.endpoints, "contract endpoint"),
+    ("messages", lambda c: c.codes, "documented code"),
+    ("extras", lambda c: c.codes, "documented code"),
+)
+
+
 def reference_problems(document: dict[str, Any], contract: Contract) -> list[str]:
     """Every name a schema-valid mock.yaml looks up in a table that does not hold it, as
     'key/path: message': an account's plan, a key's account, a seeded resource's owner, an
-    endpoint (the contract's), a condition's code (a documented one)."""
+    endpoint, scope or message/extras entry keyed by an endpoint or code (the contract's), a
+    condition's code (a documented one)."""
     plans, accounts = document["plans"], document["accounts"]
-    lookups: list[tuple[list[Any], Any, dict[str, Any], str]] = []
+    lookups: list[tuple[list[Any], Any, Mapping[str, Any], str]] = []
     for name, raw in accounts.items():
         lookups.append((["accounts", name, "plan"], raw["plan"], plans, "plan"))
     for name, raw in document["key_fixtures"].items():
         lookups.append((["key_fixtures", name, "account"], raw["account"], accounts, "account"))
     for name, raw in (document["resources"].get("seed") or {}).items():
         lookups.append((["resources", "seed", name, "owner"], raw["owner"], accounts, "account"))
-    for name in document["endpoints"]:
-        lookups.append((["endpoints", name], name, contract.endpoints, "contract endpoint"))
+    for section, table, kind in KEYED_BY_NAME:
+        for name in document.get(section) or {}:
+            lookups.append(([section, name], name, table(contract), kind))
     for condition, mapped in document["conditions"].items():
         for field, code in mapped.items() if isinstance(mapped, dict) else [(None, mapped)]:
             where = ["conditions", condition, *([] if field is None else [field])]

@@ -136,7 +136,8 @@ class MockConfig:
 
     @cached_property
     def faults(self) -> dict[str, dict[str, Any]]:
-        """Injectable faults by name: the contract's fault codes plus mock.yaml's code-less ones."""
+        """Injectable faults by name: the contract's fault codes plus mock.yaml's (each with its
+        status and code, which the schema requires)."""
         table: dict[str, dict[str, Any]] = {}
         for code in self.contract.codes.values():
             if code.fault:
