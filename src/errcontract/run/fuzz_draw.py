@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import multiprocessing
 import os
+import signal
 import traceback
 from collections.abc import Iterator
 from multiprocessing.connection import Connection
@@ -22,6 +23,7 @@ from hypothesis.errors import NoSuchExample, Unsatisfiable
 
 from errcontract.core.children import stop_when_orphaned
 from errcontract.core.exchange import RequestSpec
+from errcontract.core.interrupt import STOP_SIGNALS
 
 BACKGROUND_FROM = 300
 Pair = tuple[str, str]
@@ -88,6 +90,8 @@ def drawn_columns(
 def _draw_worker(sender: Connection, planned: list[tuple[Pair, int]], seed_value: int, parent: int) -> None:
     """The forked worker: each column's draws in plan order, then it ends (it ends itself too if
     the parent dies). A failure is sent as its traceback, to be raised in the parent."""
+    for signum in STOP_SIGNALS:  # not the parent's handlers (which may only record a signal): end
+        signal.signal(signum, signal.SIG_DFL)
     stop_when_orphaned(parent)
     try:
         for pair, share in planned:
@@ -107,17 +111,20 @@ def _drawn_in_worker(
     worker = context.Process(
         target=_draw_worker, args=(sender, planned, seed_value, os.getpid()), daemon=True
     )
-    worker.start()
-    sender.close()
-    try:
+    try:  # from the start: an interruption while it starts must not leave it drawing
+        worker.start()
+        sender.close()
         for _ in planned:
             ok, payload = receiver.recv()
             if not ok:
                 raise RuntimeError(f"drawing generated requests failed in the worker:\n{payload}")
             yield payload
     except BaseException:
-        worker.kill()
+        if worker.pid is not None:  # started
+            worker.kill()
         raise
     finally:
-        worker.join()
+        if worker.pid is not None:
+            worker.join()
+        sender.close()
         receiver.close()
