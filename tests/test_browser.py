@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import pytest
 from errcontract.report import write_provider_report, write_site_index
 from errcontract.report.findings import group_findings
 from tests.helpers import recorded_providers
+from tests.live_runs import errcontract_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -96,9 +96,7 @@ def drifted(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The report folder of a real run against the worst drift of VicSee's embedded mock."""
     report_dir = tmp_path_factory.mktemp("drifted")
     command = [
-        sys.executable,
-        "-m",
-        "errcontract",
+        *errcontract_command(),
         "run",
         "--provider",
         "vicsee",
@@ -168,9 +166,7 @@ def test_a_history_chart_is_drawn_when_earlier_results_are_given(
     out = tmp_path / "report"
     done = subprocess.run(
         [
-            sys.executable,
-            "-m",
-            "errcontract",
+            *errcontract_command(),
             "report",
             str(drifted / "results.json"),
             "-o",

@@ -6,7 +6,7 @@ import httpx
 
 from errcontract.contract.model import load_provider
 from errcontract.mock.server import serve_in_thread
-from errcontract.requests.discovery import discover, discover_fixtures, first_value
+from errcontract.requests.discovery import discover, first_value
 from errcontract.run.code_tests import missing_fixtures_reason
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
@@ -25,7 +25,7 @@ def test_model_is_discovered_from_the_target_when_not_given():
         given = {"api_key": mock.fixtures["api_key"]}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
         assert "model" not in run.fixtures  # the contract names no model: only a look-up finds one
-        found = discover_fixtures(run.contract, run.fixtures, run.send_exchange)
+        found = discover(run.contract, run.fixtures, run.send_exchange).found
         run.client.close()
         listed = httpx.get(f"{mock.url}/api/v1/models").json()
     assert run.client.stats.sent == 1  # the one model-list request
@@ -37,7 +37,7 @@ def test_a_given_model_is_never_replaced():
     with serve_in_thread("vicsee") as mock:
         given = {"api_key": mock.fixtures["api_key"], "model": "my-model"}
         run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, given, embedded_mock=False)
-        assert discover_fixtures(run.contract, run.fixtures, run.send_exchange) == {}
+        assert discover(run.contract, run.fixtures, run.send_exchange).found == {}
         run.client.close()
     assert run.client.stats.sent == 0  # the target was not even asked
     assert run.fixtures["model"] == "my-model"

@@ -12,7 +12,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from starlette.responses import JSONResponse, Response
 
 from errcontract.contract.locate import contracts_root
 from errcontract.mock.server import bind_socket, make_server, url_of
+from tests.live_runs import errcontract_command
 
 KEY = "acme-key-0001"
 
@@ -277,9 +277,7 @@ def acme_root(tmp_path: Path) -> Path:
 def run_acme(root: Path, url: str, report_dir: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "ERRCONTRACT_CONTRACTS": str(root), "ERRCONTRACT_API_KEY": KEY}
     command = [
-        sys.executable,
-        "-m",
-        "errcontract",
+        *errcontract_command(),
         "run",
         "--provider",
         "acme",
@@ -300,7 +298,7 @@ def verdicts(report_dir: Path) -> dict[str, str]:
 
 def test_fourth_provider_lints_and_runs_conformant_against_its_server(acme_root, serve, tmp_path):
     lint = subprocess.run(
-        [sys.executable, "-m", "errcontract", "lint", str(acme_root)],
+        errcontract_command("lint", str(acme_root)),
         capture_output=True,
         text=True,
         check=False,
@@ -326,7 +324,7 @@ def test_fourth_provider_null_code_case_given_a_code_string_fails(acme_root, ser
 def test_default_run_with_only_mockless_providers_says_what_to_pass(acme_root, tmp_path):
     env = {**os.environ, "ERRCONTRACT_CONTRACTS": str(acme_root)}
     proc = subprocess.run(
-        [sys.executable, "-m", "errcontract", "run", "--report-dir", str(tmp_path)],
+        errcontract_command("run", "--report-dir", str(tmp_path)),
         capture_output=True,
         text=True,
         env=env,

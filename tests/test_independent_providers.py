@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 import yaml
 
 from tests.independent import PROVIDERS, ROOT, start
+from tests.live_runs import errcontract_command
 
 EXAMPLES = "500"  # generated requests per provider: with the recipes, about a thousand requests
 SPEND = "1000000"  # the servers are local and free: let billable recipes and requests be sent
@@ -45,9 +45,7 @@ def _summary(results: dict) -> str:
 def test_an_independent_faithful_server_is_conformant(provider, tmp_path):
     with start(provider) as (url, fixtures):
         command = [
-            sys.executable,
-            "-m",
-            "errcontract",
+            *errcontract_command(),
             "run",
             "--provider",
             provider,

@@ -6,21 +6,19 @@ docs' own base URL form (`/api/v1`) is taken as the bare host."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.independent import ROOT, start
+from tests.live_runs import errcontract_command
 
 Run = subprocess.CompletedProcess[str]
 
 
 def _run(provider: str, target: str, key: str, report_dir: Path, *extra: str) -> Run:
     command = [
-        sys.executable,
-        "-m",
-        "errcontract",
+        *errcontract_command(),
         "run",
         "--provider",
         provider,

@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.live_runs import errcontract_command
+
 LITELLM = "1.106.12"  # the newest litellm[proxy] whose dependencies the registry serves whole
 MASTER_KEY = "sk-errcontract-master-0000"
 MODEL = "gpt-4o-mini"
@@ -138,9 +140,7 @@ def results(litellm_url: str, tmp_path_factory: pytest.TempPathFactory) -> dict[
     report_dir = tmp_path_factory.mktemp("reports")
     # mock_response answers cost nothing upstream; the budget only lets valid requests be sent.
     command = [
-        sys.executable,
-        "-m",
-        "errcontract",
+        *errcontract_command(),
         "run",
         "--provider",
         "openai",

@@ -77,10 +77,3 @@ def discover(
         else:
             missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) named none"
     return Discovery(found, missed)
-
-
-def discover_fixtures(
-    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
-) -> dict[str, str]:
-    """The fixtures `discover` found (the caller adds them to its fixtures)."""
-    return discover(contract, fixtures, send).found
