@@ -15,7 +15,8 @@ import yaml
 from errcontract.client.http import NotSent
 from errcontract.contract.locate import contracts_root
 from errcontract.contract.model import Contract, load_provider
-from errcontract.core.exchange import pointer_get
+from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.judge.judged import Judged
 from errcontract.mock.process import running_mock
 from errcontract.requests.recipes import MissingFixture, build_requests
 from errcontract.run.fuzz import run_fuzz
@@ -55,7 +56,13 @@ def errcontract_sequence(provider: str, url: str, fixtures: dict[str, str], budg
     options = RunOptions(provider=provider, examples=budget, seed=1, max_requests=budget)
     run = ProviderRun(contract, options, url, fixtures, embedded_mock=True)
     bodies: list[Any] = []
-    run.client.observers.append(lambda ex: bodies.append(ex.json()))
+    judge_and_record = run.observe
+
+    def observe(exchange: Exchange) -> Judged:  # every answer's body, in order, then as usual
+        bodies.append(exchange.json())
+        return judge_and_record(exchange)
+
+    run.observe = observe  # type: ignore[method-assign]
     for code in contract.codes.values():
         if code.observe_only:
             continue

@@ -4,7 +4,8 @@ stdlib-only VicSee server of tests/independent (a ThreadingHTTPServer, keep-aliv
 - fixed cost: `errcontract run --examples 1` wall time (median of rounds), with its `--profile`
   breakdown by phase
 - marginal rate: requests/s between two budgets (--examples 1000 and 3000), over a plain
-  keep-alive http.client loop's requests/s on the same server
+  keep-alive loop's requests/s on the same server: an httpx one (the client errcontract must use)
+  and an http.client one (the stdlib's, without httpx's own cost), both measured
 - whole-run rate: `errcontract run --examples N` requests/s over the Schemathesis CLI's (negative
   mode, the same openapi.yaml, the same number of examples), side by side, rounds interleaved
 """
@@ -22,6 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 from bench_coverage import run_schemathesis_cli
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,6 +73,17 @@ def plain_loop_rps(url: str, api_key: str, count: int) -> float:
     return count / elapsed
 
 
+def plain_httpx_rps(url: str, api_key: str, count: int) -> float:
+    """The same loop with httpx, the client errcontract sends with: one `Client.post` after another."""
+    body = json.dumps({"model": "no-such-model", "prompt": "x"}).encode()
+    headers = {"Authorization": f"Bearer {api_key}", "Content-Type": "application/json"}
+    with httpx.Client(base_url=url, timeout=10) as client:
+        started = time.perf_counter()
+        for _ in range(count):
+            client.post("/api/v1/generate", content=body, headers=headers)
+        return count / (time.perf_counter() - started)
+
+
 def _median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return sorted(runs, key=lambda r: r["wall_s"])[len(runs) // 2]
 
@@ -92,19 +105,22 @@ def measure_marginal_rate(low: int = 1000, high: int = 3000, rounds: int = 3) ->
     """(requests(high) - requests(low)) / (wall(high) - wall(low)), over a plain loop's rate;
     rounds interleaved on one server, medians taken."""
     with start(PROVIDER) as (url, fixtures):
-        lows, highs, plains = [], [], []
+        lows, highs, plains, httpx_plains = [], [], [], []
         for _ in range(rounds):
             lows.append(errcontract_run(url, fixtures, low))
             highs.append(errcontract_run(url, fixtures, high))
             plains.append(plain_loop_rps(url, fixtures["api_key"], 3000))
+            httpx_plains.append(plain_httpx_rps(url, fixtures["api_key"], 3000))
     small, large = _median_run(lows), _median_run(highs)
     marginal = (large["requests"] - small["requests"]) / max(1e-9, large["wall_s"] - small["wall_s"])
-    plain = statistics.median(plains)
+    plain, plain_httpx = statistics.median(plains), statistics.median(httpx_plains)
     return {
         "budgets": [low, high],
         "requests": [small["requests"], large["requests"]],
         "wall_s": [round(small["wall_s"], 2), round(large["wall_s"], 2)],
         "marginal_rps": round(marginal, 1),
+        "plain_httpx_rps": round(plain_httpx, 1),
+        "ratio_httpx": round(marginal / plain_httpx, 3),
         "plain_rps": round(plain, 1),
         "ratio": round(marginal / plain, 3),
     }

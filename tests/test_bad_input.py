@@ -123,8 +123,9 @@ def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: P
         ([], {"ERRCONTRACT_MAX_REQUESTS": "abc"}, "ERRCONTRACT_MAX_REQUESTS"),
         (["--timeout", "nan"], {}, "--timeout"),
         (["--concurrency", "0"], {}, "--concurrency"),
+        (["--schemathesis-examples", "0"], {}, "--schemathesis-examples"),
     ],
-    ids=["flag", "env", "timeout-nan", "concurrency-0"],
+    ids=["flag", "env", "timeout-nan", "concurrency-0", "schemathesis-examples-0"],
 )
 def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     report_dir: Path, args: list[str], env: dict[str, str], named: str

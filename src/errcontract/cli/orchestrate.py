@@ -119,6 +119,8 @@ def _child_command(
         cmd.append("--embedded-mock")
     if options.allow_spend is not None:
         cmd += ["--allow-spend", str(options.allow_spend)]
+    if options.schemathesis_examples is not None:
+        cmd += ["--schemathesis-examples", str(options.schemathesis_examples)]
     if options.strict:
         cmd.append("--errcontract-strict")
     return cmd + pytest_args

@@ -5,6 +5,12 @@ most until the exchange's deadline, so a target trickling its headers or body ca
 no redirect is ever followed (so `Authorization` never reaches another host; the 3xx is recorded
 and judged); a request budget; a spend guard; rate limits read from the headers, a short wait
 honoured and a long one ending the probing. `send` returns the exchange; the caller judges it.
+
+Requests go straight to the transport (`httpx.Request` → `DeadlineTransport`), not through an
+`httpx.Client`: every request is built once under the target root (a generated path can never
+name another host), and no cookie jar carries state from one probe to the next (a session cookie
+set on an authenticated answer must not authenticate the next, deliberately key-less, probe).
+A compressed body is decoded (`body.py`) before anything judges it.
 """
 
 from __future__ import annotations
@@ -16,11 +22,20 @@ from typing import NoReturn
 
 import httpx
 
+from errcontract.client.body import BoundedBody
 from errcontract.client.deadline import DEADLINE
 from errcontract.client.limits import RateLimitState
 from errcontract.client.redact import Redactor
 from errcontract.client.transport import DeadlineTransport
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
+
+# What an httpx.Client sends unless told otherwise (only the encodings body.py decodes).
+DEFAULT_HEADERS = {
+    "Accept": "*/*",
+    "Accept-Encoding": "gzip, deflate",
+    "Connection": "keep-alive",
+    "User-Agent": "errcontract",
+}
 
 
 class NotSent(Exception):
@@ -66,20 +81,15 @@ class TargetClient:
         self._lock = threading.Lock()
         self._sequence = 0
         self._started = time.monotonic()
-        transport = DeadlineTransport(
+        self._transport = DeadlineTransport(
             verify=settings.verify_tls,
             limits=httpx.Limits(max_keepalive_connections=16, max_connections=32),
         )
-        self._http = httpx.Client(
-            base_url=settings.base_url.rstrip("/"),
-            timeout=httpx.Timeout(settings.timeout_s),
-            follow_redirects=False,
-            transport=transport,
-            headers={"User-Agent": "errcontract"},
-        )
+        self._root = settings.base_url.rstrip("/")
+        self._timeouts = httpx.Timeout(settings.timeout_s).as_dict()
 
     def close(self) -> None:
-        self._http.close()
+        self._transport.close()
 
     def __enter__(self) -> TargetClient:
         return self
@@ -135,15 +145,19 @@ class TargetClient:
         return exchange
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
-        """The HTTP request; a generated one httpx cannot express (a 64 kB query) is not sent."""
+        """The HTTP request under the target root, with the headers an httpx client sends by
+        default (the spec's own win); one httpx cannot express (a 64 kB query) is not sent."""
+        headers = httpx.Headers(DEFAULT_HEADERS)
+        headers.update(spec.headers)
         try:
-            return self._http.build_request(
+            return httpx.Request(
                 spec.method,
-                spec.path,
-                headers=spec.headers,
+                f"{self._root}/{spec.path.lstrip('/')}",
                 params=spec.query or None,
+                headers=headers,
                 content=spec.body_bytes(),
                 files=_files(spec),
+                extensions={"timeout": self._timeouts},
             )
         except (httpx.InvalidURL, ValueError, TypeError) as exc:
             self._refuse(f"the request cannot be built ({type(exc).__name__})")
@@ -188,24 +202,21 @@ class TargetClient:
         return float(sum(v for v in values if isinstance(v, int | float) and not isinstance(v, bool)))
 
     def _read(self, request: httpx.Request, exchange: Exchange) -> None:
-        response = self._http.send(request, stream=True)
-        chunks: list[bytes] = []
+        response = self._transport.handle_request(request)
+        body = BoundedBody(response.headers.get("content-encoding", ""), self.settings.max_body_bytes)
         try:
             exchange.status = response.status_code
             # A target may echo the key back (in a message, a debug header): mask it on arrival,
             # so no check message, snippet or report made from the response can carry it.
             exchange.headers = {k.lower(): self.redact(v) for k, v in response.headers.items()}
-            size = 0
             for chunk in response.iter_raw():
-                chunks.append(chunk)
-                size += len(chunk)
-                if size > self.settings.max_body_bytes:
+                if not body.add(chunk):
                     exchange.truncated = True
                     break
                 if DEADLINE.passed():  # belt and braces: the socket reads check it too
                     raise httpx.ReadTimeout("the exchange's time bound is reached", request=request)
         finally:
-            exchange.body = self.redact.bytes(b"".join(chunks)[: self.settings.max_body_bytes])
+            exchange.body = self.redact.bytes(body.value())
             response.close()
 
 

@@ -28,6 +28,10 @@ from errcontract.contract.model import (
 from errcontract.core.errors import ErrcontractError, UsageError
 
 STANDARD_FIXTURES = (MAIN_KEY,)  # every other fixture option comes from the contracts
+# Schemathesis' share of a large --examples: its generation runs at ~150 requests/s and finds
+# fewer documented codes per request than errcontract's own strategies (benchmarks, figure 3),
+# so a budget beyond ~200 goes to those; --schemathesis-examples gives it more explicitly.
+SCHEMATHESIS_EXAMPLES_CAP = 20
 
 
 @dataclass(frozen=True)
@@ -64,6 +68,15 @@ SETTINGS = (
     Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
     Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
     Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
+    Setting(
+        "schemathesis_examples",
+        "--schemathesis-examples",
+        int,
+        None,
+        "Schemathesis examples per OpenAPI operation (its coverage cases come on top)",
+        "N",
+        f"--examples ÷ 10, at most {SCHEMATHESIS_EXAMPLES_CAP}",
+    ),
     Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
     Setting(
         "timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)", "SECONDS"
@@ -152,6 +165,7 @@ class RunOptions:
     report_dir: Path = Path("reports")
     max_requests: int = 5000
     examples: int = 100
+    schemathesis_examples: int | None = None
     seed: int = 0
     timeout: float = 10.0
     allow_spend: float | None = None
@@ -190,8 +204,9 @@ class RunOptions:
             if self.drift:
                 raise UsageError("--drift applies to the embedded mock: leave out --target")
             self._require_key(providers[0])
-        for name, low in (("max_requests", 1), ("examples", 0), ("concurrency", 1)):
-            if getattr(self, name) < low:
+        lows = (("max_requests", 1), ("examples", 0), ("schemathesis_examples", 1), ("concurrency", 1))
+        for name, low in lows:
+            if getattr(self, name) is not None and getattr(self, name) < low:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
         if not (math.isfinite(self.timeout) and self.timeout > 0):
             raise UsageError(f"--timeout {self.timeout!r}: give a positive number of seconds, e.g. 10")
@@ -213,6 +228,17 @@ class RunOptions:
         needs_key = any(e.auth for e in contract.endpoints.values())
         if needs_key and not self.fixtures.get(contract.main_key):
             raise UsageError("checking a target needs a key: pass --api-key or set ERRCONTRACT_API_KEY")
+
+    def schemathesis_per_operation(self) -> int:
+        """Schemathesis' examples per operation: as given, or --examples ÷ 10 within 1..the cap."""
+        if self.schemathesis_examples is not None:
+            return self.schemathesis_examples
+        return max(1, min(self.examples // 10, SCHEMATHESIS_EXAMPLES_CAP))
+
+    def schemathesis_requests(self) -> int | None:
+        """Most Schemathesis requests in all: --examples, unless --schemathesis-examples gives it
+        its own budget (then only --max-requests bounds it)."""
+        return self.examples if self.schemathesis_examples is None else None
 
     def secrets(self) -> list[str]:
         secret = secret_fixture_names(every_contract())

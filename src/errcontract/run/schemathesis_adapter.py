@@ -55,9 +55,9 @@ __all__ = [
 
 ORIGIN = "http://errcontract.invalid"  # only to build URLs; the run's client sends to its target
 DROPPED_HEADERS = frozenset({"user-agent", "content-length", "accept", "accept-encoding", "connection"})
-_JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
-# Per run: the Schemathesis requests sent (the budget); an entry goes with its run.
+# Per run: the Schemathesis requests sent (options.schemathesis_requests()); an entry goes with its run.
 _SENT: weakref.WeakKeyDictionary[ProviderRun, int] = weakref.WeakKeyDictionary()
+_JUDGED: contextvars.ContextVar[Judged | None] = contextvars.ContextVar("errcontract_judged", default=None)
 # Per schema config (not hashable: by identity), the operation ids not to test; an entry goes with it.
 _LEFT_OUT: ByIdentity[frozenset[str]] = ByIdentity()
 
@@ -111,7 +111,7 @@ def load_schema(run: ProviderRun) -> Any:
     schema.config.seed = run.options.seed
     schema.config.generation.update(
         modes=[GenerationMode.NEGATIVE],
-        max_examples=max(1, run.options.examples // 10),
+        max_examples=run.options.schemathesis_per_operation(),
         no_shrink=live,
         database="none",
         with_security_parameters=False,
@@ -218,7 +218,8 @@ def errcontract_contract(ctx: Any, response: Any, case: Any) -> bool | None:
 
 def check_case(run: ProviderRun, case: Any) -> None:
     """Send one Schemathesis case through the run and judge it (FailureGroup on violations)."""
-    if _SENT.get(run, 0) >= run.options.examples:
+    most = run.options.schemathesis_requests()
+    if most is not None and _SENT.get(run, 0) >= most:
         return  # the Schemathesis budget of this run is used up
     spec = case_to_spec(run, case)
     if spec is None:
