@@ -79,7 +79,7 @@ class Refunds:
     charged_pointer: str
     balance: PointerAt
     status: PointerAt
-    cancelled: str  # the job state at `status` that shows the cancel took
+    cancelled: tuple[str, ...]  # the job states at `status` that show the cancel took
     source: str
 
 
@@ -111,6 +111,7 @@ class RateWindow:
     kind: str  # fixed | sliding
     seconds: int
     source: str = ""
+    strength: str = "stated"  # exemplified: the kind is what an example shows (rules on it warn)
 
 
 @dataclass(frozen=True)
@@ -205,7 +206,7 @@ def refunds_from(raw: dict[str, Any] | None) -> Refunds | None:
         charged_pointer=raw["charged_pointer"],
         balance=PointerAt(raw["balance"]["endpoint"], raw["balance"]["pointer"]),
         status=PointerAt(status["endpoint"], status["pointer"]),
-        cancelled=status["cancelled"],
+        cancelled=tuple(status["cancelled"]),
         source=raw["source"],
     )
 
@@ -232,6 +233,10 @@ def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
     }
 
 
+def _window(raw: dict[str, Any]) -> RateWindow:
+    return RateWindow(raw["kind"], int(raw["seconds"]), raw["source"], raw.get("strength", "stated"))
+
+
 def headers_from(raw: dict[str, Any]) -> HeaderRules:
     limits = raw.get("rate_limit")
     rate_limit = None
@@ -240,7 +245,7 @@ def headers_from(raw: dict[str, Any]) -> HeaderRules:
         rate_limit = RateLimitHeaders(
             limits["required_on"],
             _header_fields(limits["fields"]),
-            RateWindow(window["kind"], int(window["seconds"]), window["source"]) if window else None,
+            _window(window) if window else None,
             limits.get("source", ""),
         )
     on_status = {int(s): _header_fields(f) for s, f in raw.get("on_status", {}).items()}

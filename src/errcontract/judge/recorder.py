@@ -14,7 +14,7 @@ from typing import Any
 
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
-from errcontract.core.verdicts import Strength, Verdict
+from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
 from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
@@ -143,7 +143,8 @@ class Recorder:
                 self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
                 return
             for item in found:
-                self.violations.append(
+                into = self.warnings if item.severity is Severity.WARNING else self.violations
+                into.append(
                     {
                         "check": item.check,
                         "code": None,

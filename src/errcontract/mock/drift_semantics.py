@@ -49,7 +49,9 @@ def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"})
+# A warning where the fixed window is only exemplified (VicSee's, the one fixed window so far): a
+# contract stating one would make it a violation, and the drift tests would say so.
+@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"}, as_warning=True)
 def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """In a fixed window, X-RateLimit-Reset moves with every request (always a day from now)."""
     found = _header(engine, "reset")

@@ -193,11 +193,18 @@ def _content_type(value: str | None) -> Change:
 
 def _wrong_type_family(ctx: Context, name: str, type_name: str, required: bool) -> Family:
     """A value of another JSON type; null counts as wrong only where the field is required (an
-    optional field set to null may fairly be read as absent)."""
+    optional field set to null may fairly be read as absent). A certain defect only in a required
+    or lookup field (the docs promise those refused); a provider may ignore or coerce a wrong-typed
+    optional field, so there it is a soft defect, as in Schemathesis' cases (negative_cases.py)."""
     values = sv.wrong_json_values(type_name, with_null=required)
+    certain = required or name in ctx.endpoint.lookup_fields
     mutations = values.map(
         lambda v: ctx.mutation(
-            f"{name}: wrong type (not a {type_name})", "body", _set_field(name, v), stops=required
+            f"{name}: wrong type (not a {type_name})",
+            "body",
+            _set_field(name, v),
+            certain=certain,
+            stops=required,
         )
     )
     return Family(f"{name}: wrong type", f"field:{name}", mutations, stops_billing=required)

@@ -80,7 +80,8 @@ def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     after_cancel = _balance(run, spec)
     balances = (before, after_create, after_cancel)
     evidence = (created_judged.evidence(), cancelled_judged.evidence())
-    if after_cancel == before:
+    # Nothing lost in all, or the charge seen coming back (whatever else the account spent before)
+    if after_cancel >= before or after_cancel - after_create >= charged:
         reason = f"charged {charged:g}, refunded on cancel"
         return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
     reason = (
@@ -112,8 +113,9 @@ def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str, cancelled: 
         raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
     shown = _send(run, spec.status.endpoint, {"id": job_id}, "reading the job's status").exchange
     state = pointer_get(shown.json(), spec.status.pointer)
-    if state != spec.cancelled:
-        raise _Stop(f"the job was {state!r}, not {spec.cancelled!r}, after the cancel: nothing to refund")
+    if state not in spec.cancelled:
+        wanted = " or ".join(repr(s) for s in spec.cancelled)
+        raise _Stop(f"the job was {state!r}, not {wanted}, after the cancel: nothing to refund")
 
 
 def _balance(run: ProviderRun, spec: Refunds) -> Any:

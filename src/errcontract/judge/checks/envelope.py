@@ -84,6 +84,32 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     ]
 
 
+@check("envelope_exemplified")
+def envelope_exemplified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Where the stated envelope holds, the body also keeps what the error page's own examples
+    show (the contract's exemplified profile: Vydra's UPPER_SNAKE codes, its refund object)."""
+    if not _is_error(exchange) or Strength.EXEMPLIFIED not in oracle.profiles:
+        return []
+    body = exchange.json()
+    if body is NO_JSON or not oracle.body_in_profile(body, Strength.STATED):
+        return []  # no body, or a broken stated envelope: the envelope check's finding
+    if oracle.body_in_profile(body, Strength.EXEMPLIFIED):
+        return []
+    problem = _first_problem(oracle.profile_validator(Strength.EXEMPLIFIED), body)
+    if problem is None:
+        return []
+    return [
+        Violation(
+            "envelope_exemplified",
+            f"the examples' envelope differs at {problem}",
+            exchange.status,
+            oracle.code_of(exchange),
+            Severity.WARNING,
+            Strength.EXEMPLIFIED,
+        )
+    ]
+
+
 @check("message_pattern")
 def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where an example gives the message's shape (numbers, reset time), the message keeps it."""

@@ -11,8 +11,13 @@ to the main key, in send order:
   (the run is concurrent and other clients may spend the window too): a contradiction must
   hold over several requests, no value in the later half below every value of the earlier half;
 - in a fixed window the reset stays put (it may roll over once per window), and it always lies
-  in the future;
-- a 429's `Retry-After` never asks to wait past the reset (in a fixed window, it agrees with it).
+  in the future; where the contract's window kind is only exemplified (VicSee's "per day" could be
+  a calendar day or a rolling 24 hours), the rules that rest on the kind are warnings;
+- a 429's `Retry-After` agrees with the reset: never later (in a fixed window, not earlier either).
+  The docs tie the two together nowhere, and a 429 may be for another limit than the one the
+  headers count (Vydra's headers count the minute; its hour, day and concurrency limits answer
+  429 too), so this one is always a warning, and a wait longer than the whole window (which
+  cannot be this window's) is not judged.
 
 Each rule is a small function registered by name, `(samples, window) -> [Violation]`, with the
 sequence of values as its evidence.
@@ -27,6 +32,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.exchange import Exchange
+from errcontract.core.verdicts import Strength, severity_for
 from errcontract.judge.checks.registry import Violation
 
 MIN_SAMPLES = 4  # fewer served responses than this tell nothing about a trend
@@ -52,6 +58,11 @@ class Sample:
 class Window:
     kind: str  # fixed | sliding
     seconds: int
+    strength: Strength = Strength.STATED  # how the docs give the kind
+
+
+def _finding(check: str, text: str, strength: Strength) -> Violation:
+    return Violation(check, text, severity=severity_for(strength), strength=strength)
 
 
 SequenceCheck = Callable[[list[Sample], Window], list[Violation]]
@@ -77,7 +88,7 @@ def _roles(contract: Contract) -> dict[str, tuple[str, str]]:
 def window_of(contract: Contract) -> Window | None:
     rate_limit = contract.headers.rate_limit
     window = rate_limit.window if rate_limit else None
-    return Window(window.kind, window.seconds) if window else None
+    return Window(window.kind, window.seconds, Strength(window.strength)) if window else None
 
 
 def _number(value: str | None, fmt: str) -> float | None:
@@ -160,7 +171,7 @@ def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
     if len(set(resets)) <= allowed:
         return []
     text = f"X-RateLimit-Reset moved {len(set(resets)) - 1} times within one window: {_shown(resets)}"
-    return [Violation("rate_limit_reset_fixed", text)]
+    return [_finding("rate_limit_reset_fixed", text, window.strength)]
 
 
 @sequence_check("rate_limit_reset_future")
@@ -182,13 +193,15 @@ def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]
         if s.status != 429 or s.retry_after is None or s.reset is None:
             continue
         until_reset = s.reset - s.sent_at
+        if s.retry_after > window.seconds + SLACK_S:
+            continue  # longer than the whole window: another limit's wait (an hour's, a day's)
         early = window.kind == "fixed" and s.retry_after < until_reset - SLACK_S - 1
         if s.retry_after > until_reset + SLACK_S + 1 or early:
             off.append(f"Retry-After {s.retry_after:g} s vs reset in {until_reset:.0f} s")
     if not off:
         return []
     text = f"429 Retry-After disagrees with the reset: {_shown(off)}"
-    return [Violation("retry_after_agrees_with_reset", text)]
+    return [_finding("retry_after_agrees_with_reset", text, Strength.EXEMPLIFIED)]
 
 
 def sequence_rule(name: str) -> str:
