@@ -89,6 +89,7 @@ class Endpoint:
     query: dict[str, list[Any]] = field(default_factory=dict)
     limits: dict[str, Any] = field(default_factory=dict)
     source: str = ""
+    assumed_request: str = ""  # why the request's body is a guess (the docs give none); "" if given
 
     @property
     def path_params(self) -> tuple[str, ...]:
@@ -154,4 +155,5 @@ def endpoint_from(name: str, raw: dict[str, Any]) -> Endpoint:
         query=raw.get("query", {}),
         limits=raw.get("limits", {}),
         source=raw.get("source", ""),
+        assumed_request=raw.get("assumed_request", ""),
     )

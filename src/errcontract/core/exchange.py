@@ -22,13 +22,16 @@ class Defect:
     """One thing wrong with a request, and the documented codes it can justify.
 
     `certain` is False for variations the docs do not forbid (an extra field, a long prompt):
-    such a request may legitimately succeed, so it may also be billed.
+    such a request may legitimately succeed, so it may also be billed. `assumed` marks no mistake
+    but a part the docs do not give (a guessed body, a value read from the target): a code
+    refusing it is justified, and a code test so answered was not observed (requests/assumptions.py).
     """
 
     name: str
     defect_class: str | None
     codes: tuple[str, ...]
     certain: bool = True
+    assumed: bool = False
 
 
 @dataclass(frozen=True)

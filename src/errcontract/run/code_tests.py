@@ -18,10 +18,11 @@ import pytest
 
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Code
-from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult
+from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
 from errcontract.run.options import fixture_flag
 from errcontract.run.session import ProviderRun
@@ -138,8 +139,27 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     seen = f"HTTP {exchange.status} {answered or '(no code)'}"
     if answered in _also_allowed(run, code):
         return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")
+    refused = _refused_assumption(code, exchange.request, answered)
+    if refused is not None:
+        what = refused.name.removeprefix(ASSUMED_PREFIX)
+        return result(
+            Verdict.NOT_OBSERVED, f"answered {seen}, which may refuse {what}: the defect was not reached"
+        )
     return result(
         Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
+    )
+
+
+def _refused_assumption(code: Code, spec: RequestSpec, answered: str | None) -> Defect | None:
+    """The assumed part of the request (a guessed body, a value read from the target) the answer
+    may refuse, when that is not what the code under test is about."""
+    return next(
+        (
+            d
+            for d in spec.defects
+            if d.assumed and answered in d.codes and d.defect_class != code.defect_class
+        ),
+        None,
     )
 
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import time
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
 from errcontract.contract.model import Contract, every_contract, load_provider, secret_fixture_names
-from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.judged import Judged, judge
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
+from errcontract.requests.assumptions import assumed_defects
 from errcontract.requests.discovery import discover
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
@@ -42,6 +44,8 @@ class ProviderRun:
         self.embedded_mock = embedded_mock
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
         self.fixture_misses: dict[str, str] = {}  # fixture -> why the target did not tell it
+        self.discovered: frozenset[str] = frozenset()  # fixtures read from the target, not given
+        self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
         self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
         self.oracle = Oracle(contract)
@@ -68,8 +72,15 @@ class ProviderRun:
         return self.contract.provider
 
     def send(self, spec: RequestSpec) -> Judged:
-        """Send (NotSent if a guard refuses), judge the exchange once and record it."""
-        return self.observe(self.client.send(spec))
+        """Send (NotSent if a guard refuses), judge the exchange once and record it; what the
+        request rests on that the docs do not give goes with it (`assumed_defects`)."""
+        return self.observe(self.client.send(self._with_assumptions(spec)))
+
+    def _with_assumptions(self, spec: RequestSpec) -> RequestSpec:
+        if spec.endpoint not in self._assumed:
+            self._assumed[spec.endpoint] = assumed_defects(self.contract, spec.endpoint, self.discovered)
+        found = self._assumed[spec.endpoint]
+        return replace(spec, defects=(*spec.defects, *found)) if found else spec
 
     def send_exchange(self, spec: RequestSpec) -> Exchange:
         """`send` for callers that only read the answer (discovery): judged and recorded too."""
@@ -123,6 +134,7 @@ class RunRegistry:
             )
             discovery = discover(run.contract, run.fixtures, run.send_exchange)
             run.fixtures.update(discovery.found)
+            run.discovered = frozenset(discovery.found)
             run.fixture_misses.update(discovery.missed)
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
