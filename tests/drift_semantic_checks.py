@@ -50,6 +50,14 @@ def check_frozen_remaining(pair: Any) -> None:
         assert (int(second) < int(first)) is moves
 
 
+def check_rate_limited_with_room(pair: Any) -> None:
+    name = _role(pair, "remaining")
+    endpoint = _keyed_get(pair)
+    faithful, drifted = (_get(mock, pair, endpoint) for mock in (pair.faithful, pair.drifted))
+    assert faithful.status_code == 200
+    assert drifted.status_code == 429 and int(drifted.headers[name]) > 0
+
+
 def check_moving_reset(pair: Any) -> None:
     name = _role(pair, "reset")
     endpoint = _keyed_get(pair)
@@ -107,6 +115,7 @@ SEMANTIC_CHECKS: dict[str, Callable[[Any], None]] = {
     "open-endpoint-demands-a-key": check_open_endpoint_demands_a_key,
     "frozen-remaining": check_frozen_remaining,
     "moving-reset": check_moving_reset,
+    "rate-limited-with-room": check_rate_limited_with_room,
     "ownership-checked-on-one-endpoint": check_ownership_checked_on_one_endpoint,
     "auth-skipped-on-one-endpoint": check_auth_skipped_on_one_endpoint,
     "cancel-without-refund": check_cancel_without_refund,

@@ -6,7 +6,7 @@ import pytest
 
 from errcontract.contract.model import load_provider
 from errcontract.judge.checks import CHECKS, Oracle, run_checks
-from tests.helpers import exchange, spec_for, vicsee_error
+from tests.helpers import VICSEE_HEADERS, exchange, spec_for, vicsee_error
 
 VYDRA_HEADERS = {
     "content-type": "application/json",
@@ -82,10 +82,28 @@ def test_unjustified_code_fails_code_justified(vicsee):
     )
 
 
+SPENT = {**VICSEE_HEADERS, "x-ratelimit-remaining": "0"}
+RATE_LIMITED = vicsee_error(
+    "RATE_LIMITED", "Rate limit exceeded. Limit: 5/day. Resets at: 2026-11-24T00:00:00Z"
+)
+
+
 def test_rate_limit_code_is_always_justified(vicsee):
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
-    body = vicsee_error("RATE_LIMITED", "Rate limit exceeded. Limit: 5/day. Resets at: 2026-11-24T00:00:00Z")
-    assert failed_checks(exchange(spec, 429, body), vicsee) == set()
+    assert failed_checks(exchange(spec, 429, RATE_LIMITED, SPENT), vicsee) == set()
+
+
+def test_vicsee_429_while_requests_remain_contradicts_its_one_limit(vicsee):
+    spec = spec_for(vicsee.contract)
+    assert failed_checks(exchange(spec, 429, RATE_LIMITED), vicsee) == {"rate_limited_with_room"}
+
+
+def test_vydra_429_while_the_minute_has_room_is_another_limit(vydra):
+    """Vydra's headers count the minute; its hour, day and concurrency limits answer 429 too."""
+    spec = spec_for(vydra.contract, endpoint="create_job")
+    body = {"error": "Rate limit exceeded", "code": "RATE_LIMIT_EXCEEDED"}
+    headers = {**VYDRA_HEADERS, "retry-after": "1800"}
+    assert "rate_limited_with_room" not in failed_checks(exchange(spec, 429, body, headers), vydra)
 
 
 def test_credits_message_without_numbers_is_an_exemplified_warning(vicsee):

@@ -112,6 +112,7 @@ class RateWindow:
     seconds: int
     source: str = ""
     strength: str = "stated"  # exemplified: the kind is what an example shows (rules on it warn)
+    sole: bool = False  # the docs name no other limit: a 429 leaves no room in this window
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,8 @@ def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
 
 
 def _window(raw: dict[str, Any]) -> RateWindow:
-    return RateWindow(raw["kind"], int(raw["seconds"]), raw["source"], raw.get("strength", "stated"))
+    strength, sole = raw.get("strength", "stated"), bool(raw.get("sole", False))
+    return RateWindow(raw["kind"], int(raw["seconds"]), raw["source"], strength, sole)
 
 
 def headers_from(raw: dict[str, Any]) -> HeaderRules:

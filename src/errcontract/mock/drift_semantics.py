@@ -8,7 +8,14 @@ import time
 from typing import TYPE_CHECKING
 
 from errcontract.mock.drift_registry import drift
-from errcontract.mock.respond import MockError, Outcome, format_header
+from errcontract.mock.respond import (
+    MockError,
+    Outcome,
+    error_outcome,
+    format_header,
+    iso_timestamp,
+    status_headers,
+)
 
 if TYPE_CHECKING:
     from errcontract.mock.config import MockConfig
@@ -28,6 +35,12 @@ def _has_role(config: MockConfig, role: str) -> bool:
 def _fixed_window(config: MockConfig) -> bool:
     rate_limit = config.contract.headers.rate_limit
     return rate_limit is not None and rate_limit.window is not None and rate_limit.window.kind == "fixed"
+
+
+def _sole_window(config: MockConfig) -> bool:
+    rate_limit = config.contract.headers.rate_limit
+    window = rate_limit.window if rate_limit else None
+    return window is not None and window.sole and config.code_for("rate_limited") is not None
 
 
 def _forbidden_is_403(config: MockConfig) -> bool:
@@ -58,6 +71,29 @@ def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     if found and found[0] in outcome.headers:
         outcome.headers[found[0]] = format_header(time.time() + 86400, found[1])
     return outcome
+
+
+@drift("response", _sole_window, caught_by={"rate_limited_with_room"})
+def rate_limited_with_room(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """An eager limiter: every request it would serve is answered 429 rate-limited, while
+    X-RateLimit-Remaining still shows requests remaining in the one documented window."""
+    usage = call.usage
+    if not 200 <= outcome.status < 300 or usage is None or usage.remaining == 0:
+        return outcome
+    code = engine.config.code_for("rate_limited")
+    assert code is not None  # the drift applies only where the mock has the condition
+    wait = max(1, int(usage.reset_at - time.time() + 0.999))
+    params = {
+        "limit": usage.limit,
+        "used": usage.used,
+        "window": engine.config.window,
+        "retry_after": wait,
+        "reset_iso": iso_timestamp(usage.reset_at),
+    }
+    limited = error_outcome(engine.config, code, 429, params)
+    limited.headers.update(outcome.headers)
+    limited.headers.update(status_headers(engine.contract, 429, wait))
+    return limited
 
 
 @drift("skip", _forbidden_is_403, caught_by={"access_control"})

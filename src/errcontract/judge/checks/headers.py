@@ -88,6 +88,21 @@ def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, spec.fields, required, "rate_limit_headers")
 
 
+@check("rate_limited_with_room")
+def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Where the headers count the only documented limit, a 429 leaves no request remaining
+    (VicSee: 'Per user per day'; X-RateLimit-Remaining is the requests remaining)."""
+    spec = oracle.contract.headers.rate_limit
+    if exchange.status != 429 or spec is None or spec.window is None or not spec.window.sole:
+        return []
+    name = next((n for n, f in spec.fields.items() if f.role == "remaining"), None)
+    value = (exchange.header(name) or "").strip() if name else ""
+    if not INTEGER.match(value) or int(value) == 0:
+        return []
+    text = f"429 while {name} says {value} requests remain (the docs name no other limit)"
+    return [Violation("rate_limited_with_room", text, 429, oracle.code_of(exchange))]
+
+
 @check("status_headers")
 def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
