@@ -31,6 +31,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.FixtureRequest) -> Any:
     prepare_node(request.node)
     run = errcontract_runs.get(st_provider)
+    if run.options.schemathesis_per_operation() == 0:
+        pytest.skip("--schemathesis-examples 0: Schemathesis is left out of this run")
     schema = load_schema(run)
     if schema is None:
         pytest.skip(f"no OpenAPI description: {openapi_path(run.contract)} is missing")

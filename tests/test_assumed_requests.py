@@ -57,6 +57,6 @@ def test_refusal_of_a_guessed_body_leaves_the_code_not_observed_there() -> None:
         run.client.close()
     cells = {endpoint: (verdict, reason) for endpoint, verdict, reason in result.cells}
     assert cells["generate"][0] is Verdict.PASS
-    assert cells["upscale"][0] is Verdict.NOT_OBSERVED and "had to assume" in (cells["upscale"][1] or "")
+    assert cells["upscale"][0] is Verdict.NOT_OBSERVED and "a guessed body" in (cells["upscale"][1] or "")
     assert result.verdict is Verdict.PASS
     assert not [v for v in results["violations"] if v["check"] == "code_justified"]

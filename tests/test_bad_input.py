@@ -4,6 +4,8 @@ and an earlier report in the report directory left exactly as it was."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,9 +125,9 @@ def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: P
         ([], {"ERRCONTRACT_MAX_REQUESTS": "abc"}, "ERRCONTRACT_MAX_REQUESTS"),
         (["--timeout", "nan"], {}, "--timeout"),
         (["--concurrency", "0"], {}, "--concurrency"),
-        (["--schemathesis-examples", "0"], {}, "--schemathesis-examples"),
+        (["--schemathesis-examples", "-1"], {}, "--schemathesis-examples"),
     ],
-    ids=["flag", "env", "timeout-nan", "concurrency-0", "schemathesis-examples-0"],
+    ids=["flag", "env", "timeout-nan", "concurrency-0", "schemathesis-examples-negative"],
 )
 def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     report_dir: Path, args: list[str], env: dict[str, str], named: str
@@ -133,6 +135,32 @@ def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     line = refusal(run_errcontract([*UNUSED_TARGET, *args], report_dir, env=env))
     assert named in line
     assert_earlier_report_intact(report_dir)
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--drift", "no-such-drift"], "no provider's mock has a drift 'no-such-drift'"),
+        (["--provider", "openai", "--drift", "scope-ignored"], "it is a drift of vydra"),
+    ],
+    ids=["unknown", "another-providers"],
+)
+def test_drift_no_mock_serves_is_refused_naming_who_has_it(
+    report_dir: Path, args: list[str], named: str
+) -> None:
+    assert named in refusal(run_errcontract(args, report_dir))
+    assert_earlier_report_intact(report_dir)
+
+
+def test_empty_report_directory_is_refused_and_nothing_written(tmp_path: Path) -> None:
+    """`--report-dir ""` would otherwise write the site into the current directory."""
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    command = [sys.executable, "-m", "errcontract", "run", *UNUSED_TARGET, "--report-dir", ""]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=workdir, check=False, timeout=60)
+    line = refusal(RunOutcome(done.returncode, done.stdout, done.stderr, 0.0, workdir))
+    assert "--report-dir" in line
+    assert list(workdir.iterdir()) == []
 
 
 def test_report_directory_under_a_regular_file_is_refused(tmp_path: Path) -> None:

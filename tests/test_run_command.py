@@ -220,3 +220,42 @@ def test_live_target_with_a_valid_key_only_is_never_billed(tmp_path):
     assert after == before
     results = json.loads((tmp_path / "vydra" / "results.json").read_text(encoding="utf-8"))
     assert results["embedded_mock"] is False
+
+
+def test_drift_without_provider_checks_the_providers_whose_mock_has_it(tmp_path: Path) -> None:
+    proc = errcontract("run", "--drift", "scope-ignored", "--examples", "5", "--report-dir", str(tmp_path))
+    assert proc.returncode in (0, 1), proc.stdout + proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_dir()) == ["vydra"]
+
+
+def test_drift_served_is_named_in_the_terminal_results_and_pages(tmp_path: Path) -> None:
+    """A deliberately broken mock's report must not read as the reference mock's."""
+    proc = errcontract(
+        "run",
+        "--provider",
+        "vicsee",
+        "--drift",
+        "credits-before-auth",
+        "--examples",
+        "5",
+        "--report-dir",
+        str(tmp_path),
+    )
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "embedded mock, drift credits-before-auth)" in proc.stdout
+    assert json.loads((tmp_path / "vicsee" / "results.json").read_text())["drift"] == "credits-before-auth"
+    for page in (tmp_path / "vicsee" / "index.html", tmp_path / "index.html"):
+        assert "drift <strong>credits-before-auth</strong>" in page.read_text(encoding="utf-8")
+
+
+def test_run_keeps_the_history_report_built_in_the_folder_it_replaces(tmp_path: Path) -> None:
+    """`errcontract report --history` keeps history.json beside the page; the next run's swap
+    must not drop it, or the history never grows locally."""
+    history = tmp_path / "vicsee" / "history.json"
+    history.parent.mkdir(parents=True)
+    history.write_text('{"history_schema_version": 1, "provider": "vicsee", "runs": []}\n', encoding="utf-8")
+    kept = history.read_bytes()
+    proc = errcontract("run", "--provider", "vicsee", "--examples", "5", "--report-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert history.read_bytes() == kept
+    assert (tmp_path / "vicsee" / "results.json").is_file()

@@ -5,15 +5,19 @@ SCHEMATHESIS_EXAMPLES_CAP and at most --examples requests in all, unless
 from __future__ import annotations
 
 import dataclasses
+import subprocess
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
 from errcontract.cli.orchestrate import _child_command
 from errcontract.contract.model import load_provider
-from errcontract.run.options import SCHEMATHESIS_EXAMPLES_CAP, RunOptions
+from errcontract.run.option_table import SCHEMATHESIS_EXAMPLES_CAP
+from errcontract.run.options import RunOptions
 from errcontract.run.schemathesis_adapter import load_schema
 from errcontract.run.session import ProviderRun
+from tests.live_runs import errcontract_command
 
 
 @pytest.mark.parametrize(
@@ -44,3 +48,23 @@ def test_child_run_gets_schemathesis_examples_only_when_given(tmp_path: Path) ->
     assert "--schemathesis-examples" not in command(default)
     given = command(dataclasses.replace(default, schemathesis_examples=7))
     assert given[given.index("--schemathesis-examples") + 1] == "7"
+
+
+def test_schemathesis_examples_0_leaves_schemathesis_out_of_the_run(tmp_path: Path) -> None:
+    command = errcontract_command(
+        "run",
+        "--provider",
+        "vicsee",
+        "--examples",
+        "5",
+        "--schemathesis-examples",
+        "0",
+        "--report-dir",
+        str(tmp_path),
+    )
+    done = subprocess.run(command, capture_output=True, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    cases = ET.parse(tmp_path / "vicsee" / "junit.xml").getroot().iter("testcase")
+    schemathesis = [c for c in cases if "schemathesis" in c.get("name", "")]
+    assert schemathesis and all(c.find("skipped") is not None for c in schemathesis)
+    assert "--schemathesis-examples 0" in ET.tostring(schemathesis[0], encoding="unicode")

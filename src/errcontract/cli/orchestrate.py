@@ -32,7 +32,7 @@ from errcontract.cli.summary import exit_code, print_summary
 from errcontract.cli.targets import Check, plan_checks
 from errcontract.client.redact import Redactor
 from errcontract.contract.locate import suites_root
-from errcontract.contract.model import load_provider, no_mock_message
+from errcontract.contract.model import Contract, load_provider, no_mock_message
 from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
@@ -70,6 +70,14 @@ def run_all(
     if profile.enabled:
         print("\n".join(profile.lines()), flush=True)
     return exit_code(results)
+
+
+def _served(contract: Contract, mock: bool, options: RunOptions) -> str:
+    """What the checking line says of the target: its base path, and the mock (and drift) served."""
+    words = [f"base {contract.base_path or '/'}"]
+    if mock:
+        words += ["embedded mock"] + ([f"drift {options.drift}"] if options.drift else [])
+    return ", ".join(words)
 
 
 def _child_command(
@@ -117,6 +125,8 @@ def _child_command(
     ]
     if mock:
         cmd.append("--embedded-mock")
+        if options.drift:
+            cmd += ["--drift", options.drift]  # named in its results (the mock is the runner's)
     if options.allow_spend is not None:
         cmd += ["--allow-spend", str(options.allow_spend)]
     if options.schemathesis_examples is not None:
@@ -163,11 +173,8 @@ class CheckRunner:
                 found = preflight(
                     check.provider, options, target, fixtures, self.redact, _named(check, target)
                 )
-            print(
-                f"errcontract: checking {who} at {self.redact(target)} (base {contract.base_path or '/'}"
-                f"{', embedded mock' if mock else ''})",
-                flush=True,
-            )
+            served = _served(contract, mock, options)
+            print(f"errcontract: checking {who} at {self.redact(target)} ({served})", flush=True)
             results_file = self._session(check, options, target, fixtures, mock)
             stopping = time.perf_counter()
         self.profile.add(who, "teardown (mock stop)", time.perf_counter() - stopping)

@@ -11,15 +11,14 @@ from errcontract.cli.profile import Profile
 from errcontract.cli.targets import read_targets_file, unique
 from errcontract.contract.model import provider_names
 from errcontract.core.errors import UsageError
-from errcontract.run.options import (
+from errcontract.run.option_table import (
     SETTINGS,
-    RunOptions,
     fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,
-    options_from,
 )
+from errcontract.run.options import RunOptions, options_from
 
 TARGET_FLAG = re.compile(r"--target\b")  # not --targets-file
 TARGETS_HELP = (

@@ -34,6 +34,7 @@ class RunMeta:
     requests: int
     answered: int
     not_sent: dict[str, int]
+    drift: str | None = None  # the named drift the embedded mock served (a deliberately broken target)
 
 
 def contract_hash(contract: Contract) -> str:
@@ -137,6 +138,7 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "contract": {"version": contract.version, "sha256": f"sha256:{contract_hash(contract)}"},
         "target": recorder.redact(meta.target),
         "embedded_mock": meta.embedded_mock,
+        "drift": meta.drift,
         "started_at": datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "duration_s": round(meta.duration_s, 2),
         "verdict": _run_verdict(count, recorder, meta, strict),

@@ -44,9 +44,15 @@ class ReportSet:
         self.staging = swap.prepare(self.report_dir, entries, hint)
 
     def provider_dir(self, provider: str) -> Path:
-        """The staged folder of one provider (its results.json, junit.xml, pytest.html go here)."""
+        """The staged folder of one provider (its results.json, junit.xml, pytest.html go here).
+        The folder it replaces may hold the history `errcontract report --history` keeps: it is
+        carried over, so that history goes on growing run after run."""
         folder = self.staging / provider
-        self._writing(lambda: folder.mkdir(exist_ok=True))
+        if not folder.is_dir():
+            self._writing(lambda: folder.mkdir(exist_ok=True))
+            kept = self.report_dir / provider / HISTORY_NAME
+            if kept.is_file():
+                self._writing(lambda: shutil.copy2(kept, folder / HISTORY_NAME))
         return folder
 
     def write_provider(

@@ -37,14 +37,13 @@ def assumed_defects(
 def _assumed_parts(endpoint: Endpoint, discovered: Collection[str]) -> Iterator[tuple[str, str]]:
     """(location, what was assumed) for the endpoint's request."""
     if endpoint.assumed_request and endpoint.body != "none":
-        yield "body", f"the body errcontract had to assume ({endpoint.assumed_request})"
+        yield "body", f"a guessed body ({endpoint.assumed_request})"
     for location, template in (
         ("path", endpoint.request.get("path_params")),
         ("body", endpoint.request.get("json")),
     ):
         for name in sorted(_fixtures_named(template) & set(discovered)):
-            flag = "--" + name.replace("_", "-")
-            yield location, f"the {name} read from the target, not given (pass {flag} to get a verdict)"
+            yield location, f"the {name} read from the target (--{name.replace('_', '-')} not given)"
 
 
 def _fixtures_named(template: Any) -> set[str]:

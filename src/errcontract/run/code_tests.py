@@ -24,7 +24,7 @@ from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult
 from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
-from errcontract.run.options import fixture_flag
+from errcontract.run.option_table import fixture_flag
 from errcontract.run.session import ProviderRun
 
 
@@ -142,9 +142,8 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     refused = _refused_assumption(code, exchange.request, answered)
     if refused is not None:
         what = refused.name.removeprefix(ASSUMED_PREFIX)
-        return result(
-            Verdict.NOT_OBSERVED, f"answered {seen}, which may refuse {what}: the defect was not reached"
-        )
+        reason = f"answered {seen}, which may refuse {what}: the defect under test was not reached"
+        return result(Verdict.NOT_OBSERVED, reason)
     return result(
         Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
     )

@@ -1,8 +1,6 @@
-"""The run's options, shared by `errcontract run` and the pytest plugin.
-
-Every option also reads an environment variable (`--api-key` <- `ERRCONTRACT_API_KEY`), the
-CI-friendly way to pass secrets. Fixture options are derived from the contracts' `fixtures`
-sections, so a third provider's fixtures get options with no code change.
+"""The run's options, shared by `errcontract run` and the pytest plugin: `RunOptions`, validated,
+from given values, then ERRCONTRACT_* environment variables, then the defaults of the settings
+table (`option_table.py`).
 """
 
 from __future__ import annotations
@@ -16,8 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from errcontract.contract.model import (
-    MAIN_KEY,
-    Contract,
     every_contract,
     has_embedded_mock,
     load_provider,
@@ -25,137 +21,14 @@ from errcontract.contract.model import (
     provider_names,
     secret_fixture_names,
 )
-from errcontract.core.errors import ErrcontractError, UsageError
-
-STANDARD_FIXTURES = (MAIN_KEY,)  # every other fixture option comes from the contracts
-# Schemathesis' share of a large --examples: its generation runs at ~150 requests/s and finds
-# fewer documented codes per request than errcontract's own strategies (benchmarks, figure 3),
-# so a budget beyond ~200 goes to those; --schemathesis-examples gives it more explicitly.
-SCHEMATHESIS_EXAMPLES_CAP = 20
-
-
-@dataclass(frozen=True)
-class Setting:
-    dest: str
-    flag: str
-    kind: type
-    default: object
-    help: str
-    metavar: str = "VALUE"
-    shown_default: str | None = None  # how --help words the default, when not the value itself
-
-    @property
-    def env(self) -> str:
-        return "ERRCONTRACT_" + self.dest.upper()
-
-    def help_text(self) -> str:
-        """The option's help with its default and its environment variable."""
-        default = self.shown_default or (str(self.default) if self.default is not None else "none")
-        return f"{self.help} (default: {default}; env {self.env})"
-
-
-SETTINGS = (
-    Setting("provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME"),
-    Setting(
-        "target",
-        "--target",
-        str,
-        None,
-        "the API root URL to check",
-        "URL",
-        "the embedded mock of each provider",
-    ),
-    Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
-    Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
-    Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
-    Setting(
-        "schemathesis_examples",
-        "--schemathesis-examples",
-        int,
-        None,
-        "Schemathesis examples per OpenAPI operation (its coverage cases come on top)",
-        "N",
-        f"--examples ÷ 10, at most {SCHEMATHESIS_EXAMPLES_CAP}",
-    ),
-    Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
-    Setting(
-        "timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)", "SECONDS"
-    ),
-    Setting(
-        "allow_spend",
-        "--allow-spend",
-        float,
-        None,
-        "credits a live run may spend",
-        "CREDITS",
-        "none: nothing billable is sent to a live target",
-    ),
-    Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)", "N"),
-    Setting(
-        "drift",
-        "--drift",
-        str,
-        None,
-        "embedded mock only: serve this named drift (see 'errcontract mock PROVIDER --list-drifts')",
-        "NAME",
-    ),
+from errcontract.core.errors import UsageError
+from errcontract.mock.drifts import drifts_for
+from errcontract.run.option_table import (
+    SCHEMATHESIS_EXAMPLES_CAP,
+    SETTINGS,
+    env_default,
+    fixture_names,
 )
-
-
-def _described_contracts() -> list[Contract]:
-    """The contracts option names and help are built from: those that load (a broken one is
-    refused, naming its file, where the run loads it: `RunOptions.secrets`, the provider's load)."""
-    found = []
-    try:
-        for provider in provider_names():
-            found.append(load_provider(provider))
-    except (ErrcontractError, OSError):
-        pass
-    return found
-
-
-def fixture_names() -> list[str]:
-    """Every fixture any contract names, standard ones first."""
-    names = list(STANDARD_FIXTURES)
-    for contract in _described_contracts():
-        names += [n for n in contract.fixtures if n not in names]
-    return names
-
-
-def fixture_flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
-def fixture_metavar(name: str) -> str:
-    """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
-    if name in secret_fixture_names(_described_contracts()):
-        return "KEY"
-    if name.endswith("_id"):
-        return "ID"
-    return "NAME" if name == "model" else "VALUE"
-
-
-def fixture_help(name: str) -> str:
-    """What the contracts say the fixture is, and which providers use it (for --help)."""
-    described: dict[str, list[str]] = {}
-    for contract in _described_contracts():
-        fixture = contract.fixtures.get(name)
-        if fixture is not None:
-            described.setdefault(fixture.description or name, []).append(contract.provider)
-    if name == MAIN_KEY and not described:
-        described["the key requests are sent with"] = []
-    text = "; ".join(f"{what} ({', '.join(who)})" if who else what for what, who in described.items())
-    return f"{text or name} (env ERRCONTRACT_{name.upper()})"
-
-
-def env_default(setting: Setting) -> object:
-    raw = os.environ.get(setting.env)
-    if raw is None or raw == "":
-        return setting.default
-    try:
-        return setting.kind(raw)
-    except ValueError:
-        raise UsageError(f"{setting.env}={raw!r} is not a valid {setting.kind.__name__}") from None
 
 
 @dataclass
@@ -178,18 +51,36 @@ class RunOptions:
     fixtures: dict[str, str] = field(default_factory=dict)
 
     def providers(self) -> list[str]:
-        """The providers this run checks: with no --target, those with an embedded mock."""
+        """The providers this run checks: with no --target, those with an embedded mock (with
+        --drift, those whose mock has that drift)."""
         names = provider_names()
         if self.provider == "all":
-            return names if self.target else [n for n in names if has_embedded_mock(n)]
+            mocked = names if self.target else [n for n in names if has_embedded_mock(n)]
+            return self._with_drift(mocked) if self.drift and not self.target else mocked
         if self.provider not in names:
             raise UsageError(f"unknown provider {self.provider!r}: choose one of {', '.join(names)} or all")
         if self.target is None and not has_embedded_mock(self.provider):
             raise UsageError(no_mock_message(self.provider))
+        if self.drift and not self.target and not self._with_drift([self.provider], quiet=True):
+            having = ", ".join(self._with_drift([n for n in names if has_embedded_mock(n)], quiet=True))
+            elsewhere = f" (it is a drift of {having})" if having else ""
+            raise UsageError(
+                f"the {self.provider} mock has no drift {self.drift!r}{elsewhere}: "
+                f"see 'errcontract mock {self.provider} --list-drifts'"
+            )
         return [self.provider]
 
+    def _with_drift(self, names: list[str], quiet: bool = False) -> list[str]:
+        """The providers whose mock can serve --drift (a UsageError when none can, unless quiet)."""
+        found = [n for n in names if self.drift in drifts_for(load_provider(n))]
+        if not found and not quiet:
+            listing = "errcontract mock PROVIDER --list-drifts"
+            raise UsageError(f"no provider's mock has a drift {self.drift!r}: see '{listing}'")
+        return found
+
     def skipped_providers(self) -> list[str]:
-        """Providers `all` leaves out for want of an embedded mock (they need --target)."""
+        """Providers `all` leaves out for want of an embedded mock (they need --target); with
+        --drift, the mocked ones without that drift are left out too (not listed here)."""
         if self.provider != "all" or self.target:
             return []
         return [n for n in provider_names() if not has_embedded_mock(n)]
@@ -201,10 +92,10 @@ class RunOptions:
             validate_url(self.target)
             if len(providers) != 1:
                 raise UsageError("--target checks one provider: add --provider NAME")
-            if self.drift:
+            if self.drift and not self.embedded_mock:  # the runner's child names the drift it is served
                 raise UsageError("--drift applies to the embedded mock: leave out --target")
             self._require_key(providers[0])
-        lows = (("max_requests", 1), ("examples", 0), ("schemathesis_examples", 1), ("concurrency", 1))
+        lows = (("max_requests", 1), ("examples", 0), ("schemathesis_examples", 0), ("concurrency", 1))
         for name, low in lows:
             if getattr(self, name) is not None and getattr(self, name) < low:
                 raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
@@ -286,6 +177,8 @@ def options_from(
             fixtures[name] = value
     fixtures.update(parse_fixture_pairs(given("fixture")))
     strict = strict or os.environ.get("ERRCONTRACT_STRICT", "").lower() in ("1", "true", "yes")
+    if not str(values["report_dir"]).strip():
+        raise UsageError("--report-dir is empty: give the folder reports go to, e.g. --report-dir reports")
     options = RunOptions(
         **{**values, "report_dir": Path(values["report_dir"])},
         strict=strict,

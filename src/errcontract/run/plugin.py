@@ -22,15 +22,14 @@ from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
 from errcontract.run import plugin_reports, progress
 from errcontract.run.held_verdicts import HeldVerdicts
-from errcontract.run.options import (
+from errcontract.run.option_table import (
     SETTINGS,
-    RunOptions,
     fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,
-    options_from,
 )
+from errcontract.run.options import RunOptions, options_from
 from errcontract.run.profiles import load_profile
 from errcontract.run.session import RunRegistry
 

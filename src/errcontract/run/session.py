@@ -102,6 +102,7 @@ class ProviderRun:
             requests=stats.sent,
             answered=stats.answered,
             not_sent=dict(stats.not_sent),
+            drift=self.options.drift if self.embedded_mock else None,
         )
         return build_results(self.recorder, meta, strict=self.options.strict)
 

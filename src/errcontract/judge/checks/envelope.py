@@ -87,7 +87,7 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 @check("envelope_exemplified")
 def envelope_exemplified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the stated envelope holds, the body also keeps what the error page's own examples
-    show (the contract's exemplified profile: Vydra's UPPER_SNAKE codes, its refund object)."""
+    show (the contract's exemplified profile: Vydra's refund object)."""
     if not _is_error(exchange) or Strength.EXEMPLIFIED not in oracle.profiles:
         return []
     body = exchange.json()

@@ -1,0 +1,149 @@
+"""The run's settings as a table, shared by `errcontract run`'s argparse and the pytest plugin's
+options: each with its flag, type, default and environment variable (`--api-key` <-
+`ERRCONTRACT_API_KEY`, the CI-friendly way to pass secrets); fixture options derived from the
+contracts' `fixtures` sections, so a third provider's fixtures get options with no code change.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from errcontract.contract.model import (
+    MAIN_KEY,
+    Contract,
+    load_provider,
+    provider_names,
+    secret_fixture_names,
+)
+from errcontract.core.errors import ErrcontractError, UsageError
+
+STANDARD_FIXTURES = (MAIN_KEY,)  # every other fixture option comes from the contracts
+# Schemathesis' share of a large --examples: its generation runs at ~150 requests/s and finds
+# fewer documented codes per request than errcontract's own strategies (benchmarks, figure 3),
+# so a budget beyond ~200 goes to those; --schemathesis-examples gives it more explicitly.
+SCHEMATHESIS_EXAMPLES_CAP = 20
+
+
+@dataclass(frozen=True)
+class Setting:
+    dest: str
+    flag: str
+    kind: type
+    default: object
+    help: str
+    metavar: str = "VALUE"
+    shown_default: str | None = None  # how --help words the default, when not the value itself
+
+    @property
+    def env(self) -> str:
+        return "ERRCONTRACT_" + self.dest.upper()
+
+    def help_text(self) -> str:
+        """The option's help with its default and its environment variable."""
+        default = self.shown_default or (str(self.default) if self.default is not None else "none")
+        return f"{self.help} (default: {default}; env {self.env})"
+
+
+SETTINGS = (
+    Setting("provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME"),
+    Setting(
+        "target",
+        "--target",
+        str,
+        None,
+        "the API root URL to check",
+        "URL",
+        "the embedded mock of each provider",
+    ),
+    Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
+    Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
+    Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
+    Setting(
+        "schemathesis_examples",
+        "--schemathesis-examples",
+        int,
+        None,
+        "Schemathesis examples per OpenAPI operation (its coverage cases come on top; 0 leaves it out)",
+        "N",
+        f"--examples ÷ 10, at most {SCHEMATHESIS_EXAMPLES_CAP}",
+    ),
+    Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
+    Setting(
+        "timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)", "SECONDS"
+    ),
+    Setting(
+        "allow_spend",
+        "--allow-spend",
+        float,
+        None,
+        "credits a live run may spend",
+        "CREDITS",
+        "none: nothing billable is sent to a live target",
+    ),
+    Setting("concurrency", "--concurrency", int, 4, "requests in flight at once (generated requests)", "N"),
+    Setting(
+        "drift",
+        "--drift",
+        str,
+        None,
+        "embedded mock only: serve this named drift (see 'errcontract mock PROVIDER --list-drifts')",
+        "NAME",
+    ),
+)
+
+
+def _described_contracts() -> list[Contract]:
+    """The contracts option names and help are built from: those that load (a broken one is
+    refused, naming its file, where the run loads it: `RunOptions.secrets`, the provider's load)."""
+    found = []
+    try:
+        for provider in provider_names():
+            found.append(load_provider(provider))
+    except (ErrcontractError, OSError):
+        pass
+    return found
+
+
+def fixture_names() -> list[str]:
+    """Every fixture any contract names, standard ones first."""
+    names = list(STANDARD_FIXTURES)
+    for contract in _described_contracts():
+        names += [n for n in contract.fixtures if n not in names]
+    return names
+
+
+def fixture_flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def fixture_metavar(name: str) -> str:
+    """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
+    if name in secret_fixture_names(_described_contracts()):
+        return "KEY"
+    if name.endswith("_id"):
+        return "ID"
+    return "NAME" if name == "model" else "VALUE"
+
+
+def fixture_help(name: str) -> str:
+    """What the contracts say the fixture is, and which providers use it (for --help)."""
+    described: dict[str, list[str]] = {}
+    for contract in _described_contracts():
+        fixture = contract.fixtures.get(name)
+        if fixture is not None:
+            described.setdefault(fixture.description or name, []).append(contract.provider)
+    if name == MAIN_KEY and not described:
+        described["the key requests are sent with"] = []
+    text = "; ".join(f"{what} ({', '.join(who)})" if who else what for what, who in described.items())
+    return f"{text or name} (env ERRCONTRACT_{name.upper()})"
+
+
+def env_default(setting: Setting) -> object:
+    raw = os.environ.get(setting.env)
+    if raw is None or raw == "":
+        return setting.default
+    try:
+        return setting.kind(raw)
+    except ValueError:
+        raise UsageError(f"{setting.env}={raw!r} is not a valid {setting.kind.__name__}") from None
