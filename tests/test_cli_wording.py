@@ -7,6 +7,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -58,3 +59,22 @@ def test_a_mock_that_did_not_start_is_not_prefixed_twice() -> None:
             _start_error("vicsee", process, stderr)
             == "the vicsee mock did not start: mock.yaml: unknown key 'x'"
         )
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        ({"summary": {"errors": 2}}, "2 errors: what could not be judged counts against the run"),
+        ({"summary": {"warnings": 1}, "strict": True}, "--strict: warnings count as violations (1 warning)"),
+    ],
+    ids=["errors", "strict"],
+)
+def test_violations_headline_beside_no_violation_says_why(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, change: dict[str, Any], said: str
+) -> None:
+    results = json.loads((DATA / "results-vicsee.json").read_text(encoding="utf-8"))
+    results["summary"] |= {"violations": 0, "failed": 0, "errors": 0, "code_errors": 0, "warnings": 0}
+    results["summary"] |= change.pop("summary")
+    results |= {"verdict": "violations", "violations": [], **change}
+    print_summary([results], tmp_path, Redactor())
+    assert said in capsys.readouterr().out

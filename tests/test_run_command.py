@@ -259,3 +259,13 @@ def test_run_keeps_the_history_report_built_in_the_folder_it_replaces(tmp_path: 
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert history.read_bytes() == kept
     assert (tmp_path / "vicsee" / "results.json").is_file()
+
+
+def test_verbose_run_prints_report_paths_that_exist_after_it(tmp_path: Path) -> None:
+    """pytest writes junit.xml and pytest.html into the staging folder; the paths it prints are
+    shown as where the files end up."""
+    proc = errcontract("run", "--provider", "vicsee", "-v", "--examples", "5", "--report-dir", str(tmp_path))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    printed = re.findall(r"generated xml file: (\S+)|Generated html report: file://(\S+)", proc.stdout)
+    paths = [Path(xml or html) for xml, html in printed]
+    assert len(paths) == 2 and all(p.is_file() for p in paths), paths

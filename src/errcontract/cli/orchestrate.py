@@ -191,8 +191,9 @@ class CheckRunner:
         cmd = _child_command(check.provider, target, options, mock, self.pytest_args, out, work)
         produced, spawned = work / check.provider / "results.json", time.perf_counter()
         if options.verbose or self.pytest_args:  # pytest's own output, relayed as it comes
+            moved = (str(self.reports.staging), str(self.reports.report_dir))  # where its files end up
             finished = run_child(
-                cmd, _child_env(fixtures), self.redact, CHILD_TIMEOUT_S, CHILD_GRACE_S, self.children
+                cmd, _child_env(fixtures), self.redact, CHILD_TIMEOUT_S, CHILD_GRACE_S, self.children, moved
             )
             self.profile.add(check.label, "child session (output relayed)", time.perf_counter() - spawned)
         else:

@@ -24,10 +24,12 @@ def run_child(
     timeout_s: float,
     grace_s: float,
     children: Children,
+    moved: tuple[str, str] | None = None,
 ) -> bool:
-    """Run the pytest child in a session of its own, relaying its output live with keys masked;
-    False if it timed out. However this ends (an interrupting signal included), the signal is
-    forwarded to the child's group, which is reaped before this returns or raises."""
+    """Run the pytest child in a session of its own, relaying its output live with keys masked
+    (and `moved`: the staging folder's path shown as the folder its files end up in); False if
+    it timed out. However this ends (an interrupting signal included), the signal is forwarded
+    to the child's group, which is reaped before this returns or raises."""
     timed_out, muted = threading.Event(), children.stopping
     child = subprocess.Popen(
         cmd,
@@ -39,7 +41,7 @@ def run_child(
     )
     children.add(child)
     relays = [
-        threading.Thread(target=relay, args=(source, sink, redact, muted), daemon=True)
+        threading.Thread(target=relay, args=(source, sink, redact, muted, moved), daemon=True)
         for source, sink in ((child.stdout, sys.stdout), (child.stderr, sys.stderr))
     ]
 
@@ -66,16 +68,22 @@ def run_child(
 
 
 def relay(
-    source: IO[bytes] | None, sink: TextIO, redact: Redactor, muted: threading.Event | None = None
+    source: IO[bytes] | None,
+    sink: TextIO,
+    redact: Redactor,
+    muted: threading.Event | None = None,
+    moved: tuple[str, str] | None = None,
 ) -> None:
     """Copy as it comes (progress stays live), holding back only what might begin a key; once
     `muted` is set, keep draining (the child must not block on a full pipe) but show nothing."""
     if source is None:
         return
     held = b""
+    old, new = (moved[0].encode(), moved[1].encode()) if moved else (b"", b"")
     with source:
         while chunk := os.read(source.fileno(), 65536):
             data = redact.bytes(held + chunk)
+            data = data.replace(old, new) if old else data
             keep = _key_prefix_at_end(data, redact.secrets)
             held = data[len(data) - keep :] if keep else b""
             if not (muted and muted.is_set()):

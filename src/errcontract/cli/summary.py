@@ -35,6 +35,7 @@ def _line(result: dict[str, Any], label: str) -> list[str]:
         f"{result['duration_s']:.1f} s against {preflight.get('base') or result['target']}",
     ]
     lines[:0] = notes
+    lines += _why_violations(result)
     lines += _unchecked(result)
     if result["verdict"] == RunVerdict.UNREACHABLE:
         reason = result["errors"][0]["message"] if result.get("errors") else "no answer"
@@ -44,6 +45,19 @@ def _line(result: dict[str, Any], label: str) -> list[str]:
     lines += _findings(result["violations"], "✗", Severity.VIOLATION)
     lines += _findings(result["warnings"], "!", Severity.WARNING)
     return lines + _errors(result)
+
+
+def _why_violations(result: dict[str, Any]) -> list[str]:
+    """The reason a VIOLATIONS headline stands beside "0 violations" and no failed code."""
+    s = result["summary"]
+    if result["verdict"] != RunVerdict.VIOLATIONS or s["violations"] or s["failed"]:
+        return []
+    errors = s["errors"] + s.get("code_errors", 0)
+    if errors:
+        return [f"{'':<10} ✗ {count(errors, 'error')}: what could not be judged counts against the run"]
+    if result.get("strict") and s["warnings"]:
+        return [f"{'':<10} ✗ --strict: warnings count as violations ({count(s['warnings'], 'warning')})"]
+    return []
 
 
 def _unchecked(result: dict[str, Any], shown: int = 3) -> list[str]:
