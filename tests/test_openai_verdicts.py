@@ -1,0 +1,48 @@
+"""OpenAI's contract says what OpenAI's docs promise, no more: answers a faithful server may give
+pass (or warn, where only an example or a sample value shows the fact), departures still fail.
+
+Each test is a verdict the contract once got wrong (the audit of contracts/openai against the
+error-codes and rate-limits guides).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from errcontract.contract.model import load_provider
+from errcontract.judge.checks import Oracle, run_checks
+from tests.helpers import exchange, spec_for
+
+JSON = {"content-type": "application/json"}
+
+
+@pytest.fixture(scope="module")
+def openai() -> Oracle:
+    return Oracle(load_provider("openai"))
+
+
+def error(type_: str, code: str | None, message: str = "something", param: str | None = None) -> dict:
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
+def findings(
+    oracle: Oracle, status: int, body: Any, headers: dict[str, str] | None = None, **spec: Any
+) -> tuple[set[str], set[str]]:
+    """The checks that found a violation, and those that warned."""
+    ex = exchange(spec_for(oracle.contract, **spec), status, body, headers or JSON)
+    outcome = run_checks(ex, oracle)
+    return {v.check for v in outcome.violations}, {w.check for w in outcome.warnings}
+
+
+@pytest.mark.parametrize("status", [409, 502, 504])
+def test_statuses_the_python_library_names_are_documented(openai, status):
+    """ConflictError (409) and InternalServerError (>=500) are in the library's error table."""
+    body = error("server_error", None)
+    assert findings(openai, status, body, endpoint="list_models") == (set(), set())
+
+
+def test_a_status_no_doc_names_is_still_undocumented(openai):
+    body = error("invalid_request_error", None)
+    assert findings(openai, 418, body, endpoint="list_models")[0] == {"status_documented"}
