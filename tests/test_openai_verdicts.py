@@ -46,3 +46,22 @@ def test_statuses_the_python_library_names_are_documented(openai, status):
 def test_a_status_no_doc_names_is_still_undocumented(openai):
     body = error("invalid_request_error", None)
     assert findings(openai, 418, body, endpoint="list_models")[0] == {"status_documented"}
+
+
+CHAT_400 = {"endpoint": "create_chat_completion", "defect_codes": ("invalid_request",)}
+
+
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("x-ratelimit-reset-requests", "1735689600"),  # a Unix time, not the sample's "1s"
+        ("x-ratelimit-reset-tokens", "0.5"),  # bare seconds
+        ("x-ratelimit-remaining-tokens", "-1"),  # Azure's "no token limit"
+        ("x-ratelimit-limit-requests", "60.0"),
+    ],
+)
+def test_a_rate_limit_header_unlike_its_sample_value_warns(openai, header, value):
+    """The rate-limits guide shows each header's format only in its 'Sample Value' column."""
+    body = error("invalid_request_error", None)
+    headers = {**JSON, header: value}
+    assert findings(openai, 400, body, headers, **CHAT_400) == (set(), {"rate_limit_headers"})

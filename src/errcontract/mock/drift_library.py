@@ -157,10 +157,18 @@ def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> 
     return outcome
 
 
+def _resets_exemplified(config: MockConfig) -> bool:
+    """Only a sample value shows the reset headers' format (OpenAI's rate-limits guide)."""
+    fields = config.contract.headers.rate_limit_fields
+    resets = [f for n, f in fields.items() if "reset" in n.lower()]
+    return bool(resets) and all(f.strength == "exemplified" for f in resets)
+
+
 @drift(
     "response",
     lambda config: config.contract.headers.rate_limit is not None,
     caught_by={"rate_limit_headers"},
+    warns=_resets_exemplified,
 )
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
