@@ -65,3 +65,22 @@ def test_a_rate_limit_header_unlike_its_sample_value_warns(openai, header, value
     body = error("invalid_request_error", None)
     headers = {**JSON, header: value}
     assert findings(openai, 400, body, headers, **CHAT_400) == (set(), {"rate_limit_headers"})
+
+
+@pytest.mark.parametrize("status", [429, 503])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("56", True), ("0", True), ("Wed, 21 Oct 2015 07:28:00 GMT", False), ("soon", False)]
+)
+def test_retry_after_is_a_number_of_seconds_on_429_and_503(openai, status, value, ok):
+    """ratelimits: 'The minimum number of seconds to wait'; errors, 503: 'Follow the Retry-After
+    header when it's present' (an HTTP-date is not a number of seconds)."""
+    code = "rate_limit_exceeded" if status == 429 else "server_is_overloaded"
+    body = error("requests", code)
+    failed, _ = findings(openai, status, body, {**JSON, "retry-after": value}, endpoint="list_models")
+    assert failed == (set() if ok else {"status_headers"})
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_an_absent_retry_after_is_no_finding(openai, status):
+    body = error("requests", "rate_limit_exceeded" if status == 429 else "server_is_overloaded")
+    assert findings(openai, status, body, endpoint="list_models") == (set(), set())
