@@ -84,3 +84,70 @@ def test_retry_after_is_a_number_of_seconds_on_429_and_503(openai, status, value
 def test_an_absent_retry_after_is_no_finding(openai, status):
     body = error("requests", "rate_limit_exceeded" if status == 429 else "server_is_overloaded")
     assert findings(openai, status, body, endpoint="list_models") == (set(), set())
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # OpenAI's own answer to a chat completion without messages
+        error(
+            "invalid_request_error",
+            "missing_required_parameter",
+            "Missing required parameter: 'messages'.",
+            "messages",
+        ),
+        error("invalid_request_error", None, "you must provide a messages parameter", "messages"),
+        error("invalid_request_error", "400"),  # LiteLLM: the status as the code
+    ],
+)
+def test_a_400_is_the_bad_request_case_whatever_its_code(openai, body):
+    """The guide's 400 row names no code; Error.code is string or null (ambiguity bad-request-code)."""
+    assert findings(openai, 400, body, **CHAT_400) == (set(), set())
+
+
+def test_a_400_of_another_type_warns_where_one_example_shows_invalid_request_error(openai):
+    failed, warned = findings(openai, 400, error("BadRequestError", None), **CHAT_400)
+    assert (failed, warned) == (set(), {"code_fields"})
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "check"),
+    [
+        (400, {"detail": "Field required"}, "envelope"),
+        (200, error("invalid_request_error", None), "defect_rejected"),
+    ],
+)
+def test_a_missing_parameter_answered_otherwise_still_fails(openai, status, body, check):
+    failed, _ = findings(openai, status, body, **CHAT_400)
+    assert check in failed
+
+
+RETRIEVE_404 = {"endpoint": "retrieve_model", "defect_codes": ("model_not_found",)}
+
+
+def test_ollamas_404_for_an_unknown_model_passes_and_warns_for_the_code(openai):
+    """The only doc is the library's 'NotFoundError: Requested resource does not exist'; the code
+    string model_not_found is what OpenAI's answers show (ambiguity not-found-code)."""
+    body = error("not_found_error", None, 'model "errcontract-no-such-model" not found')
+    ex = exchange(spec_for(openai.contract, **RETRIEVE_404), 404, body, JSON)
+    assert openai.code_of(ex) == "model_not_found"
+    outcome = run_checks(ex, openai)
+    assert outcome.violations == []
+    assert [(w.check, w.strength) for w in outcome.warnings] == [("code_fields", "exemplified")]
+
+
+def test_openais_own_404_passes_without_a_warning(openai):
+    body = error("invalid_request_error", "model_not_found", "The model `x` does not exist")
+    assert findings(openai, 404, body, **RETRIEVE_404) == (set(), set())
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "check"),
+    [
+        (404, {"detail": "Not Found"}, "envelope"),
+        (400, error("invalid_request_error", "model_not_found"), "code_justified"),  # the 400 case
+        (500, error("server_error", None), "no_server_error_for_client_mistake"),
+    ],
+)
+def test_an_unknown_model_answered_otherwise_still_fails(openai, status, body, check):
+    assert check in findings(openai, status, body, **RETRIEVE_404)[0]
