@@ -13,6 +13,7 @@ import pytest
 
 from errcontract.contract.model import load_provider
 from errcontract.judge.checks import Oracle, run_checks
+from errcontract.requests.recipes import build_request
 from tests.helpers import exchange, spec_for
 
 JSON = {"content-type": "application/json"}
@@ -151,3 +152,40 @@ def test_openais_own_404_passes_without_a_warning(openai):
 )
 def test_an_unknown_model_answered_otherwise_still_fails(openai, status, body, check):
     assert check in findings(openai, status, body, **RETRIEVE_404)[0]
+
+
+def recipe_findings(oracle: Oracle, recipe: str, status: int, body: Any) -> tuple[set[str], set[str]]:
+    spec = build_request(oracle.contract, recipe, {"api_key": "sk-errcontract-test"})
+    outcome = run_checks(exchange(spec, status, body, JSON), oracle)
+    return {v.check for v in outcome.violations}, {w.check for w in outcome.warnings}
+
+
+@pytest.mark.parametrize(
+    ("recipe", "body"),
+    [
+        ("invalid-api-key", error("invalid_request_error", None, "Incorrect API key provided")),
+        (
+            "missing-api-key",
+            error("invalid_request_error", "invalid_api_key", "You didn't provide an API key"),
+        ),
+        ("missing-api-key", error("invalid_request_error", "missing_api_key")),
+        ("invalid-api-key", error("authentication_error", "unauthorized")),
+    ],
+)
+def test_either_key_defect_may_get_any_401(openai, recipe, body):
+    """The guide's 401 rows give a cause and a solution, no code (ambiguity which-401)."""
+    assert recipe_findings(openai, recipe, 401, body) == (set(), set())
+
+
+@pytest.mark.parametrize("recipe", ["missing-api-key", "invalid-api-key"])
+@pytest.mark.parametrize(
+    ("status", "body", "check"),
+    [
+        (403, error("invalid_request_error", None), "code_justified"),
+        (400, error("invalid_request_error", "invalid_api_key"), "code_justified"),
+        (401, {"detail": "Unauthorized"}, "envelope"),
+        (200, {"object": "list", "data": []}, "access_control"),
+    ],
+)
+def test_a_key_defect_answered_otherwise_still_fails(openai, recipe, status, body, check):
+    assert check in recipe_findings(openai, recipe, status, body)[0]
