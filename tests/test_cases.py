@@ -41,7 +41,8 @@ def error(type_: str, code: str | None, message: str = "something", param: str |
         (404, error("invalid_request_error", "model_not_found"), "model_not_found"),
         (400, error("invalid_request_error", "missing_required_parameter"), "invalid_request"),
         (400, error("invalid_request_error", "model_not_found"), "invalid_request"),  # status decides
-        (429, error("insufficient_quota", "credit_balance_exhausted"), "insufficient_quota"),
+        (429, error("insufficient_quota", "credit_balance_exhausted"), "credit_balance_exhausted"),
+        (429, error("insufficient_quota", "insufficient_quota"), "insufficient_quota"),
         (429, error("requests", "rate_limit_exceeded"), "rate_limit_exceeded"),
         (503, error("rate_limit_error", "slow_down"), "slow_down"),
         (400, error("invalid_request_error", "400"), "invalid_request"),  # the docs leave a 400's code open

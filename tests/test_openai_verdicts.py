@@ -189,3 +189,33 @@ def test_either_key_defect_may_get_any_401(openai, recipe, body):
 )
 def test_a_key_defect_answered_otherwise_still_fails(openai, recipe, status, body, check):
     assert check in recipe_findings(openai, recipe, status, body)[0]
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "credit_balance_exhausted",
+        "organization_spend_limit_exceeded",
+        "project_spend_limit_exceeded",
+        "organization_usage_limit_exceeded",
+    ],
+)
+@pytest.mark.parametrize("type_", ["insufficient_quota", "billing_error"])
+def test_a_documented_quota_code_is_its_case_whatever_the_type(openai, code, type_):
+    """'inspect error.code ... The broader error.type can still be insufficient_quota'."""
+    body = error(type_, code, "You exceeded your current quota")
+    ex = exchange(spec_for(openai.contract, endpoint="list_models"), 429, body, JSON)
+    assert openai.code_of(ex) == code
+    assert findings(openai, 429, body, endpoint="list_models") == (set(), set())
+
+
+@pytest.mark.parametrize("code", ["rate_limit", "requests", None])
+def test_a_rate_limit_429_with_another_code_warns(openai, code):
+    """'429 - Rate limit reached for requests' names no code: rate_limit_exceeded is exemplified."""
+    body = error("requests", code, "Rate limit reached for requests")
+    assert findings(openai, 429, body, endpoint="list_models") == (set(), {"code_fields"})
+
+
+def test_a_quota_code_at_another_status_still_fails(openai):
+    body = error("insufficient_quota", "credit_balance_exhausted")
+    assert "code_documented" in findings(openai, 503, body, endpoint="list_models")[0]

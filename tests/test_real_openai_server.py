@@ -182,6 +182,10 @@ def test_no_documented_case_passes_where_litellm_answers_otherwise(results):
         "rate_limit_exceeded",
         "slow_down",
         "insufficient_quota",
+        "credit_balance_exhausted",
+        "organization_spend_limit_exceeded",
+        "project_spend_limit_exceeded",
+        "organization_usage_limit_exceeded",
         "server_is_overloaded",
     )
     assert all(verdicts[name] == "not-observed" for name in observe_only)
