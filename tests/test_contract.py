@@ -13,11 +13,11 @@ from tests.helpers import edit
 pytest_plugins = ["pytester"]
 
 
-def test_shipped_contracts_hold_18_vicsee_15_vydra_and_11_openai_codes() -> None:
+def test_shipped_contracts_hold_18_vicsee_15_vydra_and_15_openai_codes() -> None:
     assert {"openai", "vicsee", "vydra"} <= set(provider_names())
     assert len(load_provider("vicsee").codes) == 18
     assert len(load_provider("vydra").codes) == 15
-    assert len(load_provider("openai").codes) == 11
+    assert len(load_provider("openai").codes) == 15
 
 
 def test_every_provider_folder_found_loads(root: Path) -> None:

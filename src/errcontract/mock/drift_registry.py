@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -37,6 +37,19 @@ class Drift:
     caught_by: frozenset[str] = frozenset()  # the checks that must catch it (any one); empty:
     # a departure from our mock only, which the docs allow (the suites must not fail it)
     as_warning: bool = False  # it breaks an exemplified fact only: a warning (fails with --strict)
+    # Where one provider's docs leave open what another's promise, the contract decides, not the
+    # drift: `allowed` (the docs allow it: caught by nothing) and `warns` (only an example shows
+    # the fact it breaks) read the provider's contract.
+    allowed: Applies | None = None
+    warns: Applies | None = None
+
+    def for_provider(self, config: MockConfig) -> Drift:
+        """This drift as the provider's contract judges it."""
+        if self.allowed is not None and self.allowed(config):
+            return replace(self, caught_by=frozenset(), as_warning=False)
+        if self.warns is not None and self.warns(config):
+            return replace(self, as_warning=True)
+        return self
 
     def respond(self, outcome: Outcome, call: Call, engine: Engine) -> Outcome:
         return self.fn(outcome, call, engine) if self.hook == "response" else outcome
@@ -60,17 +73,26 @@ def always(config: MockConfig) -> bool:
 
 
 def drift(
-    hook: str, applies: Applies = always, *, caught_by: set[str], as_warning: bool = False
+    hook: str,
+    applies: Applies = always,
+    *,
+    caught_by: set[str],
+    as_warning: bool = False,
+    allowed: Applies | None = None,
+    warns: Applies | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a drift under its function's name in kebab-case; its docstring describes it and
-    `caught_by` names the checks that must catch it (the drift tests read it)."""
+    `caught_by` names the checks that must catch it (the drift tests read it), unless the
+    provider's contract says its docs allow it (`allowed`) or only exemplify it (`warns`)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         name = fn.__name__.replace("_", "-")
         if name in REGISTRY:
             raise ValueError(f"drift {name!r} registered twice")
         description = re.sub(r"\s+", " ", (fn.__doc__ or "").strip())
-        REGISTRY[name] = Drift(name, description, hook, fn, applies, frozenset(caught_by), as_warning)
+        REGISTRY[name] = Drift(
+            name, description, hook, fn, applies, frozenset(caught_by), as_warning, allowed, warns
+        )
         return fn
 
     return register

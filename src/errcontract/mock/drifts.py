@@ -13,6 +13,7 @@ LIBRARIES = (drift_library, drift_semantics)  # imported for their registrations
 
 
 def drifts_for(contract: Contract) -> dict[str, Drift]:
-    """The drifts this provider's contract and mock data can show, by name."""
+    """The drifts this provider's contract and mock data can show, by name, each with what this
+    contract makes of it (caught, a warning, or allowed by the docs)."""
     config = load_mock_config(contract)
-    return {name: d for name, d in sorted(REGISTRY.items()) if d.applies(config)}
+    return {name: d.for_provider(config) for name, d in sorted(REGISTRY.items()) if d.applies(config)}
