@@ -155,3 +155,12 @@ def test_the_case_index_goes_with_its_contract() -> None:
     del contract
     gc.collect()
     assert len(cases._INDEXES) == before
+
+
+def test_a_case_recognised_by_its_status_names_the_code_that_was_sent(openai):
+    """OpenAI's one 403 is country_not_supported whatever its code: a finding says what came."""
+    body = error("invalid_request_error", "invalid_api_key", "Incorrect API key provided")
+    spec = spec_for(openai.contract, endpoint="create_chat_completion", defect_codes=("invalid_api_key",))
+    outcome = run_checks(exchange(spec, 403, body, JSON), openai)
+    messages = [v.message for v in outcome.violations if v.check == "code_justified"]
+    assert messages and messages[0].startswith('country_not_supported (code sent: "invalid_api_key") is not')

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import cached_property, lru_cache
 from typing import Any
@@ -60,6 +61,15 @@ class Oracle:
     def code_of(self, exchange: Exchange) -> str | None:
         """The documented case the body is (its code, for most providers), or its raw code."""
         return identify(self.contract, exchange.json(), exchange.status)
+
+    def shown_code(self, exchange: Exchange) -> str | None:
+        """The case as findings name it, with the code the body sent where that differs (a case
+        recognised by its status, such as OpenAI's one 403, whatever code came with it)."""
+        case = self.code_of(exchange)
+        sent = pointer_get(exchange.json(), self.contract.envelope.code_pointer)
+        if case is None or sent is NO_JSON or sent == case:
+            return case
+        return f"{case} (code sent: {json.dumps(sent)})"
 
     def body_in_profile(self, body: Any, profile: str) -> bool:
         """Does a parsed error body follow one of the contract's envelope profiles?"""

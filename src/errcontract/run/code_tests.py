@@ -136,7 +136,7 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
         return result(Verdict.FAIL, lines[0], lines)
     if answered == code.name and exchange.status in code.statuses:
         return result(Verdict.PASS, None)
-    seen = f"HTTP {exchange.status} {answered or '(no code)'}"
+    seen = f"HTTP {exchange.status} {run.oracle.shown_code(exchange) or '(no code)'}"
     if answered in _also_allowed(run, code):
         return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")
     refused = _refused_assumption(code, exchange.request, answered)

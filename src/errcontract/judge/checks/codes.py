@@ -40,7 +40,7 @@ def code_justified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if code in justified or code not in oracle.contract.codes:
         return []  # an undocumented code is code_documented's finding
     text = (
-        f"{code} is not justified by the request's defect ({request.describe_defects()}): "
-        f"expected {' or '.join(sorted(justified))}"
+        f"{oracle.shown_code(exchange)} is not justified by the request's defect "
+        f"({request.describe_defects()}): expected {' or '.join(sorted(justified))}"
     )
     return [Violation("code_justified", text, status, code)]
