@@ -238,3 +238,13 @@ def test_undocumented_route_error_page_is_a_warning_not_a_violation(vicsee):
     outcome = run_checks(exchange(spec, 404, b"Not Found", headers), vicsee)
     assert outcome.violations == []
     assert {w.check for w in outcome.warnings} >= {"content_type_json", "envelope"}
+
+
+@pytest.mark.parametrize(("remaining", "flagged"), [("0", True), ("7", False)])
+def test_rate_limited_key_served_is_a_violation_unless_its_window_had_room(vicsee, remaining, flagged):
+    """A full window the user prepared may free up (a sliding one does within a minute): an
+    answer that itself says requests remain shows the key no longer carries its defect."""
+    spec = spec_for(vicsee.contract, endpoint="generate", defect_codes=("RATE_LIMITED",))
+    served = {"success": True, "data": {"id": "t-1"}}
+    headers = {**VICSEE_HEADERS, "x-ratelimit-remaining": remaining}
+    assert ("defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)) is flagged

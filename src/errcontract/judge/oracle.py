@@ -71,6 +71,23 @@ class Oracle:
             return case
         return f"{case} (code sent: {json.dumps(sent)})"
 
+    def remaining_of(self, exchange: Exchange) -> int | None:
+        """The response's requests remaining (the rate-limit header with that role), if it says."""
+        spec = self.contract.headers.rate_limit
+        name = next((n for n, f in spec.fields.items() if f.role == "remaining"), None) if spec else None
+        value = (exchange.header(name) or "").strip() if name else ""
+        return int(value) if value.isdigit() else None
+
+    def window_had_room(self, exchange: Exchange) -> bool:
+        """Served, though its certain defect was a full rate-limit window (a key whose window the
+        user filled), while the answer itself says requests remain: the window freed up (a
+        sliding one does within a minute), so the defect no longer held: nothing to judge."""
+        codes = [c for d in exchange.request.defects if d.certain for c in d.codes]
+        known = [self.contract.codes[c] for c in codes if c in self.contract.codes]
+        limited = bool(known) and all(set(c.statuses) == {429} for c in known)
+        served = 200 <= (exchange.status or 0) < 300
+        return limited and served and (self.remaining_of(exchange) or 0) > 0
+
     def body_in_profile(self, body: Any, profile: str) -> bool:
         """Does a parsed error body follow one of the contract's envelope profiles?"""
         return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)

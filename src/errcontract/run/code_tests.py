@@ -136,6 +136,10 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
         return result(Verdict.FAIL, lines[0], lines)
     if answered == code.name and exchange.status in code.statuses:
         return result(Verdict.PASS, None)
+    if run.oracle.window_had_room(exchange):
+        key, room = exchange.request.key_fixture or "the key", run.oracle.remaining_of(exchange)
+        reason = f"served (HTTP {exchange.status}), {room} requests remaining: {key}'s window had room again"
+        return result(Verdict.NOT_OBSERVED, reason)
     seen = f"HTTP {exchange.status} {run.oracle.shown_code(exchange) or '(no code)'}"
     if answered in _also_allowed(run, code):
         return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")

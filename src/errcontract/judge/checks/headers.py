@@ -95,11 +95,10 @@ def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation
     spec = oracle.contract.headers.rate_limit
     if exchange.status != 429 or spec is None or spec.window is None or not spec.window.sole:
         return []
-    name = next((n for n, f in spec.fields.items() if f.role == "remaining"), None)
-    value = (exchange.header(name) or "").strip() if name else ""
-    if not INTEGER.match(value) or int(value) == 0:
+    remaining = oracle.remaining_of(exchange)
+    if not remaining:
         return []
-    text = f"429 while {name} says {value} requests remain (the docs name no other limit)"
+    text = f"429 while the rate-limit headers say {remaining} requests remain (the docs name no other limit)"
     return [Violation("rate_limited_with_room", text, 429, oracle.code_of(exchange))]
 
 

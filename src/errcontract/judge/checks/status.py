@@ -43,6 +43,8 @@ def defect_rejected(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     status = exchange.status or 0
     if not _served_despite_defect(exchange) or _access_control(exchange, oracle):
         return []
+    if oracle.window_had_room(exchange):
+        return []
     codes = _certain_codes(exchange)
     expected = ", ".join(sorted(exchange.request.justified_codes())) or "an error"
     message = (
