@@ -62,6 +62,14 @@ def exchange(spec: RequestSpec, status: int, body: Any, headers: dict[str, str] 
     )
 
 
+JSON = {"content-type": "application/json"}
+
+
+def openai_error(type_: str, code: str | None, message: str = "something", param: str | None = None) -> dict:
+    """OpenAI's error object, every member present (its OpenAPI `Error` schema)."""
+    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
+
+
 def vicsee_error(code: str, message: str = "something") -> dict[str, Any]:
     return {"success": False, "error": {"code": code, "message": message}}
 

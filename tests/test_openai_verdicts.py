@@ -14,18 +14,13 @@ import pytest
 from errcontract.contract.model import load_provider
 from errcontract.judge.checks import Oracle, run_checks
 from errcontract.requests.recipes import build_request
-from tests.helpers import exchange, spec_for
-
-JSON = {"content-type": "application/json"}
+from tests.helpers import JSON, exchange, spec_for
+from tests.helpers import openai_error as error
 
 
 @pytest.fixture(scope="module")
 def openai() -> Oracle:
     return Oracle(load_provider("openai"))
-
-
-def error(type_: str, code: str | None, message: str = "something", param: str | None = None) -> dict:
-    return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
 
 def findings(
