@@ -62,9 +62,14 @@ def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-# A warning where the fixed window is only exemplified (VicSee's, the one fixed window so far): a
-# contract stating one would make it a violation, and the drift tests would say so.
-@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"}, as_warning=True)
+def _window_exemplified(config: MockConfig) -> bool:
+    rate_limit = config.contract.headers.rate_limit
+    window = rate_limit.window if rate_limit else None
+    return window is not None and window.strength == "exemplified"
+
+
+# A violation where the contract states its fixed window, a warning where only an example shows it.
+@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"}, warns=_window_exemplified)
 def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """In a fixed window, X-RateLimit-Reset moves with every request (always a day from now)."""
     found = _header(engine, "reset")
