@@ -237,7 +237,9 @@ def test_every_finding_is_one_the_readme_classifies(results):
     }
     assert {v["check"] for v in results["violations"]} <= known
     assert all(
-        v["message"].startswith("invalid_request is not justified by the request's defect (invalid-api-key")
+        v["message"].startswith(
+            'invalid_request (code sent: "400") is not justified by the request\'s defect (invalid-api-key'
+        )
         for v in results["violations"]
         if v["check"] == "code_justified"
     )
