@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import json
+
 import httpx
+import pytest
 
 from errcontract.contract.model import load_provider
+from errcontract.core.verdicts import Verdict
 from errcontract.mock.server import serve_in_thread
 from errcontract.requests.discovery import discover, first_value
-from errcontract.run.code_tests import missing_fixtures_reason
+from errcontract.run.code_tests import missing_fixtures_reason, provoke
 from errcontract.run.options import RunOptions
-from errcontract.run.session import ProviderRun
+from errcontract.run.session import ProviderRun, RunRegistry
+from tests.faulty_servers import (
+    Connection,
+    LoopbackServer,
+    Request,
+    VicSeeKeys,
+    faithful_vicsee,
+    http_response,
+    rate_limit_headers,
+    vicsee_answer,
+)
+
+KEY, PENDING = "sk-discovery-main-0001", "task-given-pending-0001"
 
 
 def test_first_value_reads_the_first_item_of_the_first_list():
@@ -53,3 +69,39 @@ def test_a_fixture_the_target_could_not_tell_says_why_and_the_code_says_so():
     assert discovery.missed["model"].startswith("the target did not answer GET /models: ")
     run.fixture_misses.update(discovery.missed)
     assert missing_fixtures_reason(run, ["model"]) == f"needs --model ({discovery.missed['model']})"
+
+
+def _finished(request: Request, conn: Connection) -> None:
+    """A faithful VicSee whose 'pending' task has finished since it was given: GET says success
+    and its download is served."""
+    if request.path.startswith(f"/api/v1/tasks/{PENDING}"):
+        if request.path.endswith("/download"):
+            conn.send(http_response(200, {"Content-Type": "image/png", **rate_limit_headers()}, b"\\x89PNG"))
+            return
+        body = json.dumps({"success": True, "data": {"id": PENDING, "status": "success"}}).encode()
+        conn.send(http_response(200, {"Content-Type": "application/json", **rate_limit_headers()}, body))
+        return
+    conn.send(vicsee_answer(request, VicSeeKeys(valid={KEY}, pending_task=PENDING), rate_limit_headers))
+
+
+@pytest.mark.parametrize(
+    ("handler", "verdict"), [("finished", Verdict.NOT_OBSERVED), ("pending", Verdict.PASS)]
+)
+def test_a_given_pending_task_that_finished_since_leaves_its_code_not_observed(
+    handler: str, verdict: Verdict
+) -> None:
+    keys = VicSeeKeys(valid={KEY}, pending_task=PENDING)
+    serve = _finished if handler == "finished" else faithful_vicsee(keys)
+    with LoopbackServer(serve) as server:
+        options = RunOptions(
+            provider="vicsee", target=server.url, fixtures={"api_key": KEY, "pending_task_id": PENDING}
+        )
+        registry = RunRegistry(options)
+        run = registry.get("vicsee")
+        result = provoke(run, "TASK_NOT_COMPLETE")
+        violations = run.results()["violations"]
+        registry.close(None)
+    assert result.verdict is verdict, result.reason
+    assert violations == []
+    if verdict is Verdict.NOT_OBSERVED:
+        assert "needs --pending-task-id" in (result.reason or "") and "'success'" in (result.reason or "")

@@ -164,12 +164,18 @@ def recipes_are_coherent(contract: Contract) -> Iterator[Problem]:
 
 
 @rule
-def discovered_fixtures_resolve(contract: Contract) -> Iterator[Problem]:
+def fixture_endpoints_resolve(contract: Contract) -> Iterator[Problem]:
     for name, spec in contract.discover.items():
         if name not in contract.fixtures:
             yield in_contract(contract, ["discover", name], f"no fixture {name!r}")
         if spec.endpoint not in contract.endpoints:
             yield in_contract(contract, ["discover", name, "endpoint"], f"no endpoint {spec.endpoint!r}")
+    for name, fixture in contract.fixtures.items():
+        state, where = fixture.holds, ["fixtures", name, "holds", "endpoint"]
+        if state is not None and state.endpoint not in contract.endpoints:
+            yield in_contract(contract, where, f"no endpoint {state.endpoint!r}")
+        elif state is not None and len(contract.endpoints[state.endpoint].path_params) != 1:
+            yield in_contract(contract, where, f"{state.endpoint} must take one path id (the fixture)")
 
 
 def _defect_problems(contract: Contract, endpoint_name: str, defect: dict[str, Any]) -> Iterator[str]:

@@ -41,10 +41,22 @@ MAIN_KEY = "api_key"
 
 
 @dataclass(frozen=True)
+class FixtureState:
+    """How a run confirms a fixture still holds: `endpoint` answers, for it as the path id, one of
+    `values` at `pointer` (VicSee's pending task: status pending or processing)."""
+
+    endpoint: str
+    pointer: str
+    values: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
 class Fixture:
     name: str
     description: str
     secret: bool = False
+    holds: FixtureState | None = None
 
 
 @dataclass(frozen=True)
@@ -180,7 +192,14 @@ def statuses_from(raw: dict[str, Any]) -> dict[int, Status]:
 
 
 def fixtures_from(raw: dict[str, Any]) -> dict[str, Fixture]:
-    return {n: Fixture(n, f["description"], bool(f.get("secret", False))) for n, f in raw.items()}
+    return {n: Fixture(n, f["description"], bool(f.get("secret", False)), _holds(f)) for n, f in raw.items()}
+
+
+def _holds(raw: dict[str, Any]) -> FixtureState | None:
+    holds = raw.get("holds")
+    if holds is None:
+        return None
+    return FixtureState(holds["endpoint"], holds["pointer"], tuple(holds["in"]), holds["source"])
 
 
 def billing_from(raw: dict[str, Any] | None) -> Billing | None:

@@ -1,9 +1,12 @@
-"""Fixtures a live target can tell us itself (a valid model name from its model list).
+"""Fixtures a live target can tell us itself (a valid model name from its model list), and
+whether a given one is still what it is said to be (a pending task still pending).
 
 A contract's `discover` section names, per fixture, the non-billable endpoint to ask and the
 item keys to read; a fixture given on the command line is never replaced. What the docs do not
 describe (the list's exact shape) is searched leniently: the first list in the body, the first
-of `keys` found in its first item (or the item itself if it is a string).
+of `keys` found in its first item (or the item itself if it is a string). A fixture's `holds`
+says how to confirm it; one the target contradicts (the task finished since) is set aside, so
+its codes are not observed rather than failed on a state the target no longer has.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Contract
-from errcontract.core.exchange import Exchange, RequestSpec
+from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
 from errcontract.requests.recipes import base_request
 
 
@@ -77,3 +80,26 @@ def discover(
         else:
             missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) named none"
     return Discovery(found, missed)
+
+
+def contradicted(
+    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
+) -> dict[str, str]:
+    """The given fixtures whose `holds` the target contradicts, each with what it said; one it
+    does not answer plainly (an error, no such field) is kept: the recipes will judge it."""
+    found: dict[str, str] = {}
+    for name, fixture in contract.fixtures.items():
+        state, value = fixture.holds, fixtures.get(name)
+        if state is None or not value:
+            continue
+        endpoint = contract.endpoints[state.endpoint]
+        ids = {param: value for param in endpoint.path_params}
+        try:
+            exchange = send(base_request(contract, endpoint, fixtures, set(), path_params=ids))
+        except NotSent:
+            continue
+        now = pointer_get(exchange.json(), state.pointer)
+        if 200 <= (exchange.status or 0) < 300 and isinstance(now, str) and now not in state.values:
+            wanted = " or ".join(state.values)
+            found[name] = f"the target says it is {now!r} ({endpoint.method} {endpoint.path}), not {wanted}"
+    return found

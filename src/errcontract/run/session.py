@@ -22,7 +22,7 @@ from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.assumptions import assumed_defects
-from errcontract.requests.discovery import discover
+from errcontract.requests.discovery import contradicted, discover
 from errcontract.requests.recipes import fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
 
@@ -136,6 +136,9 @@ class RunRegistry:
             discovery = discover(run.contract, run.fixtures, run.send_exchange)
             run.fixtures.update(discovery.found)
             run.discovered = frozenset(discovery.found)
+            for name, why in contradicted(run.contract, run.fixtures, run.send_exchange).items():
+                run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
+                run.fixture_misses[name] = why
             run.fixture_misses.update(discovery.missed)
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
