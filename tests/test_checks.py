@@ -241,10 +241,19 @@ def test_undocumented_route_error_page_is_a_warning_not_a_violation(vicsee):
 
 
 @pytest.mark.parametrize(("remaining", "flagged"), [("0", True), ("7", False)])
-def test_rate_limited_key_served_is_a_violation_unless_its_window_had_room(vicsee, remaining, flagged):
-    """A full window the user prepared may free up (a sliding one does within a minute): an
-    answer that itself says requests remain shows the key no longer carries its defect."""
+def test_rate_limited_key_served_is_a_violation_unless_its_sliding_window_had_room(vydra, remaining, flagged):
+    """A full sliding window the user prepared frees up within a minute: an answer that itself
+    says requests remain shows the key no longer carries its defect."""
+    spec = spec_for(vydra.contract, endpoint="organization", defect_codes=("RATE_LIMIT_EXCEEDED",))
+    headers = {**VYDRA_HEADERS, "x-ratelimit-remaining": remaining}
+    found = failed_checks(exchange(spec, 200, {"id": "org_1"}, headers), vydra)
+    assert ("defect_rejected" in found) is flagged
+
+
+@pytest.mark.parametrize("remaining", ["0", "7"])
+def test_rate_limited_key_served_in_a_fixed_window_is_a_violation_whatever_it_shows(vicsee, remaining):
+    """VicSee's daily window stays full until its reset: room shown is the limiter's own fault."""
     spec = spec_for(vicsee.contract, endpoint="generate", defect_codes=("RATE_LIMITED",))
     served = {"success": True, "data": {"id": "t-1"}}
     headers = {**VICSEE_HEADERS, "x-ratelimit-remaining": remaining}
-    assert ("defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)) is flagged
+    assert "defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)

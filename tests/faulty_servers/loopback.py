@@ -25,6 +25,7 @@ class Request:
     path: str
     headers: dict[str, str]  # lower-case names
     body: bytes
+    header_names: tuple[str, ...] = ()  # every header line's name, lower-cased, repeats kept
 
 
 class Connection:
@@ -137,7 +138,8 @@ def read_request(sock: socket.socket) -> Request | None:
         if not chunk:
             break
         body += chunk
-    return Request(method, path, headers, body)
+    names = tuple(line.partition(":")[0].strip().lower() for line in lines[1:])
+    return Request(method, path, headers, body, names)
 
 
 def response_head(status: int, headers: dict[str, str], length: int | None) -> bytes:

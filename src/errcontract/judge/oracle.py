@@ -80,8 +80,12 @@ class Oracle:
 
     def window_had_room(self, exchange: Exchange) -> bool:
         """Served, though its certain defect was a full rate-limit window (a key whose window the
-        user filled), while the answer itself says requests remain: the window freed up (a
-        sliding one does within a minute), so the defect no longer held: nothing to judge."""
+        user filled), while the answer itself says requests remain: a sliding window frees up as
+        requests age out (Vydra's minute), so the defect no longer held: nothing to judge. A fixed
+        window stays full until its reset: there, room shown is the limiter's own fault."""
+        spec = self.contract.headers.rate_limit
+        if spec is None or spec.window is None or spec.window.kind != "sliding":
+            return False
         codes = [c for d in exchange.request.defects if d.certain for c in d.codes]
         known = [self.contract.codes[c] for c in codes if c in self.contract.codes]
         limited = bool(known) and all(set(c.statuses) == {429} for c in known)
