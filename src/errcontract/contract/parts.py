@@ -116,6 +116,7 @@ class HeaderField:
     required: bool = True  # False: judged for format only where present
     role: str | None = None  # limit, remaining, reset, retry_after
     strength: Strength = Strength.STATED
+    minimum: int | None = None  # a number below it breaks the field (OpenAI's Retry-After: 1)
 
 
 @dataclass(frozen=True)
@@ -129,10 +130,14 @@ class RateWindow:
 
 @dataclass(frozen=True)
 class RateLimitHeaders:
-    required_on: str  # all | identified | none
+    required_on: str  # all | identified | served | none
     fields: dict[str, HeaderField]
     window: RateWindow | None = None
     source: str = ""
+    # Where the docs say every response carries them but a response to no known user has no
+    # limit to show (VicSee): their absence there has this strength (None: not required there).
+    anonymous: Strength | None = None
+    endpoints: tuple[str, ...] = ()  # required only on these endpoints' responses (empty: all)
 
 
 @dataclass(frozen=True)
@@ -248,6 +253,7 @@ def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
             bool(spec.get("required", True)),
             spec.get("role"),
             Strength(spec.get("strength", Strength.STATED)),
+            spec.get("minimum"),
         )
         for name, spec in raw.items()
     }
@@ -263,11 +269,14 @@ def headers_from(raw: dict[str, Any]) -> HeaderRules:
     rate_limit = None
     if limits:
         window = limits.get("window")
+        anonymous = limits.get("anonymous")
         rate_limit = RateLimitHeaders(
             limits["required_on"],
             _header_fields(limits["fields"]),
             _window(window) if window else None,
             limits.get("source", ""),
+            Strength(anonymous) if anonymous else None,
+            tuple(limits.get("endpoints", ())),
         )
     on_status = {int(s): _header_fields(f) for s, f in raw.get("on_status", {}).items()}
     return HeaderRules(rate_limit, on_status)
