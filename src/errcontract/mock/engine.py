@@ -25,6 +25,7 @@ from errcontract.mock.respond import (
     MockError,
     Outcome,
     error_outcome,
+    follow_protocol,
     iso_timestamp,
     rate_limit_headers,
     status_headers,
@@ -88,6 +89,7 @@ class Engine:
         if not call.body_read:
             await _drain(request)
         self._add_headers(outcome, call)
+        follow_protocol(self.contract, outcome)
         if self.drift is not None:
             outcome = self.drift.respond(outcome, call, self)
         return outcome.to_response()
