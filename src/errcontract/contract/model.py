@@ -31,6 +31,7 @@ from errcontract.contract.parts import (
     Fixture,
     HeaderRules,
     Refunds,
+    RequestHeader,
     Status,
     ambiguities_from,
     auth_from,
@@ -43,6 +44,7 @@ from errcontract.contract.parts import (
     fixtures_from,
     headers_from,
     refunds_from,
+    request_headers_from,
     statuses_from,
 )
 from errcontract.core import paths
@@ -110,6 +112,11 @@ class Contract:
     @cached_property
     def auth(self) -> Auth:
         return auth_from(self.document["auth"])
+
+    @cached_property
+    def request_headers(self) -> tuple[RequestHeader, ...]:
+        """Headers every request carries (`anthropic-version`), in the docs' order."""
+        return request_headers_from(self.document.get("request_headers", {}))
 
     @cached_property
     def envelope(self) -> Envelope:
