@@ -33,6 +33,7 @@ from errcontract.contract.parts import (
     HeaderRules,
     Protocol,
     Refunds,
+    RequestHeader,
     Status,
     ambiguities_from,
     auth_from,
@@ -46,6 +47,7 @@ from errcontract.contract.parts import (
     headers_from,
     protocol_from,
     refunds_from,
+    request_headers_from,
     statuses_from,
 )
 from errcontract.core import paths
@@ -114,6 +116,11 @@ class Contract:
     @cached_property
     def auth(self) -> Auth:
         return auth_from(self.document["auth"])
+
+    @cached_property
+    def request_headers(self) -> tuple[RequestHeader, ...]:
+        """Headers every request carries (`anthropic-version`), in the docs' order."""
+        return request_headers_from(self.document.get("request_headers", {}))
 
     @cached_property
     def envelope(self) -> Envelope:
