@@ -93,6 +93,11 @@ def _judge_fields(
         if problem is not None:
             text = f"{name}: {value!r} {problem}"
             found.append(_fault(exchange, check_name, text, "malformed", spec.strength))
+        elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
+            text = f"{name}: {value!r} does not match /{spec.pattern}/"
+            strength = spec.pattern_strength or spec.strength
+            severity = severity_for(strength)
+            found.append(Violation(check_name, text, exchange.status, None, severity, strength, "malformed"))
     return found
 
 
@@ -141,3 +146,13 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if not fields:
         return []
     return _judge_fields(exchange, fields, Strength.STATED, "status_headers")
+
+
+@check("every_response_headers")
+def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
+    includes a unique request-id header')."""
+    fields = oracle.contract.headers.every_response
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
