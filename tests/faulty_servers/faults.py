@@ -101,6 +101,24 @@ def huge_body(megabytes: int) -> Handler:
     return handle
 
 
+def huge_success(megabytes: int) -> Handler:
+    """A 200 whose JSON list is `megabytes` MB long (spaces before the first item), sent as fast
+    as it can: what was read of it names nothing."""
+    piece = b" " * (1 << 20)
+
+    def handle(request: Request, conn: Connection) -> None:
+        conn.send(response_head(200, {"Content-Type": "application/json"}, megabytes << 20))
+        conn.send(b'{"success": true, "data": [')
+        for _ in range(megabytes - 1):
+            conn.send(piece)
+
+    return handle
+
+
+def is_model_list_request(request: Request) -> bool:
+    return request.path.rstrip("/").endswith("/models")
+
+
 def redirects_to(location: str) -> Handler:
     """Answers 302 to `location` (another host), as a moved or hijacked API root might."""
 

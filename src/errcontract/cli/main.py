@@ -52,9 +52,11 @@ def build_parser(modules: Sequence[str] = SUBCOMMAND_MODULES) -> argparse.Argume
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(modules_for(argv))
-    args = parser.parse_args(argv)
     try:
+        # Building the parser reads the contracts folder (the provider names are choices): a bad
+        # ERRCONTRACT_CONTRACTS is the same one line as any other bad input.
+        parser = build_parser(modules_for(argv))
+        args = parser.parse_args(argv)
         return int(args.func(args))
     except ErrcontractError as exc:
         print(f"errcontract: error: {exc}", file=sys.stderr)
