@@ -32,7 +32,7 @@ from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
-from errcontract.requests.recipes import auth_value
+from errcontract.requests.recipes import constant_headers
 
 MADE_UP_ID = "errcontract-preflight-0000"
 MADE_UP_KEY = "made-up key"  # the probe's key_fixture: a key of the contract's shape no account has
@@ -122,15 +122,19 @@ def _probes(client: TargetClient, contract: Contract, key: str | None, made_up: 
 def _send(
     client: TargetClient, contract: Contract, endpoint: Endpoint, key: str | None, fixture: str | None
 ) -> Exchange:
-    headers = {contract.auth.header: auth_value(contract, key)} if key and endpoint.auth else {}
+    headers, query = constant_headers(contract), dict[str, str]()
+    keyed = bool(key and endpoint.auth)
+    if key and endpoint.auth:
+        contract.auth.place(headers, query, key)
     path = contract.base_path + paths.expand(endpoint.path, {p: MADE_UP_ID for p in endpoint.path_params})
     spec = RequestSpec(
         "GET",
         path,
         endpoint.name,
         headers=headers,
+        query=query,
         origin="preflight",
-        key_fixture=fixture if headers else None,
+        key_fixture=fixture if keyed else None,
     )
     try:
         return client.send(spec)

@@ -74,6 +74,11 @@ def _judge_fields(
         elif not FORMATS[spec.format](value.strip()):
             text = f"{name}: {value!r} is not in the documented {spec.format} format"
             found.append(_fault(exchange, check_name, spec, text, "malformed"))
+        elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
+            text = f"{name}: {value!r} does not match /{spec.pattern}/"
+            strength = spec.pattern_strength or spec.strength
+            severity = severity_for(strength)
+            found.append(Violation(check_name, text, exchange.status, None, severity, strength, "malformed"))
     return found
 
 
@@ -109,3 +114,13 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if not fields:
         return []
     return _judge_fields(exchange, fields, True, "status_headers")
+
+
+@check("every_response_headers")
+def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
+    includes a unique request-id header')."""
+    fields = oracle.contract.headers.every_response
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, True, "every_response_headers")
