@@ -60,9 +60,10 @@ def _fault(
     text: str,
     fault: HeaderFault,
     strength: Strength,
+    name: str,
 ) -> Violation:
     """A header violation marked missing or malformed, which the recorder counts by that mark."""
-    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault)
+    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault, name)
 
 
 def _malformed(spec: HeaderField, value: str) -> str | None:
@@ -87,17 +88,19 @@ def _judge_fields(
         if value is None:
             if required is not None and spec.required:
                 text = f"{name} header missing"
-                found.append(_fault(exchange, check_name, text, "missing", required))
+                found.append(_fault(exchange, check_name, text, "missing", required, name))
             continue
         problem = _malformed(spec, value.strip())
         if problem is not None:
             text = f"{name}: {value!r} {problem}"
-            found.append(_fault(exchange, check_name, text, "malformed", spec.strength))
+            found.append(_fault(exchange, check_name, text, "malformed", spec.strength, name))
         elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
             text = f"{name}: {value!r} does not match /{spec.pattern}/"
             strength = spec.pattern_strength or spec.strength
             severity = severity_for(strength)
-            found.append(Violation(check_name, text, exchange.status, None, severity, strength, "malformed"))
+            found.append(
+                Violation(check_name, text, exchange.status, None, severity, strength, "malformed", name)
+            )
     return found
 
 
