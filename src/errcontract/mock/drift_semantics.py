@@ -64,7 +64,7 @@ def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
 
 @drift(
     "response",
-    lambda config: _has_role(config, "remaining") and _has_role(config, "limit") and _has_role(config, "reset"),
+    lambda config: all(_has_role(config, role) for role in ("remaining", "limit", "reset")),
     caught_by={"rate_limit_remaining_decreases"},
 )
 def frozen_remaining_moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
