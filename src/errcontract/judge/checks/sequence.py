@@ -160,7 +160,7 @@ def _shown(values: list[Any]) -> str:
 
 
 @sequence_check("rate_limit_limit_constant")
-def limit_constant(samples: list[Sample], window: Window) -> list[Violation]:
+def limit_constant(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Limit, the key's limit, stays the same across the run."""
     values = [s.limit for s in samples if s.limit is not None]
     if len(values) < 2:
@@ -202,7 +202,7 @@ def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation
 
 
 @sequence_check("rate_limit_reset_fixed")
-def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
+def reset_fixed(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """In a fixed window X-RateLimit-Reset stays put until the window resets."""
     resets = [s.reset for s in samples if s.reset is not None]
     if window.kind != "fixed":
@@ -218,7 +218,7 @@ def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
 
 
 @sequence_check("rate_limit_reset_future")
-def reset_future(samples: list[Sample], window: Window) -> list[Violation]:
+def reset_future(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Reset, when the limit resets, lies in the future."""
     resets = [s for s in samples if s.reset is not None]
     if not resets:
@@ -232,7 +232,7 @@ def reset_future(samples: list[Sample], window: Window) -> list[Violation]:
 
 
 @sequence_check("retry_after_agrees_with_reset")
-def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]:
+def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."""
     off = []
     judged = [s for s in samples if s.status == 429 and s.retry_after is not None and s.reset is not None]
