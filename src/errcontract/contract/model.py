@@ -111,6 +111,11 @@ class Contract:
         return str(self.document.get("base_path", "")).rstrip("/")
 
     @property
+    def hosts(self) -> tuple[str, ...]:
+        """The hosts the docs serve the API from (recorded traffic to them goes to this contract)."""
+        return tuple(str(h).lower() for h in self.document.get("hosts", {}).get("names", ()))
+
+    @property
     def content_type(self) -> str:
         return str(self.document.get("content_type", "application/json"))
 
