@@ -35,6 +35,12 @@ def test_first_value_reads_the_first_item_of_the_first_list():
     assert first_value({"models": []}, ["id"]) is None
 
 
+def test_first_value_reads_an_integer_id_as_its_path_text_never_a_boolean():
+    assert first_value([{"id": 7, "name": "Rex"}], ["id", "name"]) == "7"
+    assert first_value({"pets": [3, 4]}, ["id"]) == "3"
+    assert first_value([{"id": True, "name": "Rex"}], ["id", "name"]) == "Rex"
+
+
 def test_model_is_discovered_from_the_target_when_not_given():
     contract = load_provider("vicsee")
     with serve_in_thread("vicsee") as mock:
