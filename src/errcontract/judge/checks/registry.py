@@ -27,6 +27,7 @@ class Violation:
     strength: Strength = Strength.STATED  # of the fact broken (see core/verdicts.py)
     # Set by a header check: a documented header missing or malformed (results.json's `headers`).
     header_fault: HeaderFault | None = None
+    header: str | None = None  # the header a header check's finding is about
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
