@@ -82,9 +82,11 @@ class Oracle:
         """Served, though its certain defect was a full rate-limit window (a key whose window the
         user filled), while the answer itself says requests remain: a sliding window frees up as
         requests age out (Vydra's minute), so the defect no longer held: nothing to judge. A fixed
-        window stays full until its reset: there, room shown is the limiter's own fault."""
+        window the docs state stays full until its reset: there, room shown is the limiter's own
+        fault. A kind only an example shows decides nothing (VicSee's day may be a rolling one)."""
         spec = self.contract.headers.rate_limit
-        if spec is None or spec.window is None or spec.window.kind != "sliding":
+        window = spec.window if spec is not None else None
+        if window is None or (window.kind == "fixed" and window.strength != "exemplified"):
             return False
         codes = [c for d in exchange.request.defects if d.certain for c in d.codes]
         known = [self.contract.codes[c] for c in codes if c in self.contract.codes]

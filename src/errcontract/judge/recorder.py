@@ -16,7 +16,7 @@ from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
-from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
+from errcontract.judge.checks.sequence import RuleCoverage, Sample, judge_sequences, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
@@ -40,6 +40,7 @@ class Recorder:
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
         self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
         self._sequences_judged = False
+        self.sequence_coverage: dict[str, RuleCoverage] = {}  # each run-level rule: judged, or why not
         self._lock = threading.Lock()
 
     # -- recording ----------------------------------------------------------------------------
@@ -156,8 +157,9 @@ class Recorder:
             if self._sequences_judged:
                 return
             self._sequences_judged = True
+            contract = self.oracle.contract
             try:
-                found = run_sequence_checks(self.samples, self.oracle.contract)
+                found, self.sequence_coverage = judge_sequences(self.samples, contract, contract.main_key)
             except Exception as exc:
                 self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
                 return
@@ -177,6 +179,13 @@ class Recorder:
                         "test": "",
                     }
                 )
+
+    def served_samples(self, key: str) -> int:
+        """How many served (2xx) responses to `key` carried the remaining count so far."""
+        with self._lock:
+            return sum(
+                1 for s in self.samples if s.key == key and 200 <= s.status < 300 and s.remaining is not None
+            )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1

@@ -81,7 +81,7 @@ def discover(
         if value:
             found[name] = value
         elif exchange.status is None:
-            missed[name] = f"the target did not answer {asked}: {exchange.transport_error or 'no answer'}"
+            missed[name] = f"{asked} got no answer: {exchange.transport_error or 'none'}"
         elif exchange.truncated:
             missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) is over the read limit"
         else:
