@@ -61,7 +61,9 @@ class Recorder:
         sample = sample_of(exchange, self.oracle.contract)
         if sample is not None:
             self.samples.append(sample)
-        if code in self.rows:
+        if code in self.rows and self.oracle.server_error_for_client_defect(exchange):
+            self.rows[code].met_on_client_defect += 1  # a crash on a mistake is not the case met
+        elif code in self.rows:
             self.rows[code].observed += 1
             self.rows[code].observed_statuses.add(exchange.status)
         elif code is not None and exchange.status >= 400:
