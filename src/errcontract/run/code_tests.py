@@ -23,7 +23,7 @@ from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult
 from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
-from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
+from errcontract.requests.recipes import MissingFixture, base_request, build_requests, build_variants
 from errcontract.run.option_table import fixture_flag
 from errcontract.run.session import ProviderRun
 
@@ -147,13 +147,39 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     seen = f"HTTP {exchange.status} {run.oracle.shown_code(exchange) or '(no code)'}"
     if answered in _also_allowed(run, code):
         return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")
+    expected = f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
     refused = _refused_assumption(code, exchange.request, answered)
     if refused is not None:
+        reached = _twin_reached_the_defect(run, exchange.request, refused)
+        if reached is not None:
+            return result(Verdict.FAIL, f"{expected}; {reached}")
         what = refused.name.removeprefix(ASSUMED_PREFIX)
         reason = f"answered {seen}, which may refuse {what}: the defect under test was not reached"
         return result(Verdict.NOT_OBSERVED, reason)
-    return result(
-        Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
+    return result(Verdict.FAIL, expected)
+
+
+def _twin_reached_the_defect(run: ProviderRun, sent: RequestSpec, refused: Defect) -> str | None:
+    """Was the defect reached though the answer could be about an assumed part? The recipe's
+    defect-free twin (the same request, the defect removed) says: accepted, or refused for
+    another reason than that part, the assumed part was fine, so the answer was about the
+    defect. Sent only where it costs nothing: not billable, or the embedded mock. None: unknown."""
+    endpoint = run.contract.endpoints.get(sent.endpoint or "")
+    if endpoint is None or (endpoint.billable and not run.embedded_mock):
+        return None
+    missing: set[str] = set()
+    twin = base_request(run.contract, endpoint, run.fixtures, missing)
+    if missing:
+        return None
+    try:
+        judged = run.send(replace(twin, origin="twin", may_bill=endpoint.billable))
+    except NotSent:
+        return None
+    status = judged.exchange.status
+    if status is None or (status >= 400 and judged.code in refused.codes):
+        return None  # the twin was refused the same way: the assumed part may be what is refused
+    return f"the same request without the defect was answered HTTP {status} {judged.code or ''}".rstrip() + (
+        ", so the answer was about the defect"
     )
 
 
