@@ -42,7 +42,7 @@ def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.F
 schemathesis_cases = lazy_schema("st_schema")
 
 
-@schemathesis_cases.parametrize()
+@schemathesis_cases.parametrize()  # type: ignore[untyped-decorator]  # schemathesis ships no types here
 def test_schemathesis_cases_keep_the_contract(
     case: Any, errcontract_runs: RunRegistry, st_provider: str
 ) -> None:

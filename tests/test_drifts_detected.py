@@ -46,7 +46,7 @@ def conformance_results(
         check_refund(run)
         run_fuzz(run)
         run.client.close()
-        return run.results()
+        return run.results().to_json()
 
 
 def _drifts(caught: bool) -> list[Any]:

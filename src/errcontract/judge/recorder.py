@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Any
 
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
@@ -18,6 +17,7 @@ from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
 from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import ErrorEntry, Finding, RefundEntry
 from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
 MAX_EVIDENCE = 3
@@ -31,14 +31,14 @@ class Recorder:
         self.redact = redact
         self.rows = {name: CodeRow(name) for name in oracle.contract.codes}
         self.undocumented: Counter[tuple[str, int]] = Counter()
-        self.violations: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, Any]] = []
-        self.errors: list[dict[str, str]] = []
+        self.violations: list[Finding] = []
+        self.warnings: list[Finding] = []
+        self.errors: list[ErrorEntry] = []
         self.header_stats = Counter[str]()
         self.current_test = threading.local()
         self.last_judged: Judged | None = None  # the evidence of a crash in provoking a code
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
-        self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
+        self.refunds: list[RefundEntry] = []  # refund checks with the balances seen
         self._sequences_judged = False
         self._lock = threading.Lock()
 
@@ -53,7 +53,7 @@ class Recorder:
         exchange = judged.exchange
         test = getattr(self.current_test, "name", None)
         if exchange.status is None:
-            self.errors.append({"test": test or "", "message": exchange.transport_error or "no answer"})
+            self.errors.append(ErrorEntry(test or "", exchange.transport_error or "no answer"))
             return
         code = judged.code
         row = self._row_for(exchange, code)
@@ -73,7 +73,7 @@ class Recorder:
         for item in judged.outcome.warnings:
             self._add(self.warnings, item, judged, test, None)
         for message in judged.outcome.errors:
-            self.errors.append({"test": test or "", "message": message})
+            self.errors.append(ErrorEntry(test or "", message))
         if row is not None and (len(row.evidence) < MAX_EVIDENCE or judged.outcome.violations):
             row.evidence.append(judged.evidence())
             del row.evidence[: max(0, len(row.evidence) - MAX_EVIDENCE * 2)]
@@ -86,7 +86,7 @@ class Recorder:
 
     def _add(
         self,
-        bucket: list[dict[str, Any]],
+        bucket: list[Finding],
         item: Violation,
         judged: Judged,
         test: str | None,
@@ -95,40 +95,40 @@ class Recorder:
         request = judged.exchange.request
         code = row.code if row is not None else item.code
         bucket.append(
-            {
-                "check": item.check,
-                "code": code,
-                "promise": code or rule_of(item.check),
-                "status": item.status,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": judged.reproduce,
-                "source": request.origin,
-                "defects": request.describe_defects(),
-                "test": test or "",
-            }
+            Finding(
+                check=item.check,
+                code=code,
+                promise=code or rule_of(item.check),
+                status=item.status,
+                strength=item.strength,
+                message=self.redact(item.message),
+                reproduce=judged.reproduce,
+                source=request.origin,
+                defects=request.describe_defects(),
+                test=test or "",
+            )
         )
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
 
-    def add_refund(self, row: dict[str, Any], evidence: tuple[dict[str, str], ...]) -> None:
+    def add_refund(self, entry: RefundEntry) -> None:
         """A refund watched end to end; a failed one is a violation of its promise."""
         with self._lock:
-            self.refunds.append({**row, "evidence": list(evidence)})
-            if row["verdict"] == Verdict.FAIL:
+            self.refunds.append(entry)
+            if entry.verdict == Verdict.FAIL:
                 self.violations.append(
-                    {
-                        "check": row["check"],
-                        "code": None,
-                        "promise": row["promise"],
-                        "status": None,
-                        "strength": Strength.STATED,
-                        "message": self.redact(row["reason"]),
-                        "reproduce": evidence[0]["reproduce"] if evidence else "",
-                        "source": "refund",
-                        "defects": "none",
-                        "test": getattr(self.current_test, "name", None) or "",
-                    }
+                    Finding(
+                        check=entry.check,
+                        code=None,
+                        promise=entry.promise,
+                        status=None,
+                        strength=Strength.STATED,
+                        message=self.redact(entry.reason or ""),
+                        reproduce=entry.evidence[0].reproduce if entry.evidence else "",
+                        source="refund",
+                        defects="none",
+                        test=getattr(self.current_test, "name", None) or "",
+                    )
                 )
 
     def judge_sequences(self) -> None:
@@ -140,23 +140,21 @@ class Recorder:
             try:
                 found = run_sequence_checks(self.samples, self.oracle.contract)
             except Exception as exc:
-                self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
+                self.errors.append(ErrorEntry("", f"sequence checks crashed: {exc!r}"))
                 return
             for item in found:
                 into = self.warnings if item.severity is Severity.WARNING else self.violations
                 into.append(
-                    {
-                        "check": item.check,
-                        "code": None,
-                        "promise": sequence_rule(item.check),
-                        "status": None,
-                        "strength": item.strength,
-                        "message": self.redact(item.message),
-                        "reproduce": "",
-                        "source": "run",
-                        "defects": "none",
-                        "test": "",
-                    }
+                    Finding(
+                        check=item.check,
+                        code=None,
+                        promise=sequence_rule(item.check),
+                        status=None,
+                        strength=item.strength,
+                        message=self.redact(item.message),
+                        source="run",
+                        defects="none",
+                    )
                 )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:

@@ -10,7 +10,6 @@ import time
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
@@ -18,6 +17,7 @@ from errcontract.contract.model import Contract, every_contract, load_provider, 
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
@@ -92,7 +92,7 @@ class ProviderRun:
         self.recorder.record(judged)
         return judged
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> RunResult:
         stats = self.client.stats
         meta = RunMeta(
             target=self.target,
@@ -110,7 +110,7 @@ class ProviderRun:
         """Write `<report_dir>/<provider>/results.json` and close the client."""
         self.client.close()
         path = report_dir / self.provider / "results.json"
-        write_json_atomic(path, self.results())
+        write_json_atomic(path, self.results().to_json())
         return path
 
 
