@@ -118,6 +118,17 @@ def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: P
     assert_earlier_report_intact(report_dir)
 
 
+def test_contracts_folder_without_the_meta_schema_is_refused_in_one_line(
+    report_dir: Path, tmp_path: Path
+) -> None:
+    contracts = tmp_path / "contracts"
+    shutil.copytree(contracts_root() / "vicsee", contracts / "vicsee")  # a provider, no meta-schema
+    outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
+    line = refusal(outcome)
+    assert "ERRCONTRACT_CONTRACTS" in line and "contract.schema.json" in line
+    assert_earlier_report_intact(report_dir)
+
+
 @pytest.mark.parametrize(
     ("args", "env", "named"),
     [

@@ -4,7 +4,8 @@ Most providers put one code string at the envelope's code pointer and clients sw
 code table is keyed by those strings. Others tell their errors apart by more than one member, and
 some leave the code null (OpenAI: `{"error": {"type", "code": null, ...}}`). A code-table entry
 may then say how its case is recognised with `match`: JSON pointers and the values found there
-(`null` for a member that is present and null). An entry without `match` is recognised by its own
+(`null` for a member that is present and null; a `*` token stands for any item of an array, so
+`/error/details/*/reason` is any detail's reason). An entry without `match` is recognised by its own
 name at the code pointer, as before. `match: {}` is any JSON object at one of the case's statuses.
 
 Which case a body is: of the cases whose `match` holds, one documented with the response's status
@@ -20,7 +21,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.identity import ByIdentity
-from errcontract.core.pointer import NO_JSON
+from errcontract.core.pointer import NO_JSON, WILDCARD, get_all, tokens
 from errcontract.core.pointer import get as pointer_get
 
 __all__ = ["OPEN", "case_match", "code_values", "identify", "uses_matches"]
@@ -81,8 +82,16 @@ def _matching(
     matches: dict[str, dict[str, Any]], body: dict[str, Any]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     for name, match in matches.items():
-        if all(_same(pointer_get(body, p), v) for p, v in match.items()):
+        if all(_holds(body, p, v) for p, v in match.items()):
             yield name, match
+
+
+def _holds(body: Any, pointer: str, expected: Any) -> bool:
+    """The value at `pointer` is `expected`; with a `*` token (`/error/details/*/reason`), some
+    item's value is."""
+    if WILDCARD not in tokens(pointer):
+        return _same(pointer_get(body, pointer), expected)
+    return any(_same(found, expected) for found in get_all(body, pointer))
 
 
 def _same(found: Any, expected: Any) -> bool:

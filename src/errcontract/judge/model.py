@@ -37,7 +37,9 @@ __all__ = [
     "StatusEntry",
     "Summary",
     "Tool",
+    "TrafficEntry",
     "Undocumented",
+    "VerdictSource",
     "upgrade",
 ]
 
@@ -132,6 +134,17 @@ class EndpointVerdict:
 
 
 @dataclass(frozen=True)
+class VerdictSource:
+    """Where a code's verdict came from: a run, or recorded traffic (the file:entry that decided it)."""
+
+    kind: str  # run | traffic
+    where: str | None = None
+
+    def to_json(self) -> Json:
+        return {"kind": self.kind} if self.where is None else {"kind": self.kind, "where": self.where}
+
+
+@dataclass(frozen=True)
 class CodeEntry:
     """One documented code with its final verdict and what the run met of it."""
 
@@ -147,9 +160,10 @@ class CodeEntry:
     violations: tuple[int, ...]  # indices into RunResult.violations
     evidence: tuple[Evidence, ...]
     endpoints: Mapping[str, EndpointVerdict]
+    came_from: VerdictSource | None = None  # results.json's "from" (set by traffic judging)
 
     def to_json(self) -> Json:
-        return {
+        out: Json = {
             "code": self.code,
             "status": list(self.status),
             "message": self.message,
@@ -163,6 +177,9 @@ class CodeEntry:
             "evidence": [e.to_json() for e in self.evidence],
             "endpoints": {name: cell.to_json() for name, cell in self.endpoints.items()},
         }
+        if self.came_from is not None:
+            out["from"] = self.came_from.to_json()
+        return out
 
     @classmethod
     def from_json(cls, data: Json) -> CodeEntry:
@@ -182,6 +199,7 @@ class CodeEntry:
                 name: EndpointVerdict(Verdict(cell["verdict"]), cell.get("reason"))
                 for name, cell in data["endpoints"].items()
             },
+            came_from=_source(data.get("from")),
         )
 
     @property
@@ -388,6 +406,45 @@ class PreflightEntry:
 
 
 @dataclass(frozen=True)
+class TrafficEntry:
+    """Recorded traffic judged (errcontract judge): the files, the host's API prefix, what was not judged."""
+
+    files: tuple[str, ...]
+    entries: int
+    judged: int
+    prefix: str
+    prefix_found_by: str
+    not_judged: Mapping[str, int]
+    other_hosts: Mapping[str, int]
+    headers_absent: tuple[str, ...]
+
+    def to_json(self) -> Json:
+        return {
+            "files": list(self.files),
+            "entries": self.entries,
+            "judged": self.judged,
+            "prefix": self.prefix,
+            "prefix_found_by": self.prefix_found_by,
+            "not_judged": dict(self.not_judged),
+            "other_hosts": dict(self.other_hosts),
+            "headers_absent": list(self.headers_absent),
+        }
+
+    @classmethod
+    def from_json(cls, data: Json) -> TrafficEntry:
+        return cls(
+            tuple(data["files"]),
+            data["entries"],
+            data["judged"],
+            data["prefix"],
+            data.get("prefix_found_by", ""),
+            data.get("not_judged", {}),
+            data.get("other_hosts", {}),
+            tuple(data.get("headers_absent", ())),
+        )
+
+
+@dataclass(frozen=True)
 class RunResult:
     """One provider run: results.json as a value."""
 
@@ -415,6 +472,7 @@ class RunResult:
     refunds: tuple[RefundEntry, ...]
     documentation: Documentation
     preflight: PreflightEntry | None = None
+    traffic: TrafficEntry | None = None  # set when the results judge recorded traffic
     schema_version: int = SCHEMA_VERSION
 
     def code(self, name: str) -> CodeEntry | None:
@@ -451,6 +509,8 @@ class RunResult:
             "refunds": [r.to_json() for r in self.refunds],
             "documentation": self.documentation.to_json(),
         }
+        if self.traffic is not None:
+            out["traffic"] = self.traffic.to_json()
         if self.preflight is not None:
             out["preflight"] = self.preflight.to_json()
         return out
@@ -501,7 +561,12 @@ class RunResult:
                 ),
             ),
             preflight=_preflight(d.get("preflight")),
+            traffic=None if d.get("traffic") is None else TrafficEntry.from_json(d["traffic"]),
         )
+
+
+def _source(data: Json | None) -> VerdictSource | None:
+    return None if data is None else VerdictSource(data["kind"], data.get("where"))
 
 
 def _preflight(data: Json | None) -> PreflightEntry | None:
@@ -561,7 +626,7 @@ def _code_from_1(entry: Json) -> Json:
         "violations": entry.get("violations", []),
         "evidence": [_evidence_from_1(e) for e in entry.get("evidence", [])],
         "endpoints": entry.get("endpoints", {}),
-    }
+    } | ({"from": entry["from"]} if "from" in entry else {})
 
 
 def _evidence_from_1(evidence: Json) -> Json:

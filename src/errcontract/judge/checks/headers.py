@@ -55,11 +55,11 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 
 
 def _fault(
-    exchange: Exchange, check_name: str, spec: HeaderField, text: str, fault: HeaderFault
+    exchange: Exchange, check_name: str, spec: HeaderField, text: str, fault: HeaderFault, name: str
 ) -> Violation:
     """A header violation marked missing or malformed, which the recorder counts by that mark."""
     strength = spec.strength
-    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault)
+    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault, name)
 
 
 def _judge_fields(
@@ -70,10 +70,17 @@ def _judge_fields(
         value = exchange.header(name)
         if value is None:
             if required and spec.required:
-                found.append(_fault(exchange, check_name, spec, f"{name} header missing", "missing"))
+                found.append(_fault(exchange, check_name, spec, f"{name} header missing", "missing", name))
         elif not FORMATS[spec.format](value.strip()):
             text = f"{name}: {value!r} is not in the documented {spec.format} format"
-            found.append(_fault(exchange, check_name, spec, text, "malformed"))
+            found.append(_fault(exchange, check_name, spec, text, "malformed", name))
+        elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
+            text = f"{name}: {value!r} does not match /{spec.pattern}/"
+            strength = spec.pattern_strength or spec.strength
+            severity = severity_for(strength)
+            found.append(
+                Violation(check_name, text, exchange.status, None, severity, strength, "malformed", name)
+            )
     return found
 
 
@@ -109,3 +116,13 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     if not fields:
         return []
     return _judge_fields(exchange, fields, True, "status_headers")
+
+
+@check("every_response_headers")
+def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
+    includes a unique request-id header')."""
+    fields = oracle.contract.headers.every_response
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, True, "every_response_headers")
