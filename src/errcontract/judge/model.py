@@ -34,6 +34,7 @@ __all__ = [
     "PreflightEntry",
     "RefundEntry",
     "RunResult",
+    "SequenceRule",
     "StatusEntry",
     "Summary",
     "Tool",
@@ -295,6 +296,18 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class SequenceRule:
+    """A run-level rate-limit rule: judged on how many samples, or not judged for want of them."""
+
+    judged: bool
+    samples: int
+    text: str
+
+    def to_json(self) -> Json:
+        return {"judged": self.judged, "samples": self.samples, "text": self.text}
+
+
+@dataclass(frozen=True)
 class StatusEntry:
     status: int
     description: str
@@ -469,6 +482,7 @@ class RunResult:
     warnings: tuple[Finding, ...]
     errors: tuple[ErrorEntry, ...]
     headers: Mapping[str, int]
+    sequence_rules: Mapping[str, SequenceRule]
     refunds: tuple[RefundEntry, ...]
     documentation: Documentation
     preflight: PreflightEntry | None = None
@@ -506,6 +520,7 @@ class RunResult:
             "warnings": [f.to_json() for f in self.warnings],
             "errors": [e.to_json() for e in self.errors],
             "headers": dict(self.headers),
+            "sequence_rules": {name: rule.to_json() for name, rule in self.sequence_rules.items()},
             "refunds": [r.to_json() for r in self.refunds],
             "documentation": self.documentation.to_json(),
         }
@@ -552,6 +567,10 @@ class RunResult:
             warnings=tuple(Finding.from_json(f) for f in d["warnings"]),
             errors=tuple(ErrorEntry(e["test"], e["message"]) for e in d["errors"]),
             headers=d["headers"],
+            sequence_rules={
+                name: SequenceRule(r["judged"], r["samples"], r["text"])
+                for name, r in d["sequence_rules"].items()
+            },
             refunds=tuple(RefundEntry.from_json(r) for r in d["refunds"]),
             documentation=Documentation(
                 tuple(DocExample.from_json(e) for e in docs["examples"]),
@@ -583,6 +602,7 @@ def upgrade(data: Json) -> Json:
     out["schema_version"] = SCHEMA_VERSION
     out["drift"] = data.get("drift")
     out["refunds"] = data.get("refunds", [])
+    out["sequence_rules"] = data.get("sequence_rules", {})
     out["summary"] = _summary_from_1(data["summary"])
     out["codes"] = [_code_from_1(c) for c in data["codes"]]
     out["statuses"] = data.get("statuses") or _statuses_from_codes(out["codes"])

@@ -27,6 +27,7 @@ from errcontract.judge.model import (
     Documentation,
     EndpointVerdict,
     RunResult,
+    SequenceRule,
     StatusEntry,
     Summary,
     Tool,
@@ -161,6 +162,10 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> Ru
         warnings=tuple(recorder.warnings),
         errors=tuple(recorder.errors),
         headers=dict(recorder.header_stats),
+        sequence_rules={
+            name: SequenceRule(c.judged, c.samples, c.text)
+            for name, c in sorted(recorder.sequence_coverage.items())
+        },
         refunds=tuple(recorder.refunds),
         documentation=documentation(recorder.oracle),
     )
