@@ -53,7 +53,7 @@ def test_other_commands_state_their_defaults_in_words(
 
 def test_top_level_help_lists_every_sub_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = help_of(capsys)
-    assert "{run,mock,lint,report,diff,judge,proxy}" in text
+    assert "{run,mock,lint,new,report,diff,judge,proxy}" in text
 
 
 def test_a_sub_command_whose_import_fails_fails_loudly() -> None:

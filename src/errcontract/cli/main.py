@@ -21,6 +21,7 @@ MODULE_OF = {  # a command line naming its sub-command imports only that module 
     "run": "errcontract.cli.run_command",
     "mock": "errcontract.mock.cli",
     "lint": "errcontract.contract.lint",
+    "new": "errcontract.contract.scaffold",
     "report": "errcontract.report.cli",
     "diff": "errcontract.report.cli",
     "judge": "errcontract.cli.judge_command",

@@ -8,10 +8,14 @@ may then say how its case is recognised with `match`: JSON pointers and the valu
 `/error/details/*/reason` is any detail's reason). An entry without `match` is recognised by its own
 name at the code pointer, as before. `match: {}` is any JSON object at one of the case's statuses.
 
-Which case a body is: of the cases whose `match` holds, one documented with the response's status
-(first in table order); failing that, one whose `match` pins a code string at the code pointer
-(the code says which case it is whatever the status, so a check can report the wrong status);
-failing that, the raw string at the code pointer (an undocumented code), or None.
+Which case a body is, first in table order at each step:
+1. a case whose `match` pins a string (a code, a type) and holds, documented with the status;
+2. such a case at any status: a documented code (or type) says which case it is whatever the
+   status (a 403 carrying `insufficient_quota` is that quota case, at a status the docs do not
+   give it, never the 403 read by its status alone);
+3. a case recognised without a string (its status alone, `match: {}`, or a null code) that holds
+   and is documented with the status;
+4. the raw string at the code pointer (an undocumented code), or None.
 """
 
 from __future__ import annotations
@@ -67,15 +71,17 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
         return raw if isinstance(raw, str) else None
     if not isinstance(body, dict):
         return None
-    fallback = None
-    for name, match in _matching(index.matches, body):
-        if status in contract.codes[name].statuses:
-            return name
-        if fallback is None and isinstance(match.get(pointer), str):
-            fallback = name
-    if fallback is not None:
-        return fallback
+    holding = list(_matching(index.matches, body))
+    at_status = [name for name, _ in holding if status in contract.codes[name].statuses]
+    pinned = [name for name, match in holding if _pins_a_string(match)]
+    for name in (*(n for n in pinned if n in at_status), *pinned, *at_status):
+        return name
     return raw if isinstance(raw, str) else None
+
+
+def _pins_a_string(match: dict[str, Any]) -> bool:
+    """Does the case name a string a body must carry (a code, a type), beyond its status?"""
+    return any(isinstance(value, str) for value in match.values())
 
 
 def _matching(

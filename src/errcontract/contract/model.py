@@ -67,6 +67,7 @@ __all__ = [
     "key_path",
     "load_contract",
     "load_provider",
+    "loadable_contracts",
     "meta_schema",
     "no_mock_message",
     "provider_names",
@@ -319,6 +320,19 @@ def every_contract(root: Path | None = None) -> list[Contract]:
     """Every provider's contract under `root`; one that fails to load raises, naming its file."""
     base = root or contracts_root()
     return [load_provider(p, base) for p in provider_names(base)]
+
+
+def loadable_contracts(root: Path | None = None) -> tuple[list[Contract], dict[str, str]]:
+    """Each provider loaded on its own: the contracts that load, and each broken one's error by
+    name (a broken folder fails only what uses it: a run of that provider, or of all)."""
+    base = root or contracts_root()
+    found, broken = [], {}
+    for name in provider_names(base):
+        try:
+            found.append(load_provider(name, base))
+        except (ContractError, OSError) as exc:
+            broken[name] = str(exc)
+    return found, broken
 
 
 def secret_fixture_names(contracts: Iterable[Contract]) -> frozenset[str]:

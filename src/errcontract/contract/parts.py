@@ -201,6 +201,7 @@ class HeaderField:
     pattern: str | None = None  # a regex the value matches (searched)
     pattern_strength: Strength | None = None  # None: the header's own strength
     source: str = ""
+    minimum: int | None = None  # a number below it breaks the field (OpenAI's Retry-After: 1)
 
 
 @dataclass(frozen=True)
@@ -214,10 +215,14 @@ class RateWindow:
 
 @dataclass(frozen=True)
 class RateLimitHeaders:
-    required_on: str  # all | identified | none
+    required_on: str  # all | identified | served | none
     fields: dict[str, HeaderField]
     window: RateWindow | None = None
     source: str = ""
+    # Where the docs say every response carries them but a response to no known user has no
+    # limit to show (VicSee): their absence there has this strength (None: not required there).
+    anonymous: Strength | None = None
+    endpoints: tuple[str, ...] = ()  # required only on these endpoints' responses (empty: all)
 
 
 @dataclass(frozen=True)
@@ -347,6 +352,7 @@ def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
             spec.get("pattern"),
             Strength(spec["pattern_strength"]) if "pattern_strength" in spec else None,
             spec.get("source", ""),
+            spec.get("minimum"),
         )
         for name, spec in raw.items()
     }
@@ -362,11 +368,14 @@ def headers_from(raw: dict[str, Any]) -> HeaderRules:
     rate_limit = None
     if limits:
         window = limits.get("window")
+        anonymous = limits.get("anonymous")
         rate_limit = RateLimitHeaders(
             limits["required_on"],
             _header_fields(limits["fields"]),
             _window(window) if window else None,
             limits.get("source", ""),
+            Strength(anonymous) if anonymous else None,
+            tuple(limits.get("endpoints", ())),
         )
     on_status = {int(s): _header_fields(f) for s, f in raw.get("on_status", {}).items()}
     return HeaderRules(rate_limit, on_status, _header_fields(raw.get("every_response", {})))

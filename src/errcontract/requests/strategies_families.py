@@ -57,9 +57,21 @@ class Context:
 
     def defect(self, name: str, location: str, certain: bool) -> Defect:
         if location not in self.classes:
-            self.classes[location] = defect_class_for(self.contract, self.endpoint, location)
+            self.classes[location] = self._class_at(location)
         cls, codes = self.classes[location]
         return Defect(name, cls, codes, certain)
+
+    def _class_at(self, location: str) -> tuple[str | None, tuple[str, ...]]:
+        """An unknown value in a lookup field (a model name) is the class that lists `lookup`
+        (OpenAI's 404 model case), and a body mistake as well: which one a server answers, the
+        docs do not say. Without such a class it is a body mistake."""
+        body = defect_class_for(self.contract, self.endpoint, "body")
+        if location != "lookup":
+            return defect_class_for(self.contract, self.endpoint, location)
+        cls, codes = defect_class_for(self.contract, self.endpoint, "lookup")
+        if cls is None:
+            return body
+        return cls, tuple(dict.fromkeys((*codes, *body[1])))
 
     def mutation(
         self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False

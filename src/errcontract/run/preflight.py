@@ -27,7 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import unknown_key
 from errcontract.client.redact import Redactor
-from errcontract.contract.model import Contract, Endpoint, load_provider, provider_names
+from errcontract.contract.model import Contract, Endpoint, loadable_contracts
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.verdicts import Strength
@@ -274,10 +274,10 @@ def _other_envelope(contract: Contract, probes: list[Exchange]) -> str | None:
     bodies = [p.json() for p in probes if p.json() is not NO_JSON]
     if not bodies:
         return None
-    for name in provider_names(contract.root.parent):
-        if name == contract.provider:
+    for other_contract in loadable_contracts(contract.root.parent)[0]:
+        if other_contract.provider == contract.provider:
             continue
-        other = Oracle(load_provider(name, contract.root.parent))
+        other = Oracle(other_contract)
         if all(other.body_in_profile(b, Strength.STATED) for b in bodies):
             return other.contract.title
     return None
