@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import replace
 
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
@@ -148,6 +149,28 @@ class Recorder:
                         test=getattr(self.current_test, "name", None) or "",
                     )
                 )
+
+    def snapshot(self) -> Recorder:
+        """A copy to build results from while recording goes on (a proxy's reports every few
+        seconds): the run-level checks are judged on the copy; this record goes on unchanged."""
+        with self._lock:
+            clone = Recorder.__new__(Recorder)
+            clone.__dict__.update(self.__dict__)
+            clone.rows = {
+                name: replace(
+                    row,
+                    observed_statuses=set(row.observed_statuses),
+                    violation_ids=list(row.violation_ids),
+                    evidence=list(row.evidence),
+                )
+                for name, row in self.rows.items()
+            }
+            clone.undocumented = Counter(self.undocumented)
+            clone.violations, clone.warnings = list(self.violations), list(self.warnings)
+            clone.errors, clone.samples = list(self.errors), list(self.samples)
+            clone.refunds, clone.header_stats = list(self.refunds), Counter(self.header_stats)
+            clone._lock = threading.Lock()
+        return clone
 
     def judge_sequences(self) -> None:
         """The run-level header checks, once, after the last exchange (evidence: the values)."""
