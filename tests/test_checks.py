@@ -257,3 +257,15 @@ def test_rate_limited_key_served_in_a_fixed_window_is_a_violation_whatever_it_sh
     served = {"success": True, "data": {"id": "t-1"}}
     headers = {**VICSEE_HEADERS, "x-ratelimit-remaining": remaining}
     assert "defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)
+
+
+def test_a_body_cut_at_the_read_limit_is_could_not_judge_never_judged_as_read(vicsee):
+    """Part of a body is not the body: a list cut short names nothing, a JSON cut short is no
+    JSON. The exchange is an error with the reason (exit 1), with no finding either way."""
+    spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
+    ex = exchange(spec, 400, vicsee_error("INVALID_MODEL"))
+    ex.body = ex.body[:20]
+    ex.truncated = True
+    outcome = run_checks(ex, vicsee)
+    assert not outcome.violations and not outcome.warnings
+    assert len(outcome.errors) == 1 and "over the read limit" in outcome.errors[0]

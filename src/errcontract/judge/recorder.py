@@ -92,24 +92,41 @@ class Recorder:
         test: str | None,
         row: CodeRow | None,
     ) -> None:
-        request = judged.exchange.request
-        code = row.code if row is not None else item.code
-        bucket.append(
-            {
-                "check": item.check,
-                "code": code,
-                "promise": code or rule_of(item.check),
-                "status": item.status,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": judged.reproduce,
-                "source": request.origin,
-                "defects": request.describe_defects(),
-                "test": test or "",
-            }
-        )
+        bucket.append(self.finding(item, judged, test, row))
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
+
+    def finding(
+        self, item: Violation, judged: Judged, test: str | None = None, row: CodeRow | None = None
+    ) -> dict[str, Any]:
+        """A finding as results.json keeps it (keys redacted), recorded nowhere yet."""
+        request = judged.exchange.request
+        code = row.code if row is not None else item.code
+        return {
+            "check": item.check,
+            "code": code,
+            "promise": code or rule_of(item.check),
+            "status": item.status,
+            "strength": item.strength,
+            "message": self.redact(item.message),
+            "reproduce": judged.reproduce,
+            "source": request.origin,
+            "defects": request.describe_defects(),
+            "test": test or "",
+        }
+
+    def add_finding(
+        self, finding: dict[str, Any], severity: Severity, header_fault: str | None = None
+    ) -> None:
+        """A finding built earlier (`finding`) and held until it could be judged, recorded now."""
+        with self._lock:
+            if header_fault:
+                self.header_stats[header_fault] += 1
+            bucket = self.warnings if severity is Severity.WARNING else self.violations
+            bucket.append(finding)
+            row = self.rows.get(finding["code"] or "")
+            if row is not None and bucket is self.violations:
+                row.violation_ids.append(len(bucket) - 1)
 
     def add_refund(self, row: dict[str, Any], evidence: tuple[dict[str, str], ...]) -> None:
         """A refund watched end to end; a failed one is a violation of its promise."""

@@ -133,7 +133,7 @@ def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
 def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a
     request without a key."""
-    header = engine.contract.auth.header
-    if call.endpoint is not None and not call.endpoint.auth and not call.request.headers.get(header):
+    sent = engine.contract.auth.sent(dict(call.request.headers), dict(call.request.query_params))
+    if call.endpoint is not None and not call.endpoint.auth and not sent:
         return engine.error(MockError("missing_auth"), call)
     return outcome

@@ -77,6 +77,8 @@ def discover(
             found[name] = value
         elif exchange.status is None:
             missed[name] = f"the target did not answer {asked}: {exchange.transport_error or 'no answer'}"
+        elif exchange.truncated:
+            missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) is over the read limit"
         else:
             missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) named none"
     return Discovery(found, missed)

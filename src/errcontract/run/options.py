@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from errcontract.contract.model import (
-    every_contract,
     has_embedded_mock,
     load_provider,
+    loadable_contracts,
     no_mock_message,
     provider_names,
     secret_fixture_names,
@@ -132,7 +132,7 @@ class RunOptions:
         return self.examples if self.schemathesis_examples is None else None
 
     def secrets(self) -> list[str]:
-        secret = secret_fixture_names(every_contract())
+        secret = secret_fixture_names(loadable_contracts()[0])
         return [v for k, v in self.fixtures.items() if k in secret and v]
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from errcontract.client.http import ClientSettings, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, every_contract, load_provider, secret_fixture_names
+from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.judged import Judged, judge
@@ -47,7 +47,9 @@ class ProviderRun:
         self.discovered: frozenset[str] = frozenset()  # fixtures read from the target, not given
         self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
-        self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
+        self.redact = run_redactor(
+            secret_fixture_names([contract, *loadable_contracts()[0]]), self.fixtures, prefix
+        )
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)

@@ -71,7 +71,7 @@ def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An endpoint the docs open to everyone answers a request without credentials."""
     endpoint = oracle.contract.endpoint_for(exchange.request.method, _below_base(exchange, oracle))
-    sent_key = any(h.lower() == oracle.contract.auth.header.lower() for h in exchange.request.headers)
+    sent_key = oracle.contract.auth.sent(exchange.request.headers, exchange.request.query) is not None
     if endpoint is None or endpoint.auth or sent_key or exchange.status != 401:
         return []
     message = f"{endpoint.method} {endpoint.path} needs no key by the docs, but answered 401 without one"
