@@ -9,7 +9,7 @@ import pytest
 from errcontract.contract.model import load_provider
 from errcontract.core.verdicts import Verdict
 from errcontract.requests.assumptions import assumed_defects
-from errcontract.requests.strategies_families import defect_class_for
+from errcontract.requests.recipes import defect_class_for
 from errcontract.run.code_tests import provoke
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun

@@ -174,14 +174,26 @@ def test_contracts_folder_without_the_meta_schema_is_refused_in_one_line(
         (["--timeout", "nan"], {}, "--timeout"),
         (["--concurrency", "0"], {}, "--concurrency"),
         (["--schemathesis-examples", "-1"], {}, "--schemathesis-examples"),
+        ([], {"ERRCONTRACT_TIMEOUT": "-1"}, "ERRCONTRACT_TIMEOUT='-1': give a positive number"),
+        ([], {"ERRCONTRACT_CONCURRENCY": "0"}, "ERRCONTRACT_CONCURRENCY='0' must be at least 1"),
     ],
-    ids=["flag", "env", "timeout-nan", "concurrency-0", "schemathesis-examples-negative"],
+    ids=[
+        "flag",
+        "env",
+        "timeout-nan",
+        "concurrency-0",
+        "schemathesis-examples-negative",
+        "env-timeout",
+        "env-low",
+    ],
 )
 def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     report_dir: Path, args: list[str], env: dict[str, str], named: str
 ) -> None:
+    """As the user set it: a bad ERRCONTRACT_TIMEOUT is named, not `--timeout` (issue 30)."""
     line = refusal(run_errcontract([*UNUSED_TARGET, *args], report_dir, env=env))
     assert named in line
+    assert not env or "--" not in line.split(": error: ", 1)[1], line
     assert_earlier_report_intact(report_dir)
 
 

@@ -19,9 +19,10 @@ from errcontract.contract.families import family_names, find_family
 from errcontract.contract.lint import lint_path
 from errcontract.contract.model import Contract, load_contract, load_provider, meta_schema
 from errcontract.core.errors import ContractError
-from errcontract.core.exchange import Exchange, RequestSpec
-from errcontract.core.verdicts import Severity, Strength
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import Oracle, run_checks
+from errcontract.judge.verdict import CodeRow, final_verdict
 
 DATA = Path(__file__).parent / "data" / "families"
 
@@ -121,7 +122,8 @@ def test_openai_takes_its_envelope_from_the_family_and_keeps_its_own_case_schema
     assert openai.envelope.code_pointer == "/error/code"
     defs = openai.error_schema["$defs"]
     assert defs["error"]["required"] == ["type", "message", "param", "code"]
-    assert set(defs["codes"]) == {"invalid_request", "model_not_found", "rate_limit_exceeded"}
+    own = json.loads((openai.root / "error.schema.json").read_text(encoding="utf-8"))
+    assert defs["codes"] == own["$defs"]["codes"] and "stated" not in own["$defs"]
 
 
 def test_the_family_test_contracts_lint_clean():
@@ -250,3 +252,31 @@ def test_every_response_header_missing_is_stated_and_its_pattern_only_exemplifie
     assert findings(contract, recorded(404, body, {"request-id": "req_018EeWyXxfu5pfWkrYcMdjWG"})) == {}
     served = recorded(200, {"id": "msg_1"})
     assert "every_response_headers" in findings(contract, served)
+
+
+# -- a 5xx to a client defect ---------------------------------------------------------------------
+
+
+def defective(status: int, body: Any, certain: bool, assumed: bool = False) -> Exchange:
+    defect = Defect("content type: none", "body", ("bad_request",), certain=certain, assumed=assumed)
+    spec = RequestSpec(method="GET", path="/v1/things/1", endpoint="get_thing", defects=(defect,))
+    return Exchange(spec, "http://127.0.0.1:1/v1/things/1", status, PROBLEM, json.dumps(body).encode())
+
+
+def test_a_5xx_to_a_soft_defect_warns_and_to_a_certain_one_fails(tmp_path):
+    contract = family_contract(tmp_path, "problem-details")
+    crash = {"title": "Internal Server Error", "status": 500}
+    soft = run_checks(defective(500, crash, certain=False), Oracle(contract))
+    assert [v.check for v in soft.warnings] == ["no_server_error_for_client_mistake"]
+    certain = run_checks(defective(500, crash, certain=True), Oracle(contract))
+    assert "no_server_error_for_client_mistake" in {v.check for v in certain.violations}
+    assumed = run_checks(defective(500, crash, certain=False, assumed=True), Oracle(contract))
+    assert "no_server_error_for_client_mistake" not in {v.check for v in assumed.warnings}
+
+
+def test_an_observe_only_server_error_met_only_on_a_client_defect_does_not_pass():
+    row = CodeRow("server_error", met_on_client_defect=4)
+    final = final_verdict(row, (500,), None)
+    assert final.verdict is Verdict.NOT_OBSERVED and "client defect" in (final.reason or "")
+    row.observed, row.observed_statuses = 1, {500}
+    assert final_verdict(row, (500,), None).verdict is Verdict.PASS

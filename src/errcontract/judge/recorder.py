@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from dataclasses import replace
 from typing import Any
 
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
-from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
+from errcontract.judge.checks.sequence import RuleCoverage, Sample, judge_sequences, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
@@ -40,6 +41,7 @@ class Recorder:
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
         self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
         self._sequences_judged = False
+        self.sequence_coverage: dict[str, RuleCoverage] = {}  # each run-level rule: judged, or why not
         self._lock = threading.Lock()
 
     # -- recording ----------------------------------------------------------------------------
@@ -60,7 +62,9 @@ class Recorder:
         sample = sample_of(exchange, self.oracle.contract)
         if sample is not None:
             self.samples.append(sample)
-        if code in self.rows:
+        if code in self.rows and self.oracle.server_error_for_client_defect(exchange):
+            self.rows[code].met_on_client_defect += 1  # a crash on a mistake is not the case met
+        elif code in self.rows:
             self.rows[code].observed += 1
             self.rows[code].observed_statuses.add(exchange.status)
         elif code is not None and exchange.status >= 400:
@@ -148,14 +152,37 @@ class Recorder:
                     }
                 )
 
+    def snapshot(self) -> Recorder:
+        """A copy to build results from while recording goes on (a proxy's reports every few
+        seconds): the run-level checks are judged on the copy; this record goes on unchanged."""
+        with self._lock:
+            clone = Recorder.__new__(Recorder)
+            clone.__dict__.update(self.__dict__)
+            clone.rows = {
+                name: replace(
+                    row,
+                    observed_statuses=set(row.observed_statuses),
+                    violation_ids=list(row.violation_ids),
+                    evidence=list(row.evidence),
+                )
+                for name, row in self.rows.items()
+            }
+            clone.undocumented = Counter(self.undocumented)
+            clone.violations, clone.warnings = list(self.violations), list(self.warnings)
+            clone.errors, clone.samples = list(self.errors), list(self.samples)
+            clone.refunds, clone.header_stats = list(self.refunds), Counter(self.header_stats)
+            clone._lock = threading.Lock()
+        return clone
+
     def judge_sequences(self) -> None:
         """The run-level header checks, once, after the last exchange (evidence: the values)."""
         with self._lock:
             if self._sequences_judged:
                 return
             self._sequences_judged = True
+            contract = self.oracle.contract
             try:
-                found = run_sequence_checks(self.samples, self.oracle.contract)
+                found, self.sequence_coverage = judge_sequences(self.samples, contract, contract.main_key)
             except Exception as exc:
                 self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
                 return
@@ -175,6 +202,13 @@ class Recorder:
                         "test": "",
                     }
                 )
+
+    def served_samples(self, key: str) -> int:
+        """How many served (2xx) responses to `key` carried the remaining count so far."""
+        with self._lock:
+            return sum(
+                1 for s in self.samples if s.key == key and 200 <= s.status < 300 and s.remaining is not None
+            )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1

@@ -144,32 +144,32 @@ class HostJudge:
         """The documented headers no response of this host carried."""
         return [n for n in self.documented_headers if n.lower() not in self.seen_headers]
 
-    def finish(self) -> None:
-        """One warning naming the headers absent from the whole recording (not judged)."""
+    def results_recorder(self) -> Recorder:
+        """A snapshot of the record to build results from, with one warning naming the headers
+        absent from the whole recording (not judged); recording may go on (a proxy's flush)."""
+        recorder = self.recorder.snapshot()
         absent = self.absent_headers()
-        if not absent or not self.answered:
-            return
-        judged_nowhere = [n for n in absent if n.lower() in self.held]
-        more = sum(h.more + len(h.findings) for h in self.held.values())
-        self.held.clear()
+        if absent and self.answered:
+            recorder.warnings.append(self._absent_warning(absent))
+        return recorder
+
+    def _absent_warning(self, absent: list[str]) -> dict[str, Any]:
+        held = sum(h.more + len(h.findings) for h in self.held.values())
         text = (
             f"{', '.join(absent)}: {ABSENT_RULE}; recorders drop headers (VCR setups drop rate-limit "
-            f"and request-id headers), so no response is judged on them"
+            "and request-id headers), so no response is judged on them"
         )
-        if judged_nowhere:
-            text += f" ({more} responses would otherwise have been faulted for missing them)"
-        item = Violation(ABSENT, text, severity=Severity.WARNING, strength=Strength.STATED)
-        self.recorder.warnings.append(
-            {
-                "check": ABSENT,
-                "code": None,
-                "promise": ABSENT_RULE,
-                "status": None,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": "",
-                "source": f"traffic {self.target.url}",
-                "defects": "none",
-                "test": "",
-            }
-        )
+        if held:
+            text += f" ({held} responses would otherwise have been faulted for missing them)"
+        return {
+            "check": ABSENT,
+            "code": None,
+            "promise": ABSENT_RULE,
+            "status": None,
+            "strength": Strength.STATED,
+            "message": self.redact(text),
+            "reproduce": "",
+            "source": f"traffic {self.target.url}",
+            "defects": "none",
+            "test": "",
+        }

@@ -47,20 +47,22 @@ class TrafficSession:
         self.not_judged: Counter[str] = Counter()
         self.seq = 0
         self.started = time.time()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # results are built while a proxy may still add
 
     # -- in -------------------------------------------------------------------------------------
-    def add(self, entry: Entry) -> None:
-        """One entry as read (credentials scrubbed here, before anything else sees it)."""
+    def add(self, entry: Entry) -> Entry:
+        """One entry as read, judged; returned with its credentials scrubbed (scrubbed here,
+        before anything else sees it)."""
         with self._lock:
             self.seq += 1
             if isinstance(entry, Skipped):
                 self.not_judged[entry.reason] += 1
-                return
+                return entry
             key = self.scrub.key_of(entry)
             clean = self.scrub(entry)
             for routed in self.router.route(clean):
                 self._judge(routed, key)
+            return clean
 
     def add_all(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
@@ -78,12 +80,10 @@ class TrafficSession:
         self.hosts[ident].add(entry, key, _seq_of(entry, self.seq))
 
     def finish(self) -> None:
-        """Decide held entries and each target's headers absent from the whole recording."""
+        """Decide the entries still held (hosts whose API prefix was never found)."""
         with self._lock:
             for routed in list(self.router.finish()):
                 self._judge(routed, None)
-            for host in self.hosts.values():
-                host.finish()
 
     # -- out ------------------------------------------------------------------------------------
     @property
@@ -104,7 +104,8 @@ class TrafficSession:
         return named
 
     def results(self, strict: bool = False) -> list[TargetResults]:
-        return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
+        with self._lock:
+            return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
 
     def _results_of(self, host: HostJudge, strict: bool) -> dict[str, Any]:
         times = host.times
@@ -118,7 +119,9 @@ class TrafficSession:
             answered=host.answered,
             not_sent={},
         )
-        results = build_results(host.recorder, meta, strict)
+        with self._lock:
+            recorder = host.results_recorder()
+        results = build_results(recorder, meta, strict)
         for code in results["codes"]:
             mark_source(code, host, results["violations"])
         results["traffic"] = {
