@@ -18,19 +18,10 @@ import pytest
 from errcontract.judge.model import RunResult
 from errcontract.report import write_provider_report, write_site_index
 from errcontract.report.findings import group_findings
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import recorded_providers
 from tests.live_runs import errcontract_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DATA = Path(__file__).parent / "data"
 PROVIDERS = recorded_providers()  # those with a recorded run in tests/data
 WORST_DRIFT = "lowercase-codes"  # the tallest page of all drifts before findings were grouped
