@@ -20,7 +20,7 @@ from errcontract.client.http import NotSent
 from errcontract.contract.model import Code
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.core.verdicts import Verdict
-from errcontract.judge.judged import Judged
+from errcontract.judge.judged import Judged, judge
 from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import CodeResult
 from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
@@ -153,11 +153,28 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     if refused is not None:
         reached = _twin_reached_the_defect(run, exchange.request, refused)
         if reached is not None:
-            return result(Verdict.FAIL, f"{expected}; {reached}")
+            lines = _judged_without_assumptions(run, judged)
+            return result(Verdict.FAIL, f"{expected}; {reached}", lines)
         what = refused.name.removeprefix(ASSUMED_PREFIX)
         reason = f"answered {seen}, which may refuse {what}: the defect under test was not reached"
         return result(Verdict.NOT_OBSERVED, reason)
     return result(Verdict.FAIL, expected)
+
+
+def _judged_without_assumptions(run: ProviderRun, judged: Judged) -> tuple[str, ...]:
+    """The answer judged as what it is once the assumed part was shown fine: its findings
+    recorded against the code under test (a 400 for an unknown model: not justified)."""
+    exchange = judged.exchange
+    kept = tuple(d for d in exchange.request.defects if not d.assumed)
+    again = judge(
+        replace(exchange, request=replace(exchange.request, defects=kept)), run.oracle, run.target, run.redact
+    )
+    row = run.recorder.rows.get(kept[0].codes[0]) if kept and kept[0].codes else None
+    for item in again.outcome.violations:
+        run.recorder.add_finding(
+            run.recorder.finding(item, again, None, row), item.severity, item.header_fault
+        )
+    return tuple(run.redact(f"{v.check}: {v.message}") for v in again.outcome.violations)
 
 
 def _twin_reached_the_defect(run: ProviderRun, sent: RequestSpec, refused: Defect) -> str | None:
