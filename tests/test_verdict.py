@@ -9,8 +9,9 @@ import weakref
 import pytest
 
 from errcontract.contract.model import load_provider
-from errcontract.core.verdicts import RunVerdict, Verdict
+from errcontract.core.verdicts import RunVerdict, Strength, Verdict
 from errcontract.judge.judged import judge
+from errcontract.judge.model import Finding
 from errcontract.judge.verdict import (
     MET_DURING_THE_RUN,
     NOT_MET,
@@ -26,7 +27,7 @@ from tests.helpers import exchange
 
 VYDRA_HEADERS = {"content-type": "application/json", "x-ratelimit-limit": "60"}
 FIXTURES = {"api_key": "vydra_live_user_u1_" + "a" * 32}
-FAILED = {"message": "body does not match the stated envelope"}
+FAILED = Finding("envelope", "C", "C", 400, Strength.STATED, "body does not match the stated envelope")
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_the_recorder_keeps_no_exchange_but_the_last(run: ProviderRun) -> None:
 @pytest.mark.parametrize(
     ("own", "observed", "violation", "expected"),
     [
-        (CodeResult("C", Verdict.PASS), 1, FAILED, (Verdict.FAIL, FAILED["message"])),
+        (CodeResult("C", Verdict.PASS), 1, FAILED, (Verdict.FAIL, FAILED.message)),
         (CodeResult("C", Verdict.FAIL, "own"), 1, FAILED, (Verdict.FAIL, "own")),
         (CodeResult("C", Verdict.ERROR, "crash"), 0, None, (Verdict.ERROR, "crash")),
         (CodeResult("C", Verdict.NOT_OBSERVED, "needs --x"), 1, None, (Verdict.PASS, MET_DURING_THE_RUN)),

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from typing import Any
 
 from errcontract.core.verdicts import RunVerdict, Verdict
+from errcontract.judge.model import Evidence, Finding
 
 MET_DURING_THE_RUN = "observed during the run at a documented status (not provoked by its own recipe)"
 NOT_MET = "not met during the run"
@@ -32,7 +32,7 @@ class CodeResult:
     verdict: Verdict
     reason: str | None = None
     details: tuple[str, ...] = ()  # the findings, one line each (keys redacted)
-    evidence: tuple[dict[str, str], ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
     cells: tuple[tuple[str, Verdict, str | None], ...] = ()  # (endpoint, verdict, reason) per endpoint
 
 
@@ -46,7 +46,7 @@ class CodeRow:
     observed_statuses: set[int] = field(default_factory=set)
     violation_ids: list[int] = field(default_factory=list)
     met_on_client_defect: int = 0  # 5xx answers to requests with a client defect: not the case met
-    evidence: list[dict[str, str]] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -56,16 +56,16 @@ class FinalVerdict:
     code: str
     verdict: Verdict
     reason: str | None
-    first_violation: dict[str, Any] | None = None
+    first_violation: Finding | None = None
 
 
 def final_verdict(
-    row: CodeRow, documented_statuses: Collection[int], first_violation: dict[str, Any] | None
+    row: CodeRow, documented_statuses: Collection[int], first_violation: Finding | None
 ) -> FinalVerdict:
     """Combine the code's own test with what the run met anywhere (see the module docstring)."""
     own = row.own
     if first_violation is not None:
-        reason = own.reason if own is not None and own.verdict is Verdict.FAIL else first_violation["message"]
+        reason = own.reason if own is not None and own.verdict is Verdict.FAIL else first_violation.message
         return FinalVerdict(row.code, Verdict.FAIL, reason, first_violation)
     if own is not None and own.verdict is not Verdict.NOT_OBSERVED:
         return FinalVerdict(row.code, own.verdict, own.reason)

@@ -21,6 +21,7 @@ from errcontract.contract.model import Code
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import CodeResult
 from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
@@ -186,7 +187,7 @@ def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -
     return first
 
 
-def _last_evidence(run: ProviderRun) -> tuple[dict[str, str], ...]:
+def _last_evidence(run: ProviderRun) -> tuple[Evidence, ...]:
     judged = run.recorder.last_judged
     return (judged.evidence(),) if judged is not None else ()
 
@@ -198,6 +199,6 @@ def as_pytest_outcome(result: CodeResult) -> None:
     if result.verdict is Verdict.NOT_OBSERVED:
         pytest.skip(result.reason or "not observed")
     lines = [result.reason or "", *[d for d in result.details if d != result.reason]]
-    reproduce = [f"reproduce: {e['reproduce']}" for e in result.evidence[:1]]
+    reproduce = [f"reproduce: {e.reproduce}" for e in result.evidence[:1]]
     prefix = "could not judge: " if result.verdict is Verdict.ERROR else ""
     pytest.fail(prefix + "\n".join([*lines, *reproduce]), pytrace=False)

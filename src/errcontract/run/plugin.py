@@ -17,6 +17,7 @@ import pytest
 from errcontract.contract.model import load_provider
 from errcontract.core.errors import ErrcontractError
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import FinalVerdict
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
@@ -35,7 +36,7 @@ from errcontract.run.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
 CODE_KEY = pytest.StashKey[str]()  # the documented code a test judges
-EVIDENCE_KEY = pytest.StashKey[list[dict[str, str]]]()  # its exchanges, redacted
+EVIDENCE_KEY = pytest.StashKey[list[Evidence]]()  # its exchanges, redacted
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

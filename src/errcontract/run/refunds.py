@@ -17,6 +17,7 @@ from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import Exchange, pointer_get
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import Evidence, RefundEntry
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -30,17 +31,13 @@ class RefundResult:
     reason: str
     balances: tuple[Any, ...] = ()  # before creating, after creating, after cancelling
     charged: Any = None
-    evidence: tuple[dict[str, str], ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
 
-    def as_results(self) -> dict[str, Any]:
-        return {
-            "check": CHECK,
-            "promise": PROMISE,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "balances": list(self.balances),
-            "charged": self.charged,
-        }
+    def entry(self) -> RefundEntry:
+        """The refund check as results.json keeps it."""
+        return RefundEntry(
+            CHECK, PROMISE, self.verdict, self.reason, self.balances, self.charged, self.evidence
+        )
 
 
 class _Stop(Exception):
@@ -59,7 +56,7 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
             result = _watch(run, spec)
         except _Stop as why:
             result = RefundResult(Verdict.NOT_OBSERVED, str(why))
-    run.recorder.add_refund(result.as_results(), result.evidence)
+    run.recorder.add_refund(result.entry())
     return result
 
 
