@@ -163,7 +163,7 @@ def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation
     return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
 
 
-@check("allow_header")
+@check(promise="A 405 names the methods the path supports in Allow, the documented ones among them (RFC")
 def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
     9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged
