@@ -21,7 +21,12 @@ KNOWN_SECTIONS = {
     "provider", "title", "contract_version", "sources", "base_path", "content_type", "auth",
     "envelope", "statuses", "fixtures", "billing", "discover", "refunds", "documented_values",
     "endpoints", "codes", "defect_classes", "headers", "examples", "ambiguities", "checked_against",
+    "family", "hosts", "protocol", "request_headers",
 }  # fmt: skip
+DATA_SECTIONS = (  # shown as a table of their fields
+    ("auth", "Authentication"), ("request_headers", "Request headers"), ("envelope", "Error envelope"),
+    ("protocol", "Protocol rules"), ("hosts", "Hosts"),
+)  # fmt: skip
 STATED = "stated"
 
 
@@ -107,7 +112,7 @@ def provider_page(provider: Provider, has_mock: bool | None = None) -> str:
         _header(provider, mock),
         _checked(c, sources, mock),
         _sources(sources),
-        _auth_and_envelope(c, sources),
+        _data_sections(c, sources),
         _statuses(c, sources),
         _code_table(c),
         _code_details(c, sources),
@@ -128,6 +133,7 @@ def _header(provider: Provider, mock: bool) -> str:
     facts = [
         f"Contract `contracts/{provider.name}/`, version {text(c.get('contract_version', '—'))}",
         f"base path {code(c.get('base_path', '/'))}",
+        *([f"envelope family {code(c['family'])}"] if c.get("family") else []),
         f"{len(_mapping(c.get('statuses')))} statuses, {len(codes)} codes "
         f"({len(codes) - observe} provoked by a recipe, {observe} observe-only)",
         "an embedded reference mock (`errcontract mock " + provider.name + "`)"
@@ -170,9 +176,9 @@ def _sources(sources: dict[str, Any]) -> str:
     return "## Sources { #sources }\n\n" + table(["label", "document", "address"], rows)
 
 
-def _auth_and_envelope(c: dict[str, Any], sources: dict[str, Any]) -> str:
+def _data_sections(c: dict[str, Any], sources: dict[str, Any]) -> str:
     out = []
-    for key, title in (("auth", "Authentication"), ("envelope", "Error envelope")):
+    for key, title in DATA_SECTIONS:
         value = c.get(key)
         if value is None:
             continue
