@@ -21,7 +21,6 @@ provider that is really broken is never stopped here: its departures are the sui
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
@@ -32,6 +31,7 @@ from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
+from errcontract.judge.model import PreflightEntry
 from errcontract.requests.recipes import constant_headers
 
 MADE_UP_ID = "errcontract-preflight-0000"
@@ -49,8 +49,9 @@ class Preflight:
     stop: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def as_results(self) -> dict[str, Any]:
-        return {"base": self.base, "notes": self.notes}
+    def entry(self) -> PreflightEntry:
+        """What results.json keeps of it."""
+        return PreflightEntry(self.base, tuple(self.notes))
 
 
 def target_root(contract: Contract, target: str) -> str:

@@ -10,7 +10,6 @@ import time
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
@@ -19,6 +18,7 @@ from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.judge.checks import Oracle
 from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
@@ -95,7 +95,7 @@ class ProviderRun:
         self.recorder.record(judged)
         return judged
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> RunResult:
         stats = self.client.stats
         meta = RunMeta(
             target=self.target,
@@ -143,7 +143,7 @@ class ProviderRun:
         self.top_up_samples()
         self.client.close()
         path = report_dir / self.provider / "results.json"
-        write_json_atomic(path, self.results())
+        write_json_atomic(path, self.results().to_json())
         return path
 
 
