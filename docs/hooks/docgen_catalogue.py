@@ -28,6 +28,7 @@ DATA_SECTIONS = (  # shown as a table of their fields
     ("protocol", "Protocol rules"), ("hosts", "Hosts"),
 )  # fmt: skip
 STATED = "stated"
+NOT_JUDGED = "not judged"  # shown as the docs give it; the wording is the server's
 
 
 @dataclass(frozen=True)
@@ -264,7 +265,19 @@ def _code_table(c: dict[str, Any]) -> str:
         ]
         for name, e in codes.items()
     ]
-    return "## Codes { #codes }\n\n" + table(["code", "status", "message", "provoked by"], rows)
+    legend = (
+        "Each fact of a code has a strength: a departure from a **stated** fact is a violation, from an "
+        "*exemplified* one (only an example shows it) a warning, a violation only with `--strict`. "
+        "The message and the solution are shown as the docs give them and not judged: their wording "
+        "is the server's.\n\n"
+    )
+    return "## Codes { #codes }\n\n" + legend + table(["code", "status", "message", "provoked by"], rows)
+
+
+def _strength_cell(strength: str) -> str:
+    if strength == STATED:
+        return f"**{strength}**"
+    return strength if strength == NOT_JUDGED else f"*{text(strength)}*"
 
 
 def _code_details(c: dict[str, Any], sources: dict[str, Any]) -> str:
@@ -275,17 +288,14 @@ def _code_details(c: dict[str, Any], sources: dict[str, Any]) -> str:
             ["recognised by", _recognised(e, c, name), STATED],
         ]
         if "message" in e:
-            facts.append(["message", text(e["message"]), STATED])
+            facts.append(["message", text(e["message"]), NOT_JUDGED])
         if "message_pattern" in e:
             facts.append(["message pattern", code(e["message_pattern"]), _strength(e, "message_pattern")])
         if "schema" in e:
             facts.append(["body schema", code(e["schema"]), _strength(e, "schema")])
         if "solution" in e:
-            facts.append(["solution", text(e["solution"]), STATED])
-        rows = [
-            [fact, value, f"**{strength}**" if strength == STATED else f"*{strength}*"]
-            for fact, value, strength in facts
-        ]
+            facts.append(["solution", text(e["solution"]), NOT_JUDGED])
+        rows = [[fact, value, _strength_cell(strength)] for fact, value, strength in facts]
         extra = [
             f"- **Provoked by:** {_provoke(e)}",
             f"- **Endpoints:** {', '.join(code(x) for x in e.get('endpoints', []) or []) or '—'}",
