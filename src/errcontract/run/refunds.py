@@ -9,12 +9,14 @@ the embedded mock it always runs. The result is a value; pytest only turns it in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import Evidence, RefundEntry
@@ -45,6 +47,10 @@ class _Stop(Exception):
     """Not observed: the reason why the refund could not be watched."""
 
 
+REFUND_RULES: Registry[Callable[[ProviderRun], RefundResult | None]] = Registry("refund rule")
+
+
+@function_rule(REFUND_RULES, PROMISE, CHECK)
 def check_refund(run: ProviderRun) -> RefundResult | None:
     """None when the contract documents no refund; else the verdict with the balances seen."""
     spec = run.contract.refunds
