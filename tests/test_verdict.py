@@ -93,3 +93,27 @@ def test_the_run_verdict():
     assert run_verdict(3, 3, False, True, False, True) is RunVerdict.VIOLATIONS
     assert run_verdict(3, 3, False, False, True, False) is RunVerdict.VIOLATIONS
     assert run_verdict(0, 0, False, False, False, False) == "conformant"
+
+
+def test_each_verdict_table_names_its_rows_once_and_ends_with_a_row_that_always_holds() -> None:
+    from errcontract.judge import verdict
+
+    for table in (verdict.ANSWER_RULES, verdict.REFUND_RULES, verdict.FINAL_RULES):
+        names = [rule.name for rule in table]
+        assert len(set(names)) == len(names)
+        assert table[-1].holds(object())  # type: ignore[arg-type]
+    assert verdict.ENDPOINT_RULES[-1][1](object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("balances", "expected"),
+    [((10, 5, 10), Verdict.PASS), ((10, 5, 8), Verdict.FAIL), ((10, 3, 8), Verdict.PASS)],
+    ids=["nothing-lost", "not-back", "charge-back-while-spending"],
+)
+def test_the_refund_promise_is_decided_by_its_table(
+    balances: tuple[int, int, int], expected: Verdict
+) -> None:
+    from errcontract.judge.verdict import RefundSeen, refund_verdict
+
+    verdict, reason = refund_verdict(RefundSeen(*balances, charged=5, cancel_status=200))
+    assert verdict is expected and reason

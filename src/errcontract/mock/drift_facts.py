@@ -35,7 +35,16 @@ def _has_401_and_another_code(config: MockConfig) -> bool:
     return bool(config.contract.codes_by_status.get(401)) and _pinned_code_elsewhere(config, 401) is not None
 
 
-@drift("response", _has_401_and_another_code, caught_by={"code_documented"})
+@drift(
+    "response",
+    _has_401_and_another_code,
+    caught_by={"code_documented"},
+    description=(
+        "Every 401 carries a code the docs give another status (OpenAI: a quota code such as "
+        "credit_balance_exhausted, documented with 429), members and status otherwise "
+        "unchanged."
+    ),
+)
 def code_from_another_status(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every 401 carries a code the docs give another status (OpenAI: a quota code such as
     credit_balance_exhausted, documented with 429), members and status otherwise unchanged."""
@@ -85,7 +94,15 @@ def _overloaded_endpoint(config: MockConfig) -> bool:
     )
 
 
-@drift("response", _overloaded_endpoint, caught_by={"code_fields"})
+@drift(
+    "response",
+    _overloaded_endpoint,
+    caught_by={"code_fields"},
+    description=(
+        "The billable endpoint is overloaded: it answers the case whose type the docs state "
+        "beside its code (OpenAI: 503 server_is_overloaded), with another type (server_error)."
+    ),
+)
 def stated_type_changed(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The billable endpoint is overloaded: it answers the case whose type the docs state beside
     its code (OpenAI: 503 server_is_overloaded), with another type (server_error)."""
@@ -103,7 +120,15 @@ def _retry_after_minimum(config: MockConfig) -> bool:
     return any(f.minimum for f in fields.values()) and config.code_for("rate_limited") is not None
 
 
-@drift("response", _retry_after_minimum, caught_by={"status_headers"})
+@drift(
+    "response",
+    _retry_after_minimum,
+    caught_by={"status_headers"},
+    description=(
+        "The billable endpoint is rate-limited with 'Retry-After: 0' (no wait at all), where "
+        "the docs give it a minimum (OpenAI's OpenAPI: minimum 1)."
+    ),
+)
 def retry_after_zero(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The billable endpoint is rate-limited with 'Retry-After: 0' (no wait at all), where the
     docs give it a minimum (OpenAI's OpenAPI: minimum 1)."""
@@ -124,7 +149,15 @@ def _unknown_model_elsewhere(config: MockConfig) -> bool:
     return config.status_for(unknown) != config.status_for(invalid)
 
 
-@drift("error", _unknown_model_elsewhere, caught_by={"code_justified"})
+@drift(
+    "error",
+    _unknown_model_elsewhere,
+    caught_by={"code_justified"},
+    description=(
+        "An unknown model is refused like a malformed body: the 400 invalid-field error instead"
+        " of the documented unknown-model error (Vydra's 404 MODEL_NOT_FOUND, OpenAI's 404)."
+    ),
+)
 def unknown_model_as_400(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """An unknown model is refused like a malformed body: the 400 invalid-field error instead of
     the documented unknown-model error (Vydra's 404 MODEL_NOT_FOUND, OpenAI's 404)."""
@@ -133,7 +166,14 @@ def unknown_model_as_400(err: MockError, call: Call, engine: Engine) -> MockErro
     return MockError("invalid_field", field="model")
 
 
-@drift("response", caught_by={"could_not_judge"})
+@drift(
+    "response",
+    caught_by={"could_not_judge"},
+    description=(
+        "Every successful answer is a body of 2 MiB (spaces inside its JSON): more than a "
+        "client reads. Part of a body is not the body: could not judge, never a pass."
+    ),
+)
 def body_over_the_read_limit(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every successful answer is a body of 2 MiB (spaces inside its JSON): more than a client
     reads. Part of a body is not the body: could not judge, never a pass."""

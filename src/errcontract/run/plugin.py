@@ -16,6 +16,7 @@ import pytest
 
 from errcontract.contract.model import load_provider
 from errcontract.core.errors import ErrcontractError
+from errcontract.core.flags import fixture_flag
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import FinalVerdict
@@ -25,7 +26,6 @@ from errcontract.run import plugin_reports, progress
 from errcontract.run.held_verdicts import HeldVerdicts
 from errcontract.run.option_table import (
     SETTINGS,
-    fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,
