@@ -10,9 +10,10 @@ marks non-billable, ids made up where a path needs one), read against the contra
 - **wrong key**: the main key, sent in the documented form to a non-billable endpoint, is refused
   with 401 and one of this contract's 401 codes.
 
-Only those signs stop the run (exit 2, one line naming the mistake and the fix). Anything odd but
-not conclusive is a *note*: the suites run, and the note heads the summary and the report. A
-provider that is really broken is never stopped here: its departures are the suites' findings.
+The probes are sent side by side (none depends on another's answer). Only those signs stop the
+run (exit 2, one line naming the mistake and the fix). Anything odd but not conclusive is a
+*note*: the suites run, and the note heads the summary and the report. A provider that is
+really broken is never stopped here: its departures are the suites' findings.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from errcontract.client.redact import Redactor
 from errcontract.contract.model import Contract, Endpoint, load_provider, provider_names
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
+from errcontract.core.parallel import Mapper, threaded
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
 from errcontract.requests.recipes import auth_value
@@ -56,7 +58,9 @@ def target_root(contract: Contract, target: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], timeout: float) -> Preflight:
+def run_preflight(
+    contract: Contract, target: str, fixtures: dict[str, str], timeout: float, concurrency: int = 4
+) -> Preflight:
     root = target_root(contract, target)
     check = Preflight(base=root + contract.base_path)
     if root != target.rstrip("/"):
@@ -66,11 +70,16 @@ def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], tim
     key = fixtures.get(contract.main_key)
     # The run's own client: whole-request deadline, bounded body, redirects never followed.
     settings = ClientSettings(
-        base_url=root, timeout_s=timeout, max_requests=4, max_run_s=4 * timeout, unreachable_after=1
+        base_url=root,
+        timeout_s=timeout,
+        max_requests=4,
+        max_run_s=4 * timeout,
+        unreachable_after=1,
+        concurrency=concurrency,
     )
     client = TargetClient(settings, Redactor([key] if key else []))
     try:
-        probes = [p for p in _probes(client, contract, key) if p.status is not None]
+        probes = [p for p in _probes(client, contract, key, threaded(concurrency)) if p.status is not None]
     finally:
         client.close()
     if probes:
@@ -78,16 +87,17 @@ def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], tim
     return check
 
 
-def _probes(client: TargetClient, contract: Contract, key: str | None) -> list[Exchange]:
+def _probes(client: TargetClient, contract: Contract, key: str | None, each: Mapper) -> list[Exchange]:
+    """The probes, side by side (none depends on another's answer)."""
     safe = [e for e in contract.endpoints.values() if e.method == "GET" and not e.billable]
     plain = [e for e in safe if not e.path_params][:1]
     keyed = [e for e in safe if e.auth][:1]
-    found = [_send(client, contract, e, key) for e in plain]
+    asked: list[tuple[Endpoint, str | None]] = [(e, key) for e in plain]
     for endpoint in keyed:
-        found.append(_send(client, contract, endpoint, None))
+        asked.append((endpoint, None))
         if key and endpoint not in plain:
-            found.append(_send(client, contract, endpoint, key))
-    return found
+            asked.append((endpoint, key))
+    return each(lambda probe: _send(client, contract, *probe), asked)
 
 
 def _send(client: TargetClient, contract: Contract, endpoint: Endpoint, key: str | None) -> Exchange:
