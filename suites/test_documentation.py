@@ -12,6 +12,7 @@ plugin, `--provider NAME` restricts it to one provider.
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from functools import cache
 
 import pytest
@@ -54,7 +55,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
             metafunc.parametrize(argument, cases, ids=ids)
 
 
-def _listing(problems: list) -> str:
+def _listing(problems: Sequence[object]) -> str:
     return "\n".join(str(p) for p in problems)
 
 

@@ -27,7 +27,7 @@ def test_generated_requests_keep_the_contract(
     run = errcontract_runs.get(fuzz_provider)
     report = run_fuzz(run)
     failing = [r.shrunk or r.judged for r in report.failures]
-    request.node.stash[EVIDENCE_KEY] = [run.recorder.evidence(j) for j in failing[:3] if j is not None]
+    request.node.stash[EVIDENCE_KEY] = [j.evidence() for j in failing[:3] if j is not None]
     if report.failures:
         pytest.fail(report.failure_text(), pytrace=False)
     if report.sent == 0:

@@ -31,6 +31,8 @@ from tests.faulty_servers import (
     faithful_vicsee,
     gateway_page,
     huge_body,
+    huge_success,
+    is_model_list_request,
     is_task_request,
     json_typed,
     never_answers,
@@ -50,6 +52,7 @@ KEY = "sk-PLANTED-robustness-7f3a9c1e5b2d"
 # few seconds of work plus at most --timeout for each exchange cut at the timeout.
 WALL_BOUND_S, RUN_BOUND_S, TIMEOUT_S = 90, 12, 1
 FAITHFUL = faithful_vicsee(VicSeeKeys(valid={KEY}))
+READS_MODEL_LIST = {"huge-list": None}  # these runs are given no --model: they read the target's list
 JUDGED_ELSEWHERE = (
     "MISSING_AUTH_HEADER",
     "INVALID_API_KEY",
@@ -59,9 +62,9 @@ JUDGED_ELSEWHERE = (
 )
 
 
-def run_against(url: str, report_dir: Path) -> RunOutcome:
+def run_against(url: str, report_dir: Path, model: str | None = KNOWN_MODEL) -> RunOutcome:
     # The model is given: a target whose model list is an HTML page cannot tell it (issue 12: no
-    # valid value comes from errcontract's own mock).
+    # valid value comes from errcontract's own mock). Without it, the run reads the model list.
     args = [
         "--provider",
         "vicsee",
@@ -73,8 +76,7 @@ def run_against(url: str, report_dir: Path) -> RunOutcome:
         str(TIMEOUT_S),
         "--examples",
         "5",
-        "--model",
-        KNOWN_MODEL,
+        *(["--model", model] if model else []),
     ]
     return run_errcontract(args, report_dir)
 
@@ -159,6 +161,7 @@ def faulty_servers(other_host: str, tls_folder: Path) -> dict[str, LoopbackServe
             )
         ),
         "huge": LoopbackServer(routed(huge_body(64), is_task_request, FAITHFUL)),
+        "huge-list": LoopbackServer(routed(huge_success(64), is_model_list_request, FAITHFUL)),
         "redirect": LoopbackServer(routed(redirects_to(other_host), is_task_request, FAITHFUL)),
         "tls": LoopbackServer(FAITHFUL, tls=self_signed_tls(tls_folder)),
     }
@@ -177,7 +180,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
             "refused": f"http://127.0.0.1:{port}"
         }
         outcomes = run_concurrently(
-            {name: partial(run_against, url, root / name / "reports") for name, url in urls.items()}
+            {
+                name: partial(
+                    run_against, url, root / name / "reports", READS_MODEL_LIST.get(name, KNOWN_MODEL)
+                )
+                for name, url in urls.items()
+            }
         )
     yield Lab(servers, outcomes, other_host)
 
@@ -242,14 +250,26 @@ def test_invalid_utf8_and_truncated_json_under_a_json_type_are_violations(lab: L
     assert_rest_judged(outcome)
 
 
-def test_body_of_64_mb_is_read_only_up_to_the_bound_then_reported(lab: Lab) -> None:
+def test_body_of_64_mb_is_read_only_up_to_the_bound_then_could_not_be_judged(lab: Lab) -> None:
     outcome = lab.outcome("huge")
     assert outcome.exit_code == 1, outcome.stdout
     # The client hung up before the end (what the server got into loopback buffers varies).
     assert lab.servers["huge"].bytes_sent < 64 << 20
-    violations = [v for v in outcome.results()["violations"] if v["code"] == "TASK_NOT_FOUND"]
-    assert any("truncated" in v["message"] for v in violations), violations
+    # Part of a body is not the body: could not judge (an error, exit 1), never judged as what
+    # was read (a list cut short reads as naming nothing, a JSON cut short as not JSON).
+    task_not_found = outcome.codes()["TASK_NOT_FOUND"]
+    assert task_not_found["verdict"] == "error", task_not_found
+    assert "over the read limit" in task_not_found["reason"], task_not_found
+    assert any("over the read limit" in e["message"] for e in outcome.results()["errors"])
     assert_rest_judged(outcome)
+
+
+def test_model_list_of_64_mb_is_could_not_judge_never_a_list_naming_none(lab: Lab) -> None:
+    outcome = lab.outcome("huge-list")
+    assert outcome.exit_code == 1, outcome.stdout  # an error, never CONFORMANT
+    assert lab.servers["huge-list"].bytes_sent < 64 << 20
+    errors = [e["message"] for e in outcome.results()["errors"]]
+    assert any("/models" in e and "over the read limit" in e for e in errors), errors
 
 
 def test_redirect_to_another_host_is_not_followed_and_is_a_violation(lab: Lab) -> None:

@@ -21,8 +21,10 @@ MODULE_OF = {  # a command line naming its sub-command imports only that module 
     "run": "errcontract.cli.run_command",
     "mock": "errcontract.mock.cli",
     "lint": "errcontract.contract.lint",
+    "new": "errcontract.contract.scaffold",
     "report": "errcontract.report.cli",
     "diff": "errcontract.report.cli",
+    "judge": "errcontract.cli.judge_command",
 }
 SUBCOMMAND_MODULES = tuple(dict.fromkeys(MODULE_OF.values()))  # all of them, for --help
 
@@ -52,9 +54,11 @@ def build_parser(modules: Sequence[str] = SUBCOMMAND_MODULES) -> argparse.Argume
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser(modules_for(argv))
-    args = parser.parse_args(argv)
     try:
+        # Building the parser reads the contracts folder (the provider names are choices): a bad
+        # ERRCONTRACT_CONTRACTS is the same one line as any other bad input.
+        parser = build_parser(modules_for(argv))
+        args = parser.parse_args(argv)
         return int(args.func(args))
     except ErrcontractError as exc:
         print(f"errcontract: error: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ and `--data-binary @-` when they hold a NUL).
 
 from __future__ import annotations
 
+import base64
 from urllib.parse import urlencode
 
 from errcontract.client.redact import KeyVariable, Redactor
@@ -33,6 +34,10 @@ def curl_command(spec: RequestSpec, base_url: str, redact: Redactor) -> str:
     for name, value in spec.headers.items():
         if spec.upload and name.lower() == "content-type":
             continue
+        pair = _basic_pair(name, value)
+        if pair is not None and any(isinstance(p, KeyVariable) for p in redact.shell_parts(pair)):
+            parts += ["-u", word(pair)]  # curl sends `-u user:password` as this very header
+            continue
         parts += ["-H", word(f"{name}: {value}")]
     stdin, body_args, notes = _body(spec, redact)
     if body_args and not spec.upload and not any(n.lower() == "content-type" for n in spec.headers):
@@ -42,6 +47,18 @@ def curl_command(spec: RequestSpec, base_url: str, redact: Redactor) -> str:
         command = f"{stdin} | {command}"
     notes += [f"{v.name}: {v.note}" for v in dict.fromkeys(used) if v.note]
     return command + (f"  # {'; '.join(notes)}" if notes else "")
+
+
+def _basic_pair(name: str, value: str) -> str | None:
+    """The `user:password` an `Authorization: Basic <base64>` header carries (None: another header)."""
+    scheme, _, token = value.partition(" ")
+    if name.lower() != "authorization" or scheme.lower() != "basic":
+        return None
+    try:
+        pair = base64.b64decode(token.strip(), validate=True).decode()
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return pair if ":" in pair and base64.b64encode(pair.encode()).decode() == token.strip() else None
 
 
 def _body(spec: RequestSpec, redact: Redactor) -> tuple[str | None, list[str], list[str]]:

@@ -7,6 +7,7 @@ runs as printed: `shell_parts` splits a text into literal pieces and those varia
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ def mask(secret: str) -> str:
     if len(secret) < 12:
         return "…" * 3
     return f"{secret[:4]}…{secret[-4:]}"
+
+
+def sent_forms(secret: str) -> tuple[str, ...]:
+    """Every form a key travels in: as is, URL-quoted (a query string), and base64 as HTTP Basic
+    sends it (`user:password`, or `key:` for a key without a colon)."""
+    pair = secret if ":" in secret else f"{secret}:"
+    encoded = {base64.b64encode(p.encode()).decode() for p in (secret, pair)}
+    return (secret, quote(secret, safe=""), *sorted(encoded))
 
 
 @dataclass(frozen=True)
@@ -42,7 +51,7 @@ class Redactor:
         made_up: Sequence[tuple[re.Pattern[str], KeyVariable]] = (),
     ) -> None:
         found = {s for s in secrets if s and len(s) >= MIN_SECRET_LENGTH}
-        pairs = {(s, mask(s)) for s in found} | {(quote(s, safe=""), mask(s)) for s in found}
+        pairs = {(form, mask(s)) for s in found for form in sent_forms(s)}
         self._pairs = sorted(pairs, key=lambda p: -len(p[0]))
         self._variables = {s: v for s, v in (variables or {}).items() if s in found}
         self._made_up = tuple(made_up)

@@ -8,7 +8,7 @@ them with the examples, the OpenAPI and mock.yaml checks besides; a run needs on
 
 from __future__ import annotations
 
-from errcontract.contract import lint_cases, lint_values
+from errcontract.contract import lint_auth, lint_cases, lint_values
 from errcontract.contract.lint_problem import Problem
 from errcontract.contract.lint_rules import rule_problems
 from errcontract.contract.model import Contract
@@ -16,7 +16,7 @@ from errcontract.core.errors import ContractError
 
 __all__ = ["REGISTERING_MODULES", "contract_problems", "require_sound"]
 
-REGISTERING_MODULES = (lint_cases, lint_values)  # imported for their rules
+REGISTERING_MODULES = (lint_auth, lint_cases, lint_values)  # imported for their rules
 
 
 def contract_problems(contract: Contract) -> list[Problem]:

@@ -7,6 +7,7 @@ sent it); nothing is kept per exchange.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -59,8 +60,11 @@ class Judged:
         }
 
 
-def judge(exchange: Exchange, oracle: Oracle, base_url: str, redact: Redactor) -> Judged:
-    """Run every check on the exchange; `base_url` and `redact` are for its reproducer."""
-    outcome = run_checks(exchange, oracle)
+def judge(
+    exchange: Exchange, oracle: Oracle, base_url: str, redact: Redactor, checks: Iterable[str] | None = None
+) -> Judged:
+    """Run every check (or those named) on the exchange; `base_url` and `redact` are for its
+    reproducer."""
+    outcome = run_checks(exchange, oracle, checks)
     code = oracle.code_of(exchange) if exchange.status is not None else None
     return Judged(exchange, outcome, oracle.profile_results(exchange), code, base_url, redact)

@@ -16,7 +16,7 @@ from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
-from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
+from errcontract.judge.checks.sequence import RuleCoverage, Sample, judge_sequences, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
 from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
@@ -40,6 +40,7 @@ class Recorder:
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
         self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
         self._sequences_judged = False
+        self.sequence_coverage: dict[str, RuleCoverage] = {}  # each run-level rule: judged, or why not
         self._lock = threading.Lock()
 
     # -- recording ----------------------------------------------------------------------------
@@ -60,7 +61,9 @@ class Recorder:
         sample = sample_of(exchange, self.oracle.contract)
         if sample is not None:
             self.samples.append(sample)
-        if code in self.rows:
+        if code in self.rows and self.oracle.server_error_for_client_defect(exchange):
+            self.rows[code].met_on_client_defect += 1  # a crash on a mistake is not the case met
+        elif code in self.rows:
             self.rows[code].observed += 1
             self.rows[code].observed_statuses.add(exchange.status)
         elif code is not None and exchange.status >= 400:
@@ -92,24 +95,41 @@ class Recorder:
         test: str | None,
         row: CodeRow | None,
     ) -> None:
-        request = judged.exchange.request
-        code = row.code if row is not None else item.code
-        bucket.append(
-            {
-                "check": item.check,
-                "code": code,
-                "promise": code or rule_of(item.check),
-                "status": item.status,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": judged.reproduce,
-                "source": request.origin,
-                "defects": request.describe_defects(),
-                "test": test or "",
-            }
-        )
+        bucket.append(self.finding(item, judged, test, row))
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
+
+    def finding(
+        self, item: Violation, judged: Judged, test: str | None = None, row: CodeRow | None = None
+    ) -> dict[str, Any]:
+        """A finding as results.json keeps it (keys redacted), recorded nowhere yet."""
+        request = judged.exchange.request
+        code = row.code if row is not None else item.code
+        return {
+            "check": item.check,
+            "code": code,
+            "promise": code or rule_of(item.check),
+            "status": item.status,
+            "strength": item.strength,
+            "message": self.redact(item.message),
+            "reproduce": judged.reproduce,
+            "source": request.origin,
+            "defects": request.describe_defects(),
+            "test": test or "",
+        }
+
+    def add_finding(
+        self, finding: dict[str, Any], severity: Severity, header_fault: str | None = None
+    ) -> None:
+        """A finding built earlier (`finding`) and held until it could be judged, recorded now."""
+        with self._lock:
+            if header_fault:
+                self.header_stats[header_fault] += 1
+            bucket = self.warnings if severity is Severity.WARNING else self.violations
+            bucket.append(finding)
+            row = self.rows.get(finding["code"] or "")
+            if row is not None and bucket is self.violations:
+                row.violation_ids.append(len(bucket) - 1)
 
     def add_refund(self, row: dict[str, Any], evidence: tuple[dict[str, str], ...]) -> None:
         """A refund watched end to end; a failed one is a violation of its promise."""
@@ -137,8 +157,9 @@ class Recorder:
             if self._sequences_judged:
                 return
             self._sequences_judged = True
+            contract = self.oracle.contract
             try:
-                found = run_sequence_checks(self.samples, self.oracle.contract)
+                found, self.sequence_coverage = judge_sequences(self.samples, contract, contract.main_key)
             except Exception as exc:
                 self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
                 return
@@ -158,6 +179,13 @@ class Recorder:
                         "test": "",
                     }
                 )
+
+    def served_samples(self, key: str) -> int:
+        """How many served (2xx) responses to `key` carried the remaining count so far."""
+        with self._lock:
+            return sum(
+                1 for s in self.samples if s.key == key and 200 <= s.status < 300 and s.remaining is not None
+            )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1

@@ -158,6 +158,10 @@ def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> di
         "warnings": recorder.warnings,
         "errors": recorder.errors,
         "headers": dict(recorder.header_stats),
+        "sequence_rules": {
+            name: {"judged": c.judged, "samples": c.samples, "text": c.text}
+            for name, c in sorted(recorder.sequence_coverage.items())
+        },
         "refunds": recorder.refunds,
         "documentation": documentation(recorder.oracle),
     }

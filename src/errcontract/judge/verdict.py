@@ -18,6 +18,10 @@ from errcontract.core.verdicts import RunVerdict, Verdict
 
 MET_DURING_THE_RUN = "observed during the run at a documented status (not provoked by its own recipe)"
 NOT_MET = "not met during the run"
+MET_ONLY_ON_CLIENT_DEFECT = (
+    "met only as the answer to requests with a client defect (a server error where the docs give "
+    "a 4xx: a finding, not this case)"
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class CodeRow:
     observed: int = 0
     observed_statuses: set[int] = field(default_factory=set)
     violation_ids: list[int] = field(default_factory=list)
+    met_on_client_defect: int = 0  # 5xx answers to requests with a client defect: not the case met
     evidence: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -66,6 +71,8 @@ def final_verdict(
         return FinalVerdict(row.code, own.verdict, own.reason)
     if row.observed and row.observed_statuses <= set(documented_statuses):
         return FinalVerdict(row.code, Verdict.PASS, MET_DURING_THE_RUN)
+    if row.met_on_client_defect and not row.observed:
+        return FinalVerdict(row.code, Verdict.NOT_OBSERVED, MET_ONLY_ON_CLIENT_DEFECT)
     return FinalVerdict(row.code, Verdict.NOT_OBSERVED, (own.reason if own else None) or NOT_MET)
 
 

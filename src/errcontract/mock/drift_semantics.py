@@ -62,6 +62,21 @@ def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
+@drift(
+    "response",
+    lambda config: all(_has_role(config, role) for role in ("remaining", "limit", "reset")),
+    caught_by={"rate_limit_remaining_decreases"},
+)
+def frozen_remaining_moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """X-RateLimit-Remaining stays at the limit while X-RateLimit-Reset moves with every request
+    (a day from now): the count never goes down, whatever the reset says about the window."""
+    outcome = frozen_remaining(outcome, call, engine)
+    found = _header(engine, "reset")
+    if found and found[0] in outcome.headers:
+        outcome.headers[found[0]] = format_header(time.time() + 86400, found[1])
+    return outcome
+
+
 def _window_exemplified(config: MockConfig) -> bool:
     rate_limit = config.contract.headers.rate_limit
     window = rate_limit.window if rate_limit else None
@@ -133,7 +148,7 @@ def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
 def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a
     request without a key."""
-    header = engine.contract.auth.header
-    if call.endpoint is not None and not call.endpoint.auth and not call.request.headers.get(header):
+    sent = engine.contract.auth.sent(dict(call.request.headers), dict(call.request.query_params))
+    if call.endpoint is not None and not call.endpoint.auth and not sent:
         return engine.error(MockError("missing_auth"), call)
     return outcome

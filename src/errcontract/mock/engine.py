@@ -25,6 +25,7 @@ from errcontract.mock.respond import (
     MockError,
     Outcome,
     error_outcome,
+    follow_protocol,
     iso_timestamp,
     rate_limit_headers,
     status_headers,
@@ -88,6 +89,7 @@ class Engine:
         if not call.body_read:
             await _drain(request)
         self._add_headers(outcome, call)
+        follow_protocol(self.contract, outcome)
         if self.drift is not None:
             outcome = self.drift.respond(outcome, call, self)
         return outcome.to_response()
@@ -149,13 +151,12 @@ class Engine:
 
     def _authenticate(self, call: Call) -> None:
         auth = self.contract.auth
-        raw = call.request.headers.get(auth.header, "").strip()
+        raw = (self._credential(call) or "").strip()
         if not raw:
             raise MockError("missing_auth")
-        scheme, _, key = raw.partition(" ")
-        if scheme.lower() != auth.scheme.lower():
+        scheme_ok, key = auth.read(raw)
+        if not scheme_ok:
             raise MockError("bad_scheme")
-        key = key.strip()
         if not key or not re.search(auth.key_pattern, key):
             raise MockError("bad_key_format")
         found = self.state.keys.get(key)
@@ -168,10 +169,14 @@ class Engine:
             self.fail(call, "expired_key")
         call.key = found
 
+    def _credential(self, call: Call) -> str | None:
+        """The credential the request carries where the contract's auth block says, as sent."""
+        request = call.request
+        return self.contract.auth.sent(dict(request.headers), dict(request.query_params))
+
     def _identify_quietly(self, call: Call) -> None:
         """Who sent a request that needs no key: only to give the rate-limit headers."""
-        raw = call.request.headers.get(self.contract.auth.header, "")
-        found = self.state.keys.get(raw.partition(" ")[2].strip())
+        found = self.state.keys.get(self.contract.auth.read(self._credential(call) or "")[1])
         if found is not None and not (found.revoked or found.expired):
             call.key = found
             call.usage = self.state.peek_usage(found.account)

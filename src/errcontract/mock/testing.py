@@ -40,4 +40,15 @@ def error_code(contract: Contract, response: httpx.Response) -> Any:
 
 
 def auth_headers(contract: Contract, key: str) -> dict[str, str]:
-    return {contract.auth.header: f"{contract.auth.scheme} {key}"}
+    """The headers a request to the mock carries with `key` (a query-key contract: none but the
+    constant ones; see `auth_query`)."""
+    headers = {h.name: h.value for h in contract.request_headers}
+    contract.auth.place(headers, {}, key)
+    return headers
+
+
+def auth_query(contract: Contract, key: str) -> dict[str, str]:
+    """The query parameters a request carries with `key` (none unless the key goes in the query)."""
+    query: dict[str, str] = {}
+    contract.auth.place({}, query, key)
+    return query

@@ -13,6 +13,7 @@ from typing import Any
 
 from errcontract.client.keys import unknown_key
 from errcontract.contract.model import PLACEHOLDER, Code, Contract, Endpoint
+from errcontract.contract.parts import MALFORMED_KEY
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Defect, RequestSpec, Upload
 
@@ -70,7 +71,20 @@ def fill(value: Any, fixtures: dict[str, str], missing: set[str]) -> Any:
 
 
 def auth_value(contract: Contract, key: str) -> str:
-    return f"{contract.auth.scheme} {key}"
+    """The credential as the docs send it: `Bearer KEY`, a bare `KEY`, `Basic <base64>`."""
+    return contract.auth.value(key)
+
+
+def constant_headers(contract: Contract) -> dict[str, str]:
+    """The headers the docs ask of every request (`anthropic-version: 2023-06-01`)."""
+    return {h.name: h.value for h in contract.request_headers}
+
+
+def with_key(contract: Contract, spec: RequestSpec, key: str | None, key_fixture: str | None) -> RequestSpec:
+    """The request with `key` sent where the docs say (None: no credential at all)."""
+    headers, query = dict(spec.headers), dict(spec.query)
+    contract.auth.place(headers, query, key)
+    return replace(spec, headers=headers, query=query, key_fixture=key_fixture)
 
 
 def _upload(raw: dict[str, Any] | None) -> Upload | None:
@@ -93,15 +107,11 @@ def base_request(
     raw = endpoint.request
     given = path_params if path_params is not None else raw.get("path_params", {})
     params = fill(given, fixtures, missing)
-    headers: dict[str, str] = {}
-    key_fixture = None
-    if endpoint.auth:
-        key_fixture = contract.main_key
-        headers[contract.auth.header] = auth_value(contract, fill(f"{{{key_fixture}}}", fixtures, missing))
+    headers = constant_headers(contract)
     json_body = copy.deepcopy(fill(raw["json"], fixtures, missing)) if "json" in raw else NO_JSON
     if json_body is not NO_JSON:
         headers["Content-Type"] = contract.content_type
-    return RequestSpec(
+    spec = RequestSpec(
         method=endpoint.method,
         path=contract.base_path + paths.expand(endpoint.path, params),
         endpoint=endpoint.name,
@@ -109,9 +119,12 @@ def base_request(
         query={k: str(v) for k, v in fill(raw.get("query", {}), fixtures, missing).items()},
         json_body=json_body,
         upload=_upload(raw.get("upload")),
-        key_fixture=key_fixture,
         may_bill=endpoint.billable,
     )
+    if not endpoint.auth:
+        return spec
+    key_fixture = contract.main_key
+    return with_key(contract, spec, fill(f"{{{key_fixture}}}", fixtures, missing), key_fixture)
 
 
 def apply_defect(
@@ -132,8 +145,9 @@ def apply_defect(
         headers.update(arg)
         return replace(spec, headers=headers, key_fixture=None)
     if kind == "use_key":
-        headers[contract.auth.header] = auth_value(contract, fill(f"{{{arg}}}", fixtures, missing))
-        return replace(spec, headers=headers, key_fixture=arg)
+        return with_key(contract, spec, fill(f"{{{arg}}}", fixtures, missing), arg)
+    if kind == "key":
+        return _key_defect(contract, spec, arg, fixtures, missing)
     if kind == "raw_body":
         return replace(spec, json_body=NO_JSON, content=arg.encode())
     if kind == "remove_field":
@@ -149,6 +163,27 @@ def apply_defect(
     raise ValueError(f"unknown defect kind {kind!r}")
 
 
+def _key_defect(
+    contract: Contract, spec: RequestSpec, kind: str, fixtures: dict[str, str], missing: set[str]
+) -> RequestSpec:
+    """The `key` defect, wherever the auth block sends the key (see the meta-schema)."""
+    if kind == "missing":
+        return with_key(contract, spec, None, None)
+    if kind == "unknown":
+        return with_key(contract, spec, fill(f"{{{contract.main_key}:unknown}}", fixtures, missing), None)
+    if kind == "malformed":
+        return with_key(contract, spec, MALFORMED_KEY, None)
+    real = fill(f"{{{contract.main_key}}}", fixtures, missing)  # wrong_scheme: the lint vouched a scheme
+    headers = {k: v for k, v in spec.headers.items() if k.lower() != contract.auth.header.lower()}
+    headers[contract.auth.header] = contract.auth.value(real, other_scheme(contract.auth.scheme))
+    return replace(spec, headers=headers, key_fixture=None)
+
+
+def other_scheme(scheme: str) -> str:
+    """A scheme word that is not the documented one (`Token` for Bearer, `Bearer` for others)."""
+    return "Token" if scheme.lower() == "bearer" else "Bearer"
+
+
 def recipe_code(contract: Contract, recipe_name: str) -> Code:
     return contract.codes[contract.recipes[recipe_name].code]
 
@@ -156,7 +191,7 @@ def recipe_code(contract: Contract, recipe_name: str) -> Code:
 def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
     """Can this one-defect change be made to a request for `endpoint`?"""
     ((kind, arg),) = defect.items()
-    if kind in ("remove_header", "set_header", "use_key"):
+    if kind in ("remove_header", "set_header", "use_key", "key"):
         return endpoint.auth
     if kind == "path_params":
         return bool(arg) and set(arg) <= set(endpoint.path_params)
@@ -189,7 +224,7 @@ def variant_endpoints(contract: Contract, code: Code) -> list[str]:
 def _carries_real_key(defect: dict[str, Any]) -> bool:
     """Does the defective request still identify an account (so a lenient target could bill it)?"""
     ((kind, arg),) = defect.items()
-    return kind == "use_key" or (kind == "set_header" and "{api_key}" in str(arg))
+    return kind == "use_key" or (kind == "set_header" and "{api_key}" in str(arg)) or arg == "wrong_scheme"
 
 
 def build_variants(contract: Contract, code: Code, fixtures: dict[str, str]) -> list[RequestSpec]:

@@ -15,6 +15,7 @@ from urllib.parse import quote
 from hypothesis import strategies as st
 
 from errcontract.contract.model import Contract, Endpoint
+from errcontract.contract.parts import Auth
 from errcontract.core.exchange import Defect, RequestSpec
 from errcontract.requests import strategies_values as sv
 from errcontract.requests.recipes import literal_prefix
@@ -56,9 +57,21 @@ class Context:
 
     def defect(self, name: str, location: str, certain: bool) -> Defect:
         if location not in self.classes:
-            self.classes[location] = defect_class_for(self.contract, self.endpoint, location)
+            self.classes[location] = self._class_at(location)
         cls, codes = self.classes[location]
         return Defect(name, cls, codes, certain)
+
+    def _class_at(self, location: str) -> tuple[str | None, tuple[str, ...]]:
+        """An unknown value in a lookup field (a model name) is the class that lists `lookup`
+        (OpenAI's 404 model case), and a body mistake as well: which one a server answers, the
+        docs do not say. Without such a class it is a body mistake."""
+        body = defect_class_for(self.contract, self.endpoint, "body")
+        if location != "lookup":
+            return defect_class_for(self.contract, self.endpoint, location)
+        cls, codes = defect_class_for(self.contract, self.endpoint, "lookup")
+        if cls is None:
+            return body
+        return cls, tuple(dict.fromkeys((*codes, *body[1])))
 
     def mutation(
         self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False
@@ -79,25 +92,34 @@ def defect_class_for(
     return max(candidates, key=lambda nc: len(documented & set(nc[1])))
 
 
-def _with_header(name: str, value: str | None, key_fixture: str | None) -> Change:
+def _with_credential(auth: Auth, value: str | None, key_fixture: str | None) -> Change:
+    """Put `value` as sent (already shaped) where the key travels; None takes it out."""
+
     def change(spec: RequestSpec) -> RequestSpec:
-        headers = {k: v for k, v in spec.headers.items() if k.lower() != name.lower()}
-        if value is not None:
-            headers[name] = value
-        return replace(spec, headers=headers, key_fixture=key_fixture)
+        headers, query = dict(spec.headers), dict(spec.query)
+        auth.place(headers, query, None)
+        if value is not None and auth.query:
+            query[auth.query] = value
+        elif value is not None:
+            headers[auth.header] = value
+        return replace(spec, headers=headers, query=query, key_fixture=key_fixture)
 
     return change
 
 
-# -- Authorization -----------------------------------------------------------------------------
+# -- credentials (header or query, as the contract's auth block says) ---------------------------
+SCHEMED, BARE, QUERY = "scheme", "bare header", "query"
+EVERY_KIND = frozenset({SCHEMED, BARE, QUERY})
+
+
 @dataclass(frozen=True)
 class AuthParts:
-    """What every malformed Authorization value is built from: the contract's header, scheme
-    and key pattern, the run's real key (if any) and keys shaped like it that no account has."""
+    """What every malformed credential is built from: the contract's auth block (where the key
+    goes, its scheme, its pattern), the run's real key (if any) and keys shaped like it that no
+    account has."""
 
     ctx: Context
-    header: str
-    scheme: str
+    auth: Auth
     pattern: str
     prefix: str
     real: str | None
@@ -113,7 +135,15 @@ class AuthParts:
             if not real
             else st.one_of(sv.keys_like(pattern).filter(lambda k: k != real), sv.wrong_prefix_keys(pattern))
         )
-        return cls(ctx, auth.header, auth.scheme, pattern, prefix, real, fakes)
+        return cls(ctx, auth, pattern, prefix, real, fakes)
+
+    @property
+    def kind(self) -> str:
+        return QUERY if self.auth.query else SCHEMED if self.auth.scheme else BARE
+
+    @property
+    def scheme(self) -> str:
+        return self.auth.scheme
 
     @property
     def well_formed_fakes(self) -> st.SearchStrategy[str]:
@@ -126,39 +156,48 @@ class AuthParts:
         return self.ctx.endpoint.auth
 
     def with_scheme(self, key: str) -> str:
-        return f"{self.scheme} {key}"
+        """`key` as the docs send it (after the scheme, base64 for Basic, bare, or as a query value)."""
+        return self.auth.value(key)
 
     def mutations(self, shape: AuthShape) -> st.SearchStrategy[Mutation]:
-        # No shape here is the documented `Scheme key` form, so the target need not know whose
-        # request it is (key_fixture None: the rate-limit headers are not required of it).
-        usable = shape.values(self).filter(lambda v: v is None or sv.h11_accepts(v))
+        # No shape here is the documented form, so the target need not know whose request it is
+        # (key_fixture None: the rate-limit headers are not required of it).
+        location = "query" if self.auth.query else "header"
+        usable = shape.values(self).filter(lambda v: v is None or location == "query" or sv.h11_accepts(v))
         certain = shape.certain and self.needed
         return usable.map(
             lambda v: self.ctx.mutation(
-                f"auth: {shape.name}", "header", _with_header(self.header, v, None), certain, stops=True
+                f"auth: {shape.name}", location, _with_credential(self.auth, v, None), certain, stops=True
             )
         )
 
 
 @dataclass(frozen=True)
 class AuthShape:
-    """One kind of malformed Authorization value (None: no header at all)."""
+    """One kind of malformed credential (None: none at all), for the auth kinds it applies to."""
 
     name: str
     values: Callable[[AuthParts], st.SearchStrategy[str | None]]
     certain: bool = True
     needs_real_key: bool = False
+    kinds: frozenset[str] = EVERY_KIND
 
 
 BAD_KEY_SHAPES = (
-    AuthShape("missing header", lambda a: st.none()),
-    AuthShape("scheme without key", lambda a: st.just(a.scheme)),
+    AuthShape("missing credential", lambda a: st.none()),
+    AuthShape("scheme without key", lambda a: st.just(a.scheme), kinds=frozenset({SCHEMED})),
+    AuthShape("empty key", lambda a: st.just(""), kinds=frozenset({BARE, QUERY})),
     AuthShape("wrong key prefix", lambda a: sv.wrong_prefix_keys(a.pattern).map(a.with_scheme)),
     AuthShape("very long key", lambda a: sv.very_long_keys(a.prefix).map(a.with_scheme)),
-    AuthShape("other scheme", lambda a: st.tuples(st.sampled_from(sv.OTHER_SCHEMES), a.fakes).map(" ".join)),
+    AuthShape(
+        "other scheme",
+        lambda a: st.tuples(st.sampled_from(sv.OTHER_SCHEMES), a.fakes).map(" ".join),
+        kinds=frozenset({SCHEMED, BARE}),
+    ),
     AuthShape(
         "extra whitespace",
         lambda a: st.tuples(sv.inner_whitespace(), a.fakes).map(lambda t: a.scheme + t[0] + t[1]),
+        kinds=frozenset({SCHEMED}),
     ),
     AuthShape(
         "unknown well-formed key",
@@ -169,31 +208,39 @@ BAD_KEY_SHAPES = (
 # Shapes that still carry the run's real key: a lenient target may serve (and bill) them.
 REAL_KEY_SHAPES = (
     AuthShape(
-        "real key, other scheme", lambda a: st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {a.real}")
+        "real key, other scheme",
+        lambda a: st.sampled_from(sv.OTHER_SCHEMES).map(lambda s: f"{s} {a.real}"),
+        kinds=frozenset({SCHEMED, BARE}),
     ),
     AuthShape(
         "real key, scheme in other case",
         lambda a: (
             st.sampled_from([a.scheme.lower(), a.scheme.upper()])
             .filter(lambda s: s != a.scheme)
-            .map(lambda s: f"{s} {a.real}")
+            .map(lambda s: a.auth.value(a.real or "", s))
         ),
         certain=False,
+        kinds=frozenset({SCHEMED}),
     ),
     AuthShape(
         "real key, whitespace around key",
         lambda a: sv.inner_whitespace().map(lambda w: f"{a.scheme}{w}{a.real}"),
         certain=False,
+        kinds=frozenset({SCHEMED}),
     ),
 )
 
 
 def auth_families(ctx: Context) -> list[Family]:
+    """Malformed credentials of the contract's kind: a bare-header API gets no "wrong scheme"
+    that is only a case change, a query-key API no header shapes."""
     parts = AuthParts.of(ctx)
-    bad = [parts.mutations(s) for s in BAD_KEY_SHAPES if parts.real or not s.needs_real_key]
-    families = [Family("auth", "auth", st.one_of(bad), stops_billing=parts.needed)]
-    if parts.real and parts.needed:
-        real = st.one_of([parts.mutations(s) for s in REAL_KEY_SHAPES])
+    shapes = [s for s in BAD_KEY_SHAPES if parts.kind in s.kinds and (parts.real or not s.needs_real_key)]
+    bad = st.one_of([parts.mutations(s) for s in shapes])
+    families = [Family("auth", "auth", bad, stops_billing=parts.needed)]
+    real_shapes = [s for s in REAL_KEY_SHAPES if parts.kind in s.kinds]
+    if parts.real and parts.needed and real_shapes:
+        real = st.one_of([parts.mutations(s) for s in real_shapes])
         families.append(Family("auth: real key", "auth", real.map(_not_stopping)))
     return families
 
@@ -261,7 +308,7 @@ def query_families(ctx: Context) -> list[Family]:
         lambda nv: ctx.mutation(f"query: odd value for {nv[0]}", "query", _with_query(*nv), certain=False)
     )
     names = st.text(alphabet=sv.KEY_CHARS + "_[]", min_size=1, max_size=12).filter(
-        lambda n: n not in documented
+        lambda n: n not in documented and n != ctx.contract.auth.query
     )
     unknown = st.tuples(names, sv.odd_query_values()).map(
         lambda nv: ctx.mutation("query: unknown parameter", "query", _with_query(*nv), certain=False)

@@ -51,9 +51,13 @@ def provoke(run: ProviderRun, code_name: str) -> CodeResult:
 
 
 def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
-    """`needs --model`, and why the target did not tell it when it was asked."""
+    """`needs --model`, and why the target did not tell it when it was asked; a target that never
+    answered at all is said to be that, not a fixture to give."""
     needs = ", ".join(fixture_flag(n) for n in names)
     why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
+    stats = run.client.stats
+    if why and stats.answered == 0 and stats.transport_errors:
+        return f"the target never answered ({why}): nothing that needs {needs} could be sent"
     return f"needs {needs}" + (f" ({why})" if why else "")
 
 

@@ -121,6 +121,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     plugin_reports.session_finished(session, exitstatus, session.config.stash.get(REGISTRY_KEY, None))
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_terminal_summary(config: pytest.Config) -> None:
+    plugin_reports.published_paths(config, config.stash.get(REGISTRY_KEY, None))
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     drop_hypothesis_statistics(config)  # junitxml wrote its file when the session finished
     plugin_reports.unconfigure(config, config.stash.get(REGISTRY_KEY, None))

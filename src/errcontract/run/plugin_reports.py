@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key as junit_xml_key
 
 from errcontract.core.children import end_now, stop_when_orphaned
 from errcontract.core.errors import ErrcontractError
@@ -169,6 +170,26 @@ def unconfigure(config: pytest.Config, registry: RunRegistry | None) -> None:
         if signum is None and reports is not None:
             print(f"errcontract: {WRITTEN}", file=sys.stderr)
         _exit_status(state, 128 + state.guard.signum)
+
+
+def published_paths(config: pytest.Config, registry: RunRegistry | None) -> None:
+    """pytest-html and junitxml name the file they wrote in pytest's terminal summary: for a
+    session on its own, a file in the staging folder, gone once the set is published. A session
+    that will publish names where its copy lands instead (the first provider's folder; each
+    provider's folder gets the same file)."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.reports is None or not state.completed or registry is None or not registry.runs:
+        return
+    folder = state.reports.report_dir / next(iter(registry.runs))
+    html = next(
+        (p for p in config.pluginmanager.get_plugins() if isinstance(getattr(p, "_report_path", None), Path)),
+        None,
+    )
+    if html is not None:
+        html._report_path = folder / "pytest.html"
+    xml = config.stash.get(junit_xml_key, None)
+    if xml is not None:
+        xml.logfile = str(folder / "junit.xml")
 
 
 def _exit_status(state: SessionReports, code: int) -> None:

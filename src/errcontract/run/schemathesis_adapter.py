@@ -44,7 +44,7 @@ from errcontract.contract.model import Contract, Endpoint
 from errcontract.core.exchange import Exchange, RequestSpec
 from errcontract.core.identity import ByIdentity
 from errcontract.judge.judged import Judged
-from errcontract.requests.recipes import auth_value
+from errcontract.requests.recipes import constant_headers
 from errcontract.requests.strategies import is_guarded
 from errcontract.requests.strategies_values import h11_accepts, one_line
 from errcontract.run.negative_cases import as_sent, case_defects
@@ -177,15 +177,18 @@ def case_to_spec(run: ProviderRun, case: Any) -> RequestSpec | None:
         return None
     if "json_body" in body and not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = contract.content_type
-    key_fixture = None
-    if endpoint.auth and run.fixtures.get(contract.main_key):
-        key_fixture = contract.main_key
-        headers[contract.auth.header] = auth_value(contract, run.fixtures[key_fixture])
+    for name, value in constant_headers(contract).items():
+        if not any(k.lower() == name.lower() for k in headers):
+            headers[name] = value
     query = {
         k: ",".join(map(str, v)) if isinstance(v, list) else str(v)
         for k, v in (kwargs.get("params") or {}).items()
         if v is not None
     }
+    key_fixture = None
+    if endpoint.auth and run.fixtures.get(contract.main_key):
+        key_fixture = contract.main_key
+        contract.auth.place(headers, query, run.fixtures[key_fixture])
     defects = as_sent(case_defects(contract, endpoint, case), case, headers)
     return RequestSpec(
         method=case.method.upper(),

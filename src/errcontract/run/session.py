@@ -15,19 +15,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
-from errcontract.client.http import ClientSettings, TargetClient
+from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, every_contract, load_provider, secret_fixture_names
+from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.core.parallel import threaded
 from errcontract.judge.checks import Oracle
+from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.assumptions import assumed_defects
 from errcontract.requests.discovery import contradicted, discover
-from errcontract.requests.recipes import fixture_values, literal_prefix
+from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
 
 T = TypeVar("T")
@@ -55,7 +56,9 @@ class ProviderRun:
         self.planned_codes: dict[str, str] = {}  # code -> its test in this session (sent together)
         self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
-        self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
+        self.redact = run_redactor(
+            secret_fixture_names([contract, *loadable_contracts()[0]]), self.fixtures, prefix
+        )
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)
@@ -127,8 +130,38 @@ class ProviderRun:
         )
         return build_results(self.recorder, meta, strict=self.options.strict)
 
+    def top_up_samples(self) -> int:
+        """Send the few non-billable served requests the run-level rate-limit rules need (a
+        remaining count judged over too few served responses would pass unseen): valid requests
+        to the endpoints that need the main key and cannot bill, until the key has enough served
+        samples. Returns how many were sent."""
+        key = self.contract.main_key
+        sent = 0
+        for spec in self._sample_requests():
+            while self.recorder.served_samples(key) < MIN_SAMPLES and sent < 2 * MIN_SAMPLES:
+                try:
+                    judged = self.send(replace(spec, origin="rate-limit samples"))
+                except NotSent:
+                    return sent
+                sent += 1
+                if not 200 <= (judged.exchange.status or 0) < 300:
+                    break  # this endpoint does not serve the key: try the next one
+        return sent
+
+    def _sample_requests(self) -> list[RequestSpec]:
+        found = []
+        for endpoint in self.contract.endpoints.values():
+            if not endpoint.auth or endpoint.billable:
+                continue
+            missing: set[str] = set()
+            spec = base_request(self.contract, endpoint, self.fixtures, missing)
+            if not missing:
+                found.append(spec)
+        return found
+
     def finish(self, report_dir: Path) -> Path:
         """Write `<report_dir>/<provider>/results.json` and close the client."""
+        self.top_up_samples()
         self.client.close()
         path = report_dir / self.provider / "results.json"
         write_json_atomic(path, self.results())

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from errcontract.contract.parts import HeaderField
+from errcontract.contract.parts import HeaderField, RateLimitHeaders
 from errcontract.core.exchange import Exchange
-from errcontract.core.verdicts import severity_for
+from errcontract.core.verdicts import Strength, severity_for
 from errcontract.judge.checks.registry import HeaderFault, Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -55,37 +55,77 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 
 
 def _fault(
-    exchange: Exchange, check_name: str, spec: HeaderField, text: str, fault: HeaderFault
+    exchange: Exchange,
+    check_name: str,
+    text: str,
+    fault: HeaderFault,
+    strength: Strength,
+    name: str,
 ) -> Violation:
     """A header violation marked missing or malformed, which the recorder counts by that mark."""
-    strength = spec.strength
-    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault)
+    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault, name)
+
+
+def _malformed(spec: HeaderField, value: str) -> str | None:
+    """Why a present value breaks the field (its format, its minimum), or None."""
+    if not FORMATS[spec.format](value):
+        return f"is not in the documented {spec.format} format"
+    if spec.minimum is not None and INTEGER.match(value) and int(value) < spec.minimum:
+        return f"is below the documented minimum {spec.minimum}"
+    return None
 
 
 def _judge_fields(
-    exchange: Exchange, fields: dict[str, HeaderField], required: bool, check_name: str
+    exchange: Exchange,
+    fields: dict[str, HeaderField],
+    required: Strength | None,
+    check_name: str,
 ) -> list[Violation]:
+    """Each field's format wherever present; its presence where `required` (with that strength)."""
     found: list[Violation] = []
     for name, spec in fields.items():
         value = exchange.header(name)
         if value is None:
-            if required and spec.required:
-                found.append(_fault(exchange, check_name, spec, f"{name} header missing", "missing"))
-        elif not FORMATS[spec.format](value.strip()):
-            text = f"{name}: {value!r} is not in the documented {spec.format} format"
-            found.append(_fault(exchange, check_name, spec, text, "malformed"))
+            if required is not None and spec.required:
+                text = f"{name} header missing"
+                found.append(_fault(exchange, check_name, text, "missing", required, name))
+            continue
+        problem = _malformed(spec, value.strip())
+        if problem is not None:
+            text = f"{name}: {value!r} {problem}"
+            found.append(_fault(exchange, check_name, text, "malformed", spec.strength, name))
+        elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
+            text = f"{name}: {value!r} does not match /{spec.pattern}/"
+            strength = spec.pattern_strength or spec.strength
+            severity = severity_for(strength)
+            found.append(
+                Violation(check_name, text, exchange.status, None, severity, strength, "malformed", name)
+            )
     return found
+
+
+def _presence(exchange: Exchange, spec: RateLimitHeaders, oracle: Oracle) -> Strength | None:
+    """How strongly the docs require the rate-limit headers on this response (None: not)."""
+    if spec.endpoints and exchange.request.endpoint not in spec.endpoints:
+        return None
+    rule = spec.required_on
+    served = 200 <= (exchange.status or 0) < 300
+    if rule == "all" or (rule == "identified" and exchange.identified):
+        return Strength.STATED
+    if rule == "served" and exchange.identified and served:
+        return Strength.STATED
+    if rule == "identified" and spec.anonymous is not None and oracle.scope_of(exchange):
+        return spec.anonymous  # 'any response', though no user is known for this one
+    return None
 
 
 @check("rate_limit_headers")
 def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
-    """'Every response carries' the rate-limit headers (required where a key was recognised)."""
+    """The rate-limit headers the docs say responses carry, in their documented formats."""
     spec = oracle.contract.headers.rate_limit
     if not spec:
         return []
-    rule = spec.required_on
-    required = rule == "all" or (rule == "identified" and exchange.identified)
-    return _judge_fields(exchange, spec.fields, required, "rate_limit_headers")
+    return _judge_fields(exchange, spec.fields, _presence(exchange, spec, oracle), "rate_limit_headers")
 
 
 @check("rate_limited_with_room")
@@ -108,4 +148,14 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     fields = oracle.contract.headers.for_status(exchange.status)
     if not fields:
         return []
-    return _judge_fields(exchange, fields, True, "status_headers")
+    return _judge_fields(exchange, fields, Strength.STATED, "status_headers")
+
+
+@check("every_response_headers")
+def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
+    includes a unique request-id header')."""
+    fields = oracle.contract.headers.every_response
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")

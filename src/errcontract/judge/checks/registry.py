@@ -27,6 +27,7 @@ class Violation:
     strength: Strength = Strength.STATED  # of the fact broken (see core/verdicts.py)
     # Set by a header check: a documented header missing or malformed (results.json's `headers`).
     header_fault: HeaderFault | None = None
+    header: str | None = None  # the header a header check's finding is about
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
@@ -63,10 +64,23 @@ class CheckOutcome:
         return not self.violations and not self.errors
 
 
+def over_read_limit(exchange: Exchange) -> str:
+    """Why an exchange whose body was cut at the read limit could not be judged."""
+    return (
+        f"HTTP {exchange.status} to {exchange.request.method} {exchange.request.path}: the body is "
+        f"over the read limit (reading stopped at {len(exchange.body)} bytes), so it was not judged"
+    )
+
+
 def run_checks(exchange: Exchange, oracle: Oracle, names: Iterable[str] | None = None) -> CheckOutcome:
     """Every (or every named) check on one exchange; a crashing check is an error, not fatal."""
     outcome = CheckOutcome()
     if exchange.status is None:
+        return outcome
+    if exchange.truncated:
+        # Only part of the body was read: judging that part would pass what was never seen (a
+        # list cut short reads as naming nothing). Could not judge, with the reason.
+        outcome.errors.append(over_read_limit(exchange))
         return outcome
     for name in names or CHECKS:
         try:

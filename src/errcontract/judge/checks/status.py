@@ -71,7 +71,7 @@ def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An endpoint the docs open to everyone answers a request without credentials."""
     endpoint = oracle.contract.endpoint_for(exchange.request.method, _below_base(exchange, oracle))
-    sent_key = any(h.lower() == oracle.contract.auth.header.lower() for h in exchange.request.headers)
+    sent_key = oracle.contract.auth.sent(exchange.request.headers, exchange.request.query) is not None
     if endpoint is None or endpoint.auth or sent_key or exchange.status != 401:
         return []
     message = f"{endpoint.method} {endpoint.path} needs no key by the docs, but answered 401 without one"
@@ -86,13 +86,16 @@ def _below_base(exchange: Exchange, oracle: Oracle) -> str:
 @check("no_server_error_for_client_mistake")
 def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A client mistake gets a 4xx: the docs keep 5xx for server-side issues."""
-    status = exchange.status or 0
-    if status < 500 or not exchange.request.has_certain_defect:
+    if not oracle.server_error_for_client_defect(exchange):
         return []
+    status = exchange.status or 0
+    certain = exchange.request.has_certain_defect
+    kind = "a client mistake" if certain else "a request with a variation the docs do not forbid"
     message = (
-        f"HTTP {status} for a client mistake ({exchange.request.describe_defects()}); "
+        f"HTTP {status} for {kind} ({exchange.request.describe_defects()}); "
         "the docs reserve 5xx for server-side failures"
     )
     answered = oracle.code_of(exchange)
     code = answered if answered in oracle.contract.codes else next(iter(_certain_codes(exchange)), None)
-    return [Violation("no_server_error_for_client_mistake", message, status, code)]
+    severity = Severity.VIOLATION if certain else Severity.WARNING
+    return [Violation("no_server_error_for_client_mistake", message, status, code, severity)]

@@ -1,0 +1,168 @@
+"""A traffic session: entries in (from files, a proxy, a transport), one target per host and API
+prefix, results per target out, published as one report set (a folder each and one index).
+
+Entries are scrubbed of credentials as they come in (`traffic.scrub`), routed (`traffic.route`),
+and judged by the target's HostJudge. Entries judged for no target are counted by reason, and
+entries to hosts no contract lists are counted per host, both named in every target's results.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from errcontract.contract.model import Contract
+from errcontract.core.slug import slug
+from errcontract.core.verdicts import Verdict
+from errcontract.judge.results import RunMeta, build_results, write_json_atomic
+from errcontract.judge.verdict import MET_DURING_THE_RUN
+from errcontract.observe.host import NOT_IN_TRAFFIC, HostJudge
+from errcontract.report.publish import ReportSet
+from errcontract.traffic.entry import Entry, Recorded, Skipped
+from errcontract.traffic.route import Routed, Router, Unrouted
+from errcontract.traffic.scrub import Scrubber
+
+RESULTS = "results.json"
+TRAFFIC_HINT = "choose another with --report-dir"
+
+
+@dataclass(frozen=True)
+class TargetResults:
+    folder: str
+    results: dict[str, Any]
+
+
+class TrafficSession:
+    """Judges entries as they come; `results()` gives each target's results.json."""
+
+    def __init__(self, contracts: Sequence[Contract], provider: Contract | None = None) -> None:
+        self.router = Router(list(contracts), provider)
+        self.scrub = Scrubber()
+        self.hosts: dict[tuple[str, str], HostJudge] = {}
+        self.not_judged: Counter[str] = Counter()
+        self.seq = 0
+        self.started = time.time()
+        self._lock = threading.Lock()
+
+    # -- in -------------------------------------------------------------------------------------
+    def add(self, entry: Entry) -> None:
+        """One entry as read (credentials scrubbed here, before anything else sees it)."""
+        with self._lock:
+            self.seq += 1
+            if isinstance(entry, Skipped):
+                self.not_judged[entry.reason] += 1
+                return
+            key = self.scrub.key_of(entry)
+            clean = self.scrub(entry)
+            for routed in self.router.route(clean):
+                self._judge(routed, key)
+
+    def add_all(self, entries: Iterable[Entry]) -> None:
+        for entry in entries:
+            self.add(entry)
+
+    def _judge(self, routed: Routed | Unrouted, key: str | None) -> None:
+        if isinstance(routed, Unrouted):
+            self.not_judged[routed.reason] += 1
+            return
+        target = routed.target
+        ident = (target.provider, target.url)
+        if ident not in self.hosts:
+            self.hosts[ident] = HostJudge(self.router.contract(target), target)
+        entry = routed.entry
+        self.hosts[ident].add(entry, key, _seq_of(entry, self.seq))
+
+    def finish(self) -> None:
+        """Decide held entries and each target's headers absent from the whole recording."""
+        with self._lock:
+            for routed in list(self.router.finish()):
+                self._judge(routed, None)
+            for host in self.hosts.values():
+                host.finish()
+
+    # -- out ------------------------------------------------------------------------------------
+    @property
+    def secrets(self) -> list[str]:
+        """Every credential met (masked already; handed to the report set's last scrub)."""
+        return self.scrub.secrets
+
+    def folders(self) -> dict[str, HostJudge]:
+        """Each target's report folder: `<provider>-<host and prefix slug>`, as a run names targets."""
+        named: dict[str, HostJudge] = {}
+        for (provider, url), host in sorted(self.hosts.items()):
+            base = f"{provider}-{slug(url)}"
+            name, n = base, 1
+            while name in named:
+                n += 1
+                name = f"{base}~{n}"
+            named[name] = host
+        return named
+
+    def results(self, strict: bool = False) -> list[TargetResults]:
+        return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
+
+    def _results_of(self, host: HostJudge, strict: bool) -> dict[str, Any]:
+        times = host.times
+        started = min(times) if times else self.started
+        meta = RunMeta(
+            target=host.target.url,
+            embedded_mock=False,
+            started_at=started,
+            duration_s=(max(times) - started) if times else 0.0,
+            requests=host.entries,
+            answered=host.answered,
+            not_sent={},
+        )
+        results = build_results(host.recorder, meta, strict)
+        for code in results["codes"]:
+            mark_source(code, host, results["violations"])
+        results["traffic"] = {
+            "files": [f"{name} ({n} entries)" for name, n in sorted(host.files.items())],
+            "entries": host.entries,
+            "judged": host.answered,
+            "prefix": host.target.prefix,
+            "prefix_found_by": host.target.found_by,
+            "not_judged": dict(self.not_judged),
+            "other_hosts": dict(self.router.other_hosts),
+            "headers_absent": host.absent_headers() if host.answered else [],
+        }
+        return results
+
+
+def _seq_of(entry: Recorded, fallback: int) -> int:
+    """The entry's place in its file (its number in `where`), for the rules over recorded time."""
+    tail = entry.where.rpartition(":")[2]
+    return int(tail) if tail.isdigit() else fallback
+
+
+def mark_source(code: dict[str, Any], host: HostJudge, violations: list[dict[str, Any]]) -> None:
+    """Where the code's verdict came from: the first violation's entry, or the first entry that
+    showed it; a code never seen keeps *not observed (not in the traffic)*."""
+    verdict = code["verdict"]
+    if verdict == Verdict.FAIL and code["violations"]:
+        where = str(violations[code["violations"][0]].get("source", "")).removeprefix("traffic ")
+        code["from"] = {"kind": "traffic", "where": where}
+    elif verdict == Verdict.PASS and code["code"] in host.first_seen:
+        where = host.first_seen[code["code"]]
+        code["from"] = {"kind": "traffic", "where": where}
+        if code["reason"] == MET_DURING_THE_RUN:
+            code["reason"] = f"seen in the traffic at a documented status ({where})"
+    elif verdict == Verdict.NOT_OBSERVED:
+        code["reason"] = NOT_IN_TRAFFIC
+
+
+def publish(session: TrafficSession, report_dir: Path, strict: bool = False) -> list[TargetResults]:
+    """Write every target's report set and the index beside them, swapped in whole."""
+    targets = session.results(strict)
+    folders = [t.folder for t in targets]
+    with ReportSet(report_dir, folders, TRAFFIC_HINT) as reports:
+        for t in targets:
+            write_json_atomic(reports.provider_dir(t.folder) / RESULTS, t.results)
+            reports.write_provider(t.results, session.secrets, t.folder)
+        reports.publish([t.results for t in targets], session.secrets, folders)
+    return targets
