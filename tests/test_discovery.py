@@ -121,7 +121,7 @@ def test_a_given_pending_task_that_finished_since_leaves_its_code_not_observed(
         registry = RunRegistry(options)
         run = registry.get("vicsee")
         result = provoke(run, "TASK_NOT_COMPLETE")
-        violations = run.results()["violations"]
+        violations = run.results().to_json()["violations"]
         registry.close(None)
     assert result.verdict is verdict, result.reason
     assert violations == []

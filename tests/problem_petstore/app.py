@@ -3,11 +3,14 @@ validates each request from the document, and raises its own problems; the handl
 what the document cannot say (a pet that does not exist is a 404 problem).
 
 Run by tests/test_problem_framework.py in a virtual environment of its own (connexion is no
-dependency of errcontract): `python app.py PORT KEY`, on 127.0.0.1 only.
+dependency of errcontract): `python app.py PORT KEY [DRIFT]`, on 127.0.0.1 only. DRIFT bends
+connexion's own problems after the fact, to show errcontract catches it: `status-member` (the
+body's status says 400 whatever the response's), `plain-json` (sent as application/json).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -42,10 +45,52 @@ def get_pet(pet_id: int) -> Any:
     return PETS[pet_id], 200, JSON
 
 
+class Drift:
+    """ASGI middleware rewriting each application/problem+json response as DRIFT says."""
+
+    def __init__(self, app: Any, kind: str) -> None:
+        self.app, self.kind = app, kind
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        held: dict[str, Any] = {}
+
+        async def bend(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                held["start"] = message
+                return
+            start = held.pop("start", None)
+            if start is None:
+                await send(message)
+                return
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            body = message.get("body", b"")
+            if (b"content-type", b"application/problem+json") in [(k.lower(), v) for k, v in headers]:
+                body, headers = self.rewrite(body, headers)
+            headers.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": headers})
+            await send({**message, "body": body})
+
+        await self.app(scope, receive, bend)
+
+    def rewrite(self, body: bytes, headers: list[Any]) -> tuple[bytes, list[Any]]:
+        if self.kind == "plain-json":
+            return body, [(k, b"application/json" if k.lower() == b"content-type" else v) for k, v in headers]
+        problem = json.loads(body)
+        problem["status"] = 400 if problem.get("status") != 400 else 422
+        return json.dumps(problem).encode(), headers
+
+
 def main() -> None:
     app = connexion.AsyncApp(__name__, specification_dir=str(Path(__file__).parent))
     app.add_api("openapi.yaml")
-    app.run(host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
+    drift = sys.argv[3] if len(sys.argv) > 3 else ""
+    served: Any = Drift(app, drift) if drift else app
+    import uvicorn
+
+    uvicorn.run(served, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning")
 
 
 if __name__ == "__main__":

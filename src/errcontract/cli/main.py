@@ -25,6 +25,7 @@ MODULE_OF = {  # a command line naming its sub-command imports only that module 
     "report": "errcontract.report.cli",
     "diff": "errcontract.report.cli",
     "judge": "errcontract.cli.judge_command",
+    "proxy": "errcontract.cli.proxy_command",
 }
 SUBCOMMAND_MODULES = tuple(dict.fromkeys(MODULE_OF.values()))  # all of them, for --help
 

@@ -22,7 +22,6 @@ really broken is never stopped here: its departures are the suites' findings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
@@ -34,6 +33,7 @@ from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.parallel import Mapper, threaded
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
+from errcontract.judge.model import PreflightEntry
 from errcontract.requests.recipes import constant_headers
 
 MADE_UP_ID = "errcontract-preflight-0000"
@@ -51,8 +51,9 @@ class Preflight:
     stop: str | None = None
     notes: list[str] = field(default_factory=list)
 
-    def as_results(self) -> dict[str, Any]:
-        return {"base": self.base, "notes": self.notes}
+    def entry(self) -> PreflightEntry:
+        """What results.json keeps of it."""
+        return PreflightEntry(self.base, tuple(self.notes))
 
 
 def target_root(contract: Contract, target: str) -> str:

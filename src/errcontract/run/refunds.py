@@ -20,6 +20,8 @@ from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import pointer_get
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import Evidence, RefundEntry
+from errcontract.judge.verdict import RefundSeen, refund_verdict
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -33,17 +35,13 @@ class RefundResult:
     reason: str
     balances: tuple[Any, ...] = ()  # before creating, after creating, after cancelling
     charged: Any = None
-    evidence: tuple[dict[str, str], ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
 
-    def as_results(self) -> dict[str, Any]:
-        return {
-            "check": CHECK,
-            "promise": PROMISE,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "balances": list(self.balances),
-            "charged": self.charged,
-        }
+    def entry(self) -> RefundEntry:
+        """The refund check as results.json keeps it."""
+        return RefundEntry(
+            CHECK, PROMISE, self.verdict, self.reason, self.balances, self.charged, self.evidence
+        )
 
 
 class _Stop(Exception):
@@ -62,7 +60,7 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
             result = _watch(run, spec)
         except _Stop as why:
             result = RefundResult(Verdict.NOT_OBSERVED, str(why))
-    run.recorder.add_refund(result.as_results(), result.evidence)
+    run.recorder.add_refund(result.entry())
     return result
 
 
@@ -89,16 +87,9 @@ def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     after_cancel = run.each(lambda step: step(), steps)[1]
     balances = (before, after_create, after_cancel)
     evidence = (created_judged.evidence(), cancelled_judged.evidence())
-    # Nothing lost in all, or the charge seen coming back (whatever else the account spent before)
-    if after_cancel >= before or after_cancel - after_create >= charged:
-        reason = f"charged {charged:g}, refunded on cancel"
-        return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
-    reason = (
-        f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
-        f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
-        f"the {charged:g} credits did not come back"
-    )
-    return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
+    seen = RefundSeen(before, after_create, after_cancel, charged, cancelled.status)
+    verdict, reason = refund_verdict(seen)
+    return RefundResult(verdict, reason, balances, charged, evidence)
 
 
 def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Judged:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
@@ -23,6 +23,7 @@ from errcontract.core.parallel import threaded
 from errcontract.judge.checks import Oracle
 from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
@@ -116,7 +117,7 @@ class ProviderRun:
         self.recorder.record(judged)
         return judged
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> RunResult:
         stats = self.client.stats
         meta = RunMeta(
             target=self.target,
@@ -164,7 +165,7 @@ class ProviderRun:
         self.top_up_samples()
         self.client.close()
         path = report_dir / self.provider / "results.json"
-        write_json_atomic(path, self.results())
+        write_json_atomic(path, self.results().to_json())
         return path
 
 
