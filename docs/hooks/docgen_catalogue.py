@@ -21,8 +21,14 @@ KNOWN_SECTIONS = {
     "provider", "title", "contract_version", "sources", "base_path", "content_type", "auth",
     "envelope", "statuses", "fixtures", "billing", "discover", "refunds", "documented_values",
     "endpoints", "codes", "defect_classes", "headers", "examples", "ambiguities", "checked_against",
+    "family", "hosts", "protocol", "request_headers",
 }  # fmt: skip
+DATA_SECTIONS = (  # shown as a table of their fields
+    ("auth", "Authentication"), ("request_headers", "Request headers"), ("envelope", "Error envelope"),
+    ("protocol", "Protocol rules"), ("hosts", "Hosts"),
+)  # fmt: skip
 STATED = "stated"
+NOT_JUDGED = "not judged"  # shown as the docs give it; the wording is the server's
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,7 @@ def provider_page(provider: Provider, has_mock: bool | None = None) -> str:
         _header(provider, mock),
         _checked(c, sources, mock),
         _sources(sources),
-        _auth_and_envelope(c, sources),
+        _data_sections(c, sources),
         _statuses(c, sources),
         _code_table(c),
         _code_details(c, sources),
@@ -128,6 +134,7 @@ def _header(provider: Provider, mock: bool) -> str:
     facts = [
         f"Contract `contracts/{provider.name}/`, version {text(c.get('contract_version', '—'))}",
         f"base path {code(c.get('base_path', '/'))}",
+        *([f"envelope family {code(c['family'])}"] if c.get("family") else []),
         f"{len(_mapping(c.get('statuses')))} statuses, {len(codes)} codes "
         f"({len(codes) - observe} provoked by a recipe, {observe} observe-only)",
         "an embedded reference mock (`errcontract mock " + provider.name + "`)"
@@ -170,9 +177,9 @@ def _sources(sources: dict[str, Any]) -> str:
     return "## Sources { #sources }\n\n" + table(["label", "document", "address"], rows)
 
 
-def _auth_and_envelope(c: dict[str, Any], sources: dict[str, Any]) -> str:
+def _data_sections(c: dict[str, Any], sources: dict[str, Any]) -> str:
     out = []
-    for key, title in (("auth", "Authentication"), ("envelope", "Error envelope")):
+    for key, title in DATA_SECTIONS:
         value = c.get(key)
         if value is None:
             continue
@@ -258,7 +265,19 @@ def _code_table(c: dict[str, Any]) -> str:
         ]
         for name, e in codes.items()
     ]
-    return "## Codes { #codes }\n\n" + table(["code", "status", "message", "provoked by"], rows)
+    legend = (
+        "Each fact of a code has a strength: a departure from a **stated** fact is a violation, from an "
+        "*exemplified* one (only an example shows it) a warning, a violation only with `--strict`. "
+        "The message and the solution are shown as the docs give them and not judged: their wording "
+        "is the server's.\n\n"
+    )
+    return "## Codes { #codes }\n\n" + legend + table(["code", "status", "message", "provoked by"], rows)
+
+
+def _strength_cell(strength: str) -> str:
+    if strength == STATED:
+        return f"**{strength}**"
+    return strength if strength == NOT_JUDGED else f"*{text(strength)}*"
 
 
 def _code_details(c: dict[str, Any], sources: dict[str, Any]) -> str:
@@ -269,17 +288,14 @@ def _code_details(c: dict[str, Any], sources: dict[str, Any]) -> str:
             ["recognised by", _recognised(e, c, name), STATED],
         ]
         if "message" in e:
-            facts.append(["message", text(e["message"]), STATED])
+            facts.append(["message", text(e["message"]), NOT_JUDGED])
         if "message_pattern" in e:
             facts.append(["message pattern", code(e["message_pattern"]), _strength(e, "message_pattern")])
         if "schema" in e:
             facts.append(["body schema", code(e["schema"]), _strength(e, "schema")])
         if "solution" in e:
-            facts.append(["solution", text(e["solution"]), STATED])
-        rows = [
-            [fact, value, f"**{strength}**" if strength == STATED else f"*{strength}*"]
-            for fact, value, strength in facts
-        ]
+            facts.append(["solution", text(e["solution"]), NOT_JUDGED])
+        rows = [[fact, value, _strength_cell(strength)] for fact, value, strength in facts]
         extra = [
             f"- **Provoked by:** {_provoke(e)}",
             f"- **Endpoints:** {', '.join(code(x) for x in e.get('endpoints', []) or []) or '—'}",

@@ -17,7 +17,7 @@ from docgen_text import code, table, text
 from errcontract import __version__
 from errcontract.cli.main import build_parser
 
-WIDTH = "100"  # argparse wraps to the terminal's width: fixed, so the page does not depend on it
+WIDTH = "80"  # argparse wraps to the terminal's width: fixed, so the page does not depend on it
 
 
 def _subparsers_action(

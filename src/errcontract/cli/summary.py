@@ -38,6 +38,7 @@ def _line(result: RunResult, label: str) -> list[str]:
     lines[:0] = notes
     lines += _why_violations(result)
     lines += _unchecked(result)
+    lines += _left_out(result)
     if result.verdict == RunVerdict.UNREACHABLE:
         reason = result.errors[0].message if result.errors else "no answer"
         lines.append(f"{'':<10} ✗ the target never answered: {reason}")
@@ -72,6 +73,14 @@ def _unchecked(result: RunResult, shown: int = 3) -> list[str]:
     ]
     if len(by_reason) > shown:
         lines.append(f"{'':<10}   … {count(len(by_reason) - shown, 'more reason')} in the report")
+    return lines
+
+
+def _left_out(result: RunResult, shown: int = 3) -> list[str]:
+    """What the run could not cover (a fixture not told, an endpoint or recipe left out), and why."""
+    lines = [f"{'':<10} – left out: {gap.kind} {gap.name}: {gap.reason}" for gap in result.left_out[:shown]]
+    if len(result.left_out) > shown:
+        lines.append(f"{'':<10}   … {len(result.left_out) - shown} more left out, each in the report")
     return lines
 
 

@@ -419,6 +419,19 @@ class PreflightEntry:
 
 
 @dataclass(frozen=True)
+class LeftOut:
+    """Part of the contract the run could not cover, and why: a fixture the target did not tell,
+    an endpoint left out of the generated requests, a recipe that could not be built."""
+
+    kind: str  # fixture | endpoint | recipe
+    name: str
+    reason: str
+
+    def to_json(self) -> Json:
+        return {"kind": self.kind, "name": self.name, "reason": self.reason}
+
+
+@dataclass(frozen=True)
 class TrafficEntry:
     """Recorded traffic judged (errcontract judge): the files, the host's API prefix, what was not judged."""
 
@@ -487,6 +500,7 @@ class RunResult:
     documentation: Documentation
     preflight: PreflightEntry | None = None
     traffic: TrafficEntry | None = None  # set when the results judge recorded traffic
+    left_out: tuple[LeftOut, ...] = ()  # what the run could not cover, each with why
     schema_version: int = SCHEMA_VERSION
 
     def code(self, name: str) -> CodeEntry | None:
@@ -523,6 +537,7 @@ class RunResult:
             "sequence_rules": {name: rule.to_json() for name, rule in self.sequence_rules.items()},
             "refunds": [r.to_json() for r in self.refunds],
             "documentation": self.documentation.to_json(),
+            "left_out": [gap.to_json() for gap in self.left_out],
         }
         if self.traffic is not None:
             out["traffic"] = self.traffic.to_json()
@@ -581,6 +596,7 @@ class RunResult:
             ),
             preflight=_preflight(d.get("preflight")),
             traffic=None if d.get("traffic") is None else TrafficEntry.from_json(d["traffic"]),
+            left_out=tuple(LeftOut(g["kind"], g["name"], g["reason"]) for g in d.get("left_out", [])),
         )
 
 

@@ -14,7 +14,6 @@ anywhere in provoking or judging is *error*, with the request attached, never *n
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
@@ -22,14 +21,13 @@ import pytest
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Code
 from errcontract.core.exchange import RequestSpec
-from errcontract.core.flags import fixture_flag
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import CodeResult, answer_verdict, combined_verdict
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
 from errcontract.run.code_batch import batch_of
-from errcontract.run.session import ProviderRun
+from errcontract.run.session import ProviderRun, missing_fixtures_reason
 
 
 def verdict_for(run: ProviderRun, code_name: str) -> CodeResult:
@@ -48,17 +46,6 @@ def provoke(run: ProviderRun, code_name: str) -> CodeResult:
         result = CodeResult(code_name, Verdict.ERROR, reason, evidence=_last_evidence(run))
     run.recorder.set_code_result(result)
     return result
-
-
-def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
-    """`needs --model`, and why the target did not tell it when it was asked; a target that never
-    answered at all is said to be that, not a fixture to give."""
-    needs = ", ".join(fixture_flag(n) for n in names)
-    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
-    stats = run.client.stats
-    if why and stats.answered == 0 and stats.transport_errors:
-        return f"the target never answered ({why}): nothing that needs {needs} could be sent"
-    return f"needs {needs}" + (f" ({why})" if why else "")
 
 
 def _provoke(run: ProviderRun, code: Code) -> CodeResult:

@@ -9,7 +9,7 @@ asked: its findings name it), so their requests are in flight together.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -19,15 +19,17 @@ from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
 from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.flags import fixture_flag
 from errcontract.core.parallel import threaded
 from errcontract.judge.checks import Oracle
 from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
-from errcontract.judge.model import RunResult
+from errcontract.judge.model import LeftOut, RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.assumptions import assumed_defects
+from errcontract.requests.coverage import gaps
 from errcontract.requests.discovery import contradicted, discover
 from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
@@ -129,7 +131,18 @@ class ProviderRun:
             not_sent=dict(stats.not_sent),
             drift=self.options.drift if self.embedded_mock else None,
         )
-        return build_results(self.recorder, meta, strict=self.options.strict)
+        built = build_results(self.recorder, meta, strict=self.options.strict)
+        return replace(built, left_out=self.left_out())
+
+    def left_out(self) -> tuple[LeftOut, ...]:
+        """Each fixture the target did not tell, endpoint left out and recipe not built, with why."""
+        misses = sorted(self.fixture_misses.items())
+        told = [LeftOut("fixture", name, self.redact(why)) for name, why in misses]
+        parts = [
+            LeftOut(gap.kind, gap.name, self.redact(missing_fixtures_reason(self, gap.needs)))
+            for gap in gaps(self.contract, self.fixtures)
+        ]
+        return (*told, *parts)
 
     def top_up_samples(self) -> int:
         """Send the few non-billable served requests the run-level rate-limit rules need (a
@@ -219,3 +232,14 @@ def _ask_the_target(run: ProviderRun) -> None:
         run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
         run.fixture_misses[name] = why
     run.fixture_misses.update(discovery.missed)
+
+
+def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
+    """`needs --model`, and why the target did not tell it when it was asked; a target that never
+    answered at all is said to be that, not a fixture to give."""
+    needs = ", ".join(fixture_flag(n) for n in names)
+    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
+    stats = run.client.stats
+    if why and stats.answered == 0 and stats.transport_errors:
+        return f"the target never answered ({why}): nothing that needs {needs} could be sent"
+    return f"needs {needs}" + (f" ({why})" if why else "")

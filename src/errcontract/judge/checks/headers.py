@@ -159,3 +159,30 @@ def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation
     if not fields:
         return []
     return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
+
+
+@check("allow_header")
+def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
+    9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged
+    where the contract documents 405."""
+    if exchange.status != 405 or 405 not in oracle.contract.statuses:
+        return []
+    allow = exchange.header("allow")
+    documented = sorted(_documented_methods(exchange, oracle))
+    if allow is None:
+        text = f"405 without an Allow header (the docs give {', '.join(documented) or 'none'})"
+        return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="missing")]
+    listed = {m.strip().upper() for m in allow.split(",") if m.strip()}
+    left_out = [m for m in documented if m not in listed]
+    if not left_out:
+        return []
+    text = f"Allow: {allow} leaves out {', '.join(left_out)}, which the docs give this path"
+    return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="malformed")]
+
+
+def _documented_methods(exchange: Exchange, oracle: Oracle) -> set[str]:
+    contract = oracle.contract
+    path = exchange.request.path
+    below = path[len(contract.base_path) :] if path.startswith(contract.base_path) else path
+    return {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if contract.endpoint_for(m, below)}
