@@ -18,6 +18,7 @@ from typing import Any
 from errcontract.client.http import NotSent
 from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import pointer_get
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import Evidence, RefundEntry
@@ -48,6 +49,10 @@ class _Stop(Exception):
     """Not observed: the reason why the refund could not be watched."""
 
 
+REFUND_RULES: Registry[Callable[[ProviderRun], RefundResult | None]] = Registry("refund rule")
+
+
+@function_rule(REFUND_RULES, PROMISE, CHECK)
 def check_refund(run: ProviderRun) -> RefundResult | None:
     """None when the contract documents no refund; else the verdict with the balances seen."""
     spec = run.contract.refunds

@@ -119,7 +119,7 @@ def _presence(exchange: Exchange, spec: RateLimitHeaders, oracle: Oracle) -> Str
     return None
 
 
-@check("rate_limit_headers")
+@check(promise="The rate-limit headers the docs say responses carry, in their documented formats.")
 def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The rate-limit headers the docs say responses carry, in their documented formats."""
     spec = oracle.contract.headers.rate_limit
@@ -128,7 +128,7 @@ def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, spec.fields, _presence(exchange, spec, oracle), "rate_limit_headers")
 
 
-@check("rate_limited_with_room")
+@check(promise="Where the headers count the only documented limit, a 429 leaves no request remaining")
 def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the headers count the only documented limit, a 429 leaves no request remaining
     (VicSee: 'Per user per day'; X-RateLimit-Remaining is the requests remaining)."""
@@ -142,7 +142,7 @@ def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation
     return [Violation("rate_limited_with_room", text, 429, oracle.code_of(exchange))]
 
 
-@check("status_headers")
+@check(promise="Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds).")
 def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
     fields = oracle.contract.headers.for_status(exchange.status)
@@ -151,7 +151,9 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, fields, Strength.STATED, "status_headers")
 
 
-@check("every_response_headers")
+@check(
+    promise=("Headers the docs put on every response, whatever its status (Anthropic: 'Every API response"),
+)
 def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
     includes a unique request-id header')."""
@@ -161,7 +163,7 @@ def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation
     return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
 
 
-@check("allow_header")
+@check(promise="A 405 names the methods the path supports in Allow, the documented ones among them (RFC")
 def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
     9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged
