@@ -11,6 +11,7 @@ import functools
 import http.server
 import json
 import os
+import re
 import subprocess
 import sys
 import threading
@@ -257,3 +258,24 @@ def test_each_provider_page_opens_from_the_catalogue_with_its_codes_visible(
     assert page.locator("h3[id^='code-']").count() >= 1
     assert visit.problems == [], visit.problems
     page.close()
+
+
+# ---- the README, the short front door -------------------------------------------------------------
+
+QUICK_START = (
+    "python3 -m venv .venv && . .venv/bin/activate && python -m pip install -e . && errcontract run",
+    "python3 -m venv .venv && . .venv/bin/activate && "
+    'python -m pip install -q -e ".[test]" && python -m pytest',
+)
+
+
+def test_the_readme_is_a_short_front_door_with_the_two_commands_ci_runs() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) < 150, "detail belongs on the documentation site"
+    lines = readme.splitlines()
+    for command in QUICK_START:
+        assert command in lines
+        assert command in (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8").splitlines()
+    assert QUICK_START[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for link in re.findall(r"\]\(((?:docs/)?[\w./-]+\.md)\)", readme):
+        assert (ROOT / link).is_file(), link

@@ -8,7 +8,7 @@ or ERRCONTRACT_CONNEXION_VENV); the app listens on 127.0.0.1 only and is stopped
 
 The contract is `errcontract new petstore --family problem-json --openapi openapi.yaml`, used
 with no hand edit. What the run must say is what the RFC and the app's own document say:
-every documented case passes on its own recipe; connexion's true departures (README, "A Problem
+every documented case passes on its own recipe; connexion's true departures (docs/real-servers.md, "A Problem
 Details API on connexion") are findings; and a drifted app (a status member that disagrees with
 the response, problems sent as plain JSON) is caught. ERRCONTRACT_SKIP_REAL_SERVER=1 skips it.
 """

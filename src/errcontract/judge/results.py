@@ -1,6 +1,7 @@
 """results.json: the stable record of a run that the reports, the badge and `diff` all read.
 
-The format is documented in the README ("Results"). Keys are already redacted by the Recorder.
+The format is documented in docs/results.md and its schema, results.schema.json. Keys are already
+redacted by the Recorder.
 """
 
 from __future__ import annotations
