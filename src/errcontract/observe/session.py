@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from errcontract.contract.model import Contract
+from errcontract.contract.model import Contract, every_contract, load_provider, provider_names
+from errcontract.core.errors import UsageError
 from errcontract.core.slug import slug
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
@@ -135,6 +136,16 @@ class TrafficSession:
             "headers_absent": host.absent_headers() if host.answered else [],
         }
         return results
+
+
+def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None]:
+    """Every contract (each entry to its hosts' provider), or the one named (every host as it)."""
+    if provider is None:
+        return every_contract(), None
+    if provider not in provider_names():
+        raise UsageError(f"unknown provider {provider!r} (known: {', '.join(provider_names())})")
+    contract = load_provider(provider)
+    return [contract], contract
 
 
 def _seq_of(entry: Recorded, fallback: int) -> int:
