@@ -53,7 +53,7 @@ def test_refusal_of_a_guessed_body_leaves_the_code_not_observed_there() -> None:
         fixtures = {"api_key": KEY, "api_key_no_credits": BROKE, "model": "vicsee-image-1"}
         run = ProviderRun(load_provider("vicsee"), options, server.url, fixtures, embedded_mock=False)
         result = provoke(run, "INSUFFICIENT_CREDITS")
-        results = run.results()
+        results = run.results().to_json()
         run.client.close()
     cells = {endpoint: (verdict, reason) for endpoint, verdict, reason in result.cells}
     assert cells["generate"][0] is Verdict.PASS

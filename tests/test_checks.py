@@ -227,9 +227,10 @@ def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
     def broken(ex, oracle):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(CHECKS, "broken", broken)
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
-    outcome = run_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee)
+    outcome = run_checks(
+        exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee, rules={**CHECKS, "broken": broken}
+    )
     assert outcome.errors == ["check broken crashed: RuntimeError: boom"]
 
 

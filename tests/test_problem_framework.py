@@ -8,7 +8,7 @@ or ERRCONTRACT_CONNEXION_VENV); the app listens on 127.0.0.1 only and is stopped
 
 The contract is `errcontract new petstore --family problem-json --openapi openapi.yaml`, used
 with no hand edit. What the run must say is what the RFC and the app's own document say:
-every documented case passes on its own recipe; connexion's true departures (README, "A Problem
+every documented case passes on its own recipe; connexion's true departures (docs/real-servers.md, "A Problem
 Details API on connexion") are findings; and a drifted app (a status member that disagrees with
 the response, problems sent as plain JSON) is caught. ERRCONTRACT_SKIP_REAL_SERVER=1 skips it.
 """
@@ -152,7 +152,12 @@ def test_the_scaffolded_contract_judges_connexion_with_no_hand_edit(contracts, s
     proc, results = run_against(contracts, start_app(""), tmp_path / "reports")
     assert proc.returncode == 1, proc.stdout[-4000:] + proc.stderr[-2000:]
     verdicts = {c["code"]: c["verdict"] for c in results["codes"]}
-    assert verdicts == {"bad_request": "pass", "unauthorized": "pass", "not_found": "pass"}
+    assert verdicts == {
+        "bad_request": "pass",
+        "unauthorized": "pass",
+        "not_found": "pass",
+        "method_not_allowed": "pass",  # POST /pets/1: 405 problem, Allow: HEAD, GET
+    }
     # Each pass is its own recipe answered at its status (none is a pass met only elsewhere).
     assert all(c["reason"] is None for c in results["codes"]), results["codes"]
     # connexion's true departures, and nothing else: a POST without Content-Type crashes (500,
@@ -180,3 +185,10 @@ def test_problems_sent_as_plain_json_are_at_least_a_warning(contracts, start_app
     _, results = run_against(contracts, start_app("plain-json"), tmp_path / "reports")
     media = [f for f in results["warnings"] + results["violations"] if f["check"] == "error_media_type"]
     assert media and "application/json" in media[0]["message"]
+
+
+def test_a_405_without_its_allow_header_fails_the_wrong_method_case(contracts, start_app, tmp_path):
+    proc, results = run_against(contracts, start_app("no-allow"), tmp_path / "reports")
+    assert proc.returncode == 1
+    assert {c["code"]: c["verdict"] for c in results["codes"]}["method_not_allowed"] == "fail"
+    assert any(f["check"] == "allow_header" for f in results["violations"])

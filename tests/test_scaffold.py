@@ -47,10 +47,14 @@ def test_an_openapi_document_gives_endpoints_auth_ids_and_documented_errors(tmp_
         "bad_request": [400],
         "unauthorized": [401],
         "not_found": [404],
+        "method_not_allowed": [405],
     }
     assert codes["unauthorized"]["provoke"]["defect"] == {"key": "missing"}
     assert codes["bad_request"]["provoke"]["defect"] == {"remove_field": "name"}
     assert codes["not_found"]["provoke"]["defect"] == {"path_params": {"pet_id": "999999999"}}
+    assert codes["method_not_allowed"]["provoke"]["defect"] == {
+        "method": "POST"
+    }  # /pets/{pet_id} has GET only
 
 
 @pytest.mark.parametrize(

@@ -83,13 +83,13 @@ def test_a_body_closed_half_read_is_counted_and_an_unanswered_request_is_recorde
 
 
 def readme_example() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "judging-traffic.md").read_text(encoding="utf-8")
     match = re.search(r"<!-- traffic-example -->\s*```python\n(.*?)```", text, re.S)
-    assert match, "README lost the traffic example"
+    assert match, "docs/judging-traffic.md lost the traffic example"
     return match.group(1)
 
 
-def test_the_readmes_openai_client_example_runs_and_publishes_reports(tmp_path):
+def test_the_docs_openai_client_example_runs_and_publishes_reports(tmp_path):
     example = readme_example()
     assert len(example.strip().splitlines()) <= 12
     (tmp_path / "test_openai_errors.py").write_text(example, encoding="utf-8")

@@ -5,7 +5,8 @@ what the document cannot say (a pet that does not exist is a 404 problem).
 Run by tests/test_problem_framework.py in a virtual environment of its own (connexion is no
 dependency of errcontract): `python app.py PORT KEY [DRIFT]`, on 127.0.0.1 only. DRIFT bends
 connexion's own problems after the fact, to show errcontract catches it: `status-member` (the
-body's status says 400 whatever the response's), `plain-json` (sent as application/json).
+body's status says 400 whatever the response's), `plain-json` (sent as application/json),
+`no-allow` (a 405 without its Allow header).
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ class Drift:
         await self.app(scope, receive, bend)
 
     def rewrite(self, body: bytes, headers: list[Any]) -> tuple[bytes, list[Any]]:
+        if self.kind == "no-allow":
+            return body, [(k, v) for k, v in headers if k.lower() != b"allow"]
         if self.kind == "plain-json":
             return body, [(k, b"application/json" if k.lower() == b"content-type" else v) for k, v in headers]
         problem = json.loads(body)

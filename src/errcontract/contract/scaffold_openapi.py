@@ -189,8 +189,20 @@ def _pick(ops: list[Operation], wanted: Any) -> Operation | None:
     return next((op for op in fitting if op.method == "GET"), fitting[0] if fitting else None)
 
 
-def _recipe(doc: dict[str, Any], status: int, ops: list[Operation]) -> tuple[Any, str | None, str | None]:
+def _wrong_method(op: Operation, every: list[Operation]) -> str | None:
+    """A method the operation's path does not document (for its 405), or None."""
+    taken = {o.method for o in every if o.path == op.path}
+    return next((m.upper() for m in HTTP_METHODS if m.upper() not in taken), None)
+
+
+def _recipe(
+    doc: dict[str, Any], status: int, ops: list[Operation], every: list[Operation]
+) -> tuple[Any, str | None, str | None]:
     """(provoke, defect class, observe reason) for a status, from what the document shows."""
+    if status == 405:
+        op = _pick(ops, lambda o: _wrong_method(o, every) is not None)
+        if op:
+            return {"endpoint": op.name, "defect": {"method": _wrong_method(op, every)}}, "method", None
     if status == 401:
         op = _pick(ops, lambda o: o.auth)
         if op:
@@ -222,7 +234,7 @@ def codes_of(doc: dict[str, Any], ops: list[Operation]) -> dict[str, Any]:
     for status, declared in _error_statuses(ops).items():
         op, key = declared[0]
         response = deref(doc, op.raw["responses"][key]) or {}
-        provoke, defect_class, reason = _recipe(doc, status, [o for o, _ in declared])
+        provoke, defect_class, reason = _recipe(doc, status, [o for o, _ in declared], ops)
         code: dict[str, Any] = {
             "status": [status],
             "match": {},
@@ -366,6 +378,7 @@ def scaffold_from_openapi(doc: dict[str, Any], code_pointer: str, media: str) ->
         "auth": {"locations": [where]},
         "body": {"locations": ["body", "query"]},
         "resource": {"locations": ["path"]},
+        "method": {"locations": ["path"]},
     }
     found.defect_classes = {k: v for k, v in classes.items() if k in used}
     found.openapi = contract_openapi(doc, ops, found.base_path, code_pointer, media)

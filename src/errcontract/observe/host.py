@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from errcontract.client.redact import KeyVariable, Redactor
 from errcontract.contract.model import Contract
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CHECKS, Oracle, Violation
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import Finding
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.verdict import CodeResult
 from errcontract.traffic.entry import Recorded
@@ -53,7 +53,7 @@ def checks_for(judged_defects: bool) -> list[str]:
 
 @dataclass
 class _Held:
-    findings: list[tuple[dict[str, Any], Severity]] = field(default_factory=list)
+    findings: list[tuple[Finding, Severity]] = field(default_factory=list)
     more: int = 0
 
 
@@ -157,7 +157,7 @@ class HostJudge:
             recorder.warnings.append(self._absent_warning(absent))
         return recorder
 
-    def _absent_warning(self, absent: list[str]) -> dict[str, Any]:
+    def _absent_warning(self, absent: list[str]) -> Finding:
         held = sum(h.more + len(h.findings) for h in self.held.values())
         text = (
             f"{', '.join(absent)}: {ABSENT_RULE}; recorders drop headers (VCR setups drop rate-limit "
@@ -165,15 +165,13 @@ class HostJudge:
         )
         if held:
             text += f" ({held} responses would otherwise have been faulted for missing them)"
-        return {
-            "check": ABSENT,
-            "code": None,
-            "promise": ABSENT_RULE,
-            "status": None,
-            "strength": Strength.STATED,
-            "message": self.redact(text),
-            "reproduce": "",
-            "source": f"traffic {self.target.url}",
-            "defects": "none",
-            "test": "",
-        }
+        return Finding(
+            check=ABSENT,
+            code=None,
+            promise=ABSENT_RULE,
+            status=None,
+            strength=Strength.STATED,
+            message=self.redact(text),
+            source=f"traffic {self.target.url}",
+            defects="none",
+        )

@@ -12,14 +12,14 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from errcontract.contract.model import Contract, every_contract, load_provider, provider_names
 from errcontract.core.errors import UsageError
 from errcontract.core.slug import slug
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import CodeEntry, Finding, RunResult, TrafficEntry, VerdictSource
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.judge.verdict import MET_DURING_THE_RUN
 from errcontract.observe.host import NOT_IN_TRAFFIC, HostJudge
@@ -35,7 +35,7 @@ TRAFFIC_HINT = "choose another with --report-dir"
 @dataclass(frozen=True)
 class TargetResults:
     folder: str
-    results: dict[str, Any]
+    results: RunResult
 
 
 class TrafficSession:
@@ -108,7 +108,7 @@ class TrafficSession:
         with self._lock:
             return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
 
-    def _results_of(self, host: HostJudge, strict: bool) -> dict[str, Any]:
+    def _results_of(self, host: HostJudge, strict: bool) -> RunResult:
         times = host.times
         started = min(times) if times else self.started
         meta = RunMeta(
@@ -123,19 +123,18 @@ class TrafficSession:
         with self._lock:
             recorder = host.results_recorder()
         results = build_results(recorder, meta, strict)
-        for code in results["codes"]:
-            mark_source(code, host, results["violations"])
-        results["traffic"] = {
-            "files": [f"{name} ({n} entries)" for name, n in sorted(host.files.items())],
-            "entries": host.entries,
-            "judged": host.answered,
-            "prefix": host.target.prefix,
-            "prefix_found_by": host.target.found_by,
-            "not_judged": dict(self.not_judged),
-            "other_hosts": dict(self.router.other_hosts),
-            "headers_absent": host.absent_headers() if host.answered else [],
-        }
-        return results
+        traffic = TrafficEntry(
+            files=tuple(f"{name} ({n} entries)" for name, n in sorted(host.files.items())),
+            entries=host.entries,
+            judged=host.answered,
+            prefix=host.target.prefix,
+            prefix_found_by=host.target.found_by,
+            not_judged=dict(self.not_judged),
+            other_hosts=dict(self.router.other_hosts),
+            headers_absent=tuple(host.absent_headers() if host.answered else ()),
+        )
+        codes = tuple(mark_source(code, host, results.violations) for code in results.codes)
+        return replace(results, codes=codes, traffic=traffic)
 
 
 def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None]:
@@ -154,20 +153,21 @@ def _seq_of(entry: Recorded, fallback: int) -> int:
     return int(tail) if tail.isdigit() else fallback
 
 
-def mark_source(code: dict[str, Any], host: HostJudge, violations: list[dict[str, Any]]) -> None:
+def mark_source(code: CodeEntry, host: HostJudge, violations: Sequence[Finding]) -> CodeEntry:
     """Where the code's verdict came from: the first violation's entry, or the first entry that
     showed it; a code never seen keeps *not observed (not in the traffic)*."""
-    verdict = code["verdict"]
-    if verdict == Verdict.FAIL and code["violations"]:
-        where = str(violations[code["violations"][0]].get("source", "")).removeprefix("traffic ")
-        code["from"] = {"kind": "traffic", "where": where}
-    elif verdict == Verdict.PASS and code["code"] in host.first_seen:
-        where = host.first_seen[code["code"]]
-        code["from"] = {"kind": "traffic", "where": where}
-        if code["reason"] == MET_DURING_THE_RUN:
-            code["reason"] = f"seen in the traffic at a documented status ({where})"
-    elif verdict == Verdict.NOT_OBSERVED:
-        code["reason"] = NOT_IN_TRAFFIC
+    if code.verdict == Verdict.FAIL and code.violations:
+        where = violations[code.violations[0]].source.removeprefix("traffic ")
+        return replace(code, came_from=VerdictSource("traffic", where))
+    if code.verdict == Verdict.PASS and code.code in host.first_seen:
+        where = host.first_seen[code.code]
+        reason = code.reason
+        if reason == MET_DURING_THE_RUN:
+            reason = f"seen in the traffic at a documented status ({where})"
+        return replace(code, came_from=VerdictSource("traffic", where), reason=reason)
+    if code.verdict == Verdict.NOT_OBSERVED:
+        return replace(code, reason=NOT_IN_TRAFFIC)
+    return code
 
 
 def publish(session: TrafficSession, report_dir: Path, strict: bool = False) -> list[TargetResults]:
@@ -176,7 +176,7 @@ def publish(session: TrafficSession, report_dir: Path, strict: bool = False) -> 
     folders = [t.folder for t in targets]
     with ReportSet(report_dir, folders, TRAFFIC_HINT) as reports:
         for t in targets:
-            write_json_atomic(reports.provider_dir(t.folder) / RESULTS, t.results)
+            write_json_atomic(reports.provider_dir(t.folder) / RESULTS, t.results.to_json())
             reports.write_provider(t.results, session.secrets, t.folder)
         reports.publish([t.results for t in targets], session.secrets, folders)
     return targets

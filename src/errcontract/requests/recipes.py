@@ -160,6 +160,10 @@ def apply_defect(
         return replace(spec, path=contract.base_path + paths.expand(endpoint.path, arg))
     if kind == "upload":
         return replace(spec, upload=_upload(arg))
+    if kind == "method":
+        return replace(spec, method=arg)
+    if kind == "path":
+        return replace(spec, path=contract.base_path + arg)
     raise ValueError(f"unknown defect kind {kind!r}")
 
 
@@ -197,6 +201,8 @@ def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
         return bool(arg) and set(arg) <= set(endpoint.path_params)
     if kind == "upload":
         return endpoint.body == "multipart"
+    if kind in ("method", "path"):
+        return True  # any endpoint's request can be sent the wrong way or to the wrong place
     fields = {*endpoint.fields, *endpoint.required_fields}
     if kind == "remove_field":
         return endpoint.body == "json" and arg in fields
