@@ -1,5 +1,5 @@
 """The httpx transports and the pytest plugin: the code under test's own traffic judged, its
-answers untouched, the report set published at the end; the README's OpenAI example runs."""
+answers untouched, the report set published at the end; the docs' OpenAI example runs."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def test_the_sync_transport_judges_what_the_client_receives(tmp_path):
     assert (wrong.status_code, listed.status_code, missing.status_code) == (401, 200, 404)
     assert missing.content == direct.content  # the caller reads what the server sent
     (target,) = judge.publish(tmp_path / "r")
-    assert target.results["verdict"] == "conformant"
-    assert codes_of(target.results) == {"invalid_api_key": "pass", "model_not_found": "pass"}
+    assert target.results.to_json()["verdict"] == "conformant"
+    assert codes_of(target.results.to_json()) == {"invalid_api_key": "pass", "model_not_found": "pass"}
     assert (tmp_path / "r" / target.folder / "results.json").is_file() and (
         tmp_path / "r" / "index.html"
     ).is_file()
@@ -58,8 +58,8 @@ def test_the_async_transport_catches_a_drifted_server(tmp_path):
     with running_mock("openai", drift="text-plain-errors") as mock:
         assert asyncio.run(calls(mock.url)) == 401
     (target,) = judge.publish(tmp_path / "r")
-    assert target.results["verdict"] == "violations"
-    assert {(v["check"], v["code"]) for v in target.results["violations"]} == {
+    assert target.results.to_json()["verdict"] == "violations"
+    assert {(v["check"], v["code"]) for v in target.results.to_json()["violations"]} == {
         ("content_type_json", "invalid_api_key")
     }
 
@@ -75,7 +75,7 @@ def test_a_body_closed_half_read_is_counted_and_an_unanswered_request_is_recorde
         assert response.status_code == 401  # closed without reading the body
     with httpx.Client(transport=judge.transport()) as client, contextlib.suppress(httpx.ConnectError):
         client.get("http://127.0.0.1:9/v1/models")
-    (down,) = (t.results for t in judge.publish(tmp_path / "r"))
+    (down,) = (t.results.to_json() for t in judge.publish(tmp_path / "r"))
     assert down["traffic"]["not_judged"] == {CLOSED_EARLY: 1}
     assert down["verdict"] == "unreachable" and down["errors"][0]["message"].startswith(
         "no response: ConnectError"

@@ -62,10 +62,10 @@ def errcontract_traffic(request: pytest.FixtureRequest) -> Iterator[TrafficJudge
     report_dir = Path(request.config.getoption("--traffic-report-dir"))
     lines = request.config.stash.setdefault(SUMMARY, [])
     for target in judge.publish(report_dir):
-        summary = target.results["summary"]
+        summary = target.results.summary
         lines.append(
-            f"errcontract traffic: {target.folder} {str(target.results['verdict']).upper()} "
-            f"({summary['passed']} pass, {summary['failed']} fail, {summary['violations']} violations): "
+            f"errcontract traffic: {target.folder} {str(target.results.verdict).upper()} "
+            f"({summary.passed} pass, {summary.failed} fail, {summary.violations} violations): "
             f"{report_dir / target.folder / 'index.html'}"
         )
 
