@@ -317,3 +317,26 @@ def test_method_and_path_defects_send_the_request_the_wrong_way_or_to_the_wrong_
     assert apply_defect(contract, spec, {"method": "DELETE"}, {}, set()).method == "DELETE"
     moved = apply_defect(contract, spec, {"path": "/errcontract-no-such-path"}, {}, set())
     assert moved.path == "/v1/errcontract-no-such-path" and moved.method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("defect", "says"),
+    [
+        (
+            "{method: GET}",
+            "GET /things/{id} is documented: a wrong-method recipe needs a method its path lacks",
+        ),
+        ('{path: "/things/{id}"}', "/things/{id} is a documented path: an unknown-path recipe needs one"),
+    ],
+)
+def test_the_lint_refuses_a_wrong_method_or_unknown_path_recipe_the_docs_document(tmp_path, defect, says):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    text = MINIMAL.format(name="t", family="problem-details")
+    text = text.replace(
+        "provoke: observe-only, source: guide}\n  bad_request",
+        f"provoke: {{endpoint: get_thing, defect: {defect}}}, source: guide}}\n  bad_request",
+    )
+    (folder / "contract.yaml").write_text(text, encoding="utf-8")
+    problems = [str(p) for p in lint_path(folder)["t"].problems]
+    assert any(says in p for p in problems), problems

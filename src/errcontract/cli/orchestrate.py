@@ -247,7 +247,7 @@ def preflight(
     contract = load_provider(provider)
     if not options.preflight:
         return Preflight(base=target + contract.base_path, notes=["skipped (--no-preflight)"])
-    check = run_preflight(contract, options.target or target, fixtures, options.timeout)
+    check = run_preflight(contract, options.target or target, fixtures, options.timeout, options.concurrency)
     if check.stop:
         raise UsageError(redact(f"{who or provider}: {check.stop}"))
     for note in check.notes:

@@ -1,7 +1,10 @@
 """The per-code verdict: provoke one documented code with its one-defect recipe and judge it.
 
 `provoke(run, code) -> CodeResult` is a plain function returning a frozen value; the pytest
-suite only turns that value into pass, skip or fail (`as_pytest_outcome`).
+suite only turns that value into pass, skip or fail (`as_pytest_outcome`). `verdict_for` is what
+the suite calls: the session's per-code tests are provoked side by side (`code_batch.py`), each
+test reading its own code's value. A code's recipe on the other endpoints the docs attach it to
+is sent side by side too.
 
 A code *passes* only when its recipe's response carries that very code, at a status the docs
 give it, and every check holds. A code the docs also allow for the recipe's defect makes it
@@ -23,7 +26,15 @@ from errcontract.judge.judged import Judged
 from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import CodeResult, answer_verdict, combined_verdict
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
+from errcontract.run.code_batch import batch_of
 from errcontract.run.session import ProviderRun, missing_fixtures_reason
+
+
+def verdict_for(run: ProviderRun, code_name: str) -> CodeResult:
+    """The code's verdict: provoked with the session's other per-code tests, side by side (or
+    alone, when the session did not plan its test)."""
+    batched = batch_of(run, provoke).result(code_name)
+    return batched if batched is not None else provoke(run, code_name)
 
 
 def provoke(run: ProviderRun, code_name: str) -> CodeResult:
@@ -50,8 +61,9 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
         return sent
     primary = judge_answer(run, code, sent)
     cells = {sent.exchange.request.endpoint or "": primary}
-    for spec in build_variants(run.contract, code, run.fixtures):
-        cells[spec.endpoint or ""] = _variant(run, code, spec)
+    variants = build_variants(run.contract, code, run.fixtures)
+    for spec, result in zip(variants, run.each(lambda s: _variant(run, code, s), variants), strict=True):
+        cells[spec.endpoint or ""] = result
     table = tuple((e, r.verdict, r.reason) for e, r in cells.items())
     return replace(combined_verdict(primary, cells), cells=table)
 
