@@ -7,12 +7,19 @@ OpenAI's documented envelope (components.schemas.Error: message, type, param, co
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+import vcr
+
+from errcontract.mock.process import running_mock
+from tests.faulty_servers import Connection, LoopbackServer, Request, http_response
 from tests.live_runs import errcontract_command, snapshot
 from tests.traffic_files import OPENAI, har_entry, openai_error_body, write_har
 
@@ -258,3 +265,37 @@ def test_no_credential_of_the_recording_reaches_any_output(tmp_path):
         check=False,
     )
     assert scan.returncode == 0 and json.loads(scan.stdout)["results"] == {}, scan.stdout[-2000:]
+
+
+def gzip_upstream(request: Request, conn: Connection) -> None:
+    """An OpenAI-shaped 404, gzip-encoded on the wire (as a CDN sends it)."""
+    body = gzip.compress(openai_error_body("invalid_request_error", "model_not_found").encode())
+    conn.send(http_response(404, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, body))
+
+
+@pytest.mark.parametrize("serializer", ["yaml", "json"])
+def test_cassettes_as_vcrpy_records_them_are_judged(tmp_path, serializer):
+    recorder = vcr.VCR(
+        serializer=serializer,
+        cassette_library_dir=str(tmp_path),
+        filter_headers=["authorization"],
+        decode_compressed_response=serializer == "json",  # JSON cannot hold the gzip bytes
+    )
+    with (
+        running_mock("openai") as mock,
+        LoopbackServer(gzip_upstream) as cdn,
+        recorder.use_cassette(f"calls.{serializer}"),
+    ):
+        httpx.get(f"{mock.url}/v1/models", headers={"Authorization": "Bearer sk-not-a-key-0123456789"})
+        httpx.get(f"{cdn.url}/v1/models/x", headers={"Authorization": f"Bearer {PLANTED['authorization']}"})
+    cassette = tmp_path / f"calls.{serializer}"
+    assert PLANTED["authorization"] not in cassette.read_text(encoding="utf-8")
+    if serializer == "yaml":
+        assert "!!binary" in cassette.read_text(encoding="utf-8")  # the gzip bytes, base64
+    proc = judge(str(cassette), "--provider", "openai", "--report-dir", str(tmp_path / "r"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    seen = {}
+    for folder in (tmp_path / "r").iterdir():
+        if folder.is_dir():
+            seen.update(verdicts(results_of(folder)))
+    assert seen == {"invalid_api_key": "pass", "model_not_found": "pass"}
