@@ -299,3 +299,22 @@ def test_cassettes_as_vcrpy_records_them_are_judged(tmp_path, serializer):
         if folder.is_dir():
             seen.update(verdicts(results_of(folder)))
     assert seen == {"invalid_api_key": "pass", "model_not_found": "pass"}
+
+
+def test_header_rules_over_time_are_judged_per_key_over_the_recorded_times(tmp_path):
+    """Two keys: key 1's limit changes within the recording, key 2's does not."""
+    ok = '{"success": true, "data": {"id": "t_1", "status": "completed"}}'
+    entries = []
+    for n in range(8):
+        entry = vicsee_entry(200, ok, True, n)
+        key = "sk-PLANTEDvicseekey0123456789" if n % 2 == 0 else "sk-PLANTEDsecondkey9876543210"
+        entry["request"]["headers"] = [{"name": "Authorization", "value": f"Bearer {key}"}]
+        if n == 6:  # key 1's limit changes
+            entry["response"]["headers"][1] = {"name": "X-RateLimit-Limit", "value": "50"}
+        entries.append(entry)
+    path = write_har(tmp_path / "vicsee.har", entries)
+    proc = judge(str(path), "--report-dir", str(tmp_path / "r"))
+    results = results_of(tmp_path / "r" / "vicsee-vicsee.com-api-v1")
+    limit = [v for v in results["violations"] if v["check"] == "rate_limit_limit_constant"]
+    assert proc.returncode == 1 and len(limit) == 1, proc.stdout
+    assert limit[0]["message"].endswith("[key: key 1]") and "100, 100, 100, 50" in limit[0]["message"]
