@@ -88,6 +88,9 @@ def test_without_a_provider_only_contract_hosts_are_judged_and_others_counted(tm
     traffic = results_of(reports / "openai-api.openai.com-v1")["traffic"]
     assert traffic["other_hosts"] == {"api.groq.com": 4, "openrouter.ai": 3, "api.cerebras.ai": 1}
     assert "other hosts (not judged): api.groq.com (4), openrouter.ai (3), api.cerebras.ai (1)" in proc.stdout
+    page = (reports / "openai-api.openai.com-v1" / "index.html").read_text(encoding="utf-8")
+    assert "Other hosts (not judged): api.cerebras.ai (1), api.groq.com (4), openrouter.ai (3)." in page
+    assert "test_user_id.yaml (1 entry)" in page
 
 
 def test_headers_the_recorder_dropped_are_one_warning_not_a_violation_per_response(tmp_path):
