@@ -47,7 +47,17 @@ def case_defects(contract: Contract, endpoint: Endpoint, case: Any) -> tuple[Def
             defects.append(Defect(f"schemathesis {where}: {description}", cls, codes, certain))
         else:
             defects.append(Defect(f"schemathesis {where}: generated values", cls, codes, False))
-    return tuple(defects)
+    return (*defects, *_generated_lookups(contract, endpoint, case.body))
+
+
+def _generated_lookups(contract: Contract, endpoint: Endpoint, body: Any) -> tuple[Defect, ...]:
+    """A lookup value Schemathesis generated (a model name) is one the target may not have: the
+    code for an unknown one (OpenAI's 404) is justified by it, softly."""
+    named = [n for n in endpoint.lookup_fields if isinstance(body, dict) and n in body]
+    cls, codes = defect_class_for(contract, endpoint, "lookup")
+    if not named or cls is None:
+        return ()
+    return (Defect(f"schemathesis body: generated {', '.join(named)}", cls, codes, False),)
 
 
 def _location(component: str, description: str, parameter: str | None) -> str:
