@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from errcontract.client.redact import KeyVariable, Redactor
 from errcontract.contract.model import Contract
+from errcontract.core.redact import KeyVariable, Redactor
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CHECKS, Oracle, Violation
 from errcontract.judge.judged import Judged, judge

@@ -22,6 +22,8 @@ import httpx
 from errcontract.observe.session import TargetResults, TrafficSession, contracts_for, publish
 from errcontract.traffic.entry import MAX_BODY, Recorded, Skipped, decoded_body
 
+__all__ = ["AsyncJudgingTransport", "JudgingTransport", "TrafficJudge"]
+
 Observe = Callable[[bytes, bool], None]
 CLOSED_EARLY = "the caller closed the response before its body ended (not judged)"
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from errcontract.contract.cases import case_match
 from errcontract.core import pointer
-from errcontract.mock.drift_registry import drift, provokes
+from errcontract.mock.drifts.registry import drift, provokes
 from errcontract.mock.respond import MockError, Outcome, error_outcome
 
 if TYPE_CHECKING:
