@@ -20,6 +20,7 @@ import jsonschema
 
 from errcontract.contract import rules as contract_rules  # a module: rules imports this package's parts
 from errcontract.contract.lint.examples import ExampleResult, example_problems, judge_example
+from errcontract.contract.lint.gate import contract_problems
 from errcontract.contract.lint.openapi import openapi_problems
 from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
 from errcontract.contract.locate import contracts_root
