@@ -62,6 +62,12 @@ class Oracle:
         """The documented case the body is (its code, for most providers), or its raw code."""
         return identify(self.contract, exchange.json(), exchange.status)
 
+    def status_case(self, status: int | None) -> str | None:
+        """The case a status alone names (`match: {}`: OpenAI's server_error at 500), if any."""
+        return next(
+            (c.name for c in self.contract.codes.values() if c.match == {} and status in c.statuses), None
+        )
+
     def shown_code(self, exchange: Exchange) -> str | None:
         """The case as findings name it, with the code the body sent where that differs (a case
         recognised by its status, such as OpenAI's one 403, whatever code came with it)."""

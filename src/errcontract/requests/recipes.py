@@ -217,7 +217,7 @@ def variant_endpoints(contract: Contract, code: Code) -> list[str]:
         for n in names
         if n != recipe.endpoint
         and n in contract.endpoints
-        and defect_applies(contract.endpoints[n], recipe.defect)
+        and defect_applies(contract.endpoints[n], recipe.defect_on(n))
     ]
 
 
@@ -238,7 +238,7 @@ def build_variants(contract: Contract, code: Code, fixtures: dict[str, str]) -> 
             spec = build_request(contract, recipe.name, fixtures, name)
         except MissingFixture:
             continue
-        billable = contract.endpoints[name].billable and _carries_real_key(recipe.defect)
+        billable = contract.endpoints[name].billable and _carries_real_key(recipe.defect_on(name))
         found.append(replace(spec, may_bill=spec.may_bill or billable))
     return found
 
@@ -258,9 +258,10 @@ def build_request(
     values = fixture_values(contract, fixtures)
     missing: set[str] = set()
     endpoint = contract.endpoints[endpoint_name or recipe.endpoint]
-    ids = recipe.defect.get("path_params")
+    defect_change = recipe.defect_on(endpoint.name)
+    ids = defect_change.get("path_params")
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
-    spec = apply_defect(contract, spec, recipe.defect, values, missing)
+    spec = apply_defect(contract, spec, defect_change, values, missing)
     if missing:  # a derived `{name:unknown}` needs its `name`
         raise MissingFixture(sorted({m.removesuffix(":unknown") for m in missing}))
     # With fallbacks the defect may not apply to this endpoint: a success is then legitimate.

@@ -93,6 +93,6 @@ def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> li
         f"HTTP {status} for a client mistake ({exchange.request.describe_defects()}); "
         "the docs reserve 5xx for server-side failures"
     )
-    answered = oracle.code_of(exchange)
-    code = answered if answered in oracle.contract.codes else next(iter(_certain_codes(exchange)), None)
+    # The promise broken is the code the mistake should have drawn, not the 5xx's own case.
+    code = next(iter(_certain_codes(exchange)), None)
     return [Violation("no_server_error_for_client_mistake", message, status, code)]
