@@ -88,3 +88,20 @@ def immutable() -> Iterator[Callable[[Path], None]]:
     yield lock
     for path in locked:
         subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+BROWSER_TESTS = "tests/test_browser.py"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The browser tests skipped for want of a browser are said at the end, not only as an `s`
+    among hundreds of dots: a run without Chromium never checked the pages in a browser."""
+    reasons = {
+        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        for report in terminalreporter.stats.get("skipped", [])
+        if report.nodeid.startswith(BROWSER_TESTS) or str(report.fspath).endswith(BROWSER_TESTS)
+    }
+    for reason in sorted(reasons):
+        terminalreporter.write_sep(
+            "=", f"browser tests skipped: {reason.removeprefix('Skipped: ')}", yellow=True
+        )

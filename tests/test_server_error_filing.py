@@ -13,6 +13,7 @@ from errcontract.contract.model import load_provider
 from errcontract.core.exchange import Defect
 from errcontract.core.verdicts import Verdict
 from errcontract.requests.recipes import build_request, build_variants
+from errcontract.run.code_tests import judge_answer
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
 from tests.helpers import JSON, exchange, spec_for
@@ -69,6 +70,13 @@ def test_a_recipes_5xx_is_filed_the_same_way(run: ProviderRun) -> None:
     run.observe(exchange(spec, *JSON_500))
     assert _filed(run) == {("no_server_error_for_client_mistake", "missing_api_key")}
     assert run.recorder.verdict("server_error").verdict is Verdict.PASS
+
+
+def test_a_recipes_plain_text_5xx_fails_its_code_for_the_5xx_first(run: ProviderRun) -> None:
+    spec = build_request(run.contract, "missing-api-key", run.fixtures)
+    result = judge_answer(run, run.contract.codes["missing_api_key"], run.observe(exchange(spec, *PLAIN_500)))
+    assert result.verdict is Verdict.FAIL
+    assert result.reason.startswith("no_server_error_for_client_mistake: HTTP 500 for a client mistake")
 
 
 def test_model_not_found_is_tried_on_chat_completions_too() -> None:

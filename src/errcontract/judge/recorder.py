@@ -83,7 +83,8 @@ class Recorder:
             failed.append(row)  # evidence of what the code met, kept up to MAX_EVIDENCE
         for kept in failed:  # with the 5xx as evidence where it failed a code
             kept.evidence.append(judged.evidence())
-            del kept.evidence[: max(0, len(kept.evidence) - MAX_EVIDENCE * 2)]
+            # the first stays (what the code's own test met), then the latest ones
+            del kept.evidence[1 : max(1, len(kept.evidence) - MAX_EVIDENCE * 2 + 1)]
 
     def _finding_row(self, item: Violation, judged: Judged, row: CodeRow | None) -> CodeRow | None:
         """The row a finding fails. A 5xx answered to a client mistake fails the code the mistake

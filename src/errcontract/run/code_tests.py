@@ -128,8 +128,9 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
     answered = judged.code
     if exchange.status == 429 and not exchange.request.expects_rate_limit and outcome.ok:
         return result(Verdict.NOT_OBSERVED, "the target rate-limited the request (a conformant 429)")
-    if outcome.violations:
-        lines = tuple(run.redact(f"{v.check}: {v.message}") for v in outcome.violations)
+    if outcome.violations:  # the findings naming this code first (a 5xx's own body: its case's)
+        ordered = sorted(outcome.violations, key=lambda v: v.code != code.name)
+        lines = tuple(run.redact(f"{v.check}: {v.message}") for v in ordered)
         return result(Verdict.FAIL, _fail_reason(run, code, exchange, lines[0]), lines)
     if outcome.errors:
         return result(Verdict.ERROR, "; ".join(outcome.errors))
