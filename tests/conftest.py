@@ -90,18 +90,17 @@ def immutable() -> Iterator[Callable[[Path], None]]:
         subprocess.run(["chattr", "-i", str(path)], check=False)
 
 
-BROWSER_TESTS = "tests/test_browser.py"
+BROWSER_SKIPS = ("no browser:", "playwright is not installed")  # the page tests' skip reasons
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The browser tests skipped for want of a browser are said at the end, not only as an `s`
-    among hundreds of dots: a run without Chromium never checked the pages in a browser."""
-    reasons = {
-        str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
-        for report in terminalreporter.stats.get("skipped", [])
-        if report.nodeid.startswith(BROWSER_TESTS) or str(report.fspath).endswith(BROWSER_TESTS)
-    }
-    for reason in sorted(reasons):
-        terminalreporter.write_sep(
-            "=", f"browser tests skipped: {reason.removeprefix('Skipped: ')}", yellow=True
-        )
+    """Tests skipped for want of a browser are said at the end, not only as an `s` among
+    hundreds of dots: a run without Chromium never checked the pages in a browser."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(BROWSER_SKIPS):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_sep("=", f"browser tests skipped ({count}): {reason}", yellow=True)

@@ -20,6 +20,6 @@ def test_missing_chromium_is_said_in_the_summary(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode in (0, 5), done.stdout[-2000:]  # 5: the only module skipped, no test ran
     last = done.stdout.strip().splitlines()[-2:]
-    assert any(f"browser tests skipped: no browser: {missing} is missing" in line for line in last), (
+    assert any(f"browser tests skipped (1): no browser: {missing} is missing" in line for line in last), (
         done.stdout
     )

@@ -227,9 +227,10 @@ def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
     def broken(ex, oracle):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(CHECKS, "broken", broken)
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
-    outcome = run_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee)
+    outcome = run_checks(
+        exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee, rules={**CHECKS, "broken": broken}
+    )
     assert outcome.errors == ["check broken crashed: RuntimeError: boom"]
 
 
@@ -289,3 +290,19 @@ def test_a_body_cut_at_the_read_limit_is_could_not_judge_never_judged_as_read(vi
     outcome = run_checks(ex, vicsee)
     assert not outcome.violations and not outcome.warnings
     assert len(outcome.errors) == 1 and "over the read limit" in outcome.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "warned"), [({"content-type": "application/json"}, True), (VICSEE_HEADERS, False)]
+)
+def test_rate_limit_headers_are_checked_on_a_401_too(vicsee, headers, warned):
+    """'Check rate limit headers in any response': a 401 (no user known) without them is a
+    warning (the per-user reading leaves them out); with them, their format is judged."""
+    spec = spec_for(vicsee.contract, endpoint="generate", defect_codes=("MISSING_AUTH_HEADER",))
+    spec = replace(spec, key_fixture=None)
+    outcome = run_checks(exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), headers), vicsee)
+    assert outcome.violations == []
+    assert ("rate_limit_headers" in {w.check for w in outcome.warnings}) is warned
+    bad = {**VICSEE_HEADERS, "x-ratelimit-reset": "tomorrow"}
+    malformed = run_checks(exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), bad), vicsee)
+    assert "rate_limit_headers" in {v.check for v in malformed.violations}

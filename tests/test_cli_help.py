@@ -41,10 +41,10 @@ def test_run_help_shows_defaults_providers_and_readable_metavars(capsys: pytest.
     assert "3 target unreachable; 129, 130, 143 interrupted by SIGHUP, SIGINT (Ctrl-C), SIGTERM" in text
 
 
-def test_the_readmes_usage_block_names_every_option_run_help_does(capsys: pytest.CaptureFixture[str]) -> None:
-    """Issue 30: --job-id and --cancellable-job-id were missing from the README's usage block."""
+def test_the_docs_usage_block_names_every_option_run_help_does(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 30: --job-id and --cancellable-job-id were missing from the usage block."""
     usage = help_of(capsys, "run").split(" Check a target")[0]
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (Path(__file__).parents[1] / "docs" / "running.md").read_text(encoding="utf-8")
     block = readme[
         readme.index("```\nerrcontract run [") : readme.index(
             "```", readme.index("```\nerrcontract run [") + 3
@@ -54,7 +54,7 @@ def test_the_readmes_usage_block_names_every_option_run_help_does(capsys: pytest
     assert not missing, missing
 
 
-@pytest.mark.parametrize("command", ["report", "diff", "lint", "mock", "judge"])
+@pytest.mark.parametrize("command", ["report", "diff", "lint", "mock", "judge", "proxy"])
 def test_other_commands_state_their_defaults_in_words(
     capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
@@ -68,7 +68,7 @@ def test_other_commands_state_their_defaults_in_words(
 
 def test_top_level_help_lists_every_sub_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = help_of(capsys)
-    assert "{run,mock,lint,report,diff,judge}" in text
+    assert "{run,mock,lint,new,report,diff,judge,proxy}" in text
 
 
 def test_a_sub_command_whose_import_fails_fails_loudly() -> None:
@@ -76,7 +76,7 @@ def test_a_sub_command_whose_import_fails_fails_loudly() -> None:
         build_parser(("errcontract.cli.not_a_command",))
 
 
-@pytest.mark.parametrize("doc", ["README.md", "docs/publishing.md"])
+@pytest.mark.parametrize("doc", ["docs/publishing.md"])
 def test_the_ci_recipe_sets_no_key_its_run_cannot_use_and_keeps_the_interrupt_code(doc: str) -> None:
     """Issue 30: the recipe's VICSEE_API_KEY_RATE_LIMITED did nothing without --allow-spend (its
     code's recipe could be billed, and nothing billable is sent by default); plain `timeout`

@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from errcontract.cli.summary import _line as summary_lines
 from errcontract.contract.model import load_provider
 from errcontract.core.verdicts import Verdict
 from errcontract.mock.server import serve_in_thread
@@ -34,6 +35,12 @@ def test_first_value_reads_the_first_item_of_the_first_list():
     assert first_value(body, ["id", "name"]) == "fast-1"
     assert first_value({"models": ["a", "b"]}, ["id"]) == "a"
     assert first_value({"models": []}, ["id"]) is None
+
+
+def test_first_value_reads_an_integer_id_as_its_path_text_never_a_boolean():
+    assert first_value([{"id": 7, "name": "Rex"}], ["id", "name"]) == "7"
+    assert first_value({"pets": [3, 4]}, ["id"]) == "3"
+    assert first_value([{"id": True, "name": "Rex"}], ["id", "name"]) == "Rex"
 
 
 def test_model_is_discovered_from_the_target_when_not_given():
@@ -115,9 +122,30 @@ def test_a_given_pending_task_that_finished_since_leaves_its_code_not_observed(
         registry = RunRegistry(options)
         run = registry.get("vicsee")
         result = provoke(run, "TASK_NOT_COMPLETE")
-        violations = run.results()["violations"]
+        violations = run.results().to_json()["violations"]
         registry.close(None)
     assert result.verdict is verdict, result.reason
     assert violations == []
     if verdict is Verdict.NOT_OBSERVED:
         assert "needs --pending-task-id" in (result.reason or "") and "'success'" in (result.reason or "")
+
+
+def test_what_a_run_cannot_cover_is_listed_with_why_never_dropped_silently():
+    """An endpoint left out of the generated requests and each recipe that cannot be built, with
+    the fixtures they lack and why the target did not tell them: in results.json and the summary."""
+    contract = load_provider("openai")
+    with serve_in_thread("openai") as mock:
+        run = ProviderRun(
+            contract, RunOptions(provider="openai"), mock.url, {"api_key": "sk-wrong"}, embedded_mock=False
+        )
+        run.fixture_misses["model"] = "GET /models answered HTTP 401"
+        left_out = {(gap.kind, gap.name): gap.reason for gap in run.left_out()}
+        results = run.results()
+        run.client.close()
+    assert left_out[("fixture", "model")] == "GET /models answered HTTP 401"
+    assert left_out[("endpoint", "POST /chat/completions")] == "needs --model (GET /models answered HTTP 401)"
+    assert any(kind == "recipe" and "create_chat_completion" in name for kind, name in left_out)
+    written = results.to_json()["left_out"]
+    assert {"kind": "fixture", "name": "model", "reason": "GET /models answered HTTP 401"} in written
+    lines = summary_lines(results, "openai")
+    assert any("– left out: fixture model: GET /models answered HTTP 401" in line for line in lines)

@@ -48,7 +48,7 @@ def conformance_results(
         run_fuzz(run)
         run.top_up_samples()  # as finish() does: the run-level rules get the served samples they need
         run.client.close()
-        return run.results()
+        return run.results().to_json()
 
 
 def _drifts(caught: bool) -> list[Any]:

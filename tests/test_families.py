@@ -19,9 +19,11 @@ from errcontract.contract.families import family_names, find_family
 from errcontract.contract.lint import lint_path
 from errcontract.contract.model import Contract, load_contract, load_provider, meta_schema
 from errcontract.core.errors import ContractError
-from errcontract.core.exchange import Exchange, RequestSpec
-from errcontract.core.verdicts import Severity, Strength
+from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import Oracle, run_checks
+from errcontract.judge.verdict import CodeRow, final_verdict
+from errcontract.requests.recipes import apply_defect, base_request
 
 DATA = Path(__file__).parent / "data" / "families"
 
@@ -121,7 +123,8 @@ def test_openai_takes_its_envelope_from_the_family_and_keeps_its_own_case_schema
     assert openai.envelope.code_pointer == "/error/code"
     defs = openai.error_schema["$defs"]
     assert defs["error"]["required"] == ["type", "message", "param", "code"]
-    assert set(defs["codes"]) == {"invalid_request", "model_not_found", "rate_limit_exceeded"}
+    own = json.loads((openai.root / "error.schema.json").read_text(encoding="utf-8"))
+    assert defs["codes"] == own["$defs"]["codes"] and "stated" not in own["$defs"]
 
 
 def test_the_family_test_contracts_lint_clean():
@@ -250,3 +253,90 @@ def test_every_response_header_missing_is_stated_and_its_pattern_only_exemplifie
     assert findings(contract, recorded(404, body, {"request-id": "req_018EeWyXxfu5pfWkrYcMdjWG"})) == {}
     served = recorded(200, {"id": "msg_1"})
     assert "every_response_headers" in findings(contract, served)
+
+
+# -- a 5xx to a client defect ---------------------------------------------------------------------
+
+
+def defective(status: int, body: Any, certain: bool, assumed: bool = False) -> Exchange:
+    defect = Defect("content type: none", "body", ("bad_request",), certain=certain, assumed=assumed)
+    spec = RequestSpec(method="GET", path="/v1/things/1", endpoint="get_thing", defects=(defect,))
+    return Exchange(spec, "http://127.0.0.1:1/v1/things/1", status, PROBLEM, json.dumps(body).encode())
+
+
+def test_a_5xx_to_a_soft_defect_warns_and_to_a_certain_one_fails(tmp_path):
+    contract = family_contract(tmp_path, "problem-details")
+    crash = {"title": "Internal Server Error", "status": 500}
+    soft = run_checks(defective(500, crash, certain=False), Oracle(contract))
+    assert [v.check for v in soft.warnings] == ["no_server_error_for_client_mistake"]
+    certain = run_checks(defective(500, crash, certain=True), Oracle(contract))
+    assert "no_server_error_for_client_mistake" in {v.check for v in certain.violations}
+    assumed = run_checks(defective(500, crash, certain=False, assumed=True), Oracle(contract))
+    assert "no_server_error_for_client_mistake" not in {v.check for v in assumed.warnings}
+
+
+def test_an_observe_only_server_error_met_only_on_a_client_defect_does_not_pass():
+    row = CodeRow("server_error", met_on_client_defect=4)
+    final = final_verdict(row, (500,), None)
+    assert final.verdict is Verdict.NOT_OBSERVED and "client defect" in (final.reason or "")
+    row.observed, row.observed_statuses = 1, {500}
+    assert final_verdict(row, (500,), None).verdict is Verdict.PASS
+
+
+# -- wrong method, unknown path -------------------------------------------------------------------
+
+
+def test_a_405_must_carry_allow_with_the_documented_methods_where_the_docs_give_405(tmp_path):
+    contract = family_contract(tmp_path, "problem-details")
+    assert "allow_header" not in findings(
+        contract, recorded(405, {"status": 405}, PROBLEM)
+    )  # 405 undocumented
+    folder = tmp_path / "t-problem-details"
+    text = (folder / "contract.yaml").read_text(encoding="utf-8")
+    not_found = '"404": {description: Not Found, source: guide}'
+    text = text.replace(not_found, not_found + '\n  "405": {description: Method Not Allowed, source: guide}')
+    (folder / "contract.yaml").write_text(text, encoding="utf-8")
+    contract = load_contract(folder, meta_schema())
+    post = Exchange(
+        RequestSpec(method="POST", path="/v1/things/1", endpoint="get_thing"),
+        "http://127.0.0.1:1/v1/things/1",
+        405,
+        PROBLEM,
+        json.dumps({"status": 405}).encode(),
+    )
+    assert "allow_header" in findings(contract, post)
+    post.headers["allow"] = "HEAD, OPTIONS"
+    assert "allow_header" in findings(contract, post)
+    post.headers["allow"] = "GET, HEAD"
+    assert "allow_header" not in findings(contract, post)
+
+
+def test_method_and_path_defects_send_the_request_the_wrong_way_or_to_the_wrong_place(tmp_path):
+    contract = family_contract(tmp_path, "problem-details")
+    spec = base_request(contract, contract.endpoints["get_thing"], {"api_key": "k"}, set())
+    assert apply_defect(contract, spec, {"method": "DELETE"}, {}, set()).method == "DELETE"
+    moved = apply_defect(contract, spec, {"path": "/errcontract-no-such-path"}, {}, set())
+    assert moved.path == "/v1/errcontract-no-such-path" and moved.method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("defect", "says"),
+    [
+        (
+            "{method: GET}",
+            "GET /things/{id} is documented: a wrong-method recipe needs a method its path lacks",
+        ),
+        ('{path: "/things/{id}"}', "/things/{id} is a documented path: an unknown-path recipe needs one"),
+    ],
+)
+def test_the_lint_refuses_a_wrong_method_or_unknown_path_recipe_the_docs_document(tmp_path, defect, says):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    text = MINIMAL.format(name="t", family="problem-details")
+    text = text.replace(
+        "provoke: observe-only, source: guide}\n  bad_request",
+        f"provoke: {{endpoint: get_thing, defect: {defect}}}, source: guide}}\n  bad_request",
+    )
+    (folder / "contract.yaml").write_text(text, encoding="utf-8")
+    problems = [str(p) for p in lint_path(folder)["t"].problems]
+    assert any(says in p for p in problems), problems

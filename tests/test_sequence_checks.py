@@ -110,7 +110,7 @@ def test_a_run_sends_the_few_non_billable_served_requests_the_remaining_rule_nee
         )
         sent = run.top_up_samples()
         run.client.close()
-        results = run.results()
+        results = run.results().to_json()
     assert 4 <= sent <= 8 and results["requests"] == sent
     assert results["sequence_rules"]["rate_limit_remaining_decreases"]["judged"]
     assert results["violations"] == []

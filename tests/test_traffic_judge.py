@@ -171,8 +171,8 @@ def test_aborted_entries_and_non_json_error_bodies_are_judged_or_counted(tmp_pat
             {**har_entry(f"{OPENAI}/models", 0), "response": {"status": 0, "_error": "net::ERR_ABORTED"}},
             har_entry(
                 f"{OPENAI}/models",
-                502,
-                "<html>Bad gateway</html>",
+                500,
+                "<html>Internal error</html>",
                 response_headers=[{"name": "Content-Type", "value": "text/html"}],
             ),
             har_entry(f"{OPENAI}/models", 200, "\x00\x01\x02binary"),

@@ -11,9 +11,9 @@ from errcontract.cli.profile import Profile
 from errcontract.cli.targets import read_targets_file, unique
 from errcontract.contract.model import provider_names
 from errcontract.core.errors import UsageError
+from errcontract.core.flags import fixture_flag
 from errcontract.run.option_table import (
     SETTINGS,
-    fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,

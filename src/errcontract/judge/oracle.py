@@ -100,6 +100,16 @@ class Oracle:
         served = 200 <= (exchange.status or 0) < 300
         return limited and served and (self.remaining_of(exchange) or 0) > 0
 
+    def server_error_for_client_defect(self, exchange: Exchange) -> bool:
+        """A 5xx to a request carrying a client defect (certain or soft; an assumed part is no
+        defect) that the docs give no 5xx for: the server failed where a 4xx was due."""
+        status = exchange.status or 0
+        defects = [d for d in exchange.request.defects if not d.assumed]
+        if status < 500 or not defects:
+            return False
+        codes = [self.contract.codes[c] for d in defects for c in d.codes if c in self.contract.codes]
+        return not any(status in code.statuses for code in codes)
+
     def body_in_profile(self, body: Any, profile: str) -> bool:
         """Does a parsed error body follow one of the contract's envelope profiles?"""
         return self.is_valid(f"profile:{profile}", self.contract.profile_schema(profile), body)

@@ -30,7 +30,12 @@ def _pattern_exemplified(config: MockConfig) -> bool:
     return all((f.pattern_strength or f.strength) is Strength.EXEMPLIFIED for f in fields)
 
 
-@drift("response", _every_response_headers, caught_by={"every_response_headers"})
+@drift(
+    "response",
+    _every_response_headers,
+    caught_by={"every_response_headers"},
+    description=("The headers the docs put on every response (Anthropic's request-id) are left out."),
+)
 def every_response_header_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The headers the docs put on every response (Anthropic's request-id) are left out."""
     for name in engine.contract.headers.every_response:
@@ -38,7 +43,16 @@ def every_response_header_missing(outcome: Outcome, call: Call, engine: Engine) 
     return outcome
 
 
-@drift("response", _patterned_headers, caught_by={"every_response_headers"}, warns=_pattern_exemplified)
+@drift(
+    "response",
+    _patterned_headers,
+    caught_by={"every_response_headers"},
+    warns=_pattern_exemplified,
+    description=(
+        "The every-response headers carry a value outside their documented pattern (a bare "
+        "UUID where the docs show req_...)."
+    ),
+)
 def every_response_header_other_shape(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The every-response headers carry a value outside their documented pattern (a bare UUID
     where the docs show req_...)."""
@@ -58,7 +72,13 @@ def _status_member_exemplified(config: MockConfig) -> bool:
     return member is not None and member.strength is Strength.EXEMPLIFIED
 
 
-@drift("response", _status_member, caught_by={"status_member"}, warns=_status_member_exemplified)
+@drift(
+    "response",
+    _status_member,
+    caught_by={"status_member"},
+    warns=_status_member_exemplified,
+    description=("Error bodies state a status other than the response's (a 404 whose body says 400)."),
+)
 def status_member_disagrees(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error bodies state a status other than the response's (a 404 whose body says 400)."""
     member = engine.contract.protocol.status_member
@@ -78,7 +98,13 @@ def _media_type_exemplified(config: MockConfig) -> bool:
     return rule is not None and rule.strength is Strength.EXEMPLIFIED
 
 
-@drift("response", _media_type_rule, caught_by={"error_media_type"}, warns=_media_type_exemplified)
+@drift(
+    "response",
+    _media_type_rule,
+    caught_by={"error_media_type"},
+    warns=_media_type_exemplified,
+    description=("Errors are sent as plain application/json instead of the documented error media type."),
+)
 def errors_as_plain_json(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors are sent as plain application/json instead of the documented error media type."""
     if outcome.code:

@@ -212,10 +212,14 @@ class Engine:
                 raise MockError("fault", code=fault["code"], status=status, message=fault.get("message"))
 
     def _add_headers(self, outcome: Outcome, call: Call) -> None:
-        if call.usage is None or outcome.status == 401:
+        usage = call.usage if outcome.status != 401 else None
+        spec = self.contract.headers.rate_limit
+        if usage is None and spec is not None and spec.anonymous is not None:
+            usage = self.state.anonymous_usage()  # 'any response': no user, an untouched window
+        if usage is None:
             return
-        outcome.headers.update(rate_limit_headers(self.contract, call.usage))
-        if outcome.status == 429:
+        outcome.headers.update(rate_limit_headers(self.contract, usage))
+        if outcome.status == 429 and call.usage is not None:
             outcome.headers.update(status_headers(self.contract, 429, retry_after(call.usage)))
 
 

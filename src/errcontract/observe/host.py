@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from errcontract.client.redact import KeyVariable, Redactor
 from errcontract.contract.model import Contract
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CHECKS, Oracle, Violation
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import Finding
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.verdict import CodeResult
 from errcontract.traffic.entry import Recorded
@@ -53,7 +53,7 @@ def checks_for(judged_defects: bool) -> list[str]:
 
 @dataclass
 class _Held:
-    findings: list[tuple[dict[str, Any], Severity]] = field(default_factory=list)
+    findings: list[tuple[Finding, Severity]] = field(default_factory=list)
     more: int = 0
 
 
@@ -144,32 +144,30 @@ class HostJudge:
         """The documented headers no response of this host carried."""
         return [n for n in self.documented_headers if n.lower() not in self.seen_headers]
 
-    def finish(self) -> None:
-        """One warning naming the headers absent from the whole recording (not judged)."""
+    def results_recorder(self) -> Recorder:
+        """A snapshot of the record to build results from, with one warning naming the headers
+        absent from the whole recording (not judged); recording may go on (a proxy's flush)."""
+        recorder = self.recorder.snapshot()
         absent = self.absent_headers()
-        if not absent or not self.answered:
-            return
-        judged_nowhere = [n for n in absent if n.lower() in self.held]
-        more = sum(h.more + len(h.findings) for h in self.held.values())
-        self.held.clear()
+        if absent and self.answered:
+            recorder.warnings.append(self._absent_warning(absent))
+        return recorder
+
+    def _absent_warning(self, absent: list[str]) -> Finding:
+        held = sum(h.more + len(h.findings) for h in self.held.values())
         text = (
             f"{', '.join(absent)}: {ABSENT_RULE}; recorders drop headers (VCR setups drop rate-limit "
-            f"and request-id headers), so no response is judged on them"
+            "and request-id headers), so no response is judged on them"
         )
-        if judged_nowhere:
-            text += f" ({more} responses would otherwise have been faulted for missing them)"
-        item = Violation(ABSENT, text, severity=Severity.WARNING, strength=Strength.STATED)
-        self.recorder.warnings.append(
-            {
-                "check": ABSENT,
-                "code": None,
-                "promise": ABSENT_RULE,
-                "status": None,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": "",
-                "source": f"traffic {self.target.url}",
-                "defects": "none",
-                "test": "",
-            }
+        if held:
+            text += f" ({held} responses would otherwise have been faulted for missing them)"
+        return Finding(
+            check=ABSENT,
+            code=None,
+            promise=ABSENT_RULE,
+            status=None,
+            strength=Strength.STATED,
+            message=self.redact(text),
+            source=f"traffic {self.target.url}",
+            defects="none",
         )

@@ -12,13 +12,13 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.slug import slug
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import CodeEntry, Finding, RunResult, TrafficEntry, VerdictSource
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.judge.verdict import MET_DURING_THE_RUN
 from errcontract.observe.host import NOT_IN_TRAFFIC, HostJudge
@@ -34,7 +34,7 @@ TRAFFIC_HINT = "choose another with --report-dir"
 @dataclass(frozen=True)
 class TargetResults:
     folder: str
-    results: dict[str, Any]
+    results: RunResult
 
 
 class TrafficSession:
@@ -47,20 +47,22 @@ class TrafficSession:
         self.not_judged: Counter[str] = Counter()
         self.seq = 0
         self.started = time.time()
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # results are built while a proxy may still add
 
     # -- in -------------------------------------------------------------------------------------
-    def add(self, entry: Entry) -> None:
-        """One entry as read (credentials scrubbed here, before anything else sees it)."""
+    def add(self, entry: Entry) -> Entry:
+        """One entry as read, judged; returned with its credentials scrubbed (scrubbed here,
+        before anything else sees it)."""
         with self._lock:
             self.seq += 1
             if isinstance(entry, Skipped):
                 self.not_judged[entry.reason] += 1
-                return
+                return entry
             key = self.scrub.key_of(entry)
             clean = self.scrub(entry)
             for routed in self.router.route(clean):
                 self._judge(routed, key)
+            return clean
 
     def add_all(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
@@ -78,12 +80,10 @@ class TrafficSession:
         self.hosts[ident].add(entry, key, _seq_of(entry, self.seq))
 
     def finish(self) -> None:
-        """Decide held entries and each target's headers absent from the whole recording."""
+        """Decide the entries still held (hosts whose API prefix was never found)."""
         with self._lock:
             for routed in list(self.router.finish()):
                 self._judge(routed, None)
-            for host in self.hosts.values():
-                host.finish()
 
     # -- out ------------------------------------------------------------------------------------
     @property
@@ -104,9 +104,10 @@ class TrafficSession:
         return named
 
     def results(self, strict: bool = False) -> list[TargetResults]:
-        return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
+        with self._lock:
+            return [TargetResults(f, self._results_of(h, strict)) for f, h in self.folders().items()]
 
-    def _results_of(self, host: HostJudge, strict: bool) -> dict[str, Any]:
+    def _results_of(self, host: HostJudge, strict: bool) -> RunResult:
         times = host.times
         started = min(times) if times else self.started
         meta = RunMeta(
@@ -118,20 +119,21 @@ class TrafficSession:
             answered=host.answered,
             not_sent={},
         )
-        results = build_results(host.recorder, meta, strict)
-        for code in results["codes"]:
-            mark_source(code, host, results["violations"])
-        results["traffic"] = {
-            "files": [f"{name} ({n} entries)" for name, n in sorted(host.files.items())],
-            "entries": host.entries,
-            "judged": host.answered,
-            "prefix": host.target.prefix,
-            "prefix_found_by": host.target.found_by,
-            "not_judged": dict(self.not_judged),
-            "other_hosts": dict(self.router.other_hosts),
-            "headers_absent": host.absent_headers() if host.answered else [],
-        }
-        return results
+        with self._lock:
+            recorder = host.results_recorder()
+        results = build_results(recorder, meta, strict)
+        traffic = TrafficEntry(
+            files=tuple(f"{name} ({n} entries)" for name, n in sorted(host.files.items())),
+            entries=host.entries,
+            judged=host.answered,
+            prefix=host.target.prefix,
+            prefix_found_by=host.target.found_by,
+            not_judged=dict(self.not_judged),
+            other_hosts=dict(self.router.other_hosts),
+            headers_absent=tuple(host.absent_headers() if host.answered else ()),
+        )
+        codes = tuple(mark_source(code, host, results.violations) for code in results.codes)
+        return replace(results, codes=codes, traffic=traffic)
 
 
 def _seq_of(entry: Recorded, fallback: int) -> int:
@@ -140,20 +142,21 @@ def _seq_of(entry: Recorded, fallback: int) -> int:
     return int(tail) if tail.isdigit() else fallback
 
 
-def mark_source(code: dict[str, Any], host: HostJudge, violations: list[dict[str, Any]]) -> None:
+def mark_source(code: CodeEntry, host: HostJudge, violations: Sequence[Finding]) -> CodeEntry:
     """Where the code's verdict came from: the first violation's entry, or the first entry that
     showed it; a code never seen keeps *not observed (not in the traffic)*."""
-    verdict = code["verdict"]
-    if verdict == Verdict.FAIL and code["violations"]:
-        where = str(violations[code["violations"][0]].get("source", "")).removeprefix("traffic ")
-        code["from"] = {"kind": "traffic", "where": where}
-    elif verdict == Verdict.PASS and code["code"] in host.first_seen:
-        where = host.first_seen[code["code"]]
-        code["from"] = {"kind": "traffic", "where": where}
-        if code["reason"] == MET_DURING_THE_RUN:
-            code["reason"] = f"seen in the traffic at a documented status ({where})"
-    elif verdict == Verdict.NOT_OBSERVED:
-        code["reason"] = NOT_IN_TRAFFIC
+    if code.verdict == Verdict.FAIL and code.violations:
+        where = violations[code.violations[0]].source.removeprefix("traffic ")
+        return replace(code, came_from=VerdictSource("traffic", where))
+    if code.verdict == Verdict.PASS and code.code in host.first_seen:
+        where = host.first_seen[code.code]
+        reason = code.reason
+        if reason == MET_DURING_THE_RUN:
+            reason = f"seen in the traffic at a documented status ({where})"
+        return replace(code, came_from=VerdictSource("traffic", where), reason=reason)
+    if code.verdict == Verdict.NOT_OBSERVED:
+        return replace(code, reason=NOT_IN_TRAFFIC)
+    return code
 
 
 def publish(session: TrafficSession, report_dir: Path, strict: bool = False) -> list[TargetResults]:
@@ -162,7 +165,7 @@ def publish(session: TrafficSession, report_dir: Path, strict: bool = False) -> 
     folders = [t.folder for t in targets]
     with ReportSet(report_dir, folders, TRAFFIC_HINT) as reports:
         for t in targets:
-            write_json_atomic(reports.provider_dir(t.folder) / RESULTS, t.results)
+            write_json_atomic(reports.provider_dir(t.folder) / RESULTS, t.results.to_json())
             reports.write_provider(t.results, session.secrets, t.folder)
         reports.publish([t.results for t in targets], session.secrets, folders)
     return targets

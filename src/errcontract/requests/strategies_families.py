@@ -18,7 +18,7 @@ from errcontract.contract.model import Contract, Endpoint
 from errcontract.contract.parts import Auth
 from errcontract.core.exchange import Defect, RequestSpec
 from errcontract.requests import strategies_values as sv
-from errcontract.requests.recipes import literal_prefix
+from errcontract.requests.recipes import defect_class_for, literal_prefix
 
 Change = Callable[[RequestSpec], RequestSpec]
 
@@ -77,19 +77,6 @@ class Context:
         self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False
     ) -> Mutation:
         return Mutation(self.defect(name, location, certain), change, stops and certain)
-
-
-def defect_class_for(
-    contract: Contract, endpoint: Endpoint, location: str
-) -> tuple[str | None, tuple[str, ...]]:
-    """The defect class for a mistake at `location`: of the classes listed there, the one with
-    the most codes documented for this endpoint (the first on a tie)."""
-    documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
-    classes = contract.defect_classes.values()
-    candidates = [(c.name, c.codes) for c in classes if location in c.locations]
-    if not candidates:
-        return None, ()
-    return max(candidates, key=lambda nc: len(documented & set(nc[1])))
 
 
 def _with_credential(auth: Auth, value: str | None, key_fixture: str | None) -> Change:

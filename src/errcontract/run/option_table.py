@@ -109,10 +109,6 @@ def fixture_names() -> list[str]:
     return names
 
 
-def fixture_flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
-
-
 def fixture_metavar(name: str) -> str:
     """KEY for keys, ID for ids, NAME for a model, VALUE otherwise."""
     if name in secret_fixture_names(_described_contracts()):

@@ -31,6 +31,7 @@ from _pytest.junitxml import xml_key as junit_xml_key
 from errcontract.core.children import end_now, stop_when_orphaned
 from errcontract.core.errors import ErrcontractError
 from errcontract.core.interrupt import KEPT, WRITTEN, SignalGuard
+from errcontract.judge.model import RunResult
 from errcontract.report.publish import ReportSet
 from errcontract.run.options import RunOptions
 from errcontract.run.session import RunRegistry
@@ -198,10 +199,11 @@ def _exit_status(state: SessionReports, code: int) -> None:
 
 
 def _publish(config: pytest.Config, reports: ReportSet, registry: RunRegistry) -> None:
-    results: list[dict[str, Any]] = []
+    results: list[RunResult] = []
     secrets: list[str] = []
     for provider, run in registry.runs.items():
-        results.append(json.loads((reports.staging / provider / "results.json").read_text(encoding="utf-8")))
+        written = json.loads((reports.staging / provider / "results.json").read_text(encoding="utf-8"))
+        results.append(RunResult.from_json(written))
         secrets += run.redact.secrets
         for option, name in SESSION_FILES:
             written = getattr(config.option, option, None)

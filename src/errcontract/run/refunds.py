@@ -5,18 +5,24 @@ see the refund reflected in your credit balance immediately". A contract's `refu
 which endpoint creates and cancels, where the new id and its charge are, and which endpoint shows
 the balance. Creating a job is billed, so on a live target this runs only with --allow-spend; on
 the embedded mock it always runs. The result is a value; pytest only turns it into an outcome.
+Each step waits for the answer before it (the balance before the job, the charge, the cancel);
+only the job's state and the balance after the cancel are read side by side.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.parts import Refunds
-from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.core.exchange import pointer_get
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import Evidence, RefundEntry
+from errcontract.judge.verdict import RefundSeen, refund_verdict
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -30,23 +36,23 @@ class RefundResult:
     reason: str
     balances: tuple[Any, ...] = ()  # before creating, after creating, after cancelling
     charged: Any = None
-    evidence: tuple[dict[str, str], ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
 
-    def as_results(self) -> dict[str, Any]:
-        return {
-            "check": CHECK,
-            "promise": PROMISE,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "balances": list(self.balances),
-            "charged": self.charged,
-        }
+    def entry(self) -> RefundEntry:
+        """The refund check as results.json keeps it."""
+        return RefundEntry(
+            CHECK, PROMISE, self.verdict, self.reason, self.balances, self.charged, self.evidence
+        )
 
 
 class _Stop(Exception):
     """Not observed: the reason why the refund could not be watched."""
 
 
+REFUND_RULES: Registry[Callable[[ProviderRun], RefundResult | None]] = Registry("refund rule")
+
+
+@function_rule(REFUND_RULES, PROMISE, CHECK)
 def check_refund(run: ProviderRun) -> RefundResult | None:
     """None when the contract documents no refund; else the verdict with the balances seen."""
     spec = run.contract.refunds
@@ -59,7 +65,7 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
             result = _watch(run, spec)
         except _Stop as why:
             result = RefundResult(Verdict.NOT_OBSERVED, str(why))
-    run.recorder.add_refund(result.as_results(), result.evidence)
+    run.recorder.add_refund(result.entry())
     return result
 
 
@@ -76,20 +82,19 @@ def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     after_create = _balance(run, spec)
     cancelled_judged = _send(run, spec.cancel, {"id": str(job_id)}, "cancelling the job")
     cancelled = cancelled_judged.exchange
-    _require_cancelled(run, spec, str(job_id), cancelled)
-    after_cancel = _balance(run, spec)
+    if not 200 <= (cancelled.status or 0) < 300:
+        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
+    # Once the cancel is answered, the job's state and the balance are read side by side.
+    steps: list[Callable[[], Any]] = [
+        lambda: _require_cancelled(run, spec, str(job_id)),
+        lambda: _balance(run, spec),
+    ]
+    after_cancel = run.each(lambda step: step(), steps)[1]
     balances = (before, after_create, after_cancel)
     evidence = (created_judged.evidence(), cancelled_judged.evidence())
-    # Nothing lost in all, or the charge seen coming back (whatever else the account spent before)
-    if after_cancel >= before or after_cancel - after_create >= charged:
-        reason = f"charged {charged:g}, refunded on cancel"
-        return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
-    reason = (
-        f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
-        f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
-        f"the {charged:g} credits did not come back"
-    )
-    return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
+    seen = RefundSeen(before, after_create, after_cancel, charged, cancelled.status)
+    verdict, reason = refund_verdict(seen)
+    return RefundResult(verdict, reason, balances, charged, evidence)
 
 
 def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Judged:
@@ -107,10 +112,8 @@ def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doin
     return judged
 
 
-def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str, cancelled: Exchange) -> None:
+def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str) -> None:
     """Only a job that was cancelled has credits to give back (one that finished first has none)."""
-    if not 200 <= (cancelled.status or 0) < 300:
-        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
     shown = _send(run, spec.status.endpoint, {"id": job_id}, "reading the job's status").exchange
     state = pointer_get(shown.json(), spec.status.pointer)
     if state not in spec.cancelled:

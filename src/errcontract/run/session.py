@@ -2,30 +2,40 @@
 
 Suites ask a ProviderRun to send requests; `send` judges each exchange once (`judge`), records
 the value (the Recorder) whichever test sent it, and hands it back. `finish()` writes results.json.
+`each` runs independent pieces of work side by side (up to --concurrency, for the test that
+asked: its findings name it), so their requests are in flight together.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import TypeVar
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
 from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.flags import fixture_flag
+from errcontract.core.parallel import threaded
 from errcontract.judge.checks import Oracle
 from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import LeftOut, RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.assumptions import assumed_defects
+from errcontract.requests.coverage import gaps
 from errcontract.requests.discovery import contradicted, discover
 from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ProviderRun:
@@ -46,6 +56,7 @@ class ProviderRun:
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
         self.fixture_misses: dict[str, str] = {}  # fixture -> why the target did not tell it
         self.discovered: frozenset[str] = frozenset()  # fixtures read from the target, not given
+        self.planned_codes: dict[str, str] = {}  # code -> its test in this session (sent together)
         self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
         self.redact = run_redactor(
@@ -68,6 +79,7 @@ class ProviderRun:
             charged_pointers=billing.charged_pointers if billing else (),
             spend_unit=billing.unit if billing else "credits",
             billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
+            concurrency=self.options.concurrency,
         )
 
     @property
@@ -85,6 +97,18 @@ class ProviderRun:
         found = self._assumed[spec.endpoint]
         return replace(spec, defects=(*spec.defects, *found)) if found else spec
 
+    def each(self, fn: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+        """`fn` over `items` side by side (up to --concurrency), results in item order; what each
+        sends is recorded for the test that called (a `Mapper`)."""
+        current = self.recorder.current_test
+        test = getattr(current, "name", None)
+
+        def for_the_test(item: T) -> R:
+            current.name = test
+            return fn(item)
+
+        return threaded(self.options.concurrency)(for_the_test, items)
+
     def send_exchange(self, spec: RequestSpec) -> Exchange:
         """`send` for callers that only read the answer (discovery): judged and recorded too."""
         return self.send(spec).exchange
@@ -95,7 +119,7 @@ class ProviderRun:
         self.recorder.record(judged)
         return judged
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> RunResult:
         stats = self.client.stats
         meta = RunMeta(
             target=self.target,
@@ -107,7 +131,18 @@ class ProviderRun:
             not_sent=dict(stats.not_sent),
             drift=self.options.drift if self.embedded_mock else None,
         )
-        return build_results(self.recorder, meta, strict=self.options.strict)
+        built = build_results(self.recorder, meta, strict=self.options.strict)
+        return replace(built, left_out=self.left_out())
+
+    def left_out(self) -> tuple[LeftOut, ...]:
+        """Each fixture the target did not tell, endpoint left out and recipe not built, with why."""
+        misses = sorted(self.fixture_misses.items())
+        told = [LeftOut("fixture", name, self.redact(why)) for name, why in misses]
+        parts = [
+            LeftOut(gap.kind, gap.name, self.redact(missing_fixtures_reason(self, gap.needs)))
+            for gap in gaps(self.contract, self.fixtures)
+        ]
+        return (*told, *parts)
 
     def top_up_samples(self) -> int:
         """Send the few non-billable served requests the run-level rate-limit rules need (a
@@ -143,7 +178,7 @@ class ProviderRun:
         self.top_up_samples()
         self.client.close()
         path = report_dir / self.provider / "results.json"
-        write_json_atomic(path, self.results())
+        write_json_atomic(path, self.results().to_json())
         return path
 
 
@@ -153,11 +188,13 @@ class RunRegistry:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.runs: dict[str, ProviderRun] = {}
+        self.planned: dict[str, dict[str, str]] = {}  # provider -> code -> its test (sent together)
         self._stack = ExitStack()
 
     def get(self, provider: str) -> ProviderRun:
         if provider not in self.runs:
             self.runs[provider] = self._start(provider)
+            self.runs[provider].planned_codes = self.planned.get(provider, {})
         return self.runs[provider]
 
     def _start(self, provider: str) -> ProviderRun:
@@ -166,13 +203,7 @@ class RunRegistry:
             run = ProviderRun(
                 contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
             )
-            discovery = discover(run.contract, run.fixtures, run.send_exchange)
-            run.fixtures.update(discovery.found)
-            run.discovered = frozenset(discovery.found)
-            for name, why in contradicted(run.contract, run.fixtures, run.send_exchange).items():
-                run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
-                run.fixture_misses[name] = why
-            run.fixture_misses.update(discovery.missed)
+            _ask_the_target(run)
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}
@@ -189,3 +220,26 @@ class RunRegistry:
         finally:
             self._stack.close()
         return written
+
+
+def _ask_the_target(run: ProviderRun) -> None:
+    """The fixtures the target tells (discovery), then whether the given ones still hold; the
+    questions of each step side by side."""
+    discovery = discover(run.contract, run.fixtures, run.send_exchange, run.each)
+    run.fixtures.update(discovery.found)
+    run.discovered = frozenset(discovery.found)
+    for name, why in contradicted(run.contract, run.fixtures, run.send_exchange, run.each).items():
+        run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
+        run.fixture_misses[name] = why
+    run.fixture_misses.update(discovery.missed)
+
+
+def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
+    """`needs --model`, and why the target did not tell it when it was asked; a target that never
+    answered at all is said to be that, not a fixture to give."""
+    needs = ", ".join(fixture_flag(n) for n in names)
+    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
+    stats = run.client.stats
+    if why and stats.answered == 0 and stats.transport_errors:
+        return f"the target never answered ({why}): nothing that needs {needs} could be sent"
+    return f"needs {needs}" + (f" ({why})" if why else "")

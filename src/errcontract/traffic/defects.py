@@ -13,7 +13,7 @@ from __future__ import annotations
 from errcontract.contract.codes import Endpoint
 from errcontract.contract.model import Contract
 from errcontract.core.exchange import NO_JSON, Defect, RequestSpec
-from errcontract.requests.strategies_families import defect_class_for
+from errcontract.requests.recipes import defect_class_for
 
 PREFIX = "recorded: "
 

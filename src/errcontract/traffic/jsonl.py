@@ -1,4 +1,4 @@
-"""errcontract's own exchange format: JSON Lines, one exchange a line (README, "Judging traffic").
+"""errcontract's own exchange format: JSON Lines, one exchange a line (docs/judging-traffic.md).
 
     {"time": "2026-12-06T17:00:00Z", "method": "POST", "url": "https://api.example.com/v1/x",
      "request": {"headers": {"content-type": "application/json"}, "body": "{...}"},

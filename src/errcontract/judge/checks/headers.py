@@ -119,7 +119,7 @@ def _presence(exchange: Exchange, spec: RateLimitHeaders, oracle: Oracle) -> Str
     return None
 
 
-@check("rate_limit_headers")
+@check(promise="The rate-limit headers the docs say responses carry, in their documented formats.")
 def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The rate-limit headers the docs say responses carry, in their documented formats."""
     spec = oracle.contract.headers.rate_limit
@@ -128,7 +128,7 @@ def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, spec.fields, _presence(exchange, spec, oracle), "rate_limit_headers")
 
 
-@check("rate_limited_with_room")
+@check(promise="Where the headers count the only documented limit, a 429 leaves no request remaining")
 def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the headers count the only documented limit, a 429 leaves no request remaining
     (VicSee: 'Per user per day'; X-RateLimit-Remaining is the requests remaining)."""
@@ -142,7 +142,7 @@ def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation
     return [Violation("rate_limited_with_room", text, 429, oracle.code_of(exchange))]
 
 
-@check("status_headers")
+@check(promise="Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds).")
 def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
     fields = oracle.contract.headers.for_status(exchange.status)
@@ -151,7 +151,9 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, fields, Strength.STATED, "status_headers")
 
 
-@check("every_response_headers")
+@check(
+    promise=("Headers the docs put on every response, whatever its status (Anthropic: 'Every API response"),
+)
 def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
     includes a unique request-id header')."""
@@ -159,3 +161,30 @@ def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation
     if not fields:
         return []
     return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
+
+
+@check(promise="A 405 names the methods the path supports in Allow, the documented ones among them (RFC")
+def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
+    9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged
+    where the contract documents 405."""
+    if exchange.status != 405 or 405 not in oracle.contract.statuses:
+        return []
+    allow = exchange.header("allow")
+    documented = sorted(_documented_methods(exchange, oracle))
+    if allow is None:
+        text = f"405 without an Allow header (the docs give {', '.join(documented) or 'none'})"
+        return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="missing")]
+    listed = {m.strip().upper() for m in allow.split(",") if m.strip()}
+    left_out = [m for m in documented if m not in listed]
+    if not left_out:
+        return []
+    text = f"Allow: {allow} leaves out {', '.join(left_out)}, which the docs give this path"
+    return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="malformed")]
+
+
+def _documented_methods(exchange: Exchange, oracle: Oracle) -> set[str]:
+    contract = oracle.contract
+    path = exchange.request.path
+    below = path[len(contract.base_path) :] if path.startswith(contract.base_path) else path
+    return {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if contract.endpoint_for(m, below)}

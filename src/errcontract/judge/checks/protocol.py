@@ -33,7 +33,9 @@ def _finding(name: str, text: str, exchange: Exchange, oracle: Oracle, strength:
     return Violation(name, text, exchange.status, oracle.code_of(exchange), severity, strength)
 
 
-@check("status_member")
+@check(
+    promise=("A body member that states the status equals the HTTP status (RFC 9457 3.1.2: 'Generators"),
+)
 def status_member(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A body member that states the status equals the HTTP status (RFC 9457 3.1.2: 'Generators
     MUST use the same status code in the actual HTTP response')."""
@@ -55,7 +57,9 @@ def _same(found: Any, expected: Any) -> bool:
     return type(found) is type(expected) and found == expected
 
 
-@check("status_name")
+@check(
+    promise=("A body member naming the status carries a name documented for that HTTP status (Google:"),
+)
 def status_name(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A body member naming the status carries a name documented for that HTTP status (Google:
     error.status is the canonical code code.proto maps to the status)."""
@@ -71,7 +75,9 @@ def status_name(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [_finding("status_name", text, exchange, oracle, rule.strength)]
 
 
-@check("error_media_type")
+@check(
+    promise=("An error is sent with the media type the docs give it (RFC 9457: application/problem+json);"),
+)
 def error_media_type(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An error is sent with the media type the docs give it (RFC 9457: application/problem+json);
     a body that is not JSON at all is the envelope check's finding, not this one's."""
@@ -85,7 +91,9 @@ def error_media_type(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [_finding("error_media_type", text, exchange, oracle, rule.strength)]
 
 
-@check("blank_title")
+@check(
+    promise=("Where the problem type is about:blank (or absent), the title is the status's reason phrase"),
+)
 def blank_title(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the problem type is about:blank (or absent), the title is the status's reason phrase
     (RFC 9457 4.2.1: 'the title SHOULD be the same as the recommended HTTP status phrase')."""

@@ -36,6 +36,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.exchange import Exchange
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Strength, severity_for
 from errcontract.judge.checks.registry import Violation
 
@@ -94,17 +95,12 @@ def _finding(check: str, text: str, strength: Strength) -> Violation:
 
 
 SequenceCheck = Callable[[list["Sample"], "Window"], "list[Violation] | NotJudged"]
-SEQUENCE_CHECKS: dict[str, SequenceCheck] = {}
+SEQUENCE_CHECKS: Registry[SequenceCheck] = Registry("sequence check")
 
 
-def sequence_check(name: str) -> Callable[[SequenceCheck], SequenceCheck]:
-    def register(fn: SequenceCheck) -> SequenceCheck:
-        if name in SEQUENCE_CHECKS:
-            raise ValueError(f"sequence check {name!r} registered twice")
-        SEQUENCE_CHECKS[name] = fn
-        return fn
-
-    return register
+def sequence_check(name: str | None = None, *, promise: str) -> Callable[[SequenceCheck], SequenceCheck]:
+    """Register a run-level rule under its function's name (or `name`) with the promise it guards."""
+    return function_rule(SEQUENCE_CHECKS, promise, name)
 
 
 def _roles(contract: Contract) -> dict[str, tuple[str, str]]:
@@ -159,8 +155,8 @@ def _shown(values: list[Any]) -> str:
     return f"[{head}{', …' if len(values) > SHOWN else ''}] ({len(values)} responses)"
 
 
-@sequence_check("rate_limit_limit_constant")
-def limit_constant(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+@sequence_check(promise="X-RateLimit-Limit, the key's limit, stays the same across the run.")
+def rate_limit_limit_constant(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Limit, the key's limit, stays the same across the run."""
     values = [s.limit for s in samples if s.limit is not None]
     if len(values) < 2:
@@ -186,8 +182,10 @@ def served_counts(samples: list[Sample], window: Window) -> list[Sample]:
     return counted[start:]
 
 
-@sequence_check("rate_limit_remaining_decreases")
-def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+@sequence_check(
+    promise="X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."
+)
+def rate_limit_remaining_decreases(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."""
     counted = served_counts(samples, window)
     if len(counted) < MIN_SAMPLES:
@@ -201,8 +199,8 @@ def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation
     return [Violation("rate_limit_remaining_decreases", text)]
 
 
-@sequence_check("rate_limit_reset_fixed")
-def reset_fixed(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+@sequence_check(promise="In a fixed window X-RateLimit-Reset stays put until the window resets.")
+def rate_limit_reset_fixed(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """In a fixed window X-RateLimit-Reset stays put until the window resets."""
     resets = [s.reset for s in samples if s.reset is not None]
     if window.kind != "fixed":
@@ -217,8 +215,8 @@ def reset_fixed(samples: list[Sample], window: Window) -> list[Violation] | NotJ
     return [_finding("rate_limit_reset_fixed", text, window.strength)]
 
 
-@sequence_check("rate_limit_reset_future")
-def reset_future(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+@sequence_check(promise="X-RateLimit-Reset, when the limit resets, lies in the future.")
+def rate_limit_reset_future(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Reset, when the limit resets, lies in the future."""
     resets = [s for s in samples if s.reset is not None]
     if not resets:
@@ -231,8 +229,10 @@ def reset_future(samples: list[Sample], window: Window) -> list[Violation] | Not
     return [Violation("rate_limit_reset_future", text)]
 
 
-@sequence_check("retry_after_agrees_with_reset")
-def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+@sequence_check(
+    promise=("A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."),
+)
+def retry_after_agrees_with_reset(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."""
     off = []
     judged = [s for s in samples if s.status == 429 and s.retry_after is not None and s.reset is not None]
@@ -254,8 +254,7 @@ def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]
 
 
 def sequence_rule(name: str) -> str:
-    fn = SEQUENCE_CHECKS.get(name)
-    return (fn.__doc__ or name).strip().splitlines()[0] if fn else name
+    return SEQUENCE_CHECKS.promise(name)
 
 
 def run_sequence_checks(samples: list[Sample], contract: Contract) -> list[Violation]:
