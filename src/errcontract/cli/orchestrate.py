@@ -29,12 +29,12 @@ from errcontract.cli.profile import RUN, Profile
 from errcontract.cli.relay import run_child
 from errcontract.cli.summary import exit_code, print_summary
 from errcontract.cli.targets import Check, plan_checks
-from errcontract.client.redact import Redactor
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import Contract, load_provider, no_mock_message
 from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
+from errcontract.core.redact import Redactor
 from errcontract.judge.model import RunResult
 from errcontract.judge.results import write_json_atomic
 from errcontract.mock.process import running_mock
