@@ -86,8 +86,8 @@ def test_runs_sharing_a_day_are_labelled_with_their_times() -> None:
     for hour in (9, 14):
         results = run_on(3)
         results["started_at"] = f"2026-11-03T{hour:02d}:05:00Z"
-        runs.append(digest(results))
-    runs.append(digest(run_on(5)))
+        runs.append(digest(RunResult.from_json(results)))
+    runs.append(digest(RunResult.from_json(run_on(5))))
     expected = {"2026-11-03 09:05", "2026-11-03 14:05", "2026-11-05"}
     trend = {t.text for t in ET.fromstring(trend_svg(runs)).iter(f"{SVG}text")}
     assert expected <= trend and "2026-11-03" not in trend, trend
