@@ -29,9 +29,9 @@ from errcontract.cli.profile import RUN, Profile
 from errcontract.cli.relay import run_child
 from errcontract.cli.summary import exit_code, print_summary
 from errcontract.cli.targets import Check, plan_checks
+from errcontract.contract.lint.gate import require_sound
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import Contract, load_provider, no_mock_message
-from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
 from errcontract.core.redact import Redactor
