@@ -1,5 +1,5 @@
 """Each entry point imports first in a fresh interpreter: a cycle between packages fails only when
-one side is imported first (contract.rules before contract.lint broke every `errcontract run`)."""
+one side is imported first (contract/rules.py before contract.lint broke every `errcontract run`)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 import pytest
 
 FIRST = (
-    "errcontract.contract.rules",
+    "errcontract.contract.lint.gate",
     "errcontract.contract.lint",
     "errcontract.contract.scaffold",
     "errcontract.cli.run_command",

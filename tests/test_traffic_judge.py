@@ -321,3 +321,14 @@ def test_header_rules_over_time_are_judged_per_key_over_the_recorded_times(tmp_p
     limit = [v for v in results["violations"] if v["check"] == "rate_limit_limit_constant"]
     assert proc.returncode == 1 and len(limit) == 1, proc.stdout
     assert limit[0]["message"].endswith("[key: key 1]") and "100, 100, 100, 50" in limit[0]["message"]
+
+
+def test_an_empty_recording_or_a_folder_is_one_line_exit_2(tmp_path):
+    empty = write_har(tmp_path / "empty.har", [])
+    for given, said in (
+        (empty, "no entries to judge (an empty recording)"),
+        (tmp_path, "a folder, not a file"),
+    ):
+        proc = judge(str(given), "--report-dir", str(tmp_path / "r"))
+        assert proc.returncode == 2 and proc.stderr.strip().endswith(said) and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "r").exists()
