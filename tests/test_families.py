@@ -85,6 +85,7 @@ def findings(contract: Contract, ex: Exchange) -> dict[str, tuple[Severity, Stre
 
 
 PROBLEM = {"content-type": "application/problem+json"}
+JSON = {"content-type": "application/json"}
 
 
 # -- the families themselves --------------------------------------------------------------------
@@ -96,8 +97,9 @@ def test_every_shipped_family_loads_with_its_schema_and_a_source_for_each_rule()
     for name in names:
         family = find_family(name)
         assert family.schema["$defs"]["stated"], name
-        for rule in family.document.get("protocol", {}).values():
-            assert rule["source"].split(":")[0] in family.document["sources"], (name, rule)
+        for rules in family.document.get("protocol", {}).values():
+            for rule in rules if isinstance(rules, list) else [rules]:
+                assert rule["source"].split(":")[0] in family.document["sources"], (name, rule)
 
 
 def test_a_family_is_found_by_its_alias():
@@ -207,6 +209,18 @@ def test_google_case_is_decided_by_the_error_info_reason_in_any_detail(shelves):
     body["error"]["details"].insert(0, {"@type": "type.googleapis.com/google.rpc.Help", "links": []})
     assert identify(shelves, body, 400) == "THEME_REQUIRED"
     assert identify(shelves, google_error(400, "INVALID_ARGUMENT", "OTHER"), 400) == "INVALID_ARGUMENT"
+
+
+def test_google_404_to_a_request_without_permission_breaks_permission_before_existence(shelves):
+    denied = Defect("use_key: api_key_read_only", "auth", ("PERMISSION_DENIED",))
+    unknown = Defect("path: ids no resource has", "shelf", ("NOT_FOUND",))
+    spec = RequestSpec(method="GET", path="/v1/shelves/x", endpoint="get_shelf", defects=(denied, unknown))
+    answered = Exchange(spec, "http://127.0.0.1:1/v1/shelves/x", 404, JSON, b"")
+    answered.body = json.dumps(google_error(404, "NOT_FOUND", "SHELF_NOT_FOUND")).encode()
+    assert findings(shelves, answered)["status_precedence"] == (Severity.VIOLATION, Strength.STATED)
+    first = Exchange(spec, "http://127.0.0.1:1/v1/shelves/x", 403, JSON, b"")
+    first.body = json.dumps(google_error(403, "PERMISSION_DENIED", "DENIED")).encode()
+    assert "status_precedence" not in findings(shelves, first)
 
 
 # -- JSON:API -------------------------------------------------------------------------------------

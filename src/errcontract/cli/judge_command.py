@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from errcontract.cli.summary import exit_code, print_summary
-from errcontract.contract.model import Contract, every_contract, load_provider, provider_names
 from errcontract.core.errors import UsageError
 from errcontract.observe.host import traffic_redactor
-from errcontract.observe.session import TrafficSession, publish
+from errcontract.observe.session import TrafficSession, contracts_for, publish
 from errcontract.traffic.entry import BadRecording
 from errcontract.traffic.read import read_traffic
 
@@ -49,23 +48,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(func=run_judge)
 
 
-def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None]:
-    if provider is None:
-        return every_contract(), None
-    if provider not in provider_names():
-        known = ", ".join(provider_names())
-        raise UsageError(f"unknown provider {provider!r} (known: {known})")
-    contract = load_provider(provider)
-    return [contract], contract
-
-
 def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:
     """Every file read and judged to its end (BadRecording: one line, exit 2, nothing written)."""
     contracts, forced = contracts_for(provider)
     session = TrafficSession(contracts, forced)
     for path in files:
         if not path.is_file():
-            raise UsageError(f"{path}: no such file")
+            raise UsageError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
         try:
             session.add_all(read_traffic(path))
         except BadRecording as exc:
@@ -74,7 +63,9 @@ def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:
     return session
 
 
-def _nothing_judged(session: TrafficSession) -> UsageError:
+def _nothing_judged(session: TrafficSession, files: Sequence[Path]) -> UsageError:
+    if not session.seq:
+        return UsageError(f"{', '.join(map(str, files))}: no entries to judge (an empty recording)")
     hosts = ", ".join(f"{h} ({n})" for h, n in session.router.other_hosts.most_common(5))
     reasons = ", ".join(f"{r} ({n})" for r, n in session.not_judged.most_common(3))
     seen = f"hosts seen: {hosts}" if hosts else f"not judged: {reasons or 'no entries'}"
@@ -84,7 +75,7 @@ def _nothing_judged(session: TrafficSession) -> UsageError:
 def run_judge(args: argparse.Namespace) -> int:
     session = judge_files(args.files, args.provider)
     if not session.hosts:
-        raise _nothing_judged(session)
+        raise _nothing_judged(session, args.files)
     targets = publish(session, args.report_dir, args.strict)
     results = [t.results for t in targets]
     print_summary(results, args.report_dir, traffic_redactor(), [t.folder for t in targets])

@@ -26,9 +26,9 @@ from errcontract.client.body import BoundedBody
 from errcontract.client.deadline import DEADLINE
 from errcontract.client.inflight import InFlight
 from errcontract.client.limits import RateLimitState, refused_unasked, remaining_shown
-from errcontract.client.redact import Redactor
 from errcontract.client.transport import DeadlineTransport
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
+from errcontract.core.redact import Redactor
 
 # What an httpx.Client sends unless told otherwise (only the encodings body.py decodes).
 DEFAULT_HEADERS = {

@@ -26,11 +26,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import unknown_key
-from errcontract.client.redact import Redactor
 from errcontract.contract.model import Contract, Endpoint, loadable_contracts
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.parallel import Mapper, threaded
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
 from errcontract.judge.model import PreflightEntry

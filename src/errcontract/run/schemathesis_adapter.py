@@ -46,7 +46,7 @@ from errcontract.core.identity import ByIdentity
 from errcontract.judge.judged import Judged
 from errcontract.requests.recipes import constant_headers
 from errcontract.requests.strategies import is_guarded
-from errcontract.requests.strategies_values import h11_accepts, one_line
+from errcontract.requests.strategies.values import h11_accepts, one_line
 from errcontract.run.negative_cases import as_sent, case_defects
 from errcontract.run.session import ProviderRun
 

@@ -18,9 +18,10 @@ from typing import Any
 
 import jsonschema
 
-from errcontract.contract.lint_examples import ExampleResult, example_problems, judge_example
-from errcontract.contract.lint_openapi import openapi_problems
-from errcontract.contract.lint_problem import Finding, Problem, Subject, problem_from_error
+from errcontract.contract.lint.examples import ExampleResult, example_problems, judge_example
+from errcontract.contract.lint.gate import contract_problems
+from errcontract.contract.lint.openapi import openapi_problems
+from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
 from errcontract.contract.locate import contracts_root
 from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (
@@ -31,7 +32,6 @@ from errcontract.contract.model import (
     read_json,
     read_yaml,
 )
-from errcontract.contract.rules import contract_problems
 from errcontract.core.errors import ContractError, UsageError
 from errcontract.core.stdout import emit
 
