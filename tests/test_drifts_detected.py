@@ -21,6 +21,7 @@ from errcontract.run.fuzz import run_fuzz
 from errcontract.run.options import RunOptions
 from errcontract.run.refunds import check_refund
 from errcontract.run.session import ProviderRun
+from tests.helpers import mocked_providers
 
 # Drifts only unusual input reaches, or judged over a run's served requests, get the default
 # fuzzing budget; the others a small one.
@@ -58,7 +59,7 @@ def _drifts(caught: bool) -> list[Any]:
     return found
 
 
-@pytest.mark.parametrize("provider", provider_names())
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_faithful_mock_is_conformant(provider):
     results = conformance_results(provider, None)
     assert results["violations"] == []

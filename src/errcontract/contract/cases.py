@@ -68,7 +68,7 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
         return None
     fallback = None
     for name, match in _matching(index.matches, body):
-        if status in contract.codes[name].statuses:
+        if contract.code_allows(name, status):
             return name
         if fallback is None and isinstance(match.get(pointer), str):
             fallback = name

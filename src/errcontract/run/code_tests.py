@@ -134,7 +134,7 @@ def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
             run.redact(f"{w.check} ({w.strength}, --strict): {w.message}") for w in outcome.warnings
         )
         return result(Verdict.FAIL, lines[0], lines)
-    if answered == code.name and exchange.status in code.statuses:
+    if answered == code.name and run.contract.code_allows(code.name, exchange.status):
         return result(Verdict.PASS, None)
     if run.oracle.window_had_room(exchange):
         key, room = exchange.request.key_fixture or "the key", run.oracle.remaining_of(exchange)

@@ -23,7 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.redact import Redactor
-from errcontract.contract.model import Contract, Endpoint, load_provider, provider_names
+from errcontract.contract.locate import provider_folders, provider_folders_in
+from errcontract.contract.model import Contract, Endpoint, load_folder
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
 from errcontract.core.verdicts import Strength
@@ -181,10 +182,12 @@ def _other_envelope(contract: Contract, probes: list[Exchange]) -> str | None:
     bodies = [p.json() for p in probes if p.json() is not NO_JSON]
     if not bodies:
         return None
-    for name in provider_names(contract.root.parent):
+    # every provider in use, and those beside this contract's folder (a contract loaded from a root)
+    folders = {**provider_folders(), **provider_folders_in(contract.root.parent)}
+    for name, folder in folders.items():
         if name == contract.provider:
             continue
-        other = Oracle(load_provider(name, contract.root.parent))
+        other = Oracle(load_folder(folder))
         if all(other.body_in_profile(b, Strength.STATED) for b in bodies):
             return other.contract.title
     return None
