@@ -33,6 +33,8 @@ def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.F
     run = errcontract_runs.get(st_provider)
     if run.options.schemathesis_per_operation() == 0:
         pytest.skip("--schemathesis-examples 0: Schemathesis is left out of this run")
+    if run.client.budget_left() == 0:  # its cases would be drawn only to be refused
+        pytest.skip(f"request budget used up (--max-requests {run.options.max_requests}) before Schemathesis")
     schema = load_schema(run)
     if schema is None:
         pytest.skip(f"no OpenAPI description: {openapi_path(run.contract)} is missing")

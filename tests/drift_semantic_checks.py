@@ -66,6 +66,15 @@ def check_moving_reset(pair: Any) -> None:
     assert len(faithful) == 1 and drifted[0] != drifted[1]
 
 
+def check_frozen_remaining_moving_reset(pair: Any) -> None:
+    """The count stays put while the reset says a day from now (not what the faithful one says)."""
+    check_frozen_remaining(pair)
+    name = _role(pair, "reset")
+    endpoint = _keyed_get(pair)
+    faithful, drifted = (_get(mock, pair, endpoint).headers[name] for mock in (pair.faithful, pair.drifted))
+    assert faithful != drifted
+
+
 def check_ownership_checked_on_one_endpoint(pair: Any) -> None:
     routes = [n for n, e in pair.contract.endpoints.items() if e.path_params and e.method == "GET"]
     first, other = routes[0], routes[1]
@@ -115,6 +124,7 @@ SEMANTIC_CHECKS: dict[str, Callable[[Any], None]] = {
     "open-endpoint-demands-a-key": check_open_endpoint_demands_a_key,
     "frozen-remaining": check_frozen_remaining,
     "moving-reset": check_moving_reset,
+    "frozen-remaining-moving-reset": check_frozen_remaining_moving_reset,
     "rate-limited-with-room": check_rate_limited_with_room,
     "ownership-checked-on-one-endpoint": check_ownership_checked_on_one_endpoint,
     "auth-skipped-on-one-endpoint": check_auth_skipped_on_one_endpoint,

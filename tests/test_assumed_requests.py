@@ -9,7 +9,7 @@ import pytest
 from errcontract.contract.model import load_provider
 from errcontract.core.verdicts import Verdict
 from errcontract.requests.assumptions import assumed_defects
-from errcontract.requests.strategies_families import defect_class_for
+from errcontract.requests.recipes import defect_class_for
 from errcontract.run.code_tests import provoke
 from errcontract.run.options import RunOptions
 from errcontract.run.session import ProviderRun
@@ -53,7 +53,7 @@ def test_refusal_of_a_guessed_body_leaves_the_code_not_observed_there() -> None:
         fixtures = {"api_key": KEY, "api_key_no_credits": BROKE, "model": "vicsee-image-1"}
         run = ProviderRun(load_provider("vicsee"), options, server.url, fixtures, embedded_mock=False)
         result = provoke(run, "INSUFFICIENT_CREDITS")
-        results = run.results()
+        results = run.results().to_json()
         run.client.close()
     cells = {endpoint: (verdict, reason) for endpoint, verdict, reason in result.cells}
     assert cells["generate"][0] is Verdict.PASS

@@ -108,6 +108,43 @@ def test_invalid_contract_file_is_refused_naming_the_file_and_place(
     assert_earlier_report_intact(report_dir)
 
 
+def _with_a_broken_copy(tmp_path: Path) -> tuple[Path, Path, int]:
+    """The contracts, plus a copy of vydra's folder (vydra2) whose `content_type` line opens a
+    `[` never closed; and that line's number."""
+    contracts = tmp_path / "contracts"
+    shutil.copytree(shipped_contracts(), contracts)
+    shutil.copytree(contracts / "vydra", contracts / "vydra2")
+    broken = contracts / "vydra2" / "contract.yaml"
+    lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("content_type: "))
+    lines[index] = "content_type: [application/json\n"
+    broken.write_text("".join(lines), encoding="utf-8")
+    return contracts, broken, index + 1
+
+
+def test_a_broken_contract_folder_leaves_another_providers_run_intact(tmp_path: Path) -> None:
+    """Issue 30: a copied folder with a YAML error stopped `--provider vydra` with its error."""
+    contracts, _, _ = _with_a_broken_copy(tmp_path)
+    report_dir = tmp_path / "reports"
+    args = ["--provider", "vydra", "--examples", "5", "--schemathesis-examples", "0"]
+    outcome = run_errcontract(args, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)}, timeout_s=180)
+    assert outcome.exit_code == 0, outcome.stdout[-2000:] + outcome.stderr[-2000:]
+    assert outcome.results("vydra")["verdict"] == "conformant"
+
+
+@pytest.mark.parametrize("provider", ["vydra2", "all"])
+def test_a_run_including_a_broken_folder_is_refused_at_the_line_of_the_error(
+    report_dir: Path, tmp_path: Path, provider: str
+) -> None:
+    contracts, broken, line_number = _with_a_broken_copy(tmp_path)
+    outcome = run_errcontract(
+        ["--provider", provider], report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)}
+    )
+    line = refusal(outcome)
+    assert f"{broken}: line {line_number} invalid YAML" in line, line
+    assert_earlier_report_intact(report_dir)
+
+
 def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: Path, tmp_path: Path) -> None:
     contracts = tmp_path / "contracts"
     shutil.copytree(shipped_contracts(), contracts)
@@ -145,14 +182,26 @@ def test_a_contracts_folder_that_does_not_exist_or_holds_no_provider_is_one_line
         (["--timeout", "nan"], {}, "--timeout"),
         (["--concurrency", "0"], {}, "--concurrency"),
         (["--schemathesis-examples", "-1"], {}, "--schemathesis-examples"),
+        ([], {"ERRCONTRACT_TIMEOUT": "-1"}, "ERRCONTRACT_TIMEOUT='-1': give a positive number"),
+        ([], {"ERRCONTRACT_CONCURRENCY": "0"}, "ERRCONTRACT_CONCURRENCY='0' must be at least 1"),
     ],
-    ids=["flag", "env", "timeout-nan", "concurrency-0", "schemathesis-examples-negative"],
+    ids=[
+        "flag",
+        "env",
+        "timeout-nan",
+        "concurrency-0",
+        "schemathesis-examples-negative",
+        "env-timeout",
+        "env-low",
+    ],
 )
 def test_option_value_of_the_wrong_type_is_refused_naming_the_option(
     report_dir: Path, args: list[str], env: dict[str, str], named: str
 ) -> None:
+    """As the user set it: a bad ERRCONTRACT_TIMEOUT is named, not `--timeout` (issue 30)."""
     line = refusal(run_errcontract([*UNUSED_TARGET, *args], report_dir, env=env))
     assert named in line
+    assert not env or "--" not in line.split(": error: ", 1)[1], line
     assert_earlier_report_intact(report_dir)
 
 

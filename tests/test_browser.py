@@ -15,21 +15,13 @@ from typing import Any
 
 import pytest
 
+from errcontract.judge.model import RunResult
 from errcontract.report import write_provider_report, write_site_index
 from errcontract.report.findings import group_findings
+from tests.chromium import CHROMIUM, CHROMIUM_ARGS
 from tests.helpers import recorded_providers
 from tests.live_runs import errcontract_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DATA = Path(__file__).parent / "data"
 PROVIDERS = recorded_providers()  # those with a recorded run in tests/data
 WORST_DRIFT = "lowercase-codes"  # the tallest page of all drifts before findings were grouped
@@ -60,6 +52,10 @@ NARROW_COLUMNS_JS = """() => {
   }
   return narrow;
 }"""
+
+
+def _each_result(items: Any) -> list[RunResult]:
+    return [RunResult.from_json(item) for item in items]
 
 
 def sample(provider: str) -> dict[str, Any]:
@@ -115,7 +111,7 @@ def test_matrix_is_visible_and_every_documented_code_is_on_the_page(
     page: Any, tmp_path: Path, provider: str
 ) -> None:
     results = sample(provider)
-    index = write_provider_report(results, tmp_path / provider)
+    index = write_provider_report(RunResult.from_json(results), tmp_path / provider)
     page.goto(index.as_uri())
     assert page.locator("table.matrix").is_visible()
     for entry in results["codes"]:
@@ -189,7 +185,7 @@ def test_a_history_chart_is_drawn_when_earlier_results_are_given(
 
 
 def test_the_page_loads_nothing_but_itself(page: Any, tmp_path: Path) -> None:
-    index = write_provider_report(sample("vicsee"), tmp_path)
+    index = write_provider_report(RunResult.from_json(sample("vicsee")), tmp_path)
     page.goto(index.as_uri())
     assert page.requests_seen == [index.as_uri()]
 
@@ -197,8 +193,8 @@ def test_the_page_loads_nothing_but_itself(page: Any, tmp_path: Path) -> None:
 def test_site_index_links_each_provider_page(page: Any, tmp_path: Path) -> None:
     all_results = [sample(p) for p in PROVIDERS]
     for results in all_results:
-        write_provider_report(results, tmp_path / results["provider"])
-    page.goto(write_site_index(all_results, tmp_path).as_uri())
+        write_provider_report(RunResult.from_json(results), tmp_path / results["provider"])
+    page.goto(write_site_index(_each_result(all_results), tmp_path).as_uri())
     page.get_by_role("link", name=all_results[1]["title"], exact=True).click()
     page.wait_for_load_state()
     assert page.url == (tmp_path / PROVIDERS[1] / "index.html").as_uri()

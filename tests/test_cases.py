@@ -153,9 +153,31 @@ def test_the_case_index_goes_with_its_contract() -> None:
 
 
 def test_a_case_recognised_by_its_status_names_the_code_that_was_sent(openai):
-    """OpenAI's one 403 is country_not_supported whatever its code: a finding says what came."""
-    body = error("invalid_request_error", "invalid_api_key", "Incorrect API key provided")
+    """OpenAI's one 403 is country_not_supported whatever undocumented code it carries: a
+    finding says what came."""
+    body = error("invalid_request_error", "unsupported_country_region_territory", "Country not supported")
     spec = spec_for(openai.contract, endpoint="create_chat_completion", defect_codes=("invalid_api_key",))
     outcome = run_checks(exchange(spec, 403, body, JSON), openai)
     messages = [v.message for v in outcome.violations if v.check == "code_justified"]
-    assert messages and messages[0].startswith('country_not_supported (code sent: "invalid_api_key") is not')
+    expected = 'country_not_supported (code sent: "unsupported_country_region_territory") is not'
+    assert messages and messages[0].startswith(expected)
+
+
+@pytest.mark.parametrize(
+    ("status", "type_", "code"),
+    [
+        (403, "insufficient_quota", "insufficient_quota"),
+        (500, "insufficient_quota", "credit_balance_exhausted"),
+        (400, "rate_limit_error", "slow_down"),
+        (401, "invalid_request_error", "project_spend_limit_exceeded"),
+        (403, "invalid_request_error", "invalid_api_key"),
+    ],
+)
+def test_a_documented_code_decides_its_case_before_a_status_only_case(openai, status, type_, code):
+    """A documented code string is its case whatever the status (never the status-only case of
+    that status): the same code at a status the docs do not give it is a violation."""
+    body = error(type_, code, "something")
+    ex = exchange(spec_for(openai.contract, endpoint="list_models"), status, body, JSON)
+    assert openai.code_of(ex) == code
+    found = [v for v in run_checks(ex, openai).violations if v.check == "code_documented"]
+    assert found and found[0].message.startswith(f"{code} is documented with HTTP"), found

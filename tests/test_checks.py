@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import copy
+from dataclasses import replace
+
 import pytest
 
 from errcontract.contract.model import load_provider
@@ -224,9 +227,10 @@ def test_crashing_check_is_an_error_not_a_crash(vicsee, monkeypatch):
     def broken(ex, oracle):
         raise RuntimeError("boom")
 
-    monkeypatch.setitem(CHECKS, "broken", broken)
     spec = spec_for(vicsee.contract, defect_codes=("INVALID_MODEL",))
-    outcome = run_checks(exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee)
+    outcome = run_checks(
+        exchange(spec, 400, vicsee_error("INVALID_MODEL")), vicsee, rules={**CHECKS, "broken": broken}
+    )
     assert outcome.errors == ["check broken crashed: RuntimeError: boom"]
 
 
@@ -250,13 +254,30 @@ def test_rate_limited_key_served_is_a_violation_unless_its_sliding_window_had_ro
     assert ("defect_rejected" in found) is flagged
 
 
-@pytest.mark.parametrize("remaining", ["0", "7"])
-def test_rate_limited_key_served_in_a_fixed_window_is_a_violation_whatever_it_shows(vicsee, remaining):
-    """VicSee's daily window stays full until its reset: room shown is the limiter's own fault."""
+@pytest.mark.parametrize(("remaining", "flagged"), [("0", True), ("7", False)])
+def test_rate_limited_key_served_with_room_is_no_violation_where_the_day_is_only_exemplified(
+    vicsee, remaining, flagged
+):
+    """VicSee's 'per day' may be a rolling 24 hours (its fixed midnight is only an example): a
+    served request whose answer shows room had a window that freed up. Served with none left
+    still breaks the limit whatever the kind."""
     spec = spec_for(vicsee.contract, endpoint="generate", defect_codes=("RATE_LIMITED",))
     served = {"success": True, "data": {"id": "t-1"}}
     headers = {**VICSEE_HEADERS, "x-ratelimit-remaining": remaining}
-    assert "defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)
+    assert ("defect_rejected" in failed_checks(exchange(spec, 200, served, headers), vicsee)) is flagged
+
+
+def test_rate_limited_key_served_in_a_stated_fixed_window_is_a_violation_whatever_it_shows(vicsee):
+    """Where the docs state a fixed window, it stays full until its reset: room shown is the
+    limiter's own fault."""
+    contract = vicsee.contract
+    document = copy.deepcopy(contract.document)
+    document["headers"]["rate_limit"]["window"]["strength"] = "stated"
+    oracle = Oracle(replace(contract, document=document))
+    spec = spec_for(contract, endpoint="generate", defect_codes=("RATE_LIMITED",))
+    served = {"success": True, "data": {"id": "t-1"}}
+    headers = {**VICSEE_HEADERS, "x-ratelimit-remaining": "7"}
+    assert "defect_rejected" in failed_checks(exchange(spec, 200, served, headers), oracle)
 
 
 def test_a_body_cut_at_the_read_limit_is_could_not_judge_never_judged_as_read(vicsee):
@@ -269,3 +290,19 @@ def test_a_body_cut_at_the_read_limit_is_could_not_judge_never_judged_as_read(vi
     outcome = run_checks(ex, vicsee)
     assert not outcome.violations and not outcome.warnings
     assert len(outcome.errors) == 1 and "over the read limit" in outcome.errors[0]
+
+
+@pytest.mark.parametrize(
+    ("headers", "warned"), [({"content-type": "application/json"}, True), (VICSEE_HEADERS, False)]
+)
+def test_rate_limit_headers_are_checked_on_a_401_too(vicsee, headers, warned):
+    """'Check rate limit headers in any response': a 401 (no user known) without them is a
+    warning (the per-user reading leaves them out); with them, their format is judged."""
+    spec = spec_for(vicsee.contract, endpoint="generate", defect_codes=("MISSING_AUTH_HEADER",))
+    spec = replace(spec, key_fixture=None)
+    outcome = run_checks(exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), headers), vicsee)
+    assert outcome.violations == []
+    assert ("rate_limit_headers" in {w.check for w in outcome.warnings}) is warned
+    bad = {**VICSEE_HEADERS, "x-ratelimit-reset": "tomorrow"}
+    malformed = run_checks(exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), bad), vicsee)
+    assert "rate_limit_headers" in {v.check for v in malformed.violations}

@@ -39,7 +39,7 @@ def test_run_help_shows_defaults_providers_and_readable_metavars(capsys: pytest.
     assert not re.search(r"\bFX_[A-Z_]+|MAX_REQUESTS\]|REPORT_DIR\]|pytest_args", text)
 
 
-@pytest.mark.parametrize("command", ["report", "diff", "lint", "mock"])
+@pytest.mark.parametrize("command", ["report", "diff", "lint", "mock", "judge", "proxy"])
 def test_other_commands_state_their_defaults_in_words(
     capsys: pytest.CaptureFixture[str], command: str
 ) -> None:
@@ -53,7 +53,7 @@ def test_other_commands_state_their_defaults_in_words(
 
 def test_top_level_help_lists_every_sub_command(capsys: pytest.CaptureFixture[str]) -> None:
     text = help_of(capsys)
-    assert "{run,mock,lint,report,diff}" in text
+    assert "{run,mock,lint,new,report,diff,judge,proxy}" in text
 
 
 def test_a_sub_command_whose_import_fails_fails_loudly() -> None:

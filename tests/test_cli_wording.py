@@ -15,10 +15,15 @@ from errcontract.cli.live_line import progress_line
 from errcontract.cli.orchestrate import preflight
 from errcontract.cli.summary import print_summary
 from errcontract.client.redact import Redactor
+from errcontract.judge.model import RunResult
 from errcontract.mock.process import _start_error
 from errcontract.run.options import RunOptions
 
 DATA = Path(__file__).parent / "data"
+
+
+def _each_result(items: Any) -> list[RunResult]:
+    return [RunResult.from_json(item) for item in items]
 
 
 def test_a_count_of_one_is_singular_in_the_summary(
@@ -32,7 +37,7 @@ def test_a_count_of_one_is_singular_in_the_summary(
     results["violations"] = [{**first, "code": f"CODE_{n}"} for n in range(7)]  # 6 groups shown, 1 more
     results["summary"] |= {"violations": 7, "warnings": 1}
     results["preflight"] = {"base": "http://127.0.0.1:9/api/v1", "notes": ["skipped (--no-preflight)"]}
-    print_summary([results], tmp_path, Redactor())
+    print_summary(_each_result([results]), tmp_path, Redactor())
     out = capsys.readouterr().out
     assert "7 violations, 1 warning, " in out and "1 warnings" not in out
     assert "… 1 more reason in the report" in out
@@ -76,5 +81,5 @@ def test_violations_headline_beside_no_violation_says_why(
     results["summary"] |= {"violations": 0, "failed": 0, "errors": 0, "code_errors": 0, "warnings": 0}
     results["summary"] |= change.pop("summary")
     results |= {"verdict": "violations", "violations": [], **change}
-    print_summary([results], tmp_path, Redactor())
+    print_summary(_each_result([results]), tmp_path, Redactor())
     assert said in capsys.readouterr().out

@@ -84,3 +84,20 @@ def test_a_5xx_for_a_client_mistake_fails_the_code_the_defect_documents(run):
     spec = replace(spec, origin="fuzz", defects=(Defect("body: JSON array", "body", ("INVALID_INPUT",)),))
     run.observe(exchange(spec, 500, {"error": "boom", "code": "INTERNAL_ERROR"}, VYDRA_HEADERS))
     assert run.recorder.verdict("INVALID_INPUT").verdict == "fail"
+
+
+def test_invalid_auth_format_is_reached_without_a_pending_task_id():
+    """Its recipe needs an id in the path only to have a route: a made-up one serves."""
+    from errcontract.contract.model import load_provider as _load
+    from errcontract.mock.server import serve_in_thread
+    from errcontract.run.code_tests import provoke as _provoke
+    from errcontract.run.options import RunOptions
+    from errcontract.run.session import ProviderRun
+
+    contract = _load("vicsee")
+    with serve_in_thread("vicsee") as mock:
+        fixtures = {k: v for k, v in mock.fixtures.items() if k != "pending_task_id"}
+        run = ProviderRun(contract, RunOptions(provider="vicsee"), mock.url, fixtures, embedded_mock=True)
+        result = _provoke(run, "INVALID_AUTH_FORMAT")
+        run.client.close()
+    assert result.verdict == "pass", result.reason

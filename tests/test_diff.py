@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from errcontract.cli.main import main
+from errcontract.judge.model import RunResult
 from errcontract.report.diff import IMPROVEMENT, REGRESSION, diff_results
 
 DATA = Path(__file__).parent / "data"
@@ -37,7 +38,11 @@ def with_failure(code: str = "MISSING_MODEL") -> dict[str, Any]:
 
 
 def kinds(base: dict[str, Any], new: dict[str, Any], severity: str) -> set[tuple[str, str]]:
-    return {(c.kind, c.subject) for c in diff_results(base, new) if c.severity == severity}
+    return {
+        (c.kind, c.subject)
+        for c in diff_results(RunResult.from_json(base), RunResult.from_json(new))
+        if c.severity == severity
+    }
 
 
 def test_a_run_diffed_against_itself_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
@@ -149,7 +154,7 @@ def test_runs_of_different_providers_are_not_compared(capsys: pytest.CaptureFixt
 def test_the_diff_does_not_modify_its_inputs() -> None:
     base, new = load(), with_failure()
     base_copy, new_copy = copy.deepcopy(base), copy.deepcopy(new)
-    diff_results(base, new)
+    diff_results(RunResult.from_json(base), RunResult.from_json(new))
     assert (base, new) == (base_copy, new_copy)
 
 

@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from errcontract.cli.summary import _line as summary_lines
 from errcontract.contract.model import load_provider
 from errcontract.core.verdicts import Verdict
 from errcontract.mock.server import serve_in_thread
@@ -20,6 +21,7 @@ from tests.faulty_servers import (
     Request,
     VicSeeKeys,
     faithful_vicsee,
+    gateway_page,
     http_response,
     rate_limit_headers,
     vicsee_answer,
@@ -33,6 +35,12 @@ def test_first_value_reads_the_first_item_of_the_first_list():
     assert first_value(body, ["id", "name"]) == "fast-1"
     assert first_value({"models": ["a", "b"]}, ["id"]) == "a"
     assert first_value({"models": []}, ["id"]) is None
+
+
+def test_first_value_reads_an_integer_id_as_its_path_text_never_a_boolean():
+    assert first_value([{"id": 7, "name": "Rex"}], ["id", "name"]) == "7"
+    assert first_value({"pets": [3, 4]}, ["id"]) == "3"
+    assert first_value([{"id": True, "name": "Rex"}], ["id", "name"]) == "Rex"
 
 
 def test_model_is_discovered_from_the_target_when_not_given():
@@ -59,16 +67,31 @@ def test_a_given_model_is_never_replaced():
     assert run.fixtures["model"] == "my-model"
 
 
-def test_a_fixture_the_target_could_not_tell_says_why_and_the_code_says_so():
+def test_a_target_that_never_answered_is_the_reason_not_a_fixture_to_give():
+    """Issue 30: a down target made seven codes say "needs --model", sending the reader to a flag."""
     contract = load_provider("vicsee")
     key = {"api_key": "sk-errcontract-unused-0123456789"}
     run = ProviderRun(contract, RunOptions(provider="vicsee"), "http://127.0.0.1:9", key, embedded_mock=False)
     discovery = discover(run.contract, run.fixtures, run.send_exchange)
     run.client.close()
     assert discovery.found == {}
-    assert discovery.missed["model"].startswith("the target did not answer GET /models: ")
+    assert discovery.missed["model"].startswith("GET /models got no answer: ")
+    run.fixture_misses.update(discovery.missed)
+    reason = missing_fixtures_reason(run, ["model"])
+    never = f"the target never answered ({discovery.missed['model']})"
+    assert reason == f"{never}: nothing that needs --model could be sent"
+
+
+def test_a_fixture_an_answering_target_did_not_tell_is_needed_with_why():
+    contract = load_provider("vicsee")
+    with LoopbackServer(gateway_page(502)) as server:
+        key = {"api_key": "sk-errcontract-unused-0123456789"}
+        run = ProviderRun(contract, RunOptions(provider="vicsee"), server.url, key, embedded_mock=False)
+        discovery = discover(run.contract, run.fixtures, run.send_exchange)
+        run.client.close()
     run.fixture_misses.update(discovery.missed)
     assert missing_fixtures_reason(run, ["model"]) == f"needs --model ({discovery.missed['model']})"
+    assert "(HTTP 502) named none" in discovery.missed["model"]
 
 
 def _finished(request: Request, conn: Connection) -> None:
@@ -99,9 +122,30 @@ def test_a_given_pending_task_that_finished_since_leaves_its_code_not_observed(
         registry = RunRegistry(options)
         run = registry.get("vicsee")
         result = provoke(run, "TASK_NOT_COMPLETE")
-        violations = run.results()["violations"]
+        violations = run.results().to_json()["violations"]
         registry.close(None)
     assert result.verdict is verdict, result.reason
     assert violations == []
     if verdict is Verdict.NOT_OBSERVED:
         assert "needs --pending-task-id" in (result.reason or "") and "'success'" in (result.reason or "")
+
+
+def test_what_a_run_cannot_cover_is_listed_with_why_never_dropped_silently():
+    """An endpoint left out of the generated requests and each recipe that cannot be built, with
+    the fixtures they lack and why the target did not tell them: in results.json and the summary."""
+    contract = load_provider("openai")
+    with serve_in_thread("openai") as mock:
+        run = ProviderRun(
+            contract, RunOptions(provider="openai"), mock.url, {"api_key": "sk-wrong"}, embedded_mock=False
+        )
+        run.fixture_misses["model"] = "GET /models answered HTTP 401"
+        left_out = {(gap.kind, gap.name): gap.reason for gap in run.left_out()}
+        results = run.results()
+        run.client.close()
+    assert left_out[("fixture", "model")] == "GET /models answered HTTP 401"
+    assert left_out[("endpoint", "POST /chat/completions")] == "needs --model (GET /models answered HTTP 401)"
+    assert any(kind == "recipe" and "create_chat_completion" in name for kind, name in left_out)
+    written = results.to_json()["left_out"]
+    assert {"kind": "fixture", "name": "model", "reason": "GET /models answered HTTP 401"} in written
+    lines = summary_lines(results, "openai")
+    assert any("– left out: fixture model: GET /models answered HTTP 401" in line for line in lines)

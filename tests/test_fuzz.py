@@ -91,6 +91,18 @@ def test_budget_refusals_are_not_sent_not_failures():
     assert report.failures == []
 
 
+def test_a_huge_examples_draws_no_more_than_the_request_budget_left():
+    """--examples 100000000 --max-requests 200: drawing them all never ends (and its memory grows
+    with the count); only what the budget lets be sent is drawn, the rest counted not sent."""
+    with provider_run("vydra", examples=100_000_000, max_requests=200) as run:
+        run.client.stats.sent = 30  # the per-code tests' share of the budget, already spent
+        report = run_fuzz(run)
+        counted = sum(run.client.stats.not_sent.values())
+    assert len(report.results) == 170
+    assert report.sent == 170
+    assert sum(report.not_sent.values()) == counted == 100_000_000 - 170
+
+
 def test_guarded_run_sends_every_request_and_never_shrinks():
     """The mock posing as a live target, no --allow-spend: the spend guard never has to refuse,
     because the strategy only draws billable requests that stop before billing."""

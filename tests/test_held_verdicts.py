@@ -6,10 +6,21 @@ from types import SimpleNamespace
 
 import pytest
 
+from errcontract.core.verdicts import Strength
+from errcontract.judge.model import Finding
 from errcontract.run.held_verdicts import settle
 
 ITEM = SimpleNamespace(location=("suites/test_codes.py", 16, "test_documented_code[vydra/404/NOT_FOUND]"))
-VIOLATION = {"check": "envelope", "source": "fuzz", "reproduce": "curl -sS -i http://127.0.0.1:9/x"}
+VIOLATION = Finding(
+    "envelope",
+    None,
+    None,
+    None,
+    Strength.STATED,
+    "",
+    reproduce="curl -sS -i http://127.0.0.1:9/x",
+    source="fuzz",
+)
 
 
 def report(outcome: str, longrepr: object = None) -> pytest.TestReport:

@@ -6,6 +6,7 @@ byte-identical and no mock behind.
 
 from __future__ import annotations
 
+import re
 import shutil
 import signal
 import stat
@@ -50,6 +51,9 @@ def test_a_complete_session_publishes_the_whole_set(
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
     assert hidden_siblings(report_dir) == []
     assert run.left_running(CHILDREN_GONE_S) == set()
+    links = re.findall(r"(?:Generated html report: file://|generated xml file: )(\S+) ", outcome.stdout)
+    assert len(links) == 2, outcome.stdout[-2000:]  # every file pytest names is one that stays
+    assert all(Path(link).is_file() and ".staging" not in link for link in links), links
 
 
 def test_sigterm_while_fuzzing_publishes_nothing(tmp_path: Path, start_run: Callable[..., LiveRun]) -> None:

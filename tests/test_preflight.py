@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from errcontract.contract.model import load_provider
+from errcontract.contract.model import load_provider, provider_names
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import serve_in_thread
 from errcontract.run.preflight import run_preflight, target_root
+from tests.faulty_servers import LoopbackServer, open_json, unknown_keys_400, web_site
 from tests.helpers import mocked_providers
 
 
@@ -74,3 +75,52 @@ def test_a_wrong_base_url_stops_naming_the_route(provider):
         check = run_preflight(load_provider(provider), mock.url + "/v2", mock.fixtures, timeout=5)
     assert check.stop is not None
     assert check.stop.startswith(f"no route of the {provider} contract exists on the target")
+
+
+def test_a_key_answered_as_a_made_up_key_is_stops_naming_what_the_target_said():
+    """LiteLLM without its database answers any key 400 (issue 30): not the target's fault."""
+    with LoopbackServer(unknown_keys_400) as server:
+        check = run_preflight(
+            load_provider("openai"), server.url, {"api_key": "sk-wrong-0123456789"}, timeout=5
+        )
+    assert check.stop is not None
+    assert check.stop.startswith("the target answers --api-key as it answers a made-up key (400 "), check.stop
+    assert "'No connected db.' at GET /v1/models)" in check.stop
+    assert check.stop.endswith("the key is not accepted; check ERRCONTRACT_API_KEY")
+    assert "sk-wrong" not in check.stop
+
+
+@pytest.mark.parametrize("provider", provider_names())
+def test_a_web_site_answering_html_everywhere_stops(provider):
+    with LoopbackServer(web_site) as server:
+        check = run_preflight(
+            load_provider(provider), server.url, {"api_key": "k-0123456789abcdef"}, timeout=5
+        )
+    assert check.stop is not None
+    assert check.stop.startswith("the target answers HTML, not JSON, at every route probed ("), check.stop
+
+
+@pytest.mark.parametrize("provider", provider_names())
+def test_a_target_open_to_requests_without_a_key_on_every_endpoint_stops(provider):
+    with LoopbackServer(open_json) as server:
+        check = run_preflight(
+            load_provider(provider), server.url, {"api_key": "k-0123456789abcdef"}, timeout=5
+        )
+    assert check.stop is not None
+    assert check.stop.startswith("the target answers 200 without a key on every endpoint the "), check.stop
+
+
+@pytest.mark.parametrize("provider", mocked_providers())
+def test_answers_outside_the_envelope_are_one_note_that_does_not_repeat_preflight(provider):
+    """The summary prefixes each note with `preflight:` (it read `preflight: preflight: …`)."""
+    with serve_in_thread(provider, drift="flattened-envelope") as mock:
+        check = run_preflight(load_provider(provider), mock.url, mock.fixtures, timeout=5)
+    title = load_provider(provider).title
+    assert len(check.notes) == 1, check.notes
+    assert check.notes[0].startswith("GET ") and check.notes[0].endswith(f"is not in the {title} envelope")
+
+
+def test_an_openai_title_takes_an():
+    with LoopbackServer(web_site) as server:
+        check = run_preflight(load_provider("openai"), server.url, {"api_key": "sk-0123456789"}, timeout=5)
+    assert "an OpenAI API's base URL" in (check.stop or "")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.faulty_servers import LoopbackServer, unknown_keys_400, web_site
 from tests.independent import ROOT, start
 from tests.live_runs import errcontract_command
 
@@ -83,3 +84,21 @@ def test_the_docs_base_url_form_is_taken_as_the_host(vicsee, tmp_path):
     assert proc.returncode != 2, proc.stderr
     assert f"checking vicsee at {url} (base /api/v1)" in proc.stdout
     assert "/api/v1/api/v1" not in (tmp_path / "vicsee" / "results.json").read_text()
+
+
+def test_a_wrong_key_on_a_target_answering_400_exits_2_naming_what_it_said(tmp_path):
+    """Issue 30: an OpenAI-compatible server answering an unknown key 400 (LiteLLM without its
+    database) got a full run and 212 violations; its answer matches a made-up key's."""
+    with LoopbackServer(unknown_keys_400) as server:
+        proc = _run("openai", server.url, "sk-wrong-0123456789abcdef", tmp_path)
+    _one_line_usage_error(proc, tmp_path, "the target answers --api-key as it answers a made-up key (400 ")
+    assert "'No connected db.'" in proc.stderr and "sk-wrong" not in proc.stderr + proc.stdout
+
+
+@pytest.mark.parametrize("provider", ["openai", "vicsee"])
+def test_a_web_site_exits_2_saying_it_answers_html(provider, tmp_path):
+    """Issue 30: a front-end answering 200 text/html everywhere got 322 violations."""
+    with LoopbackServer(web_site) as server:
+        proc = _run(provider, server.url, "sk-0123456789abcdef0123456789", tmp_path)
+    _one_line_usage_error(proc, tmp_path, "the target answers HTML, not JSON, at every route probed (GET ")
+    assert "is this a OpenAI" not in proc.stderr

@@ -4,7 +4,7 @@ LiteLLM's proxy (tests/litellm_proxy.py: pinned, installed from the registry int
 virtual environment) serves one model with `mock_response` and a master key, so nothing upstream
 is ever called; it listens on 127.0.0.1 only and is stopped by its pid.
 
-What is asserted is what OpenAI's docs say, case by case (README, "The OpenAI contract against
+What is asserted is what OpenAI's docs say, case by case (docs/real-servers.md, "The OpenAI contract against
 LiteLLM", classifies each finding): no case may pass where the server answers otherwise, the
 observe-only cases stay not observed, and each failure carries the response that shows it.
 ERRCONTRACT_SKIP_REAL_SERVER=1 skips this module (a machine without the package registry).
@@ -137,7 +137,7 @@ def test_unknown_model_gets_a_detail_body_not_the_error_envelope(results):
 
 
 def test_every_finding_is_one_the_readme_classifies(results):
-    """No finding of a kind nobody looked at (README lists each kind with its response)."""
+    """No finding of a kind nobody looked at (docs/real-servers.md lists each kind with its response)."""
     known = {
         "code_justified",
         "envelope",

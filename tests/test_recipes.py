@@ -84,3 +84,15 @@ def test_scope_recipe_falls_back_over_endpoints_with_an_uncertain_defect():
     )
     assert [s.endpoint for s in specs] == ["list_models", "upload", "list_jobs", "organization"]
     assert not any(s.has_certain_defect for s in specs)
+
+
+def test_a_header_defect_on_an_id_path_is_sent_with_a_made_up_id_marked_assumed(vicsee):
+    """INVALID_AUTH_FORMAT's recipe is on GET /tasks/{id}: without --pending-task-id a made-up id
+    serves as well (the defect is in the header); the id is an assumed part of the request, so
+    an answer refusing it (TASK_NOT_FOUND) means the defect was not reached, never a failure."""
+    spec = build_request(vicsee, "invalid-auth-format", {"api_key": "sk-x-0123456789"})
+    assert spec.path == "/api/v1/tasks/errcontract-made-up-id"
+    assert spec.headers["Authorization"].startswith("Token ")
+    assumed = [d for d in spec.defects if d.assumed]
+    assert len(assumed) == 1 and "TASK_NOT_FOUND" in assumed[0].codes and not assumed[0].certain
+    assert spec.has_certain_defect  # the header defect still must be refused

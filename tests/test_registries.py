@@ -7,8 +7,9 @@ from typing import Any
 import pytest
 
 import errcontract.judge.checks  # noqa: F401  (registers every check family)
+from errcontract.core.registry import Registry, function_rule
 from errcontract.judge.checks import registry
-from errcontract.judge.checks.sequence import SEQUENCE_CHECKS
+from errcontract.judge.checks.sequence import SEQUENCE_CHECKS, sequence_check
 from errcontract.mock import drift_registry
 from errcontract.mock.drifts import REGISTRY
 from errcontract.run import refunds
@@ -18,34 +19,48 @@ def _no_violations(exchange: Any, oracle: Any) -> list[registry.Violation]:
     return []
 
 
-def test_a_check_registered_twice_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "CHECKS", dict(registry.CHECKS))  # undone after the test
-    registry.check("errcontract_test_only")(_no_violations)
-    with pytest.raises(ValueError, match="check 'errcontract_test_only' registered twice"):
-        registry.check("errcontract_test_only")(_no_violations)
-    existing = next(iter(registry.CHECKS))
-    with pytest.raises(ValueError, match=f"check {existing!r} registered twice"):
-        registry.check(existing)(_no_violations)
-    assert registry.CHECKS["errcontract_test_only"] is _no_violations
+def test_a_rule_registered_twice_is_refused_whatever_its_kind() -> None:
+    rules: Registry[Any] = Registry("check")
+    function_rule(rules, "nothing is wrong")(_no_violations)
+    with pytest.raises(ValueError, match="check '_no_violations' registered twice"):
+        function_rule(rules, "nothing is wrong")(_no_violations)
+    assert rules["_no_violations"] is _no_violations and rules.promise("_no_violations") == "nothing is wrong"
 
 
-def test_a_drift_registered_twice_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(drift_registry, "REGISTRY", dict(drift_registry.REGISTRY))  # undone after
+@pytest.mark.parametrize(
+    ("rules", "register"),
+    [
+        (registry.CHECKS, lambda name: registry.check(name, promise="p")(_no_violations)),
+        (SEQUENCE_CHECKS, lambda name: sequence_check(name, promise="p")(_no_violations)),
+        (refunds.REFUND_RULES, lambda name: function_rule(refunds.REFUND_RULES, "p", name)(_no_violations)),
+    ],
+    ids=["check", "sequence-check", "refund-rule"],
+)
+def test_the_real_registries_refuse_a_name_already_taken(rules: Registry[Any], register: Any) -> None:
+    existing = next(iter(rules))
+    with pytest.raises(ValueError, match=f"{existing!r} registered twice"):
+        register(existing)
 
-    def errcontract_test_only(outcome: Any, call: Any, engine: Any) -> Any:
-        """A drift for this test only."""
+
+def test_a_drift_registered_twice_is_refused() -> None:
+    def auth_errors_as_403(outcome: Any, call: Any, engine: Any) -> Any:
         return outcome
 
-    drift_registry.drift("response", caught_by={"status_documented"})(errcontract_test_only)
-    with pytest.raises(ValueError, match="drift 'errcontract-test-only' registered twice"):
-        drift_registry.drift("response", caught_by={"status_documented"})(errcontract_test_only)
-    assert "errcontract-test-only" not in REGISTRY  # the real registry is untouched
+    with pytest.raises(ValueError, match="drift 'auth-errors-as-403' registered twice"):
+        drift_registry.drift("response", caught_by={"status_documented"}, description="d")(auth_errors_as_403)
+
+
+def test_every_rule_carries_the_promise_users_read_as_data() -> None:
+    for rules in (registry.CHECKS, SEQUENCE_CHECKS, refunds.REFUND_RULES, REGISTRY):
+        for name in rules:
+            assert rules.promise(name) not in ("", name), (rules.kind, name)
+    assert "both providers" not in registry.rule_of("content_type_json")
 
 
 def test_every_drift_names_checks_that_exist() -> None:
     """`caught_by` names a registered check, a sequence check or the refund check: a renamed
     check cannot leave a drift pointing at nothing."""
-    known = set(registry.CHECKS) | set(SEQUENCE_CHECKS) | {refunds.CHECK}
+    known = set(registry.CHECKS) | set(SEQUENCE_CHECKS) | set(refunds.REFUND_RULES)
     unknown = {d.name: sorted(d.caught_by - known) for d in REGISTRY.values() if d.caught_by - known}
     assert not unknown
     assert any(d.caught_by for d in REGISTRY.values())

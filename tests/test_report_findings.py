@@ -8,10 +8,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
+from errcontract.judge.model import Finding, RunResult
 from errcontract.report import write_provider_report
 from errcontract.report.findings import FOLDED_LIMIT, group_findings
 
 DATA = Path(__file__).parent / "data"
+
+
+def _findings(items: list[dict[str, Any]]) -> list[Finding]:
+    return [Finding.from_json(item) for item in items]
 
 
 def sample(provider: str = "vicsee") -> dict[str, Any]:
@@ -24,6 +29,7 @@ def finding(
     return {
         "check": check,
         "code": code,
+        "promise": None,
         "status": status,
         "strength": strength,
         "message": f"{check} broken #{n}",
@@ -84,27 +90,29 @@ def test_findings_group_by_check_and_code_stated_first_then_most_frequent() -> N
         finding("headers", None, 3),
         finding("envelope", "A", 4),
     ]
-    groups = group_findings(items, "violation")
+    groups = group_findings(_findings(items), "violation")
     assert [(g.check, g.code, g.count) for g in groups] == [
         ("envelope", "A", 3),
         ("headers", None, 1),
         ("headers", "B", 1),
     ]
     first = groups[0]
-    assert first.first["message"] == "envelope broken #0" and first.first_index == 0
+    assert first.first.message == "envelope broken #0" and first.first_index == 0
     assert [i for i, _ in first.folded] == [2, 4]
     assert groups[2].strengths == ["exemplified"]
     assert len({g.anchor for g in groups}) == len(groups)
 
 
 def test_a_group_folds_at_most_a_bounded_number_of_examples() -> None:
-    group = group_findings([finding("envelope", "A", n) for n in range(FOLDED_LIMIT + 10)], "violation")[0]
+    group = group_findings(
+        _findings([finding("envelope", "A", n) for n in range(FOLDED_LIMIT + 10)]), "violation"
+    )[0]
     assert len(group.folded) == FOLDED_LIMIT and group.not_listed == 9
 
 
 def test_the_page_has_one_row_per_group_with_its_count_strength_and_first_reproducer(tmp_path: Path) -> None:
     results = drifted()
-    text = write_provider_report(results, tmp_path).read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(results), tmp_path).read_text(encoding="utf-8")
     rows = parse(text)
     violation_rows = [r for r in rows.groups if str(r["id"]).startswith("violation-")]
     assert len(violation_rows) == 3
@@ -117,7 +125,7 @@ def test_the_page_has_one_row_per_group_with_its_count_strength_and_first_reprod
 
 
 def test_a_codes_section_links_to_the_groups_it_carries(tmp_path: Path) -> None:
-    text = write_provider_report(drifted(), tmp_path).read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(drifted()), tmp_path).read_text(encoding="utf-8")
     section = text[text.index('<article id="MISSING_MODEL"') :]
     section = section[: section.index("</article>")]
     assert 'href="#violation-envelope-MISSING_MODEL"' in section and "× 93" in section
@@ -126,9 +134,9 @@ def test_a_codes_section_links_to_the_groups_it_carries(tmp_path: Path) -> None:
 def test_a_matrix_cell_of_a_wrongly_answered_code_says_what_the_target_answered(tmp_path: Path) -> None:
     results = copy.deepcopy(sample())
     failing = next(e for e in results["codes"] if e["code"] == "INVALID_MODEL")
-    text = write_provider_report(results, tmp_path / "old").read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(results), tmp_path / "old").read_text(encoding="utf-8")
     assert "never; answered <strong>HTTP 400</strong>" in text  # an old file: the status at least
     failing["evidence"][0]["answered"] = "HTTP 400 UNKNOWN_MODEL"
-    text = write_provider_report(results, tmp_path / "new").read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(results), tmp_path / "new").read_text(encoding="utf-8")
     assert "never; answered <strong>HTTP 400 UNKNOWN_MODEL</strong>" in text
     assert "Seen with status" not in text

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from errcontract.cli.main import main
+from errcontract.judge.model import RunResult
 from errcontract.report.history import HISTORY_NAME, digest, earlier_runs, merged, verdict_changes
 from errcontract.report.history_svg import timeline_svg, trend_svg
 
@@ -48,13 +49,18 @@ def published(tmp_path: Path) -> Path:
 
 
 def test_earlier_runs_keep_the_providers_own_results_oldest_first(published: Path) -> None:
-    runs = merged([*earlier_runs([published], "vydra"), digest(run_on(13))])
+    runs = merged([*earlier_runs([published], "vydra"), digest(RunResult.from_json(run_on(13)))])
     assert [r["started_at"][:10] for r in runs] == ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13"]
     assert runs[0]["verdicts"]["KEY_NOT_FOUND"] == "pass" and runs[0]["checked"] == 10
 
 
 def test_verdict_changes_say_when_each_code_changed() -> None:
-    runs = [digest(run_on(10)), digest(run_on(11, "fail")), digest(run_on(12, "fail")), digest(run_on(13))]
+    runs = [
+        digest(RunResult.from_json(run_on(10))),
+        digest(RunResult.from_json(run_on(11, "fail"))),
+        digest(RunResult.from_json(run_on(12, "fail"))),
+        digest(RunResult.from_json(run_on(13))),
+    ]
     changes = [(c.started_at[:10], c.code, c.before, c.after) for c in verdict_changes(runs)]
     assert changes == [
         ("2026-11-11", "KEY_NOT_FOUND", "pass", "fail"),
@@ -63,7 +69,7 @@ def test_verdict_changes_say_when_each_code_changed() -> None:
 
 
 def test_the_charts_are_standalone_svg_with_a_point_per_run_and_a_row_per_code() -> None:
-    runs = [digest(run_on(day, "fail" if day % 2 else "pass")) for day in range(1, 8)]
+    runs = [digest(RunResult.from_json(run_on(day, "fail" if day % 2 else "pass"))) for day in range(1, 8)]
     trend = ET.fromstring(trend_svg(runs))
     assert len(trend.findall(f".//{SVG}circle")) == 7  # conformance points
     assert trend.find(f"{SVG}polyline") is not None

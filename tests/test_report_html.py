@@ -11,6 +11,7 @@ from typing import Any
 import markupsafe
 import pytest
 
+from errcontract.judge.model import RunResult
 from errcontract.report import html as report_html
 from errcontract.report import write_provider_report
 from tests.helpers import recorded_providers
@@ -50,7 +51,7 @@ def parse(page: Path) -> LinkCollector:
 @pytest.fixture(params=PROVIDERS)
 def built(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[dict[str, Any], Path]:
     results = sample(request.param)
-    return results, write_provider_report(results, tmp_path / request.param)
+    return results, write_provider_report(RunResult.from_json(results), tmp_path / request.param)
 
 
 def test_writes_index_html_and_badge_svg(built: tuple[dict[str, Any], Path]) -> None:
@@ -115,7 +116,7 @@ def test_page_has_print_css_and_symbols_for_each_outcome(built: tuple[dict[str, 
 
 def test_undocumented_codes_are_listed_apart_from_the_matrix(tmp_path: Path) -> None:
     results = sample("vicsee")
-    parsed = parse(write_provider_report(results, tmp_path))
+    parsed = parse(write_provider_report(RunResult.from_json(results), tmp_path))
     undocumented = results["undocumented"][0]["code"]
     assert undocumented not in parsed.matrix_codes
     assert f"<td><code>{undocumented}</code></td>" in (tmp_path / "index.html").read_text(encoding="utf-8")
@@ -123,7 +124,7 @@ def test_undocumented_codes_are_listed_apart_from_the_matrix(tmp_path: Path) -> 
 
 def test_each_code_section_shows_its_reason_evidence_and_reproducer(tmp_path: Path) -> None:
     results = sample("vicsee")
-    text = write_provider_report(results, tmp_path).read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(results), tmp_path).read_text(encoding="utf-8")
     failing = next(e for e in results["codes"] if e["verdict"] == "fail")
     unseen = next(e for e in results["codes"] if e["verdict"] == "not-observed")
     assert unseen["reason"] in text
@@ -141,7 +142,7 @@ def test_ambiguities_show_the_reading_taken(built: tuple[dict[str, Any], Path]) 
 def test_text_from_the_results_is_escaped_not_interpreted(tmp_path: Path) -> None:
     results = sample("vicsee")
     results["codes"][0]["message"] = "<script>alert(1)</script>"
-    text = write_provider_report(results, tmp_path).read_text(encoding="utf-8")
+    text = write_provider_report(RunResult.from_json(results), tmp_path).read_text(encoding="utf-8")
     assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
@@ -154,7 +155,7 @@ def test_secrets_are_scrubbed_from_every_written_file(tmp_path: Path) -> None:
     leaky["violations"][0]["message"] = f"server echoed key {SECRET}"
     leaky["codes"][0]["evidence"][0]["request"] += f"\nX-Debug: {SECRET}"
     leaky["target"] = f"http://127.0.0.1:1/?key={SECRET}"
-    write_provider_report(leaky, tmp_path, secrets=[SECRET])
+    write_provider_report(RunResult.from_json(leaky), tmp_path, secrets=[SECRET])
     for written in tmp_path.iterdir():
         text = written.read_text(encoding="utf-8")
         assert SECRET not in text and "sk-live-abcDEF&amp;&lt;123&gt;7890zz" not in text
@@ -167,10 +168,10 @@ def test_a_failed_render_leaves_no_file_behind(tmp_path: Path, monkeypatch: pyte
 
     monkeypatch.setattr(report_html, "render_provider_page", broken)
     with pytest.raises(RuntimeError):
-        write_provider_report(sample("vicsee"), tmp_path / "out")
+        write_provider_report(RunResult.from_json(sample("vicsee")), tmp_path / "out")
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
 
 
 def test_written_files_are_readable_by_others(tmp_path: Path) -> None:
-    page = write_provider_report(sample("vydra"), tmp_path)
+    page = write_provider_report(RunResult.from_json(sample("vydra")), tmp_path)
     assert page.stat().st_mode & 0o044 == 0o044

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from types import SimpleNamespace
 
+from errcontract.judge.model import Evidence, RunResult
 from errcontract.report.pytest_html import (
     CODE_HEADER,
     extras_for_exchanges,
@@ -21,9 +22,9 @@ from errcontract.report.pytest_html import (
 DATA = Path(__file__).parent / "data"
 
 
-def evidence() -> list[dict[str, str]]:
-    results = json.loads((DATA / "results-vicsee.json").read_text(encoding="utf-8"))
-    return next(e for e in results["codes"] if e["evidence"])["evidence"]
+def evidence() -> list[Evidence]:
+    results = RunResult.from_json(json.loads((DATA / "results-vicsee.json").read_text(encoding="utf-8")))
+    return list(next(e for e in results.codes if e.evidence).evidence)
 
 
 def test_each_exchange_becomes_an_inline_html_extra_and_a_curl_link() -> None:
@@ -31,12 +32,12 @@ def test_each_exchange_becomes_an_inline_html_extra_and_a_curl_link() -> None:
     entries = extras_for_exchanges(exchanges)
     assert [e["format_type"] for e in entries] == ["html", "text", "html", "text"]
     assert [e["name"] for e in entries if e["format_type"] == "text"] == ["curl 1", "curl 2"]
-    assert html.escape(exchanges[0]["request"].splitlines()[0]) in entries[0]["content"]
-    assert entries[1]["content"] == exchanges[0]["reproduce"]
+    assert html.escape(exchanges[0].request.splitlines()[0]) in entries[0]["content"]
+    assert entries[1]["content"] == exchanges[0].reproduce
 
 
 def test_exchange_text_is_escaped_not_interpreted() -> None:
-    entries = extras_for_exchanges([{"request": "GET /", "response": "<img src=x onerror=alert(1)>"}])
+    entries = extras_for_exchanges([Evidence("GET /", "<img src=x onerror=alert(1)>", "", "")])
     assert "<img" not in entries[0]["content"] and "&lt;img" in entries[0]["content"]
     assert len(entries) == 1  # no reproducer, no link
 
@@ -81,9 +82,10 @@ def test_other_outcomes_keep_their_log() -> None:
 
 CONFTEST = """
 import pytest
+from errcontract.judge.model import Evidence
 from errcontract.report.pytest_html import extras_for_exchanges, results_table_header, results_table_row
 
-EXCHANGES = {exchanges!r}
+EXCHANGES = [Evidence(**e) for e in {exchanges!r}]
 
 def pytest_html_results_table_header(cells):
     results_table_header(cells)
@@ -102,7 +104,9 @@ def pytest_runtest_makereport(item, call):
 
 
 def test_a_real_pytest_html_report_carries_the_code_column_and_the_exchanges(tmp_path: Path) -> None:
-    (tmp_path / "conftest.py").write_text(CONFTEST.format(exchanges=evidence()), encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(
+        CONFTEST.format(exchanges=[e.to_json() for e in evidence()]), encoding="utf-8"
+    )
     (tmp_path / "test_sample.py").write_text("def test_missing_model():\n    pass\n", encoding="utf-8")
     out = tmp_path / "pytest.html"
     command = [

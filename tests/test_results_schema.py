@@ -9,6 +9,8 @@ import jsonschema
 import pytest
 
 import errcontract
+from errcontract.core.errors import UsageError
+from errcontract.judge.model import SCHEMA_VERSION, RunResult
 from errcontract.judge.results_schema import RESULTS_SCHEMA, first_problem, results_schema
 from errcontract.report.results import load_results
 
@@ -49,3 +51,33 @@ def test_the_first_problem_names_the_key(tmp_path: Path, change: object, problem
     with pytest.raises(errcontract.core.errors.UsageError) as raised:
         load_results(path)
     assert str(raised.value).startswith(f"{path}: not an errcontract results file: {problem}")
+
+
+@pytest.mark.parametrize("name", ["results-vicsee.json", "results-vydra.json"])
+def test_an_older_version_is_upgraded_in_one_place_and_writes_back_at_the_current_one(name: str) -> None:
+    old = json.loads((DATA / name).read_text(encoding="utf-8"))
+    assert old["schema_version"] == 1 and "code_errors" not in old["summary"]
+    written = RunResult.from_json(old).to_json()
+    assert written["schema_version"] == SCHEMA_VERSION == 2
+    assert first_problem(written) is None
+    assert written["summary"]["code_errors"] == max(
+        0,
+        old["summary"]["codes"]
+        - old["summary"]["passed"]
+        - old["summary"]["failed"]
+        - old["summary"]["not_observed"],
+    )
+    assert [c["code"] for c in written["codes"]] == [c["code"] for c in old["codes"]]
+
+
+def test_a_current_file_reads_back_to_the_very_same_object() -> None:
+    current = RunResult.from_json(
+        json.loads((DATA / "results-vydra.json").read_text(encoding="utf-8"))
+    ).to_json()
+    assert RunResult.from_json(json.loads(json.dumps(current))).to_json() == current
+
+
+def test_a_version_this_program_does_not_know_is_refused_in_one_line() -> None:
+    data = json.loads((DATA / "results-vydra.json").read_text(encoding="utf-8")) | {"schema_version": 3}
+    with pytest.raises(UsageError, match="schema_version 3 is not supported"):
+        RunResult.from_json(data)

@@ -104,6 +104,19 @@ def test_the_terminal_tells_the_run_in_a_few_lines_not_pytests_output(default_ru
         assert "codes checked" in done and "requests" in done and "violations" in done
 
 
+def test_a_huge_examples_ends_once_the_request_budget_is_spent(tmp_path):
+    """The newcomer's `--examples 100000000 --max-requests 200` (issue 30): drawing stops with the
+    budget, so the run ends (the timeout only guards against a hang) within 200 requests."""
+    proc = errcontract(
+        "run", "--provider", "vicsee", "--examples", "100000000", "--max-requests", "200",
+        "--report-dir", str(tmp_path), timeout=180,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
+    results = json.loads((tmp_path / "vicsee" / "results.json").read_text(encoding="utf-8"))
+    assert results["requests"] <= 200
+    assert sum(results["not_sent"].values()) >= 100_000_000 - 200
+
+
 def test_with_v_the_terminal_shows_pytests_own_output(tmp_path):
     proc = errcontract("run", "--provider", "vicsee", "--examples", "0", "-v", "--report-dir", str(tmp_path))
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]

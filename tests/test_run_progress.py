@@ -77,7 +77,7 @@ def test_the_child_writes_json_lines_on_its_own_pipe() -> None:
     writer.pytest_runtest_teardown(item)
     writer.pytest_runtest_teardown(item)  # nothing changed: nothing written
     writer._stop.set()
-    writer.pytest_sessionfinish(SimpleNamespace())
+    writer.pytest_sessionfinish(SimpleNamespace(), pytest.ExitCode.TESTS_FAILED)
     writer.pytest_unconfigure(SimpleNamespace())  # every file written: the last line, then EOF
     with os.fdopen(read_end, "rb") as source:
         states = [json.loads(raw) for raw in source]
@@ -88,6 +88,18 @@ def test_the_child_writes_json_lines_on_its_own_pipe() -> None:
         ("ended", 5),
     ]
     assert phase_of(item) == "generated requests"
+
+
+def test_an_interrupted_child_says_so_rather_than_writing_reports() -> None:
+    """Ctrl-C: the session ends interrupted and writes no report; the line must not say it does."""
+    read_end, write_end = os.pipe()
+    writer = ProgressWriter(write_end, lambda: {"requests": 3})
+    writer._stop.set()
+    writer.pytest_sessionfinish(SimpleNamespace(), pytest.ExitCode.INTERRUPTED)
+    writer.pytest_unconfigure(SimpleNamespace())
+    with os.fdopen(read_end, "rb") as source:
+        phases = [json.loads(raw)["phase"] for raw in source]
+    assert phases == ["interrupted: stopping", "ended"]
 
 
 def test_a_child_that_leaves_no_results_shows_its_own_output(

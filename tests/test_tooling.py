@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CODE = ["src", "tests", "suites", "benchmarks", "conftest.py"]
+CODE = ["src", "tests", "suites", "benchmarks", "conftest.py", "docs/hooks", "action"]
 
 
 def tool(name: str) -> str:

@@ -9,8 +9,9 @@ import weakref
 import pytest
 
 from errcontract.contract.model import load_provider
-from errcontract.core.verdicts import RunVerdict, Verdict
+from errcontract.core.verdicts import RunVerdict, Strength, Verdict
 from errcontract.judge.judged import judge
+from errcontract.judge.model import Finding
 from errcontract.judge.verdict import (
     MET_DURING_THE_RUN,
     NOT_MET,
@@ -26,7 +27,7 @@ from tests.helpers import exchange
 
 VYDRA_HEADERS = {"content-type": "application/json", "x-ratelimit-limit": "60"}
 FIXTURES = {"api_key": "vydra_live_user_u1_" + "a" * 32}
-FAILED = {"message": "body does not match the stated envelope"}
+FAILED = Finding("envelope", "C", "C", 400, Strength.STATED, "body does not match the stated envelope")
 
 
 @pytest.fixture
@@ -64,7 +65,7 @@ def test_the_recorder_keeps_no_exchange_but_the_last(run: ProviderRun) -> None:
 @pytest.mark.parametrize(
     ("own", "observed", "violation", "expected"),
     [
-        (CodeResult("C", Verdict.PASS), 1, FAILED, (Verdict.FAIL, FAILED["message"])),
+        (CodeResult("C", Verdict.PASS), 1, FAILED, (Verdict.FAIL, FAILED.message)),
         (CodeResult("C", Verdict.FAIL, "own"), 1, FAILED, (Verdict.FAIL, "own")),
         (CodeResult("C", Verdict.ERROR, "crash"), 0, None, (Verdict.ERROR, "crash")),
         (CodeResult("C", Verdict.NOT_OBSERVED, "needs --x"), 1, None, (Verdict.PASS, MET_DURING_THE_RUN)),
@@ -92,3 +93,27 @@ def test_the_run_verdict():
     assert run_verdict(3, 3, False, True, False, True) is RunVerdict.VIOLATIONS
     assert run_verdict(3, 3, False, False, True, False) is RunVerdict.VIOLATIONS
     assert run_verdict(0, 0, False, False, False, False) == "conformant"
+
+
+def test_each_verdict_table_names_its_rows_once_and_ends_with_a_row_that_always_holds() -> None:
+    from errcontract.judge import verdict
+
+    for table in (verdict.ANSWER_RULES, verdict.REFUND_RULES, verdict.FINAL_RULES):
+        names = [rule.name for rule in table]
+        assert len(set(names)) == len(names)
+        assert table[-1].holds(object())  # type: ignore[arg-type]
+    assert verdict.ENDPOINT_RULES[-1][1](object())  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("balances", "expected"),
+    [((10, 5, 10), Verdict.PASS), ((10, 5, 8), Verdict.FAIL), ((10, 3, 8), Verdict.PASS)],
+    ids=["nothing-lost", "not-back", "charge-back-while-spending"],
+)
+def test_the_refund_promise_is_decided_by_its_table(
+    balances: tuple[int, int, int], expected: Verdict
+) -> None:
+    from errcontract.judge.verdict import RefundSeen, refund_verdict
+
+    verdict, reason = refund_verdict(RefundSeen(*balances, charged=5, cancel_status=200))
+    assert verdict is expected and reason

@@ -19,10 +19,13 @@ from tests.faulty_servers.faults import (
     is_task_request,
     json_typed,
     never_answers,
+    open_json,
     redirects_to,
     routed,
     trickles_body,
     trickles_head,
+    unknown_keys_400,
+    web_site,
 )
 from tests.faulty_servers.loopback import (
     REASON_PHRASES,
@@ -71,6 +74,7 @@ __all__ = [
     "is_task_request",
     "json_typed",
     "never_answers",
+    "open_json",
     "rate_limit_headers",
     "read_request",
     "redirects_to",
@@ -83,6 +87,8 @@ __all__ = [
     "split_response",
     "trickles_body",
     "trickles_head",
+    "unknown_keys_400",
     "vicsee_answer",
     "vicsee_error",
+    "web_site",
 ]

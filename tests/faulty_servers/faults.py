@@ -127,3 +127,25 @@ def redirects_to(location: str) -> Handler:
         conn.send(http_response(302, headers, b"<a>moved</a>"))
 
     return handle
+
+
+def unknown_keys_400(request: Request, conn: Connection) -> None:
+    """LiteLLM's proxy without its database: any bearer key (it cannot look one up) is a 400
+    `no_db_connection` in OpenAI's envelope; no key at all, a 500 `text/plain`. A wrong key and a
+    made-up one get the same answer."""
+    if "authorization" not in request.headers:
+        conn.send(http_response(500, {"Content-Type": "text/plain"}, b"Internal Server Error"))
+        return
+    error = {"message": "No connected db.", "type": "no_db_connection", "param": None, "code": "400"}
+    conn.send(http_response(400, {"Content-Type": "application/json"}, json.dumps({"error": error}).encode()))
+
+
+def web_site(request: Request, conn: Connection) -> None:
+    """A front-end: 200 `text/html` (the app's shell page) to every path, key or no key."""
+    page = b"<!doctype html><html><head><title>App</title></head><body><div id=root></div></body></html>"
+    conn.send(http_response(200, {"Content-Type": "text/html; charset=utf-8"}, page))
+
+
+def open_json(request: Request, conn: Connection) -> None:
+    """A JSON catch-all: 200 `{}` to every path, key or no key (the docs require a key)."""
+    conn.send(http_response(200, {"Content-Type": "application/json"}, b"{}"))

@@ -23,8 +23,11 @@ MODULE_OF = {  # a command line naming its sub-command imports only that module 
     "run": "errcontract.cli.run_command",
     "mock": "errcontract.mock.cli",
     "lint": "errcontract.contract.lint",
+    "new": "errcontract.contract.scaffold",
     "report": "errcontract.report.cli",
     "diff": "errcontract.report.cli",
+    "judge": "errcontract.cli.judge_command",
+    "proxy": "errcontract.cli.proxy_command",
 }
 SUBCOMMAND_MODULES = tuple(dict.fromkeys(MODULE_OF.values()))  # all of them, for --help
 

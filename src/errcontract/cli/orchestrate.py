@@ -22,7 +22,6 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
 from errcontract.cli import live_line
 from errcontract.cli.parallel import Children, run_side_by_side
@@ -36,6 +35,7 @@ from errcontract.contract.model import Contract, load_provider, no_mock_message
 from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
+from errcontract.judge.model import RunResult
 from errcontract.judge.results import write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.report.publish import ReportSet
@@ -158,7 +158,7 @@ class CheckRunner:
     profile: Profile
     alone: bool  # the only check of the run: its live line may be rewritten in place
 
-    def run(self, check: Check) -> dict[str, Any]:
+    def run(self, check: Check) -> RunResult:
         options, who = replace(self.options, target=check.target), check.label
         contract = load_provider(check.provider)
         with ExitStack() as stack:
@@ -220,10 +220,10 @@ class CheckRunner:
         os.replace(produced, out / "results.json")
         return out / "results.json"
 
-    def _results(self, check: Check, results_file: Path, found: Preflight) -> dict[str, Any]:
-        results: dict[str, Any] = json.loads(results_file.read_text(encoding="utf-8"))
-        results["preflight"] = found.as_results()
-        write_json_atomic(results_file, results)
+    def _results(self, check: Check, results_file: Path, found: Preflight) -> RunResult:
+        written = RunResult.from_json(json.loads(results_file.read_text(encoding="utf-8")))
+        results = replace(written, preflight=found.entry())
+        write_json_atomic(results_file, results.to_json())
         self.reports.write_provider(results, self.redact.secrets, check.folder)
         return results
 

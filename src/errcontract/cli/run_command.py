@@ -12,9 +12,9 @@ from errcontract.cli.targets import read_targets_file, unique
 from errcontract.contract.locate import add_contracts_option, replaced_providers
 from errcontract.contract.model import provider_names
 from errcontract.core.errors import UsageError
+from errcontract.core.flags import fixture_flag
 from errcontract.run.option_table import (
     SETTINGS,
-    fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,

@@ -38,6 +38,10 @@ DEFAULT_HEADERS = {
 }
 
 
+def _budget_reason(max_requests: int) -> str:
+    return f"request budget used up (--max-requests {max_requests})"
+
+
 class NotSent(Exception):
     """The request was deliberately not sent; the reason says why (budget, spend, rate limit)."""
 
@@ -125,10 +129,24 @@ class TargetClient:
             self._refuse(f"the run's time bound ({settings.max_run_s:g} s) is reached")
         with self._lock:
             if self.stats.sent >= settings.max_requests:
-                reason = f"request budget used up (--max-requests {settings.max_requests})"
+                reason = _budget_reason(settings.max_requests)
                 self.stats.not_sent[reason] = self.stats.not_sent.get(reason, 0) + 1
                 raise NotSent(reason)
             self.stats.sent += 1
+
+    def budget_left(self) -> int:
+        """Requests the run may still send (--max-requests less those sent)."""
+        with self._lock:
+            return max(0, self.settings.max_requests - self.stats.sent)
+
+    def count_unsent(self, count: int) -> str:
+        """`count` requests never built because the request budget was spent: counted as the
+        budget guard counts a refused one (results.json's not_sent), without drawing them; the
+        reason is returned."""
+        reason = _budget_reason(self.settings.max_requests)
+        with self._lock:
+            self.stats.not_sent[reason] = self.stats.not_sent.get(reason, 0) + count
+        return reason
 
     # -- sending ------------------------------------------------------------------------------
     def send(self, spec: RequestSpec) -> Exchange:

@@ -4,13 +4,18 @@ Most providers put one code string at the envelope's code pointer and clients sw
 code table is keyed by those strings. Others tell their errors apart by more than one member, and
 some leave the code null (OpenAI: `{"error": {"type", "code": null, ...}}`). A code-table entry
 may then say how its case is recognised with `match`: JSON pointers and the values found there
-(`null` for a member that is present and null). An entry without `match` is recognised by its own
+(`null` for a member that is present and null; a `*` token stands for any item of an array, so
+`/error/details/*/reason` is any detail's reason). An entry without `match` is recognised by its own
 name at the code pointer, as before. `match: {}` is any JSON object at one of the case's statuses.
 
-Which case a body is: of the cases whose `match` holds, one documented with the response's status
-(first in table order); failing that, one whose `match` pins a code string at the code pointer
-(the code says which case it is whatever the status, so a check can report the wrong status);
-failing that, the raw string at the code pointer (an undocumented code), or None.
+Which case a body is, first in table order at each step:
+1. a case whose `match` pins a string (a code, a type) and holds, documented with the status;
+2. such a case at any status: a documented code (or type) says which case it is whatever the
+   status (a 403 carrying `insufficient_quota` is that quota case, at a status the docs do not
+   give it, never the 403 read by its status alone);
+3. a case recognised without a string (its status alone, `match: {}`, or a null code) that holds
+   and is documented with the status;
+4. the raw string at the code pointer (an undocumented code), or None.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.identity import ByIdentity
-from errcontract.core.pointer import NO_JSON
+from errcontract.core.pointer import NO_JSON, WILDCARD, get_all, tokens
 from errcontract.core.pointer import get as pointer_get
 
 __all__ = ["OPEN", "case_match", "code_values", "identify", "uses_matches"]
@@ -66,23 +71,33 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
         return raw if isinstance(raw, str) else None
     if not isinstance(body, dict):
         return None
-    fallback = None
-    for name, match in _matching(index.matches, body):
-        if contract.code_allows(name, status):
-            return name
-        if fallback is None and isinstance(match.get(pointer), str):
-            fallback = name
-    if fallback is not None:
-        return fallback
+    holding = list(_matching(index.matches, body))
+    at_status = [name for name, _ in holding if contract.code_allows(name, status)]
+    pinned = [name for name, match in holding if _pins_a_string(match)]
+    for name in (*(n for n in pinned if n in at_status), *pinned, *at_status):
+        return name
     return raw if isinstance(raw, str) else None
+
+
+def _pins_a_string(match: dict[str, Any]) -> bool:
+    """Does the case name a string a body must carry (a code, a type), beyond its status?"""
+    return any(isinstance(value, str) for value in match.values())
 
 
 def _matching(
     matches: dict[str, dict[str, Any]], body: dict[str, Any]
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     for name, match in matches.items():
-        if all(_same(pointer_get(body, p), v) for p, v in match.items()):
+        if all(_holds(body, p, v) for p, v in match.items()):
             yield name, match
+
+
+def _holds(body: Any, pointer: str, expected: Any) -> bool:
+    """The value at `pointer` is `expected`; with a `*` token (`/error/details/*/reason`), some
+    item's value is."""
+    if WILDCARD not in tokens(pointer):
+        return _same(pointer_get(body, pointer), expected)
+    return any(_same(found, expected) for found in get_all(body, pointer))
 
 
 def _same(found: Any, expected: Any) -> bool:

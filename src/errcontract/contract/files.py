@@ -32,9 +32,24 @@ def read_yaml(path: Path) -> Any:
     try:
         return yaml.load(text, Loader=_YAML_LOADER)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ContractError(f"{path}:{where} invalid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise ContractError(f"{path}: {yaml_problem(exc)}") from None
+
+
+# Contexts that open where the mistake is (a `[`, `{` or quote never closed): the parser notices
+# only lines later, at its problem mark. Other contexts (a block mapping) open far above it.
+OPENED_AT_THE_MISTAKE = ("while parsing a flow", "while scanning a quoted", "while scanning a double")
+
+
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """`line 15 invalid YAML: …` at the line of the mistake: a bracket or quote left open is
+    reported where it was opened, with where the parser noticed it."""
+    problem = str(getattr(exc, "problem", None) or exc)
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context", None) or ""
+    opened = getattr(exc, "context_mark", None)
+    if opened is not None and context.startswith(OPENED_AT_THE_MISTAKE):
+        noticed = f" (noticed at line {mark.line + 1})" if mark is not None else ""
+        return f"line {opened.line + 1} invalid YAML: {context}, {problem}{noticed}"
+    return f"line {mark.line + 1} invalid YAML: {problem}" if mark is not None else f"invalid YAML: {problem}"
 
 
 def read_json(path: Path) -> Any:

@@ -25,6 +25,7 @@ from errcontract.contract.locate import add_contracts_option, provider_folders, 
 from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (
     Contract,
+    family_filled,
     key_path,
     meta_schema,
     read_json,
@@ -140,7 +141,7 @@ def _load(folder: Path, meta: dict[str, Any], result: ProviderLint) -> Contract 
     """The contract, or None when it cannot be built (problems say why)."""
     file = folder / "contract.yaml"
     try:
-        data = read_yaml(file)
+        data, family_schema = family_filled(file, read_yaml(file))
     except ContractError as exc:
         result.problems.append(problem_from_error(file, exc))
         return None
@@ -150,7 +151,8 @@ def _load(folder: Path, meta: dict[str, Any], result: ProviderLint) -> Contract 
         return None
     schema_file = folder / data["envelope"]["schema"]
     try:
-        return Contract(root=folder, document=data, error_schema=read_json(schema_file))
+        schema = family_schema or read_json(schema_file)
+        return Contract(root=folder, document=data, error_schema=schema)
     except ContractError as exc:
         result.problems.append(problem_from_error(schema_file, exc))
         return None

@@ -172,12 +172,20 @@ def declared_codes(contract: Contract, doc: dict[str, Any], response: Any) -> se
     content = (_deref(doc, response) or {}).get("content", {})
     schema = _deref(doc, next((m.get("schema") for t, m in content.items() if "json" in t), None))
     for part in pointer.tokens(contract.envelope.code_pointer):
-        schema = _deref(doc, (schema or {}).get("properties", {}).get(part))
+        schema = _deref(doc, _below(schema or {}, part))
     if not schema:
         raise LookupError(f"no JSON schema with a property at {contract.envelope.code_pointer}")
     if "const" in schema:
         return {schema["const"]}
     return set(schema["enum"]) if "enum" in schema else None
+
+
+def _below(schema: dict[str, Any], part: str) -> Any:
+    """The schema of one step down: a property, or an array's item (`/errors/0/code`)."""
+    if part.isdigit() and ("prefixItems" in schema or "items" in schema):
+        prefix = schema.get("prefixItems", [])
+        return prefix[int(part)] if int(part) < len(prefix) else schema.get("items")
+    return schema.get("properties", {}).get(part)
 
 
 def _code_enum_findings(contract: Contract, doc: dict[str, Any], response: Any, status: int) -> Iterator[str]:

@@ -191,6 +191,10 @@ def _defect_problems(contract: Contract, endpoint_name: str, defect: dict[str, A
             yield f"{endpoint.path} has no path parameter {param!r}"
     if kind == "remove_field" and value not in {*endpoint.fields, *endpoint.required_fields}:
         yield f"{endpoint_name} has no field {value!r} to remove"
+    if kind == "method" and contract.endpoint_for(value, endpoint.path) is not None:
+        yield f"{value} {endpoint.path} is documented: a wrong-method recipe needs a method its path lacks"
+    if kind == "path" and any(e.path == value for e in contract.endpoints.values()):
+        yield f"{value} is a documented path: an unknown-path recipe needs one the docs do not list"
     yield from _unknown_placeholders(contract, value)
 
 

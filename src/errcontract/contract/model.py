@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.contract.codes import OBSERVE_ONLY, Code, Endpoint, Recipe, code_from, endpoint_from
+from errcontract.contract.families import with_family
 from errcontract.contract.files import key_path, meta_schema, read_json, read_yaml, schema_problems
 from errcontract.contract.locate import provider_folders, provider_folders_in, shipped_contracts
 from errcontract.contract.parts import (
@@ -30,6 +31,7 @@ from errcontract.contract.parts import (
     Example,
     Fixture,
     HeaderRules,
+    Protocol,
     Refunds,
     RequestHeader,
     Status,
@@ -43,6 +45,7 @@ from errcontract.contract.parts import (
     examples_from,
     fixtures_from,
     headers_from,
+    protocol_from,
     refunds_from,
     request_headers_from,
     statuses_from,
@@ -59,11 +62,13 @@ __all__ = [
     "Endpoint",
     "Recipe",
     "every_contract",
+    "family_filled",
     "has_embedded_mock",
     "key_path",
     "load_contract",
     "load_folder",
     "load_provider",
+    "loadable_contracts",
     "meta_schema",
     "no_mock_message",
     "provider_names",
@@ -105,6 +110,11 @@ class Contract:
     @property
     def base_path(self) -> str:
         return str(self.document.get("base_path", "")).rstrip("/")
+
+    @property
+    def hosts(self) -> tuple[str, ...]:
+        """The hosts the docs serve the API from (recorded traffic to them goes to this contract)."""
+        return tuple(str(h).lower() for h in self.document.get("hosts", {}).get("names", ()))
 
     @property
     def content_type(self) -> str:
@@ -174,6 +184,17 @@ class Contract:
         for cls, name in own + also:
             members[cls] = (*members.get(cls, ()), name)
         return members
+
+    @property
+    def family(self) -> str | None:
+        """The envelope family the contract names (its parts are already filled in), or None."""
+        family = self.document.get("family")
+        return str(family) if family else None
+
+    @cached_property
+    def protocol(self) -> Protocol:
+        """The HTTP-level rules (the family's, with the contract's own over them)."""
+        return protocol_from(self.document.get("protocol", {}))
 
     @cached_property
     def headers(self) -> HeaderRules:
@@ -248,17 +269,26 @@ def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
     """Load and validate one provider folder; ContractError names the file and key path. The
     meta-schema is the package's own unless one is given."""
     contract_file = folder / "contract.yaml"
-    data = read_yaml(contract_file)
+    data, family_schema = family_filled(contract_file, read_yaml(contract_file))
     problems = schema_problems(data, meta if meta is not None else meta_schema())
     if problems:
         raise ContractError(f"{contract_file}: {problems[0]}")
-    schema = read_json(folder / data["envelope"].get("schema", "error.schema.json"))
+    schema = family_schema or read_json(folder / data["envelope"].get("schema", "error.schema.json"))
     return Contract(root=folder, document=data, error_schema=schema)
 
 
 def _folders(root: Path | None) -> dict[str, Path]:
     """The provider folders under `root`, or every one in use (shipped, and the user's own)."""
     return provider_folders_in(root) if root is not None else provider_folders()
+
+
+def family_filled(contract_file: Path, data: Any) -> tuple[Any, dict[str, Any] | None]:
+    """The document with the parts its `family` gives filled in (see families.py), and the
+    family's error schema when the contract takes the family's envelope."""
+    try:
+        return with_family(contract_file.parent, data)
+    except ContractError as exc:
+        raise ContractError(f"{contract_file}: family: {exc}") from None
 
 
 def provider_names(root: Path | None = None) -> list[str]:
@@ -314,6 +344,18 @@ def every_contract(root: Path | None = None) -> list[Contract]:
     """Every provider's contract (under `root`, or every one in use); one that fails to load
     raises, naming its file."""
     return [load_folder(folder) for folder in _folders(root).values()]
+
+
+def loadable_contracts(root: Path | None = None) -> tuple[list[Contract], dict[str, str]]:
+    """Each provider loaded on its own: the contracts that load, and each broken one's error by
+    name (a broken folder fails only what uses it: a run of that provider, or of all)."""
+    found, broken = [], {}
+    for name, folder in _folders(root).items():
+        try:
+            found.append(load_folder(folder))
+        except (ContractError, OSError) as exc:
+            broken[name] = str(exc)
+    return found, broken
 
 
 def secret_fixture_names(contracts: Iterable[Contract]) -> frozenset[str]:

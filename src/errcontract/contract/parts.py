@@ -198,6 +198,10 @@ class HeaderField:
     required: bool = True  # False: judged for format only where present
     role: str | None = None  # limit, remaining, reset, retry_after
     strength: Strength = Strength.STATED
+    pattern: str | None = None  # a regex the value matches (searched)
+    pattern_strength: Strength | None = None  # None: the header's own strength
+    source: str = ""
+    minimum: int | None = None  # a number below it breaks the field (OpenAI's Retry-After: 1)
 
 
 @dataclass(frozen=True)
@@ -211,16 +215,21 @@ class RateWindow:
 
 @dataclass(frozen=True)
 class RateLimitHeaders:
-    required_on: str  # all | identified | none
+    required_on: str  # all | identified | served | none
     fields: dict[str, HeaderField]
     window: RateWindow | None = None
     source: str = ""
+    # Where the docs say every response carries them but a response to no known user has no
+    # limit to show (VicSee): their absence there has this strength (None: not required there).
+    anonymous: Strength | None = None
+    endpoints: tuple[str, ...] = ()  # required only on these endpoints' responses (empty: all)
 
 
 @dataclass(frozen=True)
 class HeaderRules:
     rate_limit: RateLimitHeaders | None = None
     on_status: dict[int, dict[str, HeaderField]] = field(default_factory=dict)
+    every_response: dict[str, HeaderField] = field(default_factory=dict)  # whatever the status
 
     @property
     def rate_limit_fields(self) -> dict[str, HeaderField]:
@@ -340,6 +349,10 @@ def _header_fields(raw: dict[str, Any]) -> dict[str, HeaderField]:
             bool(spec.get("required", True)),
             spec.get("role"),
             Strength(spec.get("strength", Strength.STATED)),
+            spec.get("pattern"),
+            Strength(spec["pattern_strength"]) if "pattern_strength" in spec else None,
+            spec.get("source", ""),
+            spec.get("minimum"),
         )
         for name, spec in raw.items()
     }
@@ -355,14 +368,17 @@ def headers_from(raw: dict[str, Any]) -> HeaderRules:
     rate_limit = None
     if limits:
         window = limits.get("window")
+        anonymous = limits.get("anonymous")
         rate_limit = RateLimitHeaders(
             limits["required_on"],
             _header_fields(limits["fields"]),
             _window(window) if window else None,
             limits.get("source", ""),
+            Strength(anonymous) if anonymous else None,
+            tuple(limits.get("endpoints", ())),
         )
     on_status = {int(s): _header_fields(f) for s, f in raw.get("on_status", {}).items()}
-    return HeaderRules(rate_limit, on_status)
+    return HeaderRules(rate_limit, on_status, _header_fields(raw.get("every_response", {})))
 
 
 def examples_from(raw: list[dict[str, Any]]) -> tuple[Example, ...]:
@@ -384,3 +400,84 @@ def ambiguities_from(raw: list[dict[str, Any]]) -> tuple[Ambiguity, ...]:
     return tuple(
         Ambiguity(a["id"], a["summary"], tuple(a["readings"]), a["decision"], a["source"]) for a in raw
     )
+
+
+@dataclass(frozen=True)
+class StatusMember:
+    """A body member that equals the HTTP status (`*` in the pointer: every item's)."""
+
+    pointer: str
+    as_type: str  # integer | string: the JSON type the status is written in
+    strength: Strength
+    source: str
+
+
+@dataclass(frozen=True)
+class StatusName:
+    """A body member naming the status: the names each HTTP status may carry."""
+
+    pointer: str
+    names: dict[int, tuple[str, ...]]
+    strength: Strength
+    source: str
+
+
+@dataclass(frozen=True)
+class MediaTypes:
+    """The media types an error response is sent with."""
+
+    types: tuple[str, ...]
+    strength: Strength
+    source: str
+
+
+@dataclass(frozen=True)
+class BlankTitle:
+    """Where the type is absent or about:blank, the title is the status's reason phrase."""
+
+    pointer: str
+    type_pointer: str
+    strength: Strength
+    source: str
+
+
+@dataclass(frozen=True)
+class Protocol:
+    """The HTTP-level rules of a contract (or of its family), each optional."""
+
+    status_member: StatusMember | None = None
+    status_name: StatusName | None = None
+    error_media_type: MediaTypes | None = None
+    blank_title: BlankTitle | None = None
+
+
+def _strength(raw: dict[str, Any]) -> Strength:
+    return Strength(raw.get("strength", Strength.STATED))
+
+
+def protocol_from(raw: dict[str, Any]) -> Protocol:
+    return Protocol(
+        _status_member(raw.get("status_member")),
+        _status_name(raw.get("status_name")),
+        _media_types(raw.get("error_media_type")),
+        _blank_title(raw.get("blank_title")),
+    )
+
+
+def _status_member(raw: dict[str, Any] | None) -> StatusMember | None:
+    return StatusMember(raw["pointer"], raw["as"], _strength(raw), raw["source"]) if raw else None
+
+
+def _status_name(raw: dict[str, Any] | None) -> StatusName | None:
+    if not raw:
+        return None
+    names = {int(status): tuple(allowed) for status, allowed in raw["names"].items()}
+    return StatusName(raw["pointer"], names, _strength(raw), raw["source"])
+
+
+def _media_types(raw: dict[str, Any] | None) -> MediaTypes | None:
+    return MediaTypes(tuple(t.lower() for t in raw["types"]), _strength(raw), raw["source"]) if raw else None
+
+
+def _blank_title(raw: dict[str, Any] | None) -> BlankTitle | None:
+    return BlankTitle(raw["pointer"], raw["type_pointer"], _strength(raw), raw["source"]) if raw else None

@@ -70,6 +70,24 @@ def get(document: Any, pointer: str) -> Any:
     return current
 
 
+WILDCARD = "*"  # in a pointer a contract writes: every item of an array (or value of an object)
+
+
+def get_all(document: Any, pointer: str) -> list[Any]:
+    """Every value at `pointer`, where a `*` token stands for each item of an array (or each value
+    of an object): `/errors/*/status` is each error object's status. Missing steps give nothing."""
+    found = [document]
+    for token in tokens(pointer):
+        step: list[Any] = []
+        for current in found:
+            if token == WILDCARD and isinstance(current, list | dict):
+                step.extend(current if isinstance(current, list) else current.values())
+            elif (value := _step(current, token)) is not NO_JSON:
+                step.append(value)
+        found = step
+    return found
+
+
 def set(document: dict[str, Any], pointer: str, value: Any) -> None:
     """Write `value` at `pointer`, creating objects on the way."""
     parts = tokens(pointer)

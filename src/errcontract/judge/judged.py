@@ -7,6 +7,7 @@ sent it); nothing is kept per exchange.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -14,6 +15,7 @@ from errcontract.client.curl import curl_command
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
 from errcontract.judge.checks import CheckOutcome, Oracle, run_checks
+from errcontract.judge.model import Evidence
 
 BODY_EXCERPT = 1200
 
@@ -41,7 +43,7 @@ class Judged:
             return "no answer"
         return self.redact(f"HTTP {self.exchange.status} {self.code or '(no code)'}")
 
-    def evidence(self) -> dict[str, str]:
+    def evidence(self) -> Evidence:
         """Request, response (excerpts), reproducer, profiles and answer, keys redacted."""
         ex = self.exchange
         head = "\n".join(f"{k}: {v}" for k, v in ex.redacted_headers.items())
@@ -50,17 +52,20 @@ class Judged:
             body = f"(multipart: {ex.request.upload.filename}, {ex.request.upload.size} bytes)"
         response_head = "\n".join(f"{k}: {v}" for k, v in ex.headers.items())
         response_body = ex.body[:BODY_EXCERPT].decode("utf-8", "replace")
-        return {
-            "request": self.redact(f"{ex.request.method} {ex.url}\n{head}\n\n{body}".rstrip()),
-            "response": self.redact(f"HTTP {ex.status}\n{response_head}\n\n{response_body}".rstrip()),
-            "reproduce": self.reproduce,
-            "profiles": ", ".join(f"{p}: {'yes' if ok else 'no'}" for p, ok in self.profiles.items()),
-            "answered": self.answered,
-        }
+        return Evidence(
+            request=self.redact(f"{ex.request.method} {ex.url}\n{head}\n\n{body}".rstrip()),
+            response=self.redact(f"HTTP {ex.status}\n{response_head}\n\n{response_body}".rstrip()),
+            reproduce=self.reproduce,
+            profiles=", ".join(f"{p}: {'yes' if ok else 'no'}" for p, ok in self.profiles.items()),
+            answered=self.answered,
+        )
 
 
-def judge(exchange: Exchange, oracle: Oracle, base_url: str, redact: Redactor) -> Judged:
-    """Run every check on the exchange; `base_url` and `redact` are for its reproducer."""
-    outcome = run_checks(exchange, oracle)
+def judge(
+    exchange: Exchange, oracle: Oracle, base_url: str, redact: Redactor, checks: Iterable[str] | None = None
+) -> Judged:
+    """Run every check (or those named) on the exchange; `base_url` and `redact` are for its
+    reproducer."""
+    outcome = run_checks(exchange, oracle, checks)
     code = oracle.code_of(exchange) if exchange.status is not None else None
     return Judged(exchange, outcome, oracle.profile_results(exchange), code, base_url, redact)

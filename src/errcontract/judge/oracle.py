@@ -82,15 +82,27 @@ class Oracle:
         """Served, though its certain defect was a full rate-limit window (a key whose window the
         user filled), while the answer itself says requests remain: a sliding window frees up as
         requests age out (Vydra's minute), so the defect no longer held: nothing to judge. A fixed
-        window stays full until its reset: there, room shown is the limiter's own fault."""
+        window the docs state stays full until its reset: there, room shown is the limiter's own
+        fault. A kind only an example shows decides nothing (VicSee's day may be a rolling one)."""
         spec = self.contract.headers.rate_limit
-        if spec is None or spec.window is None or spec.window.kind != "sliding":
+        window = spec.window if spec is not None else None
+        if window is None or (window.kind == "fixed" and window.strength != "exemplified"):
             return False
         codes = [c for d in exchange.request.defects if d.certain for c in d.codes]
         known = [self.contract.codes[c] for c in codes if c in self.contract.codes]
         limited = bool(known) and all(set(c.statuses) == {429} for c in known)
         served = 200 <= (exchange.status or 0) < 300
         return limited and served and (self.remaining_of(exchange) or 0) > 0
+
+    def server_error_for_client_defect(self, exchange: Exchange) -> bool:
+        """A 5xx to a request carrying a client defect (certain or soft; an assumed part is no
+        defect) that the docs give no 5xx for: the server failed where a 4xx was due."""
+        status = exchange.status or 0
+        defects = [d for d in exchange.request.defects if not d.assumed]
+        if status < 500 or not defects:
+            return False
+        codes = [self.contract.codes[c] for d in defects for c in d.codes if c in self.contract.codes]
+        return not any(status in code.statuses for code in codes)
 
     def body_in_profile(self, body: Any, profile: str) -> bool:
         """Does a parsed error body follow one of the contract's envelope profiles?"""

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from typing import Any
+from dataclasses import replace
 
 from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
-from errcontract.judge.checks.sequence import Sample, run_sequence_checks, sample_of, sequence_rule
+from errcontract.judge.checks.sequence import RuleCoverage, Sample, judge_sequences, sample_of, sequence_rule
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import ErrorEntry, Finding, RefundEntry
 from errcontract.judge.verdict import CodeResult, CodeRow, FinalVerdict, final_verdict
 
 MAX_EVIDENCE = 3
@@ -31,15 +32,16 @@ class Recorder:
         self.redact = redact
         self.rows = {name: CodeRow(name) for name in oracle.contract.codes}
         self.undocumented: Counter[tuple[str, int]] = Counter()
-        self.violations: list[dict[str, Any]] = []
-        self.warnings: list[dict[str, Any]] = []
-        self.errors: list[dict[str, str]] = []
+        self.violations: list[Finding] = []
+        self.warnings: list[Finding] = []
+        self.errors: list[ErrorEntry] = []
         self.header_stats = Counter[str]()
         self.current_test = threading.local()
         self.last_judged: Judged | None = None  # the evidence of a crash in provoking a code
         self.samples: list[Sample] = []  # rate-limit headers per response, for the run-level checks
-        self.refunds: list[dict[str, Any]] = []  # refund rows with the balances seen
+        self.refunds: list[RefundEntry] = []  # refund checks with the balances seen
         self._sequences_judged = False
+        self.sequence_coverage: dict[str, RuleCoverage] = {}  # each run-level rule: judged, or why not
         self._lock = threading.Lock()
 
     # -- recording ----------------------------------------------------------------------------
@@ -53,14 +55,16 @@ class Recorder:
         exchange = judged.exchange
         test = getattr(self.current_test, "name", None)
         if exchange.status is None:
-            self.errors.append({"test": test or "", "message": exchange.transport_error or "no answer"})
+            self.errors.append(ErrorEntry(test or "", exchange.transport_error or "no answer"))
             return
         code = judged.code
         row = self._row_for(exchange, code)
         sample = sample_of(exchange, self.oracle.contract)
         if sample is not None:
             self.samples.append(sample)
-        if code in self.rows:
+        if code in self.rows and self.oracle.server_error_for_client_defect(exchange):
+            self.rows[code].met_on_client_defect += 1  # a crash on a mistake is not the case met
+        elif code in self.rows:
             self.rows[code].observed += 1
             self.rows[code].observed_statuses.add(exchange.status)
         elif code is not None and exchange.status >= 400:
@@ -73,7 +77,7 @@ class Recorder:
         for item in judged.outcome.warnings:
             self._add(self.warnings, item, judged, test, None)
         for message in judged.outcome.errors:
-            self.errors.append({"test": test or "", "message": message})
+            self.errors.append(ErrorEntry(test or "", message))
         if row is not None and (len(row.evidence) < MAX_EVIDENCE or judged.outcome.violations):
             row.evidence.append(judged.evidence())
             del row.evidence[: max(0, len(row.evidence) - MAX_EVIDENCE * 2)]
@@ -86,50 +90,87 @@ class Recorder:
 
     def _add(
         self,
-        bucket: list[dict[str, Any]],
+        bucket: list[Finding],
         item: Violation,
         judged: Judged,
         test: str | None,
         row: CodeRow | None,
     ) -> None:
-        request = judged.exchange.request
-        code = row.code if row is not None else item.code
-        bucket.append(
-            {
-                "check": item.check,
-                "code": code,
-                "promise": code or rule_of(item.check),
-                "status": item.status,
-                "strength": item.strength,
-                "message": self.redact(item.message),
-                "reproduce": judged.reproduce,
-                "source": request.origin,
-                "defects": request.describe_defects(),
-                "test": test or "",
-            }
-        )
+        bucket.append(self.finding(item, judged, test, row))
         if row is not None:
             row.violation_ids.append(len(bucket) - 1)
 
-    def add_refund(self, row: dict[str, Any], evidence: tuple[dict[str, str], ...]) -> None:
+    def finding(
+        self, item: Violation, judged: Judged, test: str | None = None, row: CodeRow | None = None
+    ) -> Finding:
+        """A finding as results.json keeps it (keys redacted), recorded nowhere yet."""
+        request = judged.exchange.request
+        code = row.code if row is not None else item.code
+        return Finding(
+            check=item.check,
+            code=code,
+            promise=code or rule_of(item.check),
+            status=item.status,
+            strength=item.strength,
+            message=self.redact(item.message),
+            reproduce=judged.reproduce,
+            source=request.origin,
+            defects=request.describe_defects(),
+            test=test or "",
+        )
+
+    def add_finding(self, finding: Finding, severity: Severity, header_fault: str | None = None) -> None:
+        """A finding built earlier (`finding`) and held until it could be judged, recorded now."""
+        with self._lock:
+            if header_fault:
+                self.header_stats[header_fault] += 1
+            bucket = self.warnings if severity is Severity.WARNING else self.violations
+            bucket.append(finding)
+            row = self.rows.get(finding.code or "")
+            if row is not None and bucket is self.violations:
+                row.violation_ids.append(len(bucket) - 1)
+
+    def add_refund(self, entry: RefundEntry) -> None:
         """A refund watched end to end; a failed one is a violation of its promise."""
         with self._lock:
-            self.refunds.append({**row, "evidence": list(evidence)})
-            if row["verdict"] == Verdict.FAIL:
+            self.refunds.append(entry)
+            if entry.verdict == Verdict.FAIL:
                 self.violations.append(
-                    {
-                        "check": row["check"],
-                        "code": None,
-                        "promise": row["promise"],
-                        "status": None,
-                        "strength": Strength.STATED,
-                        "message": self.redact(row["reason"]),
-                        "reproduce": evidence[0]["reproduce"] if evidence else "",
-                        "source": "refund",
-                        "defects": "none",
-                        "test": getattr(self.current_test, "name", None) or "",
-                    }
+                    Finding(
+                        check=entry.check,
+                        code=None,
+                        promise=entry.promise,
+                        status=None,
+                        strength=Strength.STATED,
+                        message=self.redact(entry.reason or ""),
+                        reproduce=entry.evidence[0].reproduce if entry.evidence else "",
+                        source="refund",
+                        defects="none",
+                        test=getattr(self.current_test, "name", None) or "",
+                    )
                 )
+
+    def snapshot(self) -> Recorder:
+        """A copy to build results from while recording goes on (a proxy's reports every few
+        seconds): the run-level checks are judged on the copy; this record goes on unchanged."""
+        with self._lock:
+            clone = Recorder.__new__(Recorder)
+            clone.__dict__.update(self.__dict__)
+            clone.rows = {
+                name: replace(
+                    row,
+                    observed_statuses=set(row.observed_statuses),
+                    violation_ids=list(row.violation_ids),
+                    evidence=list(row.evidence),
+                )
+                for name, row in self.rows.items()
+            }
+            clone.undocumented = Counter(self.undocumented)
+            clone.violations, clone.warnings = list(self.violations), list(self.warnings)
+            clone.errors, clone.samples = list(self.errors), list(self.samples)
+            clone.refunds, clone.header_stats = list(self.refunds), Counter(self.header_stats)
+            clone._lock = threading.Lock()
+        return clone
 
     def judge_sequences(self) -> None:
         """The run-level header checks, once, after the last exchange (evidence: the values)."""
@@ -137,27 +178,33 @@ class Recorder:
             if self._sequences_judged:
                 return
             self._sequences_judged = True
+            contract = self.oracle.contract
             try:
-                found = run_sequence_checks(self.samples, self.oracle.contract)
+                found, self.sequence_coverage = judge_sequences(self.samples, contract, contract.main_key)
             except Exception as exc:
-                self.errors.append({"test": "", "message": f"sequence checks crashed: {exc!r}"})
+                self.errors.append(ErrorEntry("", f"sequence checks crashed: {exc!r}"))
                 return
             for item in found:
                 into = self.warnings if item.severity is Severity.WARNING else self.violations
                 into.append(
-                    {
-                        "check": item.check,
-                        "code": None,
-                        "promise": sequence_rule(item.check),
-                        "status": None,
-                        "strength": item.strength,
-                        "message": self.redact(item.message),
-                        "reproduce": "",
-                        "source": "run",
-                        "defects": "none",
-                        "test": "",
-                    }
+                    Finding(
+                        check=item.check,
+                        code=None,
+                        promise=sequence_rule(item.check),
+                        status=None,
+                        strength=item.strength,
+                        message=self.redact(item.message),
+                        source="run",
+                        defects="none",
+                    )
                 )
+
+    def served_samples(self, key: str) -> int:
+        """How many served (2xx) responses to `key` carried the remaining count so far."""
+        with self._lock:
+            return sum(
+                1 for s in self.samples if s.key == key and 200 <= s.status < 300 and s.remaining is not None
+            )
 
     def _count_headers(self, outcome: CheckOutcome) -> None:
         self.header_stats["checked"] += 1

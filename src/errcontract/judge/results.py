@@ -1,6 +1,7 @@
 """results.json: the stable record of a run that the reports, the badge and `diff` all read.
 
-The format is documented in the README ("Results"). Keys are already redacted by the Recorder.
+The format is documented in docs/results.md and its schema, results.schema.json. Keys are already
+redacted by the Recorder.
 """
 
 from __future__ import annotations
@@ -19,10 +20,22 @@ from errcontract.contract.lint_examples import judge_example
 from errcontract.contract.model import Contract
 from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.judge.checks import Oracle
+from errcontract.judge.model import (
+    Ambiguity,
+    CodeEntry,
+    ContractRef,
+    DocExample,
+    Documentation,
+    EndpointVerdict,
+    RunResult,
+    SequenceRule,
+    StatusEntry,
+    Summary,
+    Tool,
+    Undocumented,
+)
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.verdict import FinalVerdict, run_verdict, verdict_counts
-
-SCHEMA_VERSION = 1
 
 
 @dataclass
@@ -44,74 +57,71 @@ def contract_hash(contract: Contract) -> str:
     return digest.hexdigest()
 
 
-def documentation(oracle: Oracle) -> dict[str, Any]:
+def documentation(oracle: Oracle) -> Documentation:
     """The docs' own consistency: each example against each envelope profile (as the lint judges it)."""
     contract = oracle.contract
     examples = []
     for example in contract.examples:
         judged = judge_example(contract, example)
-        row = {
-            "name": judged.name,
-            "status": judged.status,
-            "code": judged.code,
-            "ambiguity": judged.ambiguity,
-            "source": example.source,
-        }
-        examples.append(row | {profile: judged.ok(profile) for profile in oracle.profiles})
-    return {"examples": examples, "ambiguities": [a.as_json() for a in contract.ambiguities]}
+        profiles = {profile: bool(judged.ok(profile)) for profile in oracle.profiles}
+        examples.append(
+            DocExample(judged.name, judged.status, judged.code, judged.ambiguity, example.source, profiles)
+        )
+    ambiguities = tuple(
+        Ambiguity(a.id, a.summary, tuple(a.readings), a.decision, a.source) for a in contract.ambiguities
+    )
+    return Documentation(tuple(examples), ambiguities)
 
 
-def _code_entries(recorder: Recorder, verdicts: dict[str, FinalVerdict]) -> list[dict[str, Any]]:
+def _code_entries(recorder: Recorder, verdicts: dict[str, FinalVerdict]) -> tuple[CodeEntry, ...]:
     entries = []
     for name, code in recorder.oracle.contract.codes.items():
         row = recorder.rows[name]
         cells = row.own.cells if row.own is not None else ()
         entries.append(
-            {
-                "code": name,
-                "status": list(code.statuses),
-                "message": code.message,
-                "solution": code.solution,
-                "source": code.source,
-                "verdict": verdicts[name].verdict,
-                "reason": verdicts[name].reason,
-                "observed": row.observed,
-                "observed_statuses": sorted(row.observed_statuses),
-                "violations": row.violation_ids,
-                "evidence": row.evidence,
-                "endpoints": {e: {"verdict": v, "reason": r} for e, v, r in cells},
-            }
+            CodeEntry(
+                code=name,
+                status=tuple(code.statuses),
+                message=code.message,
+                solution=code.solution,
+                source=code.source,
+                verdict=verdicts[name].verdict,
+                reason=verdicts[name].reason,
+                observed=row.observed,
+                observed_statuses=tuple(sorted(row.observed_statuses)),
+                violations=tuple(row.violation_ids),
+                evidence=tuple(row.evidence),
+                endpoints={e: EndpointVerdict(v, r) for e, v, r in cells},
+            )
         )
-    return entries
+    return tuple(entries)
 
 
 def _broken_rules(recorder: Recorder) -> list[str]:
     """Rules broken by violations that no documented code carries (a success for a defective
     request, a 5xx for a client mistake): each counts as one failed promise."""
     codes = recorder.oracle.contract.codes
-    return sorted({v["check"] for v in recorder.violations if v["code"] not in codes})
+    return sorted({v.check for v in recorder.violations if v.code not in codes})
 
 
-def _summary(
-    verdicts: dict[str, FinalVerdict], count: dict[Verdict, int], recorder: Recorder
-) -> dict[str, Any]:
+def _summary(verdicts: dict[str, FinalVerdict], count: dict[Verdict, int], recorder: Recorder) -> Summary:
     rules = _broken_rules(recorder)
     judged = count[Verdict.PASS] + count[Verdict.FAIL] + len(rules)
     checked = count[Verdict.PASS] + count[Verdict.FAIL]  # codes with a verdict; coverage beside conformance
-    return {
-        "codes": len(verdicts),
-        "passed": count[Verdict.PASS],
-        "failed": count[Verdict.FAIL],
-        "not_observed": count[Verdict.NOT_OBSERVED],
-        "code_errors": count[Verdict.ERROR],
-        "checked": checked,
-        "coverage_pct": round(100 * checked / len(verdicts), 1) if verdicts else None,
-        "rules_broken": rules,
-        "errors": len(recorder.errors),  # every "could not judge" event, once
-        "violations": len(recorder.violations),
-        "warnings": len(recorder.warnings),
-        "conformance_pct": round(100 * count[Verdict.PASS] / judged, 1) if judged else None,
-    }
+    return Summary(
+        codes=len(verdicts),
+        passed=count[Verdict.PASS],
+        failed=count[Verdict.FAIL],
+        not_observed=count[Verdict.NOT_OBSERVED],
+        code_errors=count[Verdict.ERROR],
+        checked=checked,
+        coverage_pct=round(100 * checked / len(verdicts), 1) if verdicts else None,
+        rules_broken=tuple(rules),
+        errors=len(recorder.errors),  # every "could not judge" event, once
+        violations=len(recorder.violations),
+        warnings=len(recorder.warnings),
+        conformance_pct=round(100 * count[Verdict.PASS] / judged, 1) if judged else None,
+    )
 
 
 def _run_verdict(count: dict[Verdict, int], recorder: Recorder, meta: RunMeta, strict: bool) -> RunVerdict:
@@ -121,46 +131,45 @@ def _run_verdict(count: dict[Verdict, int], recorder: Recorder, meta: RunMeta, s
     return run_verdict(meta.requests, meta.answered, failing, warnings, errors, strict)
 
 
-def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> dict[str, Any]:
+def build_results(recorder: Recorder, meta: RunMeta, strict: bool = False) -> RunResult:
     recorder.judge_sequences()
     contract = recorder.oracle.contract
     verdicts = {name: recorder.verdict(name) for name in contract.codes}
-    codes = _code_entries(recorder, verdicts)
     count = verdict_counts(list(verdicts.values()))
-    summary = _summary(verdicts, count, recorder)
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "tool": {"name": "errcontract", "version": __version__},
-        "provider": contract.provider,
-        "title": contract.title,
+    return RunResult(
+        tool=Tool("errcontract", __version__),
+        provider=contract.provider,
+        title=contract.title,
         # "sha256:<hex>", not the bare hex: a bare 64-hex string is what secret scanners flag by
         # entropy alone, and a published report must pass them (issue 15).
-        "contract": {"version": contract.version, "sha256": f"sha256:{contract_hash(contract)}"},
-        "target": recorder.redact(meta.target),
-        "embedded_mock": meta.embedded_mock,
-        "drift": meta.drift,
-        "started_at": datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "duration_s": round(meta.duration_s, 2),
-        "verdict": _run_verdict(count, recorder, meta, strict),
-        "strict": strict,
-        "requests": meta.requests,
-        "not_sent": meta.not_sent,
-        "summary": summary,
-        "statuses": [
-            {"status": s, "description": info.description, "codes": list(contract.codes_by_status[s])}
+        contract=ContractRef(contract.version, f"sha256:{contract_hash(contract)}"),
+        target=recorder.redact(meta.target),
+        embedded_mock=meta.embedded_mock,
+        drift=meta.drift,
+        started_at=datetime.fromtimestamp(meta.started_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        duration_s=round(meta.duration_s, 2),
+        verdict=_run_verdict(count, recorder, meta, strict),
+        strict=strict,
+        requests=meta.requests,
+        not_sent=meta.not_sent,
+        summary=_summary(verdicts, count, recorder),
+        statuses=tuple(
+            StatusEntry(s, info.description, tuple(contract.codes_by_status[s]))
             for s, info in sorted(contract.statuses.items())
-        ],
-        "codes": codes,
-        "undocumented": [
-            {"code": c, "status": s, "count": n} for (c, s), n in sorted(recorder.undocumented.items())
-        ],
-        "violations": recorder.violations,
-        "warnings": recorder.warnings,
-        "errors": recorder.errors,
-        "headers": dict(recorder.header_stats),
-        "refunds": recorder.refunds,
-        "documentation": documentation(recorder.oracle),
-    }
+        ),
+        codes=_code_entries(recorder, verdicts),
+        undocumented=tuple(Undocumented(c, s, n) for (c, s), n in sorted(recorder.undocumented.items())),
+        violations=tuple(recorder.violations),
+        warnings=tuple(recorder.warnings),
+        errors=tuple(recorder.errors),
+        headers=dict(recorder.header_stats),
+        sequence_rules={
+            name: SequenceRule(c.judged, c.samples, c.text)
+            for name, c in sorted(recorder.sequence_coverage.items())
+        },
+        refunds=tuple(recorder.refunds),
+        documentation=documentation(recorder.oracle),
+    )
 
 
 def write_json_atomic(path: Path, data: Any) -> None:

@@ -14,6 +14,8 @@ from typing import Any
 import jsonschema
 
 RESULTS_SCHEMA = Path(__file__).with_name("results.schema.json")
+SCHEMA_VERSION = 2  # what this version writes (judge/model.py: what changed, and the upgrade)
+SUPPORTED_VERSIONS = (1, 2)
 
 
 @cache
@@ -46,7 +48,8 @@ def _describe(error: jsonschema.ValidationError) -> str:
 
 def first_problem(data: Any) -> str | None:
     """What makes `data` not a results object (the first error in schema order), or None."""
-    if isinstance(data, dict) and isinstance(data.get("schema_version"), int) and data["schema_version"] != 1:
+    version = data.get("schema_version") if isinstance(data, dict) else None
+    if isinstance(version, int) and version not in SUPPORTED_VERSIONS:
         return f"schema_version {data['schema_version']} is not supported"
     error = next(iter(_validator().iter_errors(data)), None)
     return _describe(error) if error is not None else None

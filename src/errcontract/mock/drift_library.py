@@ -43,13 +43,27 @@ def _set_code(outcome: Outcome, engine: Engine, code: str) -> Outcome:
     return outcome
 
 
-@drift("response", has_status(401), caught_by={"code_documented", "code_justified"})
+@drift(
+    "response",
+    has_status(401),
+    caught_by={"code_documented", "code_justified"},
+    description=("Authentication errors (documented 401) are sent with status 403; code and body unchanged."),
+)
 def auth_errors_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Authentication errors (documented 401) are sent with status 403; code and body unchanged."""
     return _restatus(outcome, 401, 403)
 
 
-@drift("response", has_status(404), caught_by={"code_documented", "code_justified"})
+@drift(
+    "response",
+    has_status(404),
+    caught_by={"code_documented", "code_justified"},
+    description=(
+        "Errors documented as 404 are sent with status 400; code and body unchanged. (Where a"
+        " 400 is recognised by its status alone, as OpenAI's, it is the 400 case: the defect "
+        "does not justify it.)"
+    ),
+)
 def not_found_as_400(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors documented as 404 are sent with status 400; code and body unchanged. (Where a 400
     is recognised by its status alone, as OpenAI's, it is the 400 case: the defect does not
@@ -57,13 +71,23 @@ def not_found_as_400(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return _restatus(outcome, 404, 400)
 
 
-@drift("response", has_status(402), caught_by={"code_documented"})
+@drift(
+    "response",
+    has_status(402),
+    caught_by={"code_documented"},
+    description="The insufficient-credits error (documented 402) is sent with status 403.",
+)
 def credits_error_as_403(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The insufficient-credits error (documented 402) is sent with status 403."""
     return _restatus(outcome, 402, 403)
 
 
-@drift("response", has_status(400), caught_by={"defect_rejected"})
+@drift(
+    "response",
+    has_status(400),
+    caught_by={"defect_rejected"},
+    description=("Errors documented as 400 are sent with status 200 (the error envelope in a success)."),
+)
 def validation_errors_as_200(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors documented as 400 are sent with status 200 (the error envelope in a success)."""
     return _restatus(outcome, 400, 200)
@@ -79,13 +103,21 @@ def _codes_lower_case(config: MockConfig) -> bool:
     "response",
     caught_by={"code_documented", "envelope", "code_justified"},
     allowed=_codes_lower_case,
+    description=("Error codes are sent lower-cased (insufficient_credits instead of INSUFFICIENT_CREDITS)."),
 )
 def lowercase_codes(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error codes are sent lower-cased (insufficient_credits instead of INSUFFICIENT_CREDITS)."""
     return _set_code(outcome, engine, outcome.code.lower()) if outcome.code else outcome
 
 
-@drift("response", has_status(402), caught_by={"code_documented"})
+@drift(
+    "response",
+    has_status(402),
+    caught_by={"code_documented"},
+    description=(
+        "The 402 error carries the undocumented code PAYMENT_REQUIRED instead of the documented one."
+    ),
+)
 def renamed_credits_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 402 error carries the undocumented code PAYMENT_REQUIRED instead of the documented one."""
     if outcome.code and outcome.status == 402:
@@ -98,7 +130,13 @@ def _code_open_at(status: int) -> Applies:
     return lambda config: code_values(config.contract, status)[1]
 
 
-@drift("response", has_status(400), caught_by={"code_documented"}, allowed=_code_open_at(400))
+@drift(
+    "response",
+    has_status(400),
+    caught_by={"code_documented"},
+    allowed=_code_open_at(400),
+    description="Every 400 error carries the undocumented code VALIDATION_ERROR.",
+)
 def undocumented_validation_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every 400 error carries the undocumented code VALIDATION_ERROR."""
     if outcome.code and outcome.status == 400:
@@ -114,7 +152,13 @@ def _auth_cases_interchangeable(config: MockConfig) -> bool:
     return all(r is None or set(names) - {r.code} <= set(r.also_allowed) for r in recipes)
 
 
-@drift("response", has_status(401), caught_by={"code_justified"}, allowed=_auth_cases_interchangeable)
+@drift(
+    "response",
+    has_status(401),
+    caught_by={"code_justified"},
+    allowed=_auth_cases_interchangeable,
+    description="Every 401 carries the first documented 401 code, whatever the auth problem was.",
+)
 def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Every 401 carries the first documented 401 code, whatever the auth problem was."""
     if outcome.code and outcome.status == 401:
@@ -122,7 +166,11 @@ def auth_codes_collapsed(outcome: Outcome, call: Call, engine: Engine) -> Outcom
     return outcome
 
 
-@drift("response", caught_by={"envelope"})
+@drift(
+    "response",
+    caught_by={"envelope"},
+    description=('Errors are sent as a flat {"code", "message"} object instead of the documented envelope.'),
+)
 def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors are sent as a flat {"code", "message"} object instead of the documented envelope."""
     if outcome.code:
@@ -131,7 +179,11 @@ def flattened_envelope(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response", caught_by={"envelope"})
+@drift(
+    "response",
+    caught_by={"envelope"},
+    description="Errors leave out the message field of the envelope (only the code is sent).",
+)
 def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the message field of the envelope (only the code is sent)."""
     if outcome.code:
@@ -139,7 +191,11 @@ def missing_message(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response", caught_by={"envelope"})
+@drift(
+    "response",
+    caught_by={"envelope"},
+    description="Errors leave out the code field of the envelope (only the message is sent).",
+)
 def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Errors leave out the code field of the envelope (only the message is sent)."""
     if outcome.code:
@@ -147,7 +203,11 @@ def missing_code(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response", caught_by={"content_type_json"})
+@drift(
+    "response",
+    caught_by={"content_type_json"},
+    description="Error bodies are JSON but sent with Content-Type text/plain.",
+)
 def text_plain_errors(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """Error bodies are JSON but sent with Content-Type text/plain."""
     if outcome.code:
@@ -163,6 +223,10 @@ def _first_billable(config: MockConfig) -> str | None:
     "response",
     lambda config: _first_billable(config) is not None,
     caught_by={"content_type_json", "envelope"},
+    description=(
+        "A gateway in front of the first billable endpoint answers every request to it with "
+        "an nginx HTML 502 Bad Gateway page (text/html, no envelope, no rate-limit headers)."
+    ),
 )
 def gateway_html_502(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """A gateway in front of the first billable endpoint answers every request to it with an
@@ -176,7 +240,12 @@ def _rate_names(engine: Engine) -> dict[str, Any]:
     return engine.contract.headers.rate_limit_fields
 
 
-@drift("response", requires_rate_limit_headers, caught_by={"rate_limit_headers"})
+@drift(
+    "response",
+    requires_rate_limit_headers,
+    caught_by={"rate_limit_headers"},
+    description="No response carries the documented rate-limit headers.",
+)
 def rate_limit_headers_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """No response carries the documented rate-limit headers."""
     for name in _rate_names(engine):
@@ -196,6 +265,11 @@ def _resets_exemplified(config: MockConfig) -> bool:
     lambda config: config.contract.headers.rate_limit is not None,
     caught_by={"rate_limit_headers"},
     warns=_resets_exemplified,
+    description=(
+        "The rate-limit reset header is in the other common format: an ISO 8601 timestamp "
+        "where Unix seconds are documented, Unix seconds where ISO 8601 or a duration is "
+        "documented."
+    ),
 )
 def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The rate-limit reset header is in the other common format: an ISO 8601 timestamp where
@@ -214,7 +288,12 @@ def _requires_429_headers(config: MockConfig) -> bool:
     return required and provokes("rate_limited")(config)
 
 
-@drift("response", _requires_429_headers, caught_by={"status_headers"})
+@drift(
+    "response",
+    _requires_429_headers,
+    caught_by={"status_headers"},
+    description="429 responses leave out the headers documented for them (Retry-After).",
+)
 def retry_after_missing(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """429 responses leave out the headers documented for them (Retry-After)."""
     for name in engine.contract.headers.for_status(429):
@@ -233,7 +312,16 @@ def _without_details(outcome: Outcome, engine: Engine, status: int) -> Outcome:
     return outcome
 
 
-@drift("response", has_status(402), caught_by={"message_pattern", "code_fields"}, as_warning=True)
+@drift(
+    "response",
+    has_status(402),
+    caught_by={"message_pattern", "code_fields"},
+    as_warning=True,
+    description=(
+        "The 402 error omits the credits required and available: the message is the table's "
+        "constant and per-code fields such as creditsRequired/creditsRemaining are left out."
+    ),
+)
 def credits_error_without_numbers(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 402 error omits the credits required and available: the message is the table's
     constant and per-code fields such as creditsRequired/creditsRemaining are left out."""
@@ -252,7 +340,16 @@ def _details_at(condition: str) -> Applies:
     return applies
 
 
-@drift("response", _details_at("rate_limited"), caught_by={"message_pattern", "code_fields"}, as_warning=True)
+@drift(
+    "response",
+    _details_at("rate_limited"),
+    caught_by={"message_pattern", "code_fields"},
+    as_warning=True,
+    description=(
+        "The 429 error omits when to retry: the message is the table's constant (no reset "
+        "time) and per-code fields such as retryAfter/limits are left out."
+    ),
+)
 def rate_limit_error_without_details(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """The 429 error omits when to retry: the message is the table's constant (no reset time)
     and per-code fields such as retryAfter/limits are left out."""
@@ -266,7 +363,16 @@ def _credits_not_a_429(config: MockConfig) -> bool:
     return code is not None and 429 not in code.statuses and provokes("insufficient_credits")(config)
 
 
-@drift("error", _credits_not_a_429, caught_by={"code_justified"})
+@drift(
+    "error",
+    _credits_not_a_429,
+    caught_by={"code_justified"},
+    description=(
+        "The credits check runs before the key is validated and reads an unknown key's "
+        "balance as 0, so a well-formed but unknown key gets 402 insufficient credits instead"
+        " of its 401."
+    ),
+)
 def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The credits check runs before the key is validated and reads an unknown key's balance as
     0, so a well-formed but unknown key gets 402 insufficient credits instead of its 401."""
@@ -275,13 +381,27 @@ def credits_before_auth(err: MockError, call: Call, engine: Engine) -> MockError
     return MockError("insufficient_credits", required=1, available=0)
 
 
-@drift("error", provokes("rate_limited"), caught_by={"defect_rejected"})
+@drift(
+    "error",
+    provokes("rate_limited"),
+    caught_by={"defect_rejected"},
+    description=("The rate limit is never enforced: a key whose window is used up is still served."),
+)
 def rate_limit_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """The rate limit is never enforced: a key whose window is used up is still served."""
     return None if err.condition == "rate_limited" else err
 
 
-@drift("error", has_condition("insufficient_scope"), caught_by=set())
+@drift(
+    "error",
+    has_condition("insufficient_scope"),
+    caught_by=set(),
+    description=(
+        "Key scopes are never checked: a key without the needed scope is served. Not a "
+        "departure from the docs (they map no scope to an endpoint): INSUFFICIENT_SCOPE must "
+        "be not observed."
+    ),
+)
 def scope_ignored(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """Key scopes are never checked: a key without the needed scope is served. Not a departure
     from the docs (they map no scope to an endpoint): INSUFFICIENT_SCOPE must be not observed."""
@@ -292,7 +412,12 @@ def _has_expired_key(config: MockConfig) -> bool:
     return any(k.get("expired") for k in config.key_fixtures.values())
 
 
-@drift("error", _has_expired_key, caught_by={"access_control"})
+@drift(
+    "error",
+    _has_expired_key,
+    caught_by={"access_control"},
+    description="Expiry is never checked: an expired key is served as if it were valid.",
+)
 def expired_key_accepted(err: MockError, call: Call, engine: Engine) -> MockError | None:
     """Expiry is never checked: an expired key is served as if it were valid."""
     return None if err.condition == "expired_key" else err
@@ -302,7 +427,15 @@ def _names_models(config: MockConfig) -> bool:
     return any("model_from" in e for e in config.endpoints.values())
 
 
-@drift("inspect", _names_models, caught_by={"no_server_error_for_client_mistake"})
+@drift(
+    "inspect",
+    _names_models,
+    caught_by={"no_server_error_for_client_mistake"},
+    description=(
+        "A model name with a non-ASCII character crashes the server: 500 text/plain 'Internal"
+        " Server Error' instead of the unknown-model error."
+    ),
+)
 def crash_on_non_ascii_model(stage: str, value: Any, call: Call, engine: Engine) -> None:
     """A model name with a non-ASCII character crashes the server: 500 text/plain
     'Internal Server Error' instead of the unknown-model error."""
@@ -314,7 +447,15 @@ def _takes_json(config: MockConfig) -> bool:
     return any(e.body == "json" for e in config.contract.endpoints.values())
 
 
-@drift("inspect", _takes_json, caught_by={"no_server_error_for_client_mistake"})
+@drift(
+    "inspect",
+    _takes_json,
+    caught_by={"no_server_error_for_client_mistake"},
+    description=(
+        "A JSON array as the request body crashes the server: 500 text/plain 'Internal Server"
+        " Error' instead of the invalid-body error."
+    ),
+)
 def crash_on_array_body(stage: str, value: Any, call: Call, engine: Engine) -> None:
     """A JSON array as the request body crashes the server: 500 text/plain 'Internal Server
     Error' instead of the invalid-body error."""

@@ -10,10 +10,11 @@ themselves are in `drift_library` and `drift_semantics`; `drifts.drifts_for` lis
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
+
+from errcontract.core.registry import Registry
 
 if TYPE_CHECKING:
     from errcontract.mock.config import MockConfig
@@ -65,7 +66,7 @@ class Drift:
         return self.hook == "skip" and bool(self.fn(step, call, engine))
 
 
-REGISTRY: dict[str, Drift] = {}
+REGISTRY: Registry[Drift] = Registry("drift")
 
 
 def always(config: MockConfig) -> bool:
@@ -77,22 +78,20 @@ def drift(
     applies: Applies = always,
     *,
     caught_by: set[str],
+    description: str,
     as_warning: bool = False,
     allowed: Applies | None = None,
     warns: Applies | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a drift under its function's name in kebab-case; its docstring describes it and
-    `caught_by` names the checks that must catch it (the drift tests read it), unless the
-    provider's contract says its docs allow it (`allowed`) or only exemplify it (`warns`)."""
+    """Register a drift under its function's name in kebab-case, with the description users read
+    (`errcontract mock --list-drifts`) as data; `caught_by` names the checks that must catch it
+    (the drift tests read it), unless the provider's contract says its docs allow it (`allowed`)
+    or only exemplify it (`warns`)."""
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
         name = fn.__name__.replace("_", "-")
-        if name in REGISTRY:
-            raise ValueError(f"drift {name!r} registered twice")
-        description = re.sub(r"\s+", " ", (fn.__doc__ or "").strip())
-        REGISTRY[name] = Drift(
-            name, description, hook, fn, applies, frozenset(caught_by), as_warning, allowed, warns
-        )
+        made = Drift(name, description, hook, fn, applies, frozenset(caught_by), as_warning, allowed, warns)
+        REGISTRY.add(name, made, description)
         return fn
 
     return register

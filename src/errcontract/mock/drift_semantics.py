@@ -52,6 +52,7 @@ def _forbidden_is_403(config: MockConfig) -> bool:
     "response",
     lambda config: _has_role(config, "remaining") and _has_role(config, "limit"),
     caught_by={"rate_limit_remaining_decreases"},
+    description=("X-RateLimit-Remaining never goes down: every response says the window is untouched."),
 )
 def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """X-RateLimit-Remaining never goes down: every response says the window is untouched."""
@@ -62,6 +63,26 @@ def frozen_remaining(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
+@drift(
+    "response",
+    lambda config: all(_has_role(config, role) for role in ("remaining", "limit", "reset")),
+    caught_by={"rate_limit_remaining_decreases"},
+    description=(
+        "X-RateLimit-Remaining stays at the limit while X-RateLimit-Reset moves with every "
+        "request (a day from now): the count never goes down, whatever the reset says about "
+        "the window."
+    ),
+)
+def frozen_remaining_moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
+    """X-RateLimit-Remaining stays at the limit while X-RateLimit-Reset moves with every request
+    (a day from now): the count never goes down, whatever the reset says about the window."""
+    outcome = frozen_remaining(outcome, call, engine)
+    found = _header(engine, "reset")
+    if found and found[0] in outcome.headers:
+        outcome.headers[found[0]] = format_header(time.time() + 86400, found[1])
+    return outcome
+
+
 def _window_exemplified(config: MockConfig) -> bool:
     rate_limit = config.contract.headers.rate_limit
     window = rate_limit.window if rate_limit else None
@@ -69,7 +90,13 @@ def _window_exemplified(config: MockConfig) -> bool:
 
 
 # A violation where the contract states its fixed window, a warning where only an example shows it.
-@drift("response", _fixed_window, caught_by={"rate_limit_reset_fixed"}, warns=_window_exemplified)
+@drift(
+    "response",
+    _fixed_window,
+    caught_by={"rate_limit_reset_fixed"},
+    warns=_window_exemplified,
+    description=("In a fixed window, X-RateLimit-Reset moves with every request (always a day from now)."),
+)
 def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """In a fixed window, X-RateLimit-Reset moves with every request (always a day from now)."""
     found = _header(engine, "reset")
@@ -78,7 +105,15 @@ def moving_reset(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     return outcome
 
 
-@drift("response", _sole_window, caught_by={"rate_limited_with_room"})
+@drift(
+    "response",
+    _sole_window,
+    caught_by={"rate_limited_with_room"},
+    description=(
+        "An eager limiter: every request it would serve is answered 429 rate-limited, while "
+        "X-RateLimit-Remaining still shows requests remaining in the one documented window."
+    ),
+)
 def rate_limited_with_room(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An eager limiter: every request it would serve is answered 429 rate-limited, while
     X-RateLimit-Remaining still shows requests remaining in the one documented window."""
@@ -101,7 +136,15 @@ def rate_limited_with_room(outcome: Outcome, call: Call, engine: Engine) -> Outc
     return limited
 
 
-@drift("skip", _forbidden_is_403, caught_by={"access_control"})
+@drift(
+    "skip",
+    _forbidden_is_403,
+    caught_by={"access_control"},
+    description=(
+        "Only the first endpoint of a resource checks ownership: the others (a task's "
+        "download) serve another account's resource."
+    ),
+)
 def ownership_checked_on_one_endpoint(step: str, call: Call, engine: Engine) -> bool:
     """Only the first endpoint of a resource checks ownership: the others (a task's download)
     serve another account's resource."""
@@ -109,7 +152,14 @@ def ownership_checked_on_one_endpoint(step: str, call: Call, engine: Engine) -> 
     return step == "ownership" and call.endpoint is not None and call.endpoint.name != first.name
 
 
-@drift("response", caught_by={"access_control"})
+@drift(
+    "response",
+    caught_by={"access_control"},
+    description=(
+        "One authenticated endpoint (the last in the contract) forgot its auth check: a "
+        "request with no, malformed or unknown credentials is served there."
+    ),
+)
 def auth_skipped_on_one_endpoint(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """One authenticated endpoint (the last in the contract) forgot its auth check: a request
     with no, malformed or unknown credentials is served there."""
@@ -119,7 +169,12 @@ def auth_skipped_on_one_endpoint(outcome: Outcome, call: Call, engine: Engine) -
     return outcome
 
 
-@drift("skip", lambda config: bool(config.refund.get("on_cancel")), caught_by={"refund_on_cancel"})
+@drift(
+    "skip",
+    lambda config: bool(config.refund.get("on_cancel")),
+    caught_by={"refund_on_cancel"},
+    description="A cancelled job keeps its credits: the documented instant refund never comes.",
+)
 def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
     """A cancelled job keeps its credits: the documented instant refund never comes."""
     return step == "refund_on_cancel"
@@ -129,6 +184,10 @@ def cancel_without_refund(step: str, call: Call, engine: Engine) -> bool:
     "response",
     lambda config: any(not e.auth for e in config.contract.endpoints.values()),
     caught_by={"open_endpoint_needs_no_key"},
+    description=(
+        "An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses "
+        "a request without a key."
+    ),
 )
 def open_endpoint_demands_a_key(outcome: Outcome, call: Call, engine: Engine) -> Outcome:
     """An endpoint the docs open to everyone (VicSee's model list, Vydra's health) refuses a

@@ -25,6 +25,7 @@ from errcontract.mock.respond import (
     MockError,
     Outcome,
     error_outcome,
+    follow_protocol,
     iso_timestamp,
     rate_limit_headers,
     status_headers,
@@ -88,6 +89,7 @@ class Engine:
         if not call.body_read:
             await _drain(request)
         self._add_headers(outcome, call)
+        follow_protocol(self.contract, outcome)
         if self.drift is not None:
             outcome = self.drift.respond(outcome, call, self)
         return outcome.to_response()
@@ -212,10 +214,14 @@ class Engine:
                 raise MockError("fault", code=fault["code"], status=status, message=fault.get("message"))
 
     def _add_headers(self, outcome: Outcome, call: Call) -> None:
-        if call.usage is None or outcome.status == 401:
+        usage = call.usage if outcome.status != 401 else None
+        spec = self.contract.headers.rate_limit
+        if usage is None and spec is not None and spec.anonymous is not None:
+            usage = self.state.anonymous_usage()  # 'any response': no user, an untouched window
+        if usage is None:
             return
-        outcome.headers.update(rate_limit_headers(self.contract, call.usage))
-        if outcome.status == 429:
+        outcome.headers.update(rate_limit_headers(self.contract, usage))
+        if outcome.status == 429 and call.usage is not None:
             outcome.headers.update(status_headers(self.contract, 429, retry_after(call.usage)))
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import copy
 import json
 import math
+import re
 import time
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -136,3 +138,28 @@ def status_headers(contract: Contract, status: int, retry_after: int) -> dict[st
 
 def iso_timestamp(value: float) -> str:
     return format_header(value, "iso8601")
+
+
+def follow_protocol(contract: Contract, outcome: Outcome) -> None:
+    """What the contract's protocol rules and every-response headers ask of any response: the
+    headers (a value of the documented pattern's literal prefix), and on an error the documented
+    media type and the body member that states the status."""
+    for name, spec in contract.headers.every_response.items():
+        outcome.headers.setdefault(name, _literal_prefix(spec.pattern) + uuid.uuid4().hex)
+    rules = contract.protocol
+    if not outcome.is_error or outcome.raw is not None:
+        return
+    if rules.error_media_type is not None and outcome.media_type == JSON_TYPE:
+        outcome.media_type = rules.error_media_type.types[0]
+    member = rules.status_member
+    if member is not None and isinstance(outcome.body, dict) and "*" not in pointer.tokens(member.pointer):
+        value = outcome.status if member.as_type == "integer" else str(outcome.status)
+        pointer.set(outcome.body, member.pointer, value)
+
+
+def _literal_prefix(pattern: str | None) -> str:
+    """The literal text an anchored pattern starts with (`^req_` -> `req_`), else nothing."""
+    if not pattern or not pattern.startswith("^"):
+        return ""
+    match = re.match(r"[A-Za-z0-9_-]*", pattern[1:])
+    return match.group(0) if match else ""

@@ -59,7 +59,9 @@ class _Server(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def make_server(app: Starlette) -> uvicorn.Server:
+def make_server(app: Starlette, own_headers: bool = True) -> uvicorn.Server:
+    """uvicorn for `app`; `own_headers=False` leaves out uvicorn's Server and Date headers (a
+    proxy passes the upstream's answer on as it came)."""
     config = uvicorn.Config(
         app,
         log_level="warning",
@@ -67,6 +69,8 @@ def make_server(app: Starlette) -> uvicorn.Server:
         lifespan="off",
         timeout_graceful_shutdown=2,
         timeout_keep_alive=30,
+        server_header=own_headers,
+        date_header=own_headers,
     )
     return _Server(config)
 

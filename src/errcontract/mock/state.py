@@ -191,6 +191,17 @@ class MockState:
         limit = int(account.plan["limit"])
         return Usage(limit, limit + 1 if account.saturated else used, reset_at)
 
+    def anonymous_usage(self) -> Usage:
+        """What the rate-limit headers show a request no account is known for: the first plan's
+        limit, nothing used, the window's next reset (the docs put the headers on every response)."""
+        plans = self.config.plans
+        limit = int(next(iter(plans.values()))["limit"]) if plans else 0
+        now = datetime.now(UTC)
+        if self.config.window == "day":
+            reset = datetime(now.year, now.month, now.day, tzinfo=UTC) + timedelta(days=1)
+            return Usage(limit, 0, reset.timestamp())
+        return Usage(limit, 0, time.time() + MINUTE_S)
+
     def peek_usage(self, account: Account) -> Usage:
         """Where the account stands without counting a request (for uncounted responses)."""
         usage = self.count_request(account)

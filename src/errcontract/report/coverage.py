@@ -2,16 +2,15 @@
 
 A conformance percentage only speaks for the codes that were judged; "100%" over 9 of 18 codes
 is not "100%". Everything that shows the percentage (the page, the site index, the badge, the
-terminal, the diff) shows this next to it, computed here from a results summary. Older results
-files have no `checked`: it is derived from the counts they do have.
+terminal, the diff) shows this next to it, computed here from a results summary.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import CodeEntry, RunResult, Summary
 
 
 @dataclass(frozen=True)
@@ -54,24 +53,17 @@ class Coverage:
         return " · ".join(self.parts())
 
 
-def coverage_of(summary: dict[str, Any] | None) -> Coverage:
-    """The coverage of a results summary (any schema-1 file, old or new)."""
-    summary = summary or {}
-
-    def count(key: str) -> int:
-        value = summary.get(key)
-        return value if isinstance(value, int) else 0
-
-    codes, passed, failed, unseen = count("codes"), count("passed"), count("failed"), count("not_observed")
-    # Files older than `code_errors`: the codes left over are the ones that could not be judged.
-    errors = count("code_errors") if "code_errors" in summary else max(0, codes - passed - failed - unseen)
-    return Coverage(codes=codes, passed=passed, failed=failed, errors=errors, not_observed=unseen)
+def coverage_of(summary: Summary) -> Coverage:
+    """The coverage of a results summary."""
+    return Coverage(
+        codes=summary.codes,
+        passed=summary.passed,
+        failed=summary.failed,
+        errors=summary.code_errors,
+        not_observed=summary.not_observed,
+    )
 
 
-def not_observed_codes(results: dict[str, Any]) -> list[dict[str, Any]]:
+def not_observed_codes(results: RunResult) -> list[CodeEntry]:
     """The codes that were not checked (not observed or could not be judged), with their reasons."""
-    return [
-        entry
-        for entry in results.get("codes", [])
-        if entry.get("verdict") in (Verdict.NOT_OBSERVED, Verdict.ERROR)
-    ]
+    return [entry for entry in results.codes if entry.verdict in (Verdict.NOT_OBSERVED, Verdict.ERROR)]

@@ -8,13 +8,13 @@ contract changed, more warnings): only regressions make `errcontract diff` exit 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from errcontract.core.errors import UsageError
 from errcontract.core.verdicts import RunVerdict, Verdict
-from errcontract.report.results import codes_by_name
+from errcontract.judge.model import Finding, RunResult
 
 REGRESSION, IMPROVEMENT, INFO = "regression", "improvement", "info"
 JUDGED = (Verdict.PASS, Verdict.FAIL)
@@ -34,7 +34,7 @@ class Change:
         return asdict(self)
 
 
-Rule = Callable[[dict[str, Any], dict[str, Any]], Iterator[Change]]
+Rule = Callable[[RunResult, RunResult], Iterator[Change]]
 
 
 def _verdict_change(code: str, before: str, after: str) -> Change | None:
@@ -54,32 +54,36 @@ def _verdict_change(code: str, before: str, after: str) -> Change | None:
     return Change(INFO, "verdict", code, before, after)
 
 
-def code_verdicts(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def _verdict_of(results: RunResult, code: str) -> str:
+    entry = results.code(code)
+    return "missing" if entry is None else entry.verdict
+
+
+def code_verdicts(base: RunResult, new: RunResult) -> Iterator[Change]:
     """pass -> fail, pass/fail -> not observed or gone, and the way back."""
-    old_codes, new_codes = codes_by_name(base), codes_by_name(new)
+    old_codes, new_codes = base.codes_by_name, new.codes_by_name
     for code in sorted(old_codes.keys() | new_codes.keys()):
-        before = old_codes.get(code, {}).get("verdict", "missing")
-        after = new_codes.get(code, {}).get("verdict", "missing")
+        before, after = _verdict_of(base, code), _verdict_of(new, code)
         change = _verdict_change(code, before, after)
         if change:
             yield change
 
 
-def code_statuses(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def code_statuses(base: RunResult, new: RunResult) -> Iterator[Change]:
     """A code still seen, but with other statuses than before (e.g. 404 became 403)."""
-    old_codes, new_codes = codes_by_name(base), codes_by_name(new)
+    old_codes, new_codes = base.codes_by_name, new.codes_by_name
     for code in sorted(old_codes.keys() & new_codes.keys()):
-        before = sorted(old_codes[code].get("observed_statuses") or [])
-        after = sorted(new_codes[code].get("observed_statuses") or [])
+        before = sorted(old_codes[code].observed_statuses)
+        after = sorted(new_codes[code].observed_statuses)
         if before and after and before != after:
             yield Change(REGRESSION, "moved-status", code, _join(before), _join(after))
 
 
-def undocumented_codes(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def undocumented_codes(base: RunResult, new: RunResult) -> Iterator[Change]:
     """Codes the contract does not document, new in this run (or gone from it)."""
 
-    def pairs(results: dict[str, Any]) -> set[tuple[str, str]]:
-        return {(str(u.get("code")), str(u.get("status"))) for u in results.get("undocumented") or []}
+    def pairs(results: RunResult) -> set[tuple[str, str]]:
+        return {(u.code, str(u.status)) for u in results.undocumented}
 
     old, current = pairs(base), pairs(new)
     for code, status in sorted(current - old):
@@ -88,38 +92,37 @@ def undocumented_codes(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Ch
         yield Change(IMPROVEMENT, "undocumented-gone", code, f"seen with {status}", "absent")
 
 
-def _check_counts(results: dict[str, Any], key: str) -> Counter[str]:
-    return Counter(str(item.get("check")) for item in results.get(key) or [])
+def _check_counts(findings: Sequence[Finding]) -> Counter[str]:
+    return Counter(item.check for item in findings)
 
 
-def check_counts(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def check_counts(base: RunResult, new: RunResult) -> Iterator[Change]:
     """Violations per check name (envelope, rate_limit_headers, ...): more is a regression."""
-    old, current = _check_counts(base, "violations"), _check_counts(new, "violations")
+    old, current = _check_counts(base.violations), _check_counts(new.violations)
     for check in sorted(old.keys() | current.keys()):
         if current[check] > old[check]:
             yield Change(REGRESSION, "more-violations", check, str(old[check]), str(current[check]))
         elif current[check] < old[check]:
             yield Change(IMPROVEMENT, "fewer-violations", check, str(old[check]), str(current[check]))
-    old_w, new_w = _check_counts(base, "warnings"), _check_counts(new, "warnings")
+    old_w, new_w = _check_counts(base.warnings), _check_counts(new.warnings)
     for check in sorted(old_w.keys() | new_w.keys()):
         if new_w[check] != old_w[check]:
             yield Change(INFO, "warnings", check, str(old_w[check]), str(new_w[check]))
 
 
-def header_counts(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def header_counts(base: RunResult, new: RunResult) -> Iterator[Change]:
     """Responses missing or malforming the documented headers."""
-    old, current = base.get("headers") or {}, new.get("headers") or {}
     for counter in ("missing", "malformed"):
-        before, after = int(old.get(counter) or 0), int(current.get(counter) or 0)
+        before, after = base.headers.get(counter, 0), new.headers.get(counter, 0)
         if after > before:
             yield Change(REGRESSION, "headers", f"headers {counter}", str(before), str(after))
         elif after < before:
             yield Change(IMPROVEMENT, "headers", f"headers {counter}", str(before), str(after))
 
 
-def run_verdict(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
+def run_verdict(base: RunResult, new: RunResult) -> Iterator[Change]:
     """The run's verdict and its contract: an unreachable target is a regression of its own."""
-    before, after = str(base.get("verdict")), str(new.get("verdict"))
+    before, after = str(base.verdict), str(new.verdict)
     if before != after:
         severity = REGRESSION if after in (RunVerdict.VIOLATIONS, RunVerdict.UNREACHABLE) else IMPROVEMENT
         yield Change(severity, "verdict", "run", before, after)
@@ -128,9 +131,9 @@ def run_verdict(base: dict[str, Any], new: dict[str, Any]) -> Iterator[Change]:
         yield Change(INFO, "contract", "contract", old_contract, new_contract)
 
 
-def _contract_label(results: dict[str, Any]) -> str:
-    contract = results.get("contract") or {}
-    return f"{contract.get('version', '?')} {str(contract.get('sha256')).removeprefix('sha256:')[:12]}"
+def _contract_label(results: RunResult) -> str:
+    contract = results.contract
+    return f"{contract.version} {contract.sha256.removeprefix('sha256:')[:12]}"
 
 
 RULES: tuple[Rule, ...] = (
@@ -143,12 +146,10 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def diff_results(base: dict[str, Any], new: dict[str, Any]) -> list[Change]:
+def diff_results(base: RunResult, new: RunResult) -> list[Change]:
     """All changes from `base` to `new`; both must be runs of the same provider."""
-    if base.get("provider") != new.get("provider"):
-        raise UsageError(
-            f"cannot compare runs of different providers ({base.get('provider')} vs {new.get('provider')})"
-        )
+    if base.provider != new.provider:
+        raise UsageError(f"cannot compare runs of different providers ({base.provider} vs {new.provider})")
     return [change for rule in RULES for change in rule(base, new)]
 
 

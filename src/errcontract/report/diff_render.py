@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from errcontract.judge.model import RunResult
 from errcontract.report.badge import format_pct
 from errcontract.report.coverage import coverage_of
 from errcontract.report.diff import IMPROVEMENT, INFO, REGRESSION, Change, regressed
@@ -14,18 +15,18 @@ SECTIONS = ((REGRESSION, "Regressions"), (IMPROVEMENT, "Improvements"), (INFO, "
 MARKERS = {REGRESSION: "✗", IMPROVEMENT: "✓", INFO: "·"}
 
 
-def _pct(results: dict[str, Any]) -> str:
-    return format_pct((results.get("summary") or {}).get("conformance_pct"))
+def _pct(results: RunResult) -> str:
+    return format_pct(results.summary.conformance_pct)
 
 
-def _checked(results: dict[str, Any]) -> str:
-    return coverage_of(results.get("summary")).fraction
+def _checked(results: RunResult) -> str:
+    return coverage_of(results.summary).fraction
 
 
-def _headline(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
+def _headline(base: RunResult, new: RunResult, changes: list[Change]) -> str:
     count = sum(1 for c in changes if c.severity == REGRESSION)
     better = sum(1 for c in changes if c.severity == IMPROVEMENT)
-    title = new.get("title") or new.get("provider")
+    title = new.title or new.provider
     verdict = f"{count} regression{'' if count == 1 else 's'}" if count else "no regression"
     return (
         f"errcontract diff {title}: {verdict}, {better} improvement{'' if better == 1 else 's'}"
@@ -33,7 +34,7 @@ def _headline(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) 
     )
 
 
-def render_text(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
+def render_text(base: RunResult, new: RunResult, changes: list[Change]) -> str:
     lines = [_headline(base, new, changes)]
     for severity, heading in SECTIONS:
         items = [c for c in changes if c.severity == severity]
@@ -48,13 +49,13 @@ def _md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
+def render_markdown(base: RunResult, new: RunResult, changes: list[Change]) -> str:
     mark = "❌" if regressed(changes) else "✅"
     lines = [f"### {mark} {_headline(base, new, changes)}", ""]
     lines += [
         "| | base | new |",
         "|---|---|---|",
-        f"| verdict | {base.get('verdict')} | {new.get('verdict')} |",
+        f"| verdict | {base.verdict} | {new.verdict} |",
         f"| conformance | {_pct(base)} | {_pct(new)} |",
         f"| codes checked | {_checked(base)} | {_checked(new)} |",
         "",
@@ -80,21 +81,21 @@ def render_markdown(base: dict[str, Any], new: dict[str, Any], changes: list[Cha
     return "\n".join(lines)
 
 
-def _run_figures(results: dict[str, Any]) -> dict[str, Any]:
-    summary = results.get("summary") or {}
+def _run_figures(results: RunResult) -> dict[str, Any]:
+    summary = results.summary
     coverage = coverage_of(summary)
     return {
-        "verdict": results.get("verdict"),
-        "conformance_pct": summary.get("conformance_pct"),
+        "verdict": results.verdict,
+        "conformance_pct": summary.conformance_pct,
         "checked": coverage.checked,
         "codes": coverage.codes,
         "coverage_pct": coverage.pct,
     }
 
 
-def render_json(base: dict[str, Any], new: dict[str, Any], changes: list[Change]) -> str:
+def render_json(base: RunResult, new: RunResult, changes: list[Change]) -> str:
     document = {
-        "provider": new.get("provider"),
+        "provider": new.provider,
         "regressed": regressed(changes),
         "base": _run_figures(base),
         "new": _run_figures(new),
@@ -103,7 +104,7 @@ def render_json(base: dict[str, Any], new: dict[str, Any], changes: list[Change]
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
-RENDERERS: dict[str, Callable[[dict[str, Any], dict[str, Any], list[Change]], str]] = {
+RENDERERS: dict[str, Callable[[RunResult, RunResult, list[Change]], str]] = {
     "text": render_text,
     "markdown": render_markdown,
     "json": render_json,

@@ -8,10 +8,11 @@ it (stated / exemplified) and one example to reproduce, with the rest at hand bu
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from errcontract.core.verdicts import Strength
+from errcontract.judge.model import Finding
 
 STRENGTH_ORDER: dict[str, int] = {Strength.STATED: 0, Strength.EXEMPLIFIED: 1}
 FOLDED_LIMIT = 50  # examples listed under "more" per group; the rest stay in results.json
@@ -25,7 +26,7 @@ class FindingGroup:
     kind: str  # violation | warning
     check: str
     code: str | None
-    items: list[tuple[int, dict[str, Any]]] = field(default_factory=list)  # (index in results, item)
+    items: list[tuple[int, Finding]] = field(default_factory=list)  # (index in results, item)
 
     @property
     def anchor(self) -> str:
@@ -36,7 +37,7 @@ class FindingGroup:
         return len(self.items)
 
     @property
-    def first(self) -> dict[str, Any]:
+    def first(self) -> Finding:
         return self.items[0][1]
 
     @property
@@ -45,16 +46,16 @@ class FindingGroup:
 
     @property
     def strengths(self) -> list[str]:
-        found = {str(item.get("strength") or Strength.STATED) for _, item in self.items}
+        found = {str(item.strength) for _, item in self.items}
         return sorted(found, key=lambda s: (STRENGTH_ORDER.get(s, 9), s))
 
     @property
-    def statuses(self) -> list[Any]:
-        seen = {item.get("status") for _, item in self.items if item.get("status") is not None}
+    def statuses(self) -> list[int]:
+        seen = {item.status for _, item in self.items if item.status is not None}
         return sorted(seen, key=str)
 
     @property
-    def folded(self) -> list[tuple[int, dict[str, Any]]]:
+    def folded(self) -> list[tuple[int, Finding]]:
         return self.items[1 : 1 + FOLDED_LIMIT]
 
     @property
@@ -66,7 +67,7 @@ class FindingGroup:
         """Where the findings came from (recipe:…, generated, schemathesis …), most frequent first."""
         counts: dict[str, int] = {}
         for _, item in self.items:
-            source = str(item.get("source") or "–").split(":")[0]
+            source = (item.source or "–").split(":")[0]
             counts[source] = counts.get(source, 0) + 1
         return [
             f"{name} ×{n}" if n > 1 else name
@@ -74,11 +75,11 @@ class FindingGroup:
         ]
 
 
-def group_findings(items: list[dict[str, Any]] | None, kind: str) -> list[FindingGroup]:
+def group_findings(items: Sequence[Finding], kind: str) -> list[FindingGroup]:
     """Findings grouped by (check, code): stated before exemplified, then most frequent first."""
     groups: dict[tuple[str, str | None], FindingGroup] = {}
-    for index, item in enumerate(items or []):
-        key = (str(item.get("check")), item.get("code") or None)
+    for index, item in enumerate(items):
+        key = (item.check, item.code or None)
         groups.setdefault(key, FindingGroup(kind, *key)).items.append((index, item))
     return sorted(
         groups.values(),

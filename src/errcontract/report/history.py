@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.core.errors import UsageError
+from errcontract.judge.model import RunResult
 from errcontract.report.coverage import coverage_of
 from errcontract.report.results import results_problem
 
@@ -25,15 +26,15 @@ HISTORY_SCHEMA = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def digest(results: dict[str, Any]) -> dict[str, Any]:
+def digest(results: RunResult) -> dict[str, Any]:
     """What the history keeps of one run: when, its verdict, conformance, coverage, each code's verdict."""
-    summary = results.get("summary") or {}
+    summary = results.summary
     coverage = coverage_of(summary)
     return {
-        "started_at": results.get("started_at"),
-        "target": results.get("target"),
-        "verdict": results.get("verdict"),
-        "conformance_pct": summary.get("conformance_pct"),
+        "started_at": results.started_at,
+        "target": results.target,
+        "verdict": results.verdict,
+        "conformance_pct": summary.conformance_pct,
         "coverage_pct": coverage.pct,
         "checked": coverage.checked,
         "codes": coverage.codes,
@@ -41,10 +42,10 @@ def digest(results: dict[str, Any]) -> dict[str, Any]:
         "failed": coverage.failed,
         "not_observed": coverage.not_observed,
         "code_errors": coverage.errors,
-        "violations": summary.get("violations"),
-        "warnings": summary.get("warnings"),
-        "contract": (results.get("contract") or {}).get("version"),
-        "verdicts": {c["code"]: c.get("verdict") for c in results.get("codes", []) if "code" in c},
+        "violations": summary.violations,
+        "warnings": summary.warnings,
+        "contract": results.contract.version,
+        "verdicts": {c.code: c.verdict for c in results.codes},
     }
 
 
@@ -57,7 +58,7 @@ def _digests_in(data: Any, provider: str) -> list[dict[str, Any]]:
     if not isinstance(data, dict) or data.get("provider") != provider:
         return []
     if results_problem(data) is None:
-        return [digest(data)]
+        return [digest(RunResult.from_json(data))]
     runs = data.get("runs")
     if data.get("history_schema_version") == HISTORY_SCHEMA and isinstance(runs, list):
         return [r for r in runs if isinstance(r, dict) and isinstance(r.get("verdicts"), dict)]

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from errcontract.judge.model import RunResult
 from errcontract.report.badge import badge_svg
 from errcontract.report.coverage import coverage_of
 from errcontract.report.files import write_atomic
@@ -21,18 +22,16 @@ PAGE_NAME = "index.html"
 BADGE_NAME = "badge.svg"
 
 
-def provider_badge(results: dict[str, Any]) -> str:
-    summary = results.get("summary", {})
-    return badge_svg(
-        BADGE_LABEL, summary.get("conformance_pct"), str(results.get("verdict")), coverage_of(summary)
-    )
+def provider_badge(results: RunResult) -> str:
+    summary = results.summary
+    return badge_svg(BADGE_LABEL, summary.conformance_pct, results.verdict, coverage_of(summary))
 
 
 DEFAULT_LINKS = ("pytest.html", "junit.xml", "results.json", BADGE_NAME)  # what a run writes
 
 
 def render_provider_page(
-    results: dict[str, Any], links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None
+    results: RunResult, links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None
 ) -> str:
     """The page's HTML text (nothing written)."""
     context = provider_context(results, provider_badge(results))
@@ -40,7 +39,7 @@ def render_provider_page(
 
 
 def write_provider_report(
-    results: dict[str, Any],
+    results: RunResult,
     out_dir: Path,
     secrets: Sequence[str] = (),
     links: Sequence[str] = DEFAULT_LINKS,

@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from errcontract.core.errors import UsageError
 from errcontract.core.slug import slug
+from errcontract.judge.model import RunResult
 from errcontract.report.publish import replace_report_set
 from errcontract.report.report_set import RESULTS_NAME
 from errcontract.report.results import load_results
@@ -44,22 +44,22 @@ def results_files(inputs: Sequence[Path]) -> list[Path]:
     return found
 
 
-def target_name(results: dict[str, Any]) -> str:
+def target_name(results: RunResult) -> str:
     """The run's target as a folder name: `mock` for the embedded mock (its port is a new one
     each run), else the slug of the URL results.json records."""
-    return "mock" if results.get("embedded_mock") else slug(str(results.get("target") or ""))
+    return "mock" if results.embedded_mock else slug(results.target)
 
 
-def folder_names(runs: Sequence[dict[str, Any]]) -> list[str]:
+def folder_names(runs: Sequence[RunResult]) -> list[str]:
     """Each run's folder in the site: its provider's name, or `<provider>-<target>` when the
     provider was merged at several targets; `~N` added only when the same check comes again."""
     targets: dict[str, set[str]] = {}
     for results in runs:
-        targets.setdefault(str(results["provider"]), set()).add(target_name(results))
+        targets.setdefault(results.provider, set()).add(target_name(results))
     names: list[str] = []
     seen: Counter[str] = Counter()
     for results in runs:
-        provider = str(results["provider"])
+        provider = results.provider
         base = provider if len(targets[provider]) == 1 else f"{provider}-{target_name(results)}"
         seen[base] += 1
         names.append(base if seen[base] == 1 else f"{base}~{seen[base]}")
@@ -71,7 +71,7 @@ def merge_site(inputs: Sequence[Path], site: Path, history: Sequence[Path] = ())
     it) and site/index.html over exactly these runs."""
     paths = results_files(inputs)
     loaded = [load_results(path) for path in paths]
-    runs: dict[str, dict[str, Any]] = {}
+    runs: dict[str, RunResult] = {}
     for path, results, name in zip(paths, loaded, folder_names(loaded), strict=True):
         replace_report_set(results, path, site / name, history, MERGE_HINT)
         runs[name] = results

@@ -16,10 +16,11 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from errcontract.client.redact import Redactor
 from errcontract.core.errors import UsageError
+from errcontract.judge.model import RunResult
 from errcontract.report import swap
 from errcontract.report.history import HISTORY_NAME
 from errcontract.report.html import BADGE_NAME, PAGE_NAME, write_provider_report
@@ -55,11 +56,9 @@ class ReportSet:
                 self._writing(lambda: shutil.copy2(kept, folder / HISTORY_NAME))
         return folder
 
-    def write_provider(
-        self, results: dict[str, Any], secrets: Sequence[str], folder: str | None = None
-    ) -> None:
+    def write_provider(self, results: RunResult, secrets: Sequence[str], folder: str | None = None) -> None:
         """The provider's page and badge, beside its results.json (in `folder`, default the provider's)."""
-        into = self.provider_dir(folder or str(results["provider"]))
+        into = self.provider_dir(folder or results.provider)
         self._writing(lambda: write_provider_report(results, into, secrets=secrets))
 
     def adopt(self, provider: str, source: Path, name: str) -> None:
@@ -68,11 +67,11 @@ class ReportSet:
         self._writing(lambda: shutil.copyfile(source, folder / name))
 
     def publish(
-        self, results: list[dict[str, Any]], secrets: Sequence[str], folders: Sequence[str] | None = None
+        self, results: list[RunResult], secrets: Sequence[str], folders: Sequence[str] | None = None
     ) -> None:
         """Scrub keys, add the site index, and swap the whole set in (all of it or none);
         `folders` beside `results` (default: each provider's name)."""
-        names = list(folders) if folders is not None else [str(r["provider"]) for r in results]
+        names = list(folders) if folders is not None else [r.provider for r in results]
         for name in names:
             folder = self.staging / name
             for path in self._writing(partial(scrub_files, folder, secrets)):
@@ -107,7 +106,7 @@ class ReportSet:
         self.discard()
 
 
-def side_by_side(results: dict[str, dict[str, Any]], report_dir: Path) -> dict[str, dict[str, Any]]:
+def side_by_side(results: dict[str, RunResult], report_dir: Path) -> dict[str, RunResult]:
     """This run's results by folder, plus any other folder's results already in DIR (one run per
     provider and target, one DIR: the index still shows them all side by side), by folder name."""
     shown = dict(results)
@@ -138,7 +137,7 @@ REPORT_SET_NAMES = (PAGE_NAME, BADGE_NAME, RESULTS_NAME, *SIBLINGS, HISTORY_NAME
 
 
 def replace_report_set(
-    results: dict[str, Any], results_path: Path, out_dir: Path, history: Sequence[Path], hint: str
+    results: RunResult, results_path: Path, out_dir: Path, history: Sequence[Path], hint: str
 ) -> Path:
     """`errcontract report`: the complete linked set of out_dir (page, badge, copies, history)
     replaced together, or none of it."""

@@ -14,10 +14,12 @@ row cell the matching `col-<name>` class (basereport._hydrate_data reads them by
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from pytest_html import extras  # type: ignore[import-untyped]
+
+from errcontract.judge.model import Evidence
 
 CODE_COLUMN = "code"
 CODE_HEADER = f'<th class="sortable" data-column-type="{CODE_COLUMN}">Code</th>'
@@ -32,17 +34,21 @@ def _block(title: str, text: str) -> str:
     return f"<div><strong>{html.escape(title)}</strong>{pre}</div>"
 
 
-def exchange_html(exchange: Mapping[str, Any], number: int) -> str:
+def exchange_html(exchange: Evidence, number: int) -> str:
     """One exchange as an HTML fragment: request, response and reproducer, all escaped."""
     parts = [f'<div class="errcontract-exchange"><h4>Exchange {number}</h4>']
-    for key, title in (("request", "Request"), ("response", "Response"), ("reproduce", "Reproduce")):
-        if exchange.get(key):
-            parts.append(_block(title, str(exchange[key])))
+    for text, title in (
+        (exchange.request, "Request"),
+        (exchange.response, "Response"),
+        (exchange.reproduce, "Reproduce"),
+    ):
+        if text:
+            parts.append(_block(title, text))
     parts.append("</div>")
     return "".join(parts)
 
 
-def extras_for_exchanges(exchanges: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def extras_for_exchanges(exchanges: Sequence[Evidence]) -> list[dict[str, Any]]:
     """pytest-html extras for the exchanges: an inline HTML block each, and the curl as a link.
 
     Exchanges are already redacted by the runner; they are escaped here, never trusted as HTML.
@@ -50,8 +56,8 @@ def extras_for_exchanges(exchanges: Sequence[Mapping[str, Any]]) -> list[dict[st
     entries: list[dict[str, Any]] = []
     for number, exchange in enumerate(exchanges, start=1):
         entries.append(extras.html(exchange_html(exchange, number)))
-        if exchange.get("reproduce"):
-            entries.append(extras.text(str(exchange["reproduce"]), name=f"curl {number}"))
+        if exchange.reproduce:
+            entries.append(extras.text(exchange.reproduce, name=f"curl {number}"))
     return entries
 
 

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from errcontract.judge.model import RunResult
 from errcontract.report.files import write_atomic
 from errcontract.report.history import HISTORY_NAME, digest, earlier_runs, history_document, merged
 from errcontract.report.html import BADGE_NAME, write_provider_report
@@ -35,15 +36,15 @@ def copy_run_files(results_path: Path, out_dir: Path, into: Path) -> None:
             shutil.copyfile(source / name, into / name)
 
 
-def history_of(results: dict[str, Any], out_dir: Path, history_paths: Sequence[Path]) -> list[dict[str, Any]]:
+def history_of(results: RunResult, out_dir: Path, history_paths: Sequence[Path]) -> list[dict[str, Any]]:
     """This run and every earlier run of its provider: those given, and those the folder kept."""
     kept = out_dir / HISTORY_NAME
     paths = [*history_paths, *([kept] if kept.is_file() else [])]
-    return merged([*earlier_runs(paths, str(results["provider"])), digest(results)])
+    return merged([*earlier_runs(paths, results.provider), digest(results)])
 
 
 def write_report_set(
-    results: dict[str, Any],
+    results: RunResult,
     results_path: Path,
     out_dir: Path,
     history_paths: Sequence[Path] = (),
@@ -55,7 +56,7 @@ def write_report_set(
     runs = history_of(results, out_dir, history_paths)
     copy_run_files(results_path, out_dir, target)
     if len(runs) > 1 or history_paths:
-        document = history_document(str(results["provider"]), runs)
+        document = history_document(results.provider, runs)
         write_atomic(target / HISTORY_NAME, json.dumps(document, indent=1, ensure_ascii=False) + "\n")
     links = [
         name

@@ -1,4 +1,4 @@
-"""Reading a results.json file (format: one object per provider run, `schema_version` 1).
+"""Reading a results.json file (format: one object per provider run, see `judge/model.py`).
 
 A report or a diff must never start from half a file: anything `judge/results.schema.json` rejects
 is refused here with one line naming the file and the first problem, so the command line can exit 2
@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.core.errors import UsageError
+from errcontract.judge.model import RunResult
 from errcontract.judge.results_schema import first_problem
 
 
-def load_results(path: Path) -> dict[str, Any]:
+def load_results(path: Path) -> RunResult:
     """The results object in `path`, or a UsageError saying why it is not one."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -27,18 +28,12 @@ def load_results(path: Path) -> dict[str, Any]:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}: not JSON ({exc.msg} at line {exc.lineno})") from None
-    problem = results_problem(data)
-    if problem:
-        raise UsageError(f"{path}: not an errcontract results file: {problem}")
-    results: dict[str, Any] = data
-    return results
+    try:
+        return RunResult.from_json(data)
+    except UsageError as exc:
+        raise UsageError(f"{path}: {exc}") from None
 
 
 def results_problem(data: Any) -> str | None:
     """What makes `data` unusable as a results object (judged by results.schema.json), or None."""
     return first_problem(data)
-
-
-def codes_by_name(results: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    """The code entries keyed by code name."""
-    return {entry["code"]: entry for entry in results.get("codes", [])}

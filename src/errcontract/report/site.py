@@ -10,6 +10,7 @@ from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
 
+from errcontract.judge.model import RunResult
 from errcontract.report.badge import format_pct
 from errcontract.report.files import write_atomic
 from errcontract.report.html import provider_badge
@@ -19,22 +20,19 @@ from errcontract.report.view import run_verdict_style
 PROVIDER_FILES = ("index.html", "pytest.html", "junit.xml", "results.json", "badge.svg")
 
 
-def started(results: dict[str, Any]) -> str:
+def started(results: RunResult) -> str:
     """ "2026-11-30T16:02:11Z" -> "2026-11-30 16:02:11 UTC"; "unknown" when the file does not say."""
-    value = results.get("started_at")
-    if not isinstance(value, str) or not value:
+    if not results.started_at:
         return "unknown"
-    return value.replace("T", " ").replace("Z", " UTC")
+    return results.started_at.replace("T", " ").replace("Z", " UTC")
 
 
-def provider_card(
-    results: dict[str, Any], earlier: bool = False, folder: str | None = None
-) -> dict[str, Any]:
+def provider_card(results: RunResult, earlier: bool = False, folder: str | None = None) -> dict[str, Any]:
     """One provider's column (one target's, when a provider was checked at several): verdict, %,
     counts, when it ran, and links into its folder (default: the provider's name)."""
-    provider = str(results.get("provider"))
+    provider = results.provider
     folder = folder or provider
-    title = str(results.get("title") or provider)
+    title = results.title or provider
     return {
         "folder": folder,
         "earlier": earlier,
@@ -42,16 +40,16 @@ def provider_card(
         "r": results,
         "provider": provider,
         "title": title if folder == provider else f"{title} · {folder}",
-        "summary": results.get("summary", {}),
-        "pct": format_pct(results.get("summary", {}).get("conformance_pct")),
-        "style": run_verdict_style(results.get("verdict")),
+        "summary": results.summary,
+        "pct": format_pct(results.summary.conformance_pct),
+        "style": run_verdict_style(results.verdict),
         "badge": provider_badge(results),
         "links": [(name, f"{folder}/{name}") for name in PROVIDER_FILES],
     }
 
 
 def write_site_index(
-    results_list: list[dict[str, Any]],
+    results_list: list[RunResult],
     report_dir: Path,
     secrets: Sequence[str] = (),
     current: Collection[str] | None = None,
@@ -60,7 +58,7 @@ def write_site_index(
     """Write report_dir/index.html for the results given, in the order given, each in its folder
     (`folders`, default each provider's name); with `current` (the folders the latest run
     checked), every other card is marked as from an earlier run."""
-    names = list(folders) if folders is not None else [str(r.get("provider")) for r in results_list]
+    names = list(folders) if folders is not None else [r.provider for r in results_list]
     cards = [
         provider_card(r, earlier=current is not None and folder not in current, folder=folder)
         for r, folder in zip(results_list, names, strict=True)

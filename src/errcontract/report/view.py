@@ -6,10 +6,11 @@ both groups; its section and anchor appear once) are plain Python that tests can
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from errcontract.core.verdicts import RunVerdict, Severity, Verdict
+from errcontract.judge.model import CodeEntry, EndpointVerdict, Evidence, RefundEntry, RunResult, Summary
 from errcontract.report.badge import format_pct
 from errcontract.report.coverage import coverage_of, not_observed_codes
 from errcontract.report.findings import FindingGroup, group_findings, groups_by_code
@@ -58,138 +59,151 @@ def excerpt(text: Any) -> str:
     return value[:EXCERPT_LIMIT] + f"\n… ({len(value) - EXCERPT_LIMIT} more characters not shown)"
 
 
-def status_groups(results: dict[str, Any]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class MatrixRow:
+    """One code under one of its documented statuses in the status × code matrix."""
+
+    entry: CodeEntry
+    style: VerdictStyle
+    also_under: list[int]  # the code's other documented statuses
+    answered: str | None  # what the target answered instead (see CodeEntry.answered_instead)
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    status: int
+    description: str
+    rows: list[MatrixRow]
+
+
+def status_groups(results: RunResult) -> list[StatusGroup]:
     """The matrix's row groups: each documented status with its codes' entries, in status order."""
-    entries = {entry["code"]: entry for entry in results.get("codes", [])}
-    groups = results.get("statuses") or _groups_from_codes(results.get("codes", []))
-    rows_by_status = []
-    for group in sorted(groups, key=lambda g: g.get("status", 0)):
-        rows = [_matrix_row(entries[c], group["status"]) for c in group.get("codes", []) if c in entries]
+    entries = results.codes_by_name
+    groups = []
+    for group in sorted(results.statuses, key=lambda g: g.status):
+        rows = [_matrix_row(entries[c], group.status) for c in group.codes if c in entries]
         if rows:  # success statuses (200, 201) document no error code: no group for them
-            rows_by_status.append({**group, "rows": rows})
-    return rows_by_status
+            groups.append(StatusGroup(group.status, group.description, rows))
+    return groups
 
 
-def _groups_from_codes(codes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Status groups rebuilt from each code's documented statuses (for files without `statuses`)."""
-    by_status: dict[int, list[str]] = {}
-    for entry in codes:
-        for status in entry.get("status") or [0]:
-            by_status.setdefault(status, []).append(entry["code"])
-    return [{"status": s, "description": "", "codes": names} for s, names in by_status.items()]
+def _matrix_row(entry: CodeEntry, status: int) -> MatrixRow:
+    others = [s for s in entry.status if s != status]
+    return MatrixRow(entry, verdict_style(entry.verdict), others, entry.answered_instead)
 
 
-def _matrix_row(entry: dict[str, Any], status: int) -> dict[str, Any]:
-    others = [s for s in entry.get("status", []) if s != status]
-    return {
-        **entry,
-        "style": verdict_style(entry.get("verdict")),
-        "also_under": others,
-        "answered": answered_instead(entry),
-    }
+@dataclass(frozen=True)
+class CodeSection:
+    """One documented code's section: its entry, the groups of findings it carries, its exchanges."""
+
+    entry: CodeEntry
+    style: VerdictStyle
+    finding_groups: list[FindingGroup]
+    answered: str | None
+    evidence_items: list[Evidence]  # excerpts, capped (see `excerpt`)
 
 
-def answered_instead(entry: dict[str, Any]) -> str | None:
-    """What the target answered to a code it never sent ("HTTP 402 PAYMENT_REQUIRED"), from the
-    code's first exchange; None when the code was seen or nothing was recorded."""
-    if entry.get("observed") or entry.get("verdict") not in (Verdict.FAIL, Verdict.ERROR):
-        return None
-    for exchange in entry.get("evidence") or []:
-        if exchange.get("answered"):
-            return str(exchange["answered"])
-        first_line = str(exchange.get("response") or "").split("\n", 1)[0]
-        if first_line.startswith("HTTP "):  # files older than "answered": the status at least
-            return first_line
-    return None
-
-
-def code_sections(results: dict[str, Any], groups: list[FindingGroup]) -> list[dict[str, Any]]:
+def code_sections(results: RunResult, groups: list[FindingGroup]) -> list[CodeSection]:
     """One section per documented code, with the groups of findings it carries."""
     by_code = groups_by_code(groups)
-    sections = []
-    for entry in results.get("codes", []):
-        evidence = [
-            {k: excerpt(e.get(k)) for k in ("request", "response", "reproduce", "profiles")}
-            for e in entry.get("evidence", [])
-        ]
-        sections.append(
-            {
-                **entry,
-                "style": verdict_style(entry.get("verdict")),
-                "finding_groups": by_code.get(entry["code"], []),
-                "answered": answered_instead(entry),
-                "evidence_items": evidence,
-            }
+    return [
+        CodeSection(
+            entry,
+            verdict_style(entry.verdict),
+            by_code.get(entry.code, []),
+            entry.answered_instead,
+            [_excerpted(e) for e in entry.evidence],
         )
-    return sections
+        for entry in results.codes
+    ]
 
 
-def summary_segments(summary: dict[str, Any]) -> list[dict[str, Any]]:
+def _excerpted(evidence: Evidence) -> Evidence:
+    return replace(
+        evidence,
+        request=excerpt(evidence.request),
+        response=excerpt(evidence.response),
+        reproduce=excerpt(evidence.reproduce),
+        profiles=excerpt(evidence.profiles),
+    )
+
+
+@dataclass(frozen=True)
+class Segment:
+    style: VerdictStyle
+    count: int
+    width: float
+
+
+def summary_segments(summary: Summary) -> list[Segment]:
     """The stacked bar under the verdict: one segment per outcome, widths in % of all codes."""
-    errors = summary.get("code_errors", summary.get("errors", 0))  # old files: no code_errors
     counts = [
-        (Verdict.PASS, summary.get("passed", 0)),
-        (Verdict.FAIL, summary.get("failed", 0)),
-        (Verdict.NOT_OBSERVED, summary.get("not_observed", 0)),
-        (Verdict.ERROR, errors),
+        (Verdict.PASS, summary.passed),
+        (Verdict.FAIL, summary.failed),
+        (Verdict.NOT_OBSERVED, summary.not_observed),
+        (Verdict.ERROR, summary.code_errors),
     ]
     total = sum(n for _, n in counts) or 1
-    return [
-        {"style": verdict_style(v), "count": n, "width": round(100 * n / total, 2)} for v, n in counts if n
-    ]
+    return [Segment(verdict_style(v), n, round(100 * n / total, 2)) for v, n in counts if n]
 
 
-EXAMPLE_FIELDS = frozenset({"name", "status", "code", "ambiguity", "source", "placeholder", "body"})
+@dataclass(frozen=True)
+class EndpointCell:
+    style: VerdictStyle
+    reason: str
 
 
-def example_profiles(examples: list[dict[str, Any]]) -> list[str]:
-    """The envelope profiles the examples were judged against ("stated", "exemplified", ...)."""
-    profiles: list[str] = []
-    for example in examples:
-        for key, value in example.items():
-            if key not in EXAMPLE_FIELDS and isinstance(value, bool) and key not in profiles:
-                profiles.append(key)
-    return profiles
+@dataclass(frozen=True)
+class EndpointRow:
+    code: str
+    cells: list[EndpointCell | None]
 
 
-def endpoint_matrix(results: dict[str, Any]) -> dict[str, Any]:
+@dataclass(frozen=True)
+class EndpointMatrix:
+    endpoints: list[str]
+    rows: list[EndpointRow]
+    refunds: tuple[RefundEntry, ...]
+
+
+def endpoint_matrix(results: RunResult) -> EndpointMatrix:
     """Columns: the endpoints any code was tried on; rows: codes with a cell per endpoint."""
-    codes = [c for c in results.get("codes", []) if c.get("endpoints")]
+    codes = [c for c in results.codes if c.endpoints]
     endpoints: list[str] = []
     for code in codes:
-        endpoints += [e for e in code["endpoints"] if e not in endpoints]
-    rows = [{"code": c["code"], "cells": [_cell(c["endpoints"].get(e)) for e in endpoints]} for c in codes]
-    return {"endpoints": endpoints, "rows": rows, "refunds": results.get("refunds") or []}
+        endpoints += [e for e in code.endpoints if e not in endpoints]
+    rows = [EndpointRow(c.code, [_cell(c.endpoints.get(e)) for e in endpoints]) for c in codes]
+    return EndpointMatrix(endpoints, rows, results.refunds)
 
 
-def _cell(found: dict[str, Any] | None) -> dict[str, Any] | None:
+def _cell(found: EndpointVerdict | None) -> EndpointCell | None:
     if found is None:
         return None
-    return {"style": verdict_style(found.get("verdict")), "reason": found.get("reason") or ""}
+    return EndpointCell(verdict_style(found.verdict), found.reason or "")
 
 
-def provider_context(results: dict[str, Any], badge: str) -> dict[str, Any]:
+def provider_context(results: RunResult, badge: str) -> dict[str, Any]:
     """Everything the provider template needs."""
-    summary = results.get("summary", {})
-    documentation = results.get("documentation") or {}
-    violation_groups = group_findings(results.get("violations"), Severity.VIOLATION)
-    warning_groups = group_findings(results.get("warnings"), Severity.WARNING)
+    summary = results.summary
+    documentation = results.documentation
+    violation_groups = group_findings(results.violations, Severity.VIOLATION)
+    warning_groups = group_findings(results.warnings, Severity.WARNING)
     return {
         "r": results,
         "summary": summary,
-        "pct": format_pct(summary.get("conformance_pct")),
+        "pct": format_pct(summary.conformance_pct),
         "coverage": coverage_of(summary),
         "unchecked": not_observed_codes(results),
-        "run_style": run_verdict_style(results.get("verdict")),
+        "run_style": run_verdict_style(results.verdict),
         "groups": status_groups(results),
         "sections": code_sections(results, violation_groups + warning_groups),
         "violation_groups": violation_groups,
         "warning_groups": warning_groups,
         "segments": summary_segments(summary),
         "styles": VERDICT_STYLES,
-        "examples": documentation.get("examples", []),
-        "profiles": example_profiles(documentation.get("examples", [])),
-        "ambiguities": documentation.get("ambiguities", []),
+        "examples": documentation.examples,
+        "profiles": documentation.profiles,
+        "ambiguities": documentation.ambiguities,
         "badge": badge,
         "endpoint_matrix": endpoint_matrix(results),
     }

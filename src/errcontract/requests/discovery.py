@@ -33,17 +33,22 @@ def first_list(document: Any) -> list[Any] | None:
 
 
 def first_value(document: Any, keys: list[str]) -> str | None:
+    """The first item's id: a string, or a number (an integer pet id is `7` in a URL too)."""
     items = first_list(document)
     if not items:
         return None
     item = items[0]
-    if isinstance(item, str):
-        return item
     if isinstance(item, dict):
-        for key in keys:
-            value = item.get(key)
-            if isinstance(value, str) and value:
-                return value
+        return next((v for v in (_id_text(item.get(key)) for key in keys) if v), None)
+    return _id_text(item)
+
+
+def _id_text(value: Any) -> str | None:
+    """An id as it goes in a path: a non-empty string, or an integer written out (never a bool)."""
+    if isinstance(value, str) and value:
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
     return None
 
 
@@ -76,7 +81,7 @@ def discover(
         if value:
             found[name] = value
         elif exchange.status is None:
-            missed[name] = f"the target did not answer {asked}: {exchange.transport_error or 'no answer'}"
+            missed[name] = f"{asked} got no answer: {exchange.transport_error or 'none'}"
         elif exchange.truncated:
             missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) is over the read limit"
         else:

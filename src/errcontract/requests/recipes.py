@@ -160,6 +160,10 @@ def apply_defect(
         return replace(spec, path=contract.base_path + paths.expand(endpoint.path, arg))
     if kind == "upload":
         return replace(spec, upload=_upload(arg))
+    if kind == "method":
+        return replace(spec, method=arg)
+    if kind == "path":
+        return replace(spec, path=contract.base_path + arg)
     raise ValueError(f"unknown defect kind {kind!r}")
 
 
@@ -197,6 +201,8 @@ def defect_applies(endpoint: Endpoint, defect: dict[str, Any]) -> bool:
         return bool(arg) and set(arg) <= set(endpoint.path_params)
     if kind == "upload":
         return endpoint.body == "multipart"
+    if kind in ("method", "path"):
+        return True  # any endpoint's request can be sent the wrong way or to the wrong place
     fields = {*endpoint.fields, *endpoint.required_fields}
     if kind == "remove_field":
         return endpoint.body == "json" and arg in fields
@@ -261,6 +267,15 @@ def build_request(
     ids = recipe.defect.get("path_params")
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
     spec = apply_defect(contract, spec, recipe.defect, values, missing)
+    made_up: tuple[Defect, ...] = ()
+    if missing and ids is None and _only_path_ids(endpoint, missing):
+        # The defect is not in the path (a header's): a made-up id serves as well as a given one,
+        # marked as assumed (an answer refusing the id did not reach the defect).
+        missing.clear()
+        ids = {name: f"errcontract-made-up-{name}" for name in endpoint.path_params}
+        spec = base_request(contract, endpoint, values, missing, path_params=ids)
+        spec = apply_defect(contract, spec, recipe.defect, values, missing)
+        made_up = (_made_up_ids(contract, endpoint),)
     if missing:  # a derived `{name:unknown}` needs its `name`
         raise MissingFixture(sorted({m.removesuffix(":unknown") for m in missing}))
     # With fallbacks the defect may not apply to this endpoint: a success is then legitimate.
@@ -268,8 +283,34 @@ def build_request(
     defect = Defect(recipe_name, code.defect_class, codes, certain=not recipe.fallback_endpoints)
     return replace(
         spec,
-        defects=(defect,),
+        defects=(defect, *made_up),
         origin=f"recipe:{recipe_name}",
         may_bill=recipe.may_bill,
         expects_rate_limit=429 in code.statuses,
     )
+
+
+def _only_path_ids(endpoint: Endpoint, missing: set[str]) -> bool:
+    """Are the missing fixtures only the endpoint's path ids (a task id, a job id)?"""
+    named = {str(v)[1:-1] for v in endpoint.request.get("path_params", {}).values() if str(v).startswith("{")}
+    return bool(missing) and missing <= named
+
+
+def _made_up_ids(contract: Contract, endpoint: Endpoint) -> Defect:
+    cls, codes = defect_class_for(contract, endpoint, "path")
+    return Defect(
+        "assumed: a made-up id in the path (no fixture given)", cls, codes, certain=False, assumed=True
+    )
+
+
+def defect_class_for(
+    contract: Contract, endpoint: Endpoint, location: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The defect class for a mistake at `location`: of the classes listed there, the one with
+    the most codes documented for this endpoint (the first on a tie)."""
+    documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
+    classes = contract.defect_classes.values()
+    candidates = [(c.name, c.codes) for c in classes if location in c.locations]
+    if not candidates:
+        return None, ()
+    return max(candidates, key=lambda nc: len(documented & set(nc[1])))

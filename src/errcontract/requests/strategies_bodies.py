@@ -215,9 +215,10 @@ def _odd_string_family(ctx: Context, name: str, variant: str) -> Family:
     except in a lookup field (a model name: valid values are the provider's list), where an odd
     string is certainly not one of them."""
     closed = name in ctx.endpoint.lookup_fields
+    location = "lookup" if closed else "body"
     mutations = sv.ODD_STRINGS[variant]().map(
         lambda v: ctx.mutation(
-            f"{name}: {variant}", "body", _set_field(name, v), certain=closed, stops=closed
+            f"{name}: {variant}", location, _set_field(name, v), certain=closed, stops=closed
         )
     )
     return Family(f"{name}: {variant}", f"field:{name}", mutations, stops_billing=closed)

@@ -18,7 +18,7 @@ from errcontract.contract.model import Contract, Endpoint
 from errcontract.contract.parts import Auth
 from errcontract.core.exchange import Defect, RequestSpec
 from errcontract.requests import strategies_values as sv
-from errcontract.requests.recipes import literal_prefix
+from errcontract.requests.recipes import defect_class_for, literal_prefix
 
 Change = Callable[[RequestSpec], RequestSpec]
 
@@ -57,27 +57,26 @@ class Context:
 
     def defect(self, name: str, location: str, certain: bool) -> Defect:
         if location not in self.classes:
-            self.classes[location] = defect_class_for(self.contract, self.endpoint, location)
+            self.classes[location] = self._class_at(location)
         cls, codes = self.classes[location]
         return Defect(name, cls, codes, certain)
+
+    def _class_at(self, location: str) -> tuple[str | None, tuple[str, ...]]:
+        """An unknown value in a lookup field (a model name) is the class that lists `lookup`
+        (OpenAI's 404 model case), and a body mistake as well: which one a server answers, the
+        docs do not say. Without such a class it is a body mistake."""
+        body = defect_class_for(self.contract, self.endpoint, "body")
+        if location != "lookup":
+            return defect_class_for(self.contract, self.endpoint, location)
+        cls, codes = defect_class_for(self.contract, self.endpoint, "lookup")
+        if cls is None:
+            return body
+        return cls, tuple(dict.fromkeys((*codes, *body[1])))
 
     def mutation(
         self, name: str, location: str, change: Change, certain: bool = True, stops: bool = False
     ) -> Mutation:
         return Mutation(self.defect(name, location, certain), change, stops and certain)
-
-
-def defect_class_for(
-    contract: Contract, endpoint: Endpoint, location: str
-) -> tuple[str | None, tuple[str, ...]]:
-    """The defect class for a mistake at `location`: of the classes listed there, the one with
-    the most codes documented for this endpoint (the first on a tie)."""
-    documented = {c.name for c in contract.codes.values() if {endpoint.name, "*"} & set(c.endpoints)}
-    classes = contract.defect_classes.values()
-    candidates = [(c.name, c.codes) for c in classes if location in c.locations]
-    if not candidates:
-        return None, ()
-    return max(candidates, key=lambda nc: len(documented & set(nc[1])))
 
 
 def _with_credential(auth: Auth, value: str | None, key_fixture: str | None) -> Change:

@@ -11,21 +11,19 @@ anywhere in provoking or judging is *error*, with the request attached, never *n
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import replace
 
 import pytest
 
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Code
-from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.exchange import RequestSpec
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
-from errcontract.judge.verdict import CodeResult
-from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
+from errcontract.judge.model import Evidence
+from errcontract.judge.verdict import CodeResult, answer_verdict, combined_verdict
 from errcontract.requests.recipes import MissingFixture, build_requests, build_variants
-from errcontract.run.option_table import fixture_flag
-from errcontract.run.session import ProviderRun
+from errcontract.run.session import ProviderRun, missing_fixtures_reason
 
 
 def provoke(run: ProviderRun, code_name: str) -> CodeResult:
@@ -37,13 +35,6 @@ def provoke(run: ProviderRun, code_name: str) -> CodeResult:
         result = CodeResult(code_name, Verdict.ERROR, reason, evidence=_last_evidence(run))
     run.recorder.set_code_result(result)
     return result
-
-
-def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
-    """`needs --model`, and why the target did not tell it when it was asked."""
-    needs = ", ".join(fixture_flag(n) for n in names)
-    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
-    return f"needs {needs}" + (f" ({why})" if why else "")
 
 
 def _provoke(run: ProviderRun, code: Code) -> CodeResult:
@@ -62,7 +53,7 @@ def _provoke(run: ProviderRun, code: Code) -> CodeResult:
     for spec in build_variants(run.contract, code, run.fixtures):
         cells[spec.endpoint or ""] = _variant(run, code, spec)
     table = tuple((e, r.verdict, r.reason) for e, r in cells.items())
-    return replace(_combined(primary, cells), cells=table)
+    return replace(combined_verdict(primary, cells), cells=table)
 
 
 def _variant(run: ProviderRun, code: Code, spec: RequestSpec) -> CodeResult:
@@ -72,21 +63,6 @@ def _variant(run: ProviderRun, code: Code, spec: RequestSpec) -> CodeResult:
     except NotSent as exc:
         return CodeResult(code.name, Verdict.NOT_OBSERVED, str(exc))
     return judge_answer(run, code, judged)
-
-
-def _combined(primary: CodeResult, cells: dict[str, CodeResult]) -> CodeResult:
-    """A code fails (or errs) on any endpoint where it does; else its recipe's own verdict, and a
-    recipe not observed on its own endpoint passes when another endpoint answered the code."""
-    for verdict in (Verdict.FAIL, Verdict.ERROR):
-        bad = {e: r for e, r in cells.items() if r.verdict is verdict}
-        if bad:
-            where, first = next(iter(bad.items()))
-            details = tuple(f"on {e}: {line}" for e, r in bad.items() for line in (r.details or (r.reason,)))
-            return CodeResult(first.code, verdict, f"on {where}: {first.reason}", details, first.evidence)
-    if primary.verdict is Verdict.NOT_OBSERVED:
-        seen = next((r for r in cells.values() if r.verdict is Verdict.PASS), None)
-        return seen or primary
-    return primary
 
 
 def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpec]) -> Judged | CodeResult:
@@ -112,77 +88,12 @@ def _first_telling_exchange(run: ProviderRun, code: Code, specs: list[RequestSpe
 
 
 def judge_answer(run: ProviderRun, code: Code, judged: Judged) -> CodeResult:
-    """The verdict on the recipe's answer (see the module docstring)."""
-    exchange, outcome = judged.exchange, judged.outcome
-    evidence = (judged.evidence(),)
-
-    def result(verdict: Verdict, reason: str | None, details: tuple[str, ...] = ()) -> CodeResult:
-        return CodeResult(code.name, verdict, reason, details, evidence)
-
-    if exchange.status is None:
-        return result(Verdict.ERROR, f"no answer: {exchange.transport_error}")
-    answered = judged.code
-    if exchange.status == 429 and not exchange.request.expects_rate_limit and outcome.ok:
-        return result(Verdict.NOT_OBSERVED, "the target rate-limited the request (a conformant 429)")
-    if outcome.violations:
-        lines = tuple(run.redact(f"{v.check}: {v.message}") for v in outcome.violations)
-        return result(Verdict.FAIL, _fail_reason(run, code, exchange, lines[0]), lines)
-    if outcome.errors:
-        return result(Verdict.ERROR, "; ".join(outcome.errors))
-    if run.options.strict and outcome.warnings:
-        lines = tuple(
-            run.redact(f"{w.check} ({w.strength}, --strict): {w.message}") for w in outcome.warnings
-        )
-        return result(Verdict.FAIL, lines[0], lines)
-    if answered == code.name and run.contract.code_allows(code.name, exchange.status):
-        return result(Verdict.PASS, None)
-    if run.oracle.window_had_room(exchange):
-        key, room = exchange.request.key_fixture or "the key", run.oracle.remaining_of(exchange)
-        reason = f"served (HTTP {exchange.status}), {room} requests remaining: {key}'s window had room again"
-        return result(Verdict.NOT_OBSERVED, reason)
-    seen = f"HTTP {exchange.status} {run.oracle.shown_code(exchange) or '(no code)'}"
-    if answered in _also_allowed(run, code):
-        return result(Verdict.NOT_OBSERVED, f"answered {seen}, which the docs also allow for this defect")
-    refused = _refused_assumption(code, exchange.request, answered)
-    if refused is not None:
-        what = refused.name.removeprefix(ASSUMED_PREFIX)
-        reason = f"answered {seen}, which may refuse {what}: the defect under test was not reached"
-        return result(Verdict.NOT_OBSERVED, reason)
-    return result(
-        Verdict.FAIL, f"expected {code.name} (HTTP {'/'.join(map(str, code.statuses))}), answered {seen}"
-    )
+    """The verdict on the recipe's answer: decided by `judge.verdict.answer_verdict` from the
+    judged exchange, the oracle and --strict (nothing else of the run)."""
+    return answer_verdict(code, judged, run.oracle, run.options.strict, run.redact)
 
 
-def _refused_assumption(code: Code, spec: RequestSpec, answered: str | None) -> Defect | None:
-    """The assumed part of the request (a guessed body, a value read from the target) the answer
-    may refuse, when that is not what the code under test is about."""
-    return next(
-        (
-            d
-            for d in spec.defects
-            if d.assumed and answered in d.codes and d.defect_class != code.defect_class
-        ),
-        None,
-    )
-
-
-def _also_allowed(run: ProviderRun, code: Code) -> tuple[str, ...]:
-    return code.recipe.also_allowed if code.recipe else ()
-
-
-def _fail_reason(run: ProviderRun, code: Code, exchange: Exchange, first: str) -> str:
-    """A key fixture accepted where it must be refused: say both readings in one sentence."""
-    fixture = exchange.request.key_fixture
-    if fixture and fixture != run.contract.main_key and 200 <= (exchange.status or 0) < 300:
-        return (
-            f"{fixture_flag(fixture)} was accepted (HTTP {exchange.status}) where the docs promise "
-            f"{code.name}: either the target does not refuse it, or the key is not what "
-            f"{fixture_flag(fixture)} says it is"
-        )
-    return first
-
-
-def _last_evidence(run: ProviderRun) -> tuple[dict[str, str], ...]:
+def _last_evidence(run: ProviderRun) -> tuple[Evidence, ...]:
     judged = run.recorder.last_judged
     return (judged.evidence(),) if judged is not None else ()
 
@@ -194,6 +105,6 @@ def as_pytest_outcome(result: CodeResult) -> None:
     if result.verdict is Verdict.NOT_OBSERVED:
         pytest.skip(result.reason or "not observed")
     lines = [result.reason or "", *[d for d in result.details if d != result.reason]]
-    reproduce = [f"reproduce: {e['reproduce']}" for e in result.evidence[:1]]
+    reproduce = [f"reproduce: {e.reproduce}" for e in result.evidence[:1]]
     prefix = "could not judge: " if result.verdict is Verdict.ERROR else ""
     pytest.fail(prefix + "\n".join([*lines, *reproduce]), pytrace=False)

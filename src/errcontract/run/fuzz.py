@@ -93,6 +93,7 @@ class FuzzReport:
     provider: str
     results: list[FuzzResult] = field(default_factory=list)
     elapsed_s: float = 0.0
+    undrawn: dict[str, int] = field(default_factory=dict)  # never drawn: the budget was spent
 
     @property
     def failures(self) -> list[FuzzResult]:
@@ -104,7 +105,7 @@ class FuzzReport:
 
     @property
     def not_sent(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
+        counts = dict(self.undrawn)
         for r in self.results:
             if r.not_sent:
                 counts[r.not_sent] = counts.get(r.not_sent, 0) + 1
@@ -151,11 +152,24 @@ def draw_and_send(
     return results
 
 
+def within_budget(run: ProviderRun, examples: int | None) -> tuple[int, dict[str, int]]:
+    """How many of `examples` (default: options.examples) to draw: no more than the requests the
+    run may still send, so a huge --examples costs what --max-requests allows, not its own size.
+    The rest are counted as not sent (the budget's reason), as the client would have refused them."""
+    wanted = run.options.examples if examples is None else examples
+    drawn = min(wanted, run.client.budget_left())
+    if wanted == drawn:
+        return drawn, {}
+    return drawn, {run.client.count_unsent(wanted - drawn): wanted - drawn}
+
+
 def run_fuzz(
     run: ProviderRun, endpoints: Iterable[str] | None = None, examples: int | None = None
 ) -> FuzzReport:
-    """Draw `examples` (default: options.examples) requests from options.seed, send, judge, shrink."""
+    """Draw `examples` (default: options.examples; at most the request budget left) requests from
+    options.seed, send, judge, shrink."""
     started = time.monotonic()
-    results = draw_and_send(run, endpoints, examples)
+    count, undrawn = within_budget(run, examples)
+    results = draw_and_send(run, endpoints, count)
     shrink_failures(run, results)
-    return FuzzReport(run.provider, results, time.monotonic() - started)
+    return FuzzReport(run.provider, results, time.monotonic() - started, undrawn)

@@ -16,6 +16,7 @@ from typing import Any, Literal
 import pytest
 
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import Finding
 from errcontract.judge.verdict import FinalVerdict
 
 VerdictOf = Callable[[str, str], FinalVerdict | None]
@@ -97,7 +98,7 @@ def settle(
     item: pytest.Item,
     verdict: Verdict,
     reason: str | None,
-    violation: dict[str, Any] | None,
+    violation: Finding | None,
 ) -> None:
     """Make the call report say the code's final verdict (its own finding kept when it agrees)."""
     wanted = OUTCOMES.get(verdict, report.outcome)
@@ -115,14 +116,13 @@ def settle(
         report.outcome, report.longrepr = "failed", late_failure(reason, violation)
 
 
-def late_failure(reason: str | None, violation: dict[str, Any] | None) -> str:
+def late_failure(reason: str | None, violation: Finding | None) -> str:
     """Why a code whose own test went well still fails: a later response broke the contract."""
     lines = [reason or "the code broke the contract"]
     if violation:
         lines.append(
-            f"found after this test ran, by {violation.get('source') or 'another request'} "
-            f"({violation.get('check')})"
+            f"found after this test ran, by {violation.source or 'another request'} ({violation.check})"
         )
-        if violation.get("reproduce"):
-            lines.append(f"reproduce: {violation['reproduce']}")
+        if violation.reproduce:
+            lines.append(f"reproduce: {violation.reproduce}")
     return "\n".join(lines)

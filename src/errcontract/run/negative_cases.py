@@ -12,7 +12,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract, Endpoint
 from errcontract.core.exchange import Defect
-from errcontract.requests.strategies_families import defect_class_for
+from errcontract.requests.recipes import defect_class_for
 
 __all__ = ["JSON_TYPES", "as_sent", "case_defects"]
 

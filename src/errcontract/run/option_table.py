@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from errcontract.contract.model import (
     MAIN_KEY,
     Contract,
-    load_provider,
-    provider_names,
+    loadable_contracts,
     secret_fixture_names,
 )
 from errcontract.core.errors import ErrcontractError, UsageError
@@ -94,15 +93,12 @@ SETTINGS = (
 
 
 def _described_contracts() -> list[Contract]:
-    """The contracts option names and help are built from: those that load (a broken one is
-    refused, naming its file, where the run loads it: `RunOptions.secrets`, the provider's load)."""
-    found = []
+    """The contracts option names and help are built from: those that load, each on its own (a
+    broken one is refused, naming its file, by a run that includes it)."""
     try:
-        for provider in provider_names():
-            found.append(load_provider(provider))
-    except (ErrcontractError, OSError):
-        pass
-    return found
+        return loadable_contracts()[0]
+    except (ErrcontractError, OSError):  # no contracts folder at all
+        return []
 
 
 def fixture_names() -> list[str]:
@@ -111,10 +107,6 @@ def fixture_names() -> list[str]:
     for contract in _described_contracts():
         names += [n for n in contract.fixtures if n not in names]
     return names
-
-
-def fixture_flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
 
 
 def fixture_metavar(name: str) -> str:

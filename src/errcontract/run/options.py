@@ -14,9 +14,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from errcontract.contract.model import (
-    every_contract,
     has_embedded_mock,
     load_provider,
+    loadable_contracts,
     no_mock_message,
     provider_names,
     secret_fixture_names,
@@ -49,6 +49,7 @@ class RunOptions:
     preflight: bool = True  # `errcontract run` checks key, base URL and provider first
     verbose: bool = False  # `errcontract run -v`: pytest's own output instead of the live lines
     fixtures: dict[str, str] = field(default_factory=dict)
+    from_env: dict[str, str] = field(default_factory=dict)  # dest -> `ERRCONTRACT_X=raw`, as the user set it
 
     def providers(self) -> list[str]:
         """The providers this run checks: with no --target, those with an embedded mock (with
@@ -98,12 +99,21 @@ class RunOptions:
         lows = (("max_requests", 1), ("examples", 0), ("schemathesis_examples", 0), ("concurrency", 1))
         for name, low in lows:
             if getattr(self, name) is not None and getattr(self, name) < low:
-                raise UsageError(f"--{name.replace('_', '-')} must be at least {low}")
+                raise UsageError(f"{self._as_set(name)} must be at least {low}")
         if not (math.isfinite(self.timeout) and self.timeout > 0):
-            raise UsageError(f"--timeout {self.timeout!r}: give a positive number of seconds, e.g. 10")
+            raise UsageError(f"{self._as_set('timeout')}: give a positive number of seconds, e.g. 10")
         if self.allow_spend is not None and not (math.isfinite(self.allow_spend) and self.allow_spend >= 0):
-            raise UsageError(f"--allow-spend {self.allow_spend!r}: give a number of credits, 0 or more")
+            raise UsageError(f"{self._as_set('allow_spend')}: give a number of credits, 0 or more")
         self._known_fixtures()
+
+    def _as_set(self, dest: str) -> str:
+        """A setting as the user gave it: `ERRCONTRACT_TIMEOUT='-1'` when read from the
+        environment, else its option and value (`--timeout -1.0`)."""
+        if dest in self.from_env:
+            return self.from_env[dest]
+        value = getattr(self, dest)
+        shown = f"{value!r}" if isinstance(value, float) else str(value)
+        return f"--{dest.replace('_', '-')} {shown}"
 
     def _known_fixtures(self) -> None:
         """A fixture no contract names is a typo, not something to ignore (one another provider
@@ -132,7 +142,7 @@ class RunOptions:
         return self.examples if self.schemathesis_examples is None else None
 
     def secrets(self) -> list[str]:
-        secret = secret_fixture_names(every_contract())
+        secret = secret_fixture_names(loadable_contracts()[0])
         return [v for k, v in self.fixtures.items() if k in secret and v]
 
 
@@ -167,9 +177,12 @@ def options_from(
     """RunOptions from a source of given values (`given(dest)`: a setting's dest, `fx_<fixture>`
     or `fixture`), then ERRCONTRACT_* environment variables, then defaults; validated."""
     values: dict[str, Any] = {}
+    from_env: dict[str, str] = {}
     for setting in SETTINGS:
         value = given(setting.dest)
         values[setting.dest] = value if value is not None else env_default(setting)
+        if value is None and os.environ.get(setting.env):
+            from_env[setting.dest] = f"{setting.env}={os.environ[setting.env]!r}"
     fixtures = {}
     for name in fixture_names():
         value = given(f"fx_{name}") or os.environ.get(f"ERRCONTRACT_{name.upper()}")
@@ -184,6 +197,7 @@ def options_from(
         strict=strict,
         embedded_mock=embedded_mock,
         fixtures=fixtures,
+        from_env=from_env,
     )
     options.validate()
     return options

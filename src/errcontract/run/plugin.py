@@ -16,7 +16,9 @@ import pytest
 
 from errcontract.contract.model import load_provider
 from errcontract.core.errors import ErrcontractError
+from errcontract.core.flags import fixture_flag
 from errcontract.core.verdicts import Verdict
+from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import FinalVerdict
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
@@ -24,7 +26,6 @@ from errcontract.run import plugin_reports, progress
 from errcontract.run.held_verdicts import HeldVerdicts
 from errcontract.run.option_table import (
     SETTINGS,
-    fixture_flag,
     fixture_help,
     fixture_metavar,
     fixture_names,
@@ -35,7 +36,7 @@ from errcontract.run.session import RunRegistry
 
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
 CODE_KEY = pytest.StashKey[str]()  # the documented code a test judges
-EVIDENCE_KEY = pytest.StashKey[list[dict[str, str]]]()  # its exchanges, redacted
+EVIDENCE_KEY = pytest.StashKey[list[Evidence]]()  # its exchanges, redacted
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -116,6 +117,11 @@ def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     plugin_reports.session_finished(session, exitstatus, session.config.stash.get(REGISTRY_KEY, None))
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_terminal_summary(config: pytest.Config) -> None:
+    plugin_reports.published_paths(config, config.stash.get(REGISTRY_KEY, None))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

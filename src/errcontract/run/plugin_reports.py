@@ -26,10 +26,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest.junitxml import xml_key as junit_xml_key
 
 from errcontract.core.children import end_now, stop_when_orphaned
 from errcontract.core.errors import ErrcontractError
 from errcontract.core.interrupt import KEPT, WRITTEN, SignalGuard
+from errcontract.judge.model import RunResult
 from errcontract.report.publish import ReportSet
 from errcontract.run.options import RunOptions
 from errcontract.run.session import RunRegistry
@@ -171,16 +173,37 @@ def unconfigure(config: pytest.Config, registry: RunRegistry | None) -> None:
         _exit_status(state, 128 + state.guard.signum)
 
 
+def published_paths(config: pytest.Config, registry: RunRegistry | None) -> None:
+    """pytest-html and junitxml name the file they wrote in pytest's terminal summary: for a
+    session on its own, a file in the staging folder, gone once the set is published. A session
+    that will publish names where its copy lands instead (the first provider's folder; each
+    provider's folder gets the same file)."""
+    state = config.stash.get(STATE_KEY, None)
+    if state is None or state.reports is None or not state.completed or registry is None or not registry.runs:
+        return
+    folder = state.reports.report_dir / next(iter(registry.runs))
+    html = next(
+        (p for p in config.pluginmanager.get_plugins() if isinstance(getattr(p, "_report_path", None), Path)),
+        None,
+    )
+    if html is not None:
+        html._report_path = folder / "pytest.html"
+    xml = config.stash.get(junit_xml_key, None)
+    if xml is not None:
+        xml.logfile = str(folder / "junit.xml")
+
+
 def _exit_status(state: SessionReports, code: int) -> None:
     if state.session is not None:
         state.session.exitstatus = code
 
 
 def _publish(config: pytest.Config, reports: ReportSet, registry: RunRegistry) -> None:
-    results: list[dict[str, Any]] = []
+    results: list[RunResult] = []
     secrets: list[str] = []
     for provider, run in registry.runs.items():
-        results.append(json.loads((reports.staging / provider / "results.json").read_text(encoding="utf-8")))
+        written = json.loads((reports.staging / provider / "results.json").read_text(encoding="utf-8"))
+        results.append(RunResult.from_json(written))
         secrets += run.redact.secrets
         for option, name in SESSION_FILES:
             written = getattr(config.option, option, None)

@@ -23,6 +23,7 @@ from errcontract.run import PROGRESS_ENDED, PROGRESS_FD_VARIABLE
 FD_VARIABLE = PROGRESS_FD_VARIABLE
 TICK_S = 0.5
 ENDED = PROGRESS_ENDED
+INTERRUPTED = "interrupted: stopping"
 PHASES = {
     "test_codes": "provoking each code",
     "test_documentation": "checking the docs",
@@ -84,9 +85,11 @@ class ProgressWriter:
         self.emit()
 
     @pytest.hookimpl(trylast=True)
-    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        """An interrupted session writes no report: its line says it is stopping instead."""
         self._stop.set()
-        self._phase = "writing reports"
+        interrupted = exitstatus == pytest.ExitCode.INTERRUPTED
+        self._phase = INTERRUPTED if interrupted else "writing reports"
         self.emit(force=True)
 
     @pytest.hookimpl(trylast=True)

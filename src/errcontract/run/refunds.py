@@ -9,14 +9,18 @@ the embedded mock it always runs. The result is a value; pytest only turns it in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.parts import Refunds
 from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
+from errcontract.judge.model import Evidence, RefundEntry
+from errcontract.judge.verdict import RefundSeen, refund_verdict
 from errcontract.requests.recipes import base_request
 from errcontract.run.session import ProviderRun
 
@@ -30,23 +34,23 @@ class RefundResult:
     reason: str
     balances: tuple[Any, ...] = ()  # before creating, after creating, after cancelling
     charged: Any = None
-    evidence: tuple[dict[str, str], ...] = field(default=())
+    evidence: tuple[Evidence, ...] = field(default=())
 
-    def as_results(self) -> dict[str, Any]:
-        return {
-            "check": CHECK,
-            "promise": PROMISE,
-            "verdict": self.verdict,
-            "reason": self.reason,
-            "balances": list(self.balances),
-            "charged": self.charged,
-        }
+    def entry(self) -> RefundEntry:
+        """The refund check as results.json keeps it."""
+        return RefundEntry(
+            CHECK, PROMISE, self.verdict, self.reason, self.balances, self.charged, self.evidence
+        )
 
 
 class _Stop(Exception):
     """Not observed: the reason why the refund could not be watched."""
 
 
+REFUND_RULES: Registry[Callable[[ProviderRun], RefundResult | None]] = Registry("refund rule")
+
+
+@function_rule(REFUND_RULES, PROMISE, CHECK)
 def check_refund(run: ProviderRun) -> RefundResult | None:
     """None when the contract documents no refund; else the verdict with the balances seen."""
     spec = run.contract.refunds
@@ -59,7 +63,7 @@ def check_refund(run: ProviderRun) -> RefundResult | None:
             result = _watch(run, spec)
         except _Stop as why:
             result = RefundResult(Verdict.NOT_OBSERVED, str(why))
-    run.recorder.add_refund(result.as_results(), result.evidence)
+    run.recorder.add_refund(result.entry())
     return result
 
 
@@ -80,16 +84,9 @@ def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     after_cancel = _balance(run, spec)
     balances = (before, after_create, after_cancel)
     evidence = (created_judged.evidence(), cancelled_judged.evidence())
-    # Nothing lost in all, or the charge seen coming back (whatever else the account spent before)
-    if after_cancel >= before or after_cancel - after_create >= charged:
-        reason = f"charged {charged:g}, refunded on cancel"
-        return RefundResult(Verdict.PASS, reason, balances, charged, evidence)
-    reason = (
-        f"balance {before} before the job, {after_create} after it was charged {charged:g}, "
-        f"{after_cancel} after cancelling (HTTP {cancelled.status}): "
-        f"the {charged:g} credits did not come back"
-    )
-    return RefundResult(Verdict.FAIL, reason, balances, charged, evidence)
+    seen = RefundSeen(before, after_create, after_cancel, charged, cancelled.status)
+    verdict, reason = refund_verdict(seen)
+    return RefundResult(verdict, reason, balances, charged, evidence)
 
 
 def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doing: str) -> Judged:

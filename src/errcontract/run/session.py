@@ -7,23 +7,27 @@ the value (the Recorder) whichever test sent it, and hands it back. `finish()` w
 from __future__ import annotations
 
 import time
+from collections.abc import Collection
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from errcontract.client.http import ClientSettings, TargetClient
+from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
-from errcontract.contract.model import Contract, every_contract, load_provider, secret_fixture_names
+from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
+from errcontract.core.flags import fixture_flag
 from errcontract.judge.checks import Oracle
+from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
+from errcontract.judge.model import LeftOut, RunResult
 from errcontract.judge.recorder import Recorder
 from errcontract.judge.results import RunMeta, build_results, write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.requests.assumptions import assumed_defects
+from errcontract.requests.coverage import gaps
 from errcontract.requests.discovery import contradicted, discover
-from errcontract.requests.recipes import fixture_values, literal_prefix
+from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
 
 
@@ -47,7 +51,9 @@ class ProviderRun:
         self.discovered: frozenset[str] = frozenset()  # fixtures read from the target, not given
         self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
-        self.redact = run_redactor(secret_fixture_names([contract, *every_contract()]), self.fixtures, prefix)
+        self.redact = run_redactor(
+            secret_fixture_names([contract, *loadable_contracts()[0]]), self.fixtures, prefix
+        )
         self.oracle = Oracle(contract)
         self.recorder = Recorder(self.oracle, self.redact)
         self.client = TargetClient(self._client_settings(), self.redact)
@@ -92,7 +98,7 @@ class ProviderRun:
         self.recorder.record(judged)
         return judged
 
-    def results(self) -> dict[str, Any]:
+    def results(self) -> RunResult:
         stats = self.client.stats
         meta = RunMeta(
             target=self.target,
@@ -104,13 +110,54 @@ class ProviderRun:
             not_sent=dict(stats.not_sent),
             drift=self.options.drift if self.embedded_mock else None,
         )
-        return build_results(self.recorder, meta, strict=self.options.strict)
+        built = build_results(self.recorder, meta, strict=self.options.strict)
+        return replace(built, left_out=self.left_out())
+
+    def left_out(self) -> tuple[LeftOut, ...]:
+        """Each fixture the target did not tell, endpoint left out and recipe not built, with why."""
+        misses = sorted(self.fixture_misses.items())
+        told = [LeftOut("fixture", name, self.redact(why)) for name, why in misses]
+        parts = [
+            LeftOut(gap.kind, gap.name, self.redact(missing_fixtures_reason(self, gap.needs)))
+            for gap in gaps(self.contract, self.fixtures)
+        ]
+        return (*told, *parts)
+
+    def top_up_samples(self) -> int:
+        """Send the few non-billable served requests the run-level rate-limit rules need (a
+        remaining count judged over too few served responses would pass unseen): valid requests
+        to the endpoints that need the main key and cannot bill, until the key has enough served
+        samples. Returns how many were sent."""
+        key = self.contract.main_key
+        sent = 0
+        for spec in self._sample_requests():
+            while self.recorder.served_samples(key) < MIN_SAMPLES and sent < 2 * MIN_SAMPLES:
+                try:
+                    judged = self.send(replace(spec, origin="rate-limit samples"))
+                except NotSent:
+                    return sent
+                sent += 1
+                if not 200 <= (judged.exchange.status or 0) < 300:
+                    break  # this endpoint does not serve the key: try the next one
+        return sent
+
+    def _sample_requests(self) -> list[RequestSpec]:
+        found = []
+        for endpoint in self.contract.endpoints.values():
+            if not endpoint.auth or endpoint.billable:
+                continue
+            missing: set[str] = set()
+            spec = base_request(self.contract, endpoint, self.fixtures, missing)
+            if not missing:
+                found.append(spec)
+        return found
 
     def finish(self, report_dir: Path) -> Path:
         """Write `<report_dir>/<provider>/results.json` and close the client."""
+        self.top_up_samples()
         self.client.close()
         path = report_dir / self.provider / "results.json"
-        write_json_atomic(path, self.results())
+        write_json_atomic(path, self.results().to_json())
         return path
 
 
@@ -156,3 +203,14 @@ class RunRegistry:
         finally:
             self._stack.close()
         return written
+
+
+def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:
+    """`needs --model`, and why the target did not tell it when it was asked; a target that never
+    answered at all is said to be that, not a fixture to give."""
+    needs = ", ".join(fixture_flag(n) for n in names)
+    why = "; ".join(run.fixture_misses[n] for n in names if n in run.fixture_misses)
+    stats = run.client.stats
+    if why and stats.answered == 0 and stats.transport_errors:
+        return f"the target never answered ({why}): nothing that needs {needs} could be sent"
+    return f"needs {needs}" + (f" ({why})" if why else "")

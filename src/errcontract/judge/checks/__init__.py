@@ -5,7 +5,7 @@ unit-tested on a recorded exchange. A check that crashes becomes an error result
 of the run. Importing this package registers every family of checks.
 """
 
-from errcontract.judge.checks import codes, envelope, headers, status
+from errcontract.judge.checks import codes, envelope, headers, protocol, status
 from errcontract.judge.checks.registry import (
     CHECKS,
     CheckOutcome,
@@ -25,6 +25,7 @@ __all__ = [
     "codes",
     "envelope",
     "headers",
+    "protocol",
     "rule_of",
     "run_checks",
     "status",

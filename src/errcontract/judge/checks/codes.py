@@ -8,7 +8,7 @@ from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
 
-@check("code_documented")
+@check(promise="Clients switch on the code: it must be one the docs list for this status.")
 def code_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Clients switch on the code: it must be one the docs list for this status."""
     status = exchange.status or 0
@@ -25,7 +25,7 @@ def code_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [Violation("code_documented", text, status, code, severity)]
 
 
-@check("code_justified")
+@check(promise="The code is one that one of the request's defects justifies (no order is assumed).")
 def code_justified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The code is one that one of the request's defects justifies (no order is assumed)."""
     status = exchange.status or 0

@@ -30,7 +30,7 @@ def _first_problem(validator: jsonschema.protocols.Validator, body: Any) -> str 
     return f"{where}: {error.message}"
 
 
-@check("content_type_json")
+@check(promise="Errors come 'in JSON format', as the error pages say.")
 def content_type_json(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Errors come 'in JSON format' (both providers' error pages)."""
     if not _is_error(exchange):
@@ -50,7 +50,7 @@ def content_type_json(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     ]
 
 
-@check("envelope")
+@check(promise="The body follows the stated envelope (the profile that decides the verdict).")
 def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The body follows the stated envelope (the profile that decides the verdict)."""
     if not _is_error(exchange):
@@ -84,7 +84,9 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     ]
 
 
-@check("envelope_exemplified")
+@check(
+    promise=("Where the stated envelope holds, the body also keeps what the error page's own examples"),
+)
 def envelope_exemplified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the stated envelope holds, the body also keeps what the error page's own examples
     show (the contract's exemplified profile: Vydra's refund object)."""
@@ -110,7 +112,9 @@ def envelope_exemplified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     ]
 
 
-@check("message_pattern")
+@check(
+    promise=("Where an example gives the message's shape (numbers, reset time), the message keeps it."),
+)
 def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where an example gives the message's shape (numbers, reset time), the message keeps it."""
     code = oracle.code_of(exchange)
@@ -134,7 +138,7 @@ def message_pattern(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     ]
 
 
-@check("code_fields")
+@check(promise="Per-code fields the docs give (402 credit numbers, 429 retryAfter and limits).")
 def code_fields(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Per-code fields the docs give (402 credit numbers, 429 retryAfter and limits)."""
     code = oracle.code_of(exchange)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 
-from errcontract.contract.parts import HeaderField
+from errcontract.contract.parts import HeaderField, RateLimitHeaders
 from errcontract.core.exchange import Exchange
-from errcontract.core.verdicts import severity_for
+from errcontract.core.verdicts import Strength, severity_for
 from errcontract.judge.checks.registry import HeaderFault, Violation, check
 from errcontract.judge.oracle import Oracle
 
@@ -55,40 +55,80 @@ FORMATS: dict[str, Callable[[str], bool]] = {
 
 
 def _fault(
-    exchange: Exchange, check_name: str, spec: HeaderField, text: str, fault: HeaderFault
+    exchange: Exchange,
+    check_name: str,
+    text: str,
+    fault: HeaderFault,
+    strength: Strength,
+    name: str,
 ) -> Violation:
     """A header violation marked missing or malformed, which the recorder counts by that mark."""
-    strength = spec.strength
-    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault)
+    return Violation(check_name, text, exchange.status, None, severity_for(strength), strength, fault, name)
+
+
+def _malformed(spec: HeaderField, value: str) -> str | None:
+    """Why a present value breaks the field (its format, its minimum), or None."""
+    if not FORMATS[spec.format](value):
+        return f"is not in the documented {spec.format} format"
+    if spec.minimum is not None and INTEGER.match(value) and int(value) < spec.minimum:
+        return f"is below the documented minimum {spec.minimum}"
+    return None
 
 
 def _judge_fields(
-    exchange: Exchange, fields: dict[str, HeaderField], required: bool, check_name: str
+    exchange: Exchange,
+    fields: dict[str, HeaderField],
+    required: Strength | None,
+    check_name: str,
 ) -> list[Violation]:
+    """Each field's format wherever present; its presence where `required` (with that strength)."""
     found: list[Violation] = []
     for name, spec in fields.items():
         value = exchange.header(name)
         if value is None:
-            if required and spec.required:
-                found.append(_fault(exchange, check_name, spec, f"{name} header missing", "missing"))
-        elif not FORMATS[spec.format](value.strip()):
-            text = f"{name}: {value!r} is not in the documented {spec.format} format"
-            found.append(_fault(exchange, check_name, spec, text, "malformed"))
+            if required is not None and spec.required:
+                text = f"{name} header missing"
+                found.append(_fault(exchange, check_name, text, "missing", required, name))
+            continue
+        problem = _malformed(spec, value.strip())
+        if problem is not None:
+            text = f"{name}: {value!r} {problem}"
+            found.append(_fault(exchange, check_name, text, "malformed", spec.strength, name))
+        elif spec.pattern is not None and not re.search(spec.pattern, value.strip()):
+            text = f"{name}: {value!r} does not match /{spec.pattern}/"
+            strength = spec.pattern_strength or spec.strength
+            severity = severity_for(strength)
+            found.append(
+                Violation(check_name, text, exchange.status, None, severity, strength, "malformed", name)
+            )
     return found
 
 
-@check("rate_limit_headers")
+def _presence(exchange: Exchange, spec: RateLimitHeaders, oracle: Oracle) -> Strength | None:
+    """How strongly the docs require the rate-limit headers on this response (None: not)."""
+    if spec.endpoints and exchange.request.endpoint not in spec.endpoints:
+        return None
+    rule = spec.required_on
+    served = 200 <= (exchange.status or 0) < 300
+    if rule == "all" or (rule == "identified" and exchange.identified):
+        return Strength.STATED
+    if rule == "served" and exchange.identified and served:
+        return Strength.STATED
+    if rule == "identified" and spec.anonymous is not None and oracle.scope_of(exchange):
+        return spec.anonymous  # 'any response', though no user is known for this one
+    return None
+
+
+@check(promise="The rate-limit headers the docs say responses carry, in their documented formats.")
 def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
-    """'Every response carries' the rate-limit headers (required where a key was recognised)."""
+    """The rate-limit headers the docs say responses carry, in their documented formats."""
     spec = oracle.contract.headers.rate_limit
     if not spec:
         return []
-    rule = spec.required_on
-    required = rule == "all" or (rule == "identified" and exchange.identified)
-    return _judge_fields(exchange, spec.fields, required, "rate_limit_headers")
+    return _judge_fields(exchange, spec.fields, _presence(exchange, spec, oracle), "rate_limit_headers")
 
 
-@check("rate_limited_with_room")
+@check(promise="Where the headers count the only documented limit, a 429 leaves no request remaining")
 def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the headers count the only documented limit, a 429 leaves no request remaining
     (VicSee: 'Per user per day'; X-RateLimit-Remaining is the requests remaining)."""
@@ -102,10 +142,49 @@ def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation
     return [Violation("rate_limited_with_room", text, 429, oracle.code_of(exchange))]
 
 
-@check("status_headers")
+@check(promise="Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds).")
 def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers a status must carry (Vydra: a 429 also carries Retry-After in seconds)."""
     fields = oracle.contract.headers.for_status(exchange.status)
     if not fields:
         return []
-    return _judge_fields(exchange, fields, True, "status_headers")
+    return _judge_fields(exchange, fields, Strength.STATED, "status_headers")
+
+
+@check(
+    promise=("Headers the docs put on every response, whatever its status (Anthropic: 'Every API response"),
+)
+def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
+    includes a unique request-id header')."""
+    fields = oracle.contract.headers.every_response
+    if not fields:
+        return []
+    return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
+
+
+@check(promise="A 405 names the methods the path supports in Allow, the documented ones among them (RFC")
+def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
+    9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged
+    where the contract documents 405."""
+    if exchange.status != 405 or 405 not in oracle.contract.statuses:
+        return []
+    allow = exchange.header("allow")
+    documented = sorted(_documented_methods(exchange, oracle))
+    if allow is None:
+        text = f"405 without an Allow header (the docs give {', '.join(documented) or 'none'})"
+        return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="missing")]
+    listed = {m.strip().upper() for m in allow.split(",") if m.strip()}
+    left_out = [m for m in documented if m not in listed]
+    if not left_out:
+        return []
+    text = f"Allow: {allow} leaves out {', '.join(left_out)}, which the docs give this path"
+    return [Violation("allow_header", text, 405, oracle.code_of(exchange), header_fault="malformed")]
+
+
+def _documented_methods(exchange: Exchange, oracle: Oracle) -> set[str]:
+    contract = oracle.contract
+    path = exchange.request.path
+    below = path[len(contract.base_path) :] if path.startswith(contract.base_path) else path
+    return {m for m in ("GET", "POST", "PUT", "PATCH", "DELETE") if contract.endpoint_for(m, below)}

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Severity, Strength
 
 if TYPE_CHECKING:
@@ -27,29 +28,22 @@ class Violation:
     strength: Strength = Strength.STATED  # of the fact broken (see core/verdicts.py)
     # Set by a header check: a documented header missing or malformed (results.json's `headers`).
     header_fault: HeaderFault | None = None
+    header: str | None = None  # the header a header check's finding is about
 
 
 CheckFn = Callable[["Exchange", "Oracle"], list[Violation]]
-CHECKS: dict[str, CheckFn] = {}
+CHECKS: Registry[CheckFn] = Registry("check")
 
 
-def check(name: str) -> Callable[[CheckFn], CheckFn]:
-    """Register a check under `name` (names are what configuration and reports use)."""
-
-    def register(fn: CheckFn) -> CheckFn:
-        if name in CHECKS:
-            raise ValueError(f"check {name!r} registered twice")
-        CHECKS[name] = fn
-        return fn
-
-    return register
+def check(name: str | None = None, *, promise: str) -> Callable[[CheckFn], CheckFn]:
+    """Register a check under its function's name (or `name`), with the promise it guards as
+    users read it (names are what configuration and reports use)."""
+    return function_rule(CHECKS, promise, name)
 
 
 def rule_of(name: str) -> str:
-    """The documented rule a check guards: the first line of its docstring."""
-    fn = CHECKS.get(name)
-    doc = (fn.__doc__ or "").strip().splitlines() if fn else []
-    return doc[0].strip() if doc else name
+    """The documented rule a check guards, as registered beside it."""
+    return CHECKS.promise(name)
 
 
 @dataclass
@@ -71,8 +65,14 @@ def over_read_limit(exchange: Exchange) -> str:
     )
 
 
-def run_checks(exchange: Exchange, oracle: Oracle, names: Iterable[str] | None = None) -> CheckOutcome:
-    """Every (or every named) check on one exchange; a crashing check is an error, not fatal."""
+def run_checks(
+    exchange: Exchange,
+    oracle: Oracle,
+    names: Iterable[str] | None = None,
+    rules: Mapping[str, CheckFn] = CHECKS,
+) -> CheckOutcome:
+    """Every (or every named) check of `rules` (default: the registry) on one exchange; a
+    crashing check is an error, not fatal."""
     outcome = CheckOutcome()
     if exchange.status is None:
         return outcome
@@ -81,9 +81,9 @@ def run_checks(exchange: Exchange, oracle: Oracle, names: Iterable[str] | None =
         # list cut short reads as naming nothing). Could not judge, with the reason.
         outcome.errors.append(over_read_limit(exchange))
         return outcome
-    for name in names or CHECKS:
+    for name in names or rules:
         try:
-            found = CHECKS[name](exchange, oracle)
+            found = rules[name](exchange, oracle)
         except Exception as exc:  # a bug in a check must not stop the run
             outcome.errors.append(f"check {name} crashed: {type(exc).__name__}: {exc}")
             continue

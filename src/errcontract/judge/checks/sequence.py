@@ -9,7 +9,10 @@ to the main key, in send order:
 - the remaining count goes down as counted requests are made: judged on successful requests
   only (whatever else a provider counts, a request it served is a request), never on one pair
   (the run is concurrent and other clients may spend the window too): a contradiction must
-  hold over several requests, no value in the later half below every value of the earlier half;
+  hold over several requests, no value in the later half below every value of the earlier half.
+  It rests on no window kind and no reset: within one window's length nothing ages out, and a
+  window that rolls over shows as the count rising above all it showed before (the sequence is
+  judged from there);
 - in a fixed window the reset stays put (it may roll over once per window), and it always lies
   in the future; where the contract's window kind is only exemplified (VicSee's "per day" could be
   a calendar day or a rolling 24 hours), the rules that rest on the kind are warnings;
@@ -19,8 +22,9 @@ to the main key, in send order:
   429 too), so this one is always a warning, and a wait longer than the whole window (which
   cannot be this window's) is not judged.
 
-Each rule is a small function registered by name, `(samples, window) -> [Violation]`, with the
-sequence of values as its evidence.
+Each rule is a small function registered by name, `(samples, window) -> [Violation] | NotJudged`,
+with the sequence of values as its evidence; a rule without the samples it needs says so
+(`NotJudged`), and the run's results show it as "not judged (N samples)", never as a pass.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.exchange import Exchange
+from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Strength, severity_for
 from errcontract.judge.checks.registry import Violation
 
@@ -61,22 +66,41 @@ class Window:
     strength: Strength = Strength.STATED  # how the docs give the kind
 
 
+@dataclass(frozen=True)
+class NotJudged:
+    """A rule met too few samples to say anything: how many it had, how many it needs."""
+
+    samples: int
+    needed: int
+
+
+@dataclass(frozen=True)
+class RuleCoverage:
+    """Whether a rule was judged over the run, and on how many samples (the most of any key)."""
+
+    judged: bool
+    samples: int
+    needed: int = 0
+
+    @property
+    def text(self) -> str:
+        plural = "" if self.samples == 1 else "s"
+        if self.judged:
+            return f"judged ({self.samples} sample{plural})"
+        return f"not judged ({self.samples} sample{plural}; needs {self.needed})"
+
+
 def _finding(check: str, text: str, strength: Strength) -> Violation:
     return Violation(check, text, severity=severity_for(strength), strength=strength)
 
 
-SequenceCheck = Callable[[list[Sample], Window], list[Violation]]
-SEQUENCE_CHECKS: dict[str, SequenceCheck] = {}
+SequenceCheck = Callable[[list["Sample"], "Window"], "list[Violation] | NotJudged"]
+SEQUENCE_CHECKS: Registry[SequenceCheck] = Registry("sequence check")
 
 
-def sequence_check(name: str) -> Callable[[SequenceCheck], SequenceCheck]:
-    def register(fn: SequenceCheck) -> SequenceCheck:
-        if name in SEQUENCE_CHECKS:
-            raise ValueError(f"sequence check {name!r} registered twice")
-        SEQUENCE_CHECKS[name] = fn
-        return fn
-
-    return register
+def sequence_check(name: str | None = None, *, promise: str) -> Callable[[SequenceCheck], SequenceCheck]:
+    """Register a run-level rule under its function's name (or `name`) with the promise it guards."""
+    return function_rule(SEQUENCE_CHECKS, promise, name)
 
 
 def _roles(contract: Contract) -> dict[str, tuple[str, str]]:
@@ -131,26 +155,41 @@ def _shown(values: list[Any]) -> str:
     return f"[{head}{', …' if len(values) > SHOWN else ''}] ({len(values)} responses)"
 
 
-@sequence_check("rate_limit_limit_constant")
-def limit_constant(samples: list[Sample], window: Window) -> list[Violation]:
+@sequence_check(promise="X-RateLimit-Limit, the key's limit, stays the same across the run.")
+def rate_limit_limit_constant(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Limit, the key's limit, stays the same across the run."""
     values = [s.limit for s in samples if s.limit is not None]
+    if len(values) < 2:
+        return NotJudged(len(values), 2)
     if len(set(values)) <= 1:
         return []
     text = f"X-RateLimit-Limit changed within the run: {_shown(values)}"
     return [Violation("rate_limit_limit_constant", text)]
 
 
-@sequence_check("rate_limit_remaining_decreases")
-def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation]:
-    """X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."""
+def served_counts(samples: list[Sample], window: Window) -> list[Sample]:
+    """The served responses whose remaining counts the rule judges: within one window's length
+    of the first (nothing ages out of any window kind before that), from the last rollover on (a
+    count rising above every one before it: a fixed window that reset, whatever the reset says)."""
     counted = [s for s in samples if 200 <= s.status < 300 and s.remaining is not None]
-    if window.kind == "sliding" and counted:  # requests leave a sliding window after it passes
-        counted = [s for s in counted if s.sent_at - counted[0].sent_at < window.seconds]
-    if window.kind == "fixed":  # judged within one window: the reset it names
-        counted = [s for s in counted if s.reset == counted[0].reset] if counted else []
+    counted = [s for s in counted if s.sent_at - counted[0].sent_at < window.seconds]
+    start, top = 0, None
+    for index, sample in enumerate(counted):
+        value = sample.remaining or 0
+        if top is not None and value > top:
+            start = index  # the window rolled over: judge the sequence from here
+        top = value if top is None or value > top else top
+    return counted[start:]
+
+
+@sequence_check(
+    promise="X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."
+)
+def rate_limit_remaining_decreases(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
+    """X-RateLimit-Remaining, the requests remaining, goes down as counted requests are made."""
+    counted = served_counts(samples, window)
     if len(counted) < MIN_SAMPLES:
-        return []
+        return NotJudged(len(counted), MIN_SAMPLES)
     half = len(counted) // 2
     earlier, later = [s.remaining for s in counted[:half]], [s.remaining for s in counted[half:]]
     if min(v for v in later if v is not None) < max(v for v in earlier if v is not None):
@@ -160,12 +199,14 @@ def remaining_decreases(samples: list[Sample], window: Window) -> list[Violation
     return [Violation("rate_limit_remaining_decreases", text)]
 
 
-@sequence_check("rate_limit_reset_fixed")
-def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
+@sequence_check(promise="In a fixed window X-RateLimit-Reset stays put until the window resets.")
+def rate_limit_reset_fixed(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """In a fixed window X-RateLimit-Reset stays put until the window resets."""
     resets = [s.reset for s in samples if s.reset is not None]
-    if window.kind != "fixed" or len(resets) < 2:
+    if window.kind != "fixed":
         return []
+    if len(resets) < 2:
+        return NotJudged(len(resets), 2)
     span = max(s.sent_at for s in samples) - min(s.sent_at for s in samples)
     allowed = 1 + int(span // window.seconds) + 1  # one rollover per window passed, and one more
     if len(set(resets)) <= allowed:
@@ -174,10 +215,13 @@ def reset_fixed(samples: list[Sample], window: Window) -> list[Violation]:
     return [_finding("rate_limit_reset_fixed", text, window.strength)]
 
 
-@sequence_check("rate_limit_reset_future")
-def reset_future(samples: list[Sample], window: Window) -> list[Violation]:
+@sequence_check(promise="X-RateLimit-Reset, when the limit resets, lies in the future.")
+def rate_limit_reset_future(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """X-RateLimit-Reset, when the limit resets, lies in the future."""
-    past = [s for s in samples if s.reset is not None and s.reset < s.sent_at - SLACK_S]
+    resets = [s for s in samples if s.reset is not None]
+    if not resets:
+        return NotJudged(0, 1)
+    past = [s for s in resets if s.reset is not None and s.reset < s.sent_at - SLACK_S]
     if not past:
         return []
     ago = [round(s.sent_at - (s.reset or 0)) for s in past]
@@ -185,12 +229,17 @@ def reset_future(samples: list[Sample], window: Window) -> list[Violation]:
     return [Violation("rate_limit_reset_future", text)]
 
 
-@sequence_check("retry_after_agrees_with_reset")
-def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]:
+@sequence_check(
+    promise=("A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."),
+)
+def retry_after_agrees_with_reset(samples: list[Sample], window: Window) -> list[Violation] | NotJudged:
     """A 429's Retry-After agrees with X-RateLimit-Reset (never later; in a fixed window, the same)."""
     off = []
-    for s in samples:
-        if s.status != 429 or s.retry_after is None or s.reset is None:
+    judged = [s for s in samples if s.status == 429 and s.retry_after is not None and s.reset is not None]
+    if not judged:
+        return NotJudged(0, 1)
+    for s in judged:
+        if s.retry_after is None or s.reset is None:
             continue
         until_reset = s.reset - s.sent_at
         if s.retry_after > window.seconds + SLACK_S:
@@ -205,21 +254,53 @@ def retry_after_agrees(samples: list[Sample], window: Window) -> list[Violation]
 
 
 def sequence_rule(name: str) -> str:
-    fn = SEQUENCE_CHECKS.get(name)
-    return (fn.__doc__ or name).strip().splitlines()[0] if fn else name
+    return SEQUENCE_CHECKS.promise(name)
 
 
 def run_sequence_checks(samples: list[Sample], contract: Contract) -> list[Violation]:
     """Every sequence check on each key's samples, in send order."""
+    return judge_sequences(samples, contract)[0]
+
+
+def judge_sequences(
+    samples: list[Sample], contract: Contract, main_key: str | None = None
+) -> tuple[list[Violation], dict[str, RuleCoverage]]:
+    """The findings of every sequence check on each key's samples, in send order, and whether
+    each rule was judged at all (on `main_key`'s samples, or any key's; the most samples shown)."""
     window = window_of(contract)
     if window is None:
-        return []
-    found = []
-    for key in sorted({s.key for s in samples}):
+        return [], {}
+    found: list[Violation] = []
+    coverage: dict[str, RuleCoverage] = {}
+    keys = sorted({s.key for s in samples} | ({main_key} if main_key else set()))
+    for key in keys:
         ordered = sorted((s for s in samples if s.key == key), key=lambda s: s.seq)
-        for check in SEQUENCE_CHECKS.values():
-            found += [_for_key(v, key) for v in check(ordered, window)]
-    return found
+        for name, check in SEQUENCE_CHECKS.items():
+            if not rule_applies(name, window):
+                continue
+            outcome = check(ordered, window)
+            here = (
+                RuleCoverage(False, outcome.samples, outcome.needed)
+                if isinstance(outcome, NotJudged)
+                else RuleCoverage(True, len(ordered))
+            )
+            coverage[name] = _better(coverage.get(name), here)
+            if not isinstance(outcome, NotJudged):
+                found += [_for_key(v, key) for v in outcome]
+    return found, coverage
+
+
+def _better(known: RuleCoverage | None, new: RuleCoverage) -> RuleCoverage:
+    if known is None or (new.judged and not known.judged):
+        return new
+    if new.judged == known.judged and new.samples > known.samples:
+        return new
+    return known
+
+
+def rule_applies(name: str, window: Window) -> bool:
+    """Rules that rest on a fixed window say nothing of a sliding one."""
+    return not (name == "rate_limit_reset_fixed" and window.kind != "fixed")
 
 
 def _for_key(violation: Violation, key: str) -> Violation:

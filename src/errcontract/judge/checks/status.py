@@ -8,7 +8,7 @@ from errcontract.judge.checks.registry import Violation, check
 from errcontract.judge.oracle import Oracle
 
 
-@check("status_documented")
+@check(promise="The status table lists every status the API uses; anything else breaks it.")
 def status_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """The status table lists every status the API uses; anything else breaks it."""
     status = exchange.status
@@ -37,7 +37,7 @@ def _access_control(exchange: Exchange, oracle: Oracle) -> bool:
     return bool(known) and all(set(c.statuses) <= {401, 403} for c in known)
 
 
-@check("defect_rejected")
+@check(promise="A request with a certain defect must not succeed.")
 def defect_rejected(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A request with a certain defect must not succeed."""
     status = exchange.status or 0
@@ -54,7 +54,7 @@ def defect_rejected(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [Violation("defect_rejected", message, status, codes[0] if codes else None)]
 
 
-@check("access_control")
+@check(promise="A request with no, malformed or foreign credentials is never served.")
 def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A request with no, malformed or foreign credentials is never served."""
     status = exchange.status or 0
@@ -67,7 +67,7 @@ def access_control(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return [Violation("access_control", message, status, codes[0])]
 
 
-@check("open_endpoint_needs_no_key")
+@check(promise="An endpoint the docs open to everyone answers a request without credentials.")
 def open_endpoint_needs_no_key(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An endpoint the docs open to everyone answers a request without credentials."""
     endpoint = oracle.contract.endpoint_for(exchange.request.method, _below_base(exchange, oracle))
@@ -83,16 +83,19 @@ def _below_base(exchange: Exchange, oracle: Oracle) -> str:
     return path[len(base) :] if path.startswith(base) else path
 
 
-@check("no_server_error_for_client_mistake")
+@check(promise="A client mistake gets a 4xx: the docs keep 5xx for server-side issues.")
 def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A client mistake gets a 4xx: the docs keep 5xx for server-side issues."""
-    status = exchange.status or 0
-    if status < 500 or not exchange.request.has_certain_defect:
+    if not oracle.server_error_for_client_defect(exchange):
         return []
+    status = exchange.status or 0
+    certain = exchange.request.has_certain_defect
+    kind = "a client mistake" if certain else "a request with a variation the docs do not forbid"
     message = (
-        f"HTTP {status} for a client mistake ({exchange.request.describe_defects()}); "
+        f"HTTP {status} for {kind} ({exchange.request.describe_defects()}); "
         "the docs reserve 5xx for server-side failures"
     )
     answered = oracle.code_of(exchange)
     code = answered if answered in oracle.contract.codes else next(iter(_certain_codes(exchange)), None)
-    return [Violation("no_server_error_for_client_mistake", message, status, code)]
+    severity = Severity.VIOLATION if certain else Severity.WARNING
+    return [Violation("no_server_error_for_client_mistake", message, status, code, severity)]
