@@ -15,6 +15,10 @@ Run: python benchmarks/run.py [--quick]   (writes reports/bench.json and prints 
                        plain keep-alive http.client loop's requests/s there
 8. whole run           `errcontract run --examples 1000` requests/s divided by the Schemathesis
                        CLI's (negative mode, same openapi.yaml, same examples, same server)
+9. latency             `errcontract run --concurrency 4` against the independent VicSee and Vydra
+                       servers answering after 0, 50, 100 and 300 ms: wall time beside its floor
+                       and beside the Schemathesis CLI (--workers 4, about as many requests), the
+                       requests in flight as the server counts them, the verdicts at each latency
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_coverage import measure_coverage
+from bench_latency import latency_rows, measure_latency
 from bench_mock import measure_mock_throughput
 from bench_run import measure_against_schemathesis, measure_fixed_cost, measure_marginal_rate
 from bench_speed import measure_check_cost, measure_client_efficiency, measure_wall_times
@@ -85,6 +90,7 @@ def table(results: dict[str, Any]) -> str:
         )
     )
     rows += run_rows(results["fixed"], results["marginal"], results["versus"])
+    rows += latency_rows(results["latency"])
     width = max(len(r[0]) for r in rows)
     return "\n".join(f"{name:<{width}}  {value:<34} {target}" for name, value, target in rows)
 
@@ -155,6 +161,7 @@ def main() -> int:
             *((200, 600) if args.quick else (1000, 3000)), rounds=1 if args.quick else 3
         ),
         "versus": measure_against_schemathesis(200 if args.quick else 1000, rounds=1 if args.quick else 3),
+        "latency": measure_latency((0, 100) if args.quick else (0, 50, 100, 300)),
     }
     results["total_s"] = round(time.monotonic() - started, 1)
     out = Path(args.out)

@@ -10,9 +10,10 @@ from typing import Any
 
 import pytest
 
-from errcontract.run.plugin import selected_providers
+from errcontract.run.plugin import AFTER_CALL_KEY, selected_providers
 from errcontract.run.schemathesis_adapter import (
     check_case,
+    finish_in_background,
     lazy_schema,
     load_schema,
     openapi_path,
@@ -38,6 +39,7 @@ def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.F
     schema = load_schema(run)
     if schema is None:
         pytest.skip(f"no OpenAPI description: {openapi_path(run.contract)} is missing")
+    request.node.stash[AFTER_CALL_KEY] = lambda: finish_in_background(run)  # cases still in flight
     return schema
 
 

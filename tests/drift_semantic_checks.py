@@ -1,4 +1,4 @@
-"""What each drift of `mock/drift_semantics.py` changes, seen on the wire beside the faithful
+"""What each drift of `mock/drifts/semantics.py` changes, seen on the wire beside the faithful
 mock (used by test_mock_drifts.py's table: every drift has a direct test of its claim)."""
 
 from __future__ import annotations

@@ -306,3 +306,15 @@ def test_rate_limit_headers_are_checked_on_a_401_too(vicsee, headers, warned):
     bad = {**VICSEE_HEADERS, "x-ratelimit-reset": "tomorrow"}
     malformed = run_checks(exchange(spec, 401, vicsee_error("MISSING_AUTH_HEADER"), bad), vicsee)
     assert "rate_limit_headers" in {v.check for v in malformed.violations}
+
+
+def test_an_unknown_job_id_answered_400_is_not_justified(vydra):
+    """The docs give an unknown id 404 JOB_NOT_FOUND: INVALID_INPUT (400) does not answer it."""
+    from errcontract.core.exchange import Defect
+
+    assert "INVALID_INPUT" not in vydra.contract.defect_classes["resource_id"].codes
+    spec = spec_for(vydra.contract, endpoint="get_job")
+    codes = vydra.contract.defect_classes["resource_id"].codes
+    spec = replace(spec, defects=(Defect("id: unknown id", "resource_id", codes),))
+    body = {"error": "Missing or invalid request parameters", "code": "INVALID_INPUT"}
+    assert "code_justified" in failed_checks(exchange(spec, 400, body, VYDRA_HEADERS), vydra)

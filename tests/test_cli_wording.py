@@ -14,7 +14,7 @@ import pytest
 from errcontract.cli.live_line import progress_line
 from errcontract.cli.orchestrate import preflight
 from errcontract.cli.summary import print_summary
-from errcontract.client.redact import Redactor
+from errcontract.core.redact import Redactor
 from errcontract.judge.model import RunResult
 from errcontract.mock.process import _start_error
 from errcontract.run.options import RunOptions

@@ -11,8 +11,8 @@ from collections.abc import Callable
 import pytest
 
 from errcontract.client.http import ClientSettings, TargetClient
-from errcontract.client.redact import Redactor
 from errcontract.core.exchange import RequestSpec
+from errcontract.core.redact import Redactor
 from tests.faulty_servers import Connection, LoopbackServer, Request, http_response
 
 ENVELOPE = {"success": False, "error": {"code": "TASK_NOT_FOUND", "message": "no such task"}}

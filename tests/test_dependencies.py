@@ -17,7 +17,7 @@ MODULE_OF = {
     "python-multipart": "python_multipart",
     "jsonschema-rs": "jsonschema_rs",
 }
-PART_OF: dict[str, str] = {}  # modules a declared distribution ships besides its own (none imported)
+PART_OF: dict[str, str] = {"_pytest": "pytest"}  # modules a declared distribution ships besides its own
 
 
 def imported_third_party() -> set[str]:

@@ -85,6 +85,7 @@ def findings(contract: Contract, ex: Exchange) -> dict[str, tuple[Severity, Stre
 
 
 PROBLEM = {"content-type": "application/problem+json"}
+JSON = {"content-type": "application/json"}
 
 
 # -- the families themselves --------------------------------------------------------------------
@@ -96,8 +97,9 @@ def test_every_shipped_family_loads_with_its_schema_and_a_source_for_each_rule()
     for name in names:
         family = find_family(name)
         assert family.schema["$defs"]["stated"], name
-        for rule in family.document.get("protocol", {}).values():
-            assert rule["source"].split(":")[0] in family.document["sources"], (name, rule)
+        for rules in family.document.get("protocol", {}).values():
+            for rule in rules if isinstance(rules, list) else [rules]:
+                assert rule["source"].split(":")[0] in family.document["sources"], (name, rule)
 
 
 def test_a_family_is_found_by_its_alias():
@@ -209,6 +211,18 @@ def test_google_case_is_decided_by_the_error_info_reason_in_any_detail(shelves):
     assert identify(shelves, google_error(400, "INVALID_ARGUMENT", "OTHER"), 400) == "INVALID_ARGUMENT"
 
 
+def test_google_404_to_a_request_without_permission_breaks_permission_before_existence(shelves):
+    denied = Defect("use_key: api_key_read_only", "auth", ("PERMISSION_DENIED",))
+    unknown = Defect("path: ids no resource has", "shelf", ("NOT_FOUND",))
+    spec = RequestSpec(method="GET", path="/v1/shelves/x", endpoint="get_shelf", defects=(denied, unknown))
+    answered = Exchange(spec, "http://127.0.0.1:1/v1/shelves/x", 404, JSON, b"")
+    answered.body = json.dumps(google_error(404, "NOT_FOUND", "SHELF_NOT_FOUND")).encode()
+    assert findings(shelves, answered)["status_precedence"] == (Severity.VIOLATION, Strength.STATED)
+    first = Exchange(spec, "http://127.0.0.1:1/v1/shelves/x", 403, JSON, b"")
+    first.body = json.dumps(google_error(403, "PERMISSION_DENIED", "DENIED")).encode()
+    assert "status_precedence" not in findings(shelves, first)
+
+
 # -- JSON:API -------------------------------------------------------------------------------------
 
 
@@ -317,3 +331,26 @@ def test_method_and_path_defects_send_the_request_the_wrong_way_or_to_the_wrong_
     assert apply_defect(contract, spec, {"method": "DELETE"}, {}, set()).method == "DELETE"
     moved = apply_defect(contract, spec, {"path": "/errcontract-no-such-path"}, {}, set())
     assert moved.path == "/v1/errcontract-no-such-path" and moved.method == "GET"
+
+
+@pytest.mark.parametrize(
+    ("defect", "says"),
+    [
+        (
+            "{method: GET}",
+            "GET /things/{id} is documented: a wrong-method recipe needs a method its path lacks",
+        ),
+        ('{path: "/things/{id}"}', "/things/{id} is a documented path: an unknown-path recipe needs one"),
+    ],
+)
+def test_the_lint_refuses_a_wrong_method_or_unknown_path_recipe_the_docs_document(tmp_path, defect, says):
+    folder = tmp_path / "t"
+    folder.mkdir()
+    text = MINIMAL.format(name="t", family="problem-details")
+    text = text.replace(
+        "provoke: observe-only, source: guide}\n  bad_request",
+        f"provoke: {{endpoint: get_thing, defect: {defect}}}, source: guide}}\n  bad_request",
+    )
+    (folder / "contract.yaml").write_text(text, encoding="utf-8")
+    problems = [str(p) for p in lint_path(folder)["t"].problems]
+    assert any(says in p for p in problems), problems

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from errcontract.cli.main import main
-from errcontract.contract import lint_rules
 from errcontract.contract.lint import ProviderLint, lint_path
+from errcontract.contract.lint import rules as lint_rules
 from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, load_provider, provider_names
 from tests.helpers import edit

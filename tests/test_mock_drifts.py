@@ -19,7 +19,7 @@ from errcontract.mock.config import load_mock_config
 from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import ThreadedMock, serve_in_thread, stop_all
 from errcontract.mock.testing import error_code, send
-from errcontract.requests.recipes import build_request
+from errcontract.requests.recipes import base_request, build_request
 from tests.drift_semantic_checks import SEMANTIC_CHECKS
 from tests.helpers import mocked_providers
 
@@ -208,7 +208,34 @@ def _array_body(pair: Pair, fixtures: dict[str, str]) -> RequestSpec:
     return replace(spec, json_body=NO_JSON, content=b'["model", "prompt"]')
 
 
+def check_code_from_another_status(pair: Pair) -> None:
+    faithful, drifted = pair.both(pair.recipe_for(401))
+    assert drifted.status_code == faithful.status_code == 401
+    code = error_code(pair.contract, drifted)
+    assert code in pair.contract.codes and 401 not in pair.contract.codes[code].statuses
+
+
+def check_unknown_model_as_400(pair: Pair) -> None:
+    faithful, drifted = pair.both(pair.recipe_for(condition="unknown_model"))
+    assert faithful.status_code != 400 and drifted.status_code == 400
+
+
+def check_body_over_the_read_limit(pair: Pair) -> None:
+    def listing(fixtures: dict[str, str]) -> RequestSpec:
+        endpoint = next(
+            e for e in pair.contract.endpoints.values() if e.method == "GET" and not e.path_params
+        )
+        return base_request(pair.contract, endpoint, fixtures, set())
+
+    faithful, drifted = pair.send_both(listing)
+    assert faithful.status_code == drifted.status_code == 200
+    assert len(faithful.content) < 1 << 20 < len(drifted.content)
+
+
 EXPECTED: dict[str, Callable[[Pair], None]] = {
+    "code-from-another-status": check_code_from_another_status,
+    "unknown-model-as-400": check_unknown_model_as_400,
+    "body-over-the-read-limit": check_body_over_the_read_limit,
     "auth-errors-as-403": _status_shift(401, 403),
     "not-found-as-400": _status_shift(404, 400),
     "credits-error-as-403": _status_shift(402, 403),

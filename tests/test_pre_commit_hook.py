@@ -26,6 +26,7 @@ def pre_commit(*args: str, cwd: Path, home: Path | None = None) -> subprocess.Co
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ERRCONTRACT_", "PRE_COMMIT"))}
     if home is not None:
         env["PRE_COMMIT_HOME"] = str(home)
+    env["PIP_NO_COMPILE"] = "1"  # the hook's environment is used once: no bytecode compiled ahead
     return subprocess.run(
         [sys.executable, "-m", "pre_commit", *args],
         cwd=cwd,

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from errcontract.client.curl import curl_command
-from errcontract.client.redact import Redactor, mask
 from errcontract.core.exchange import RequestSpec, Upload
+from errcontract.core.redact import Redactor, mask
 
 KEY = "sk-live-SECRET-abcdef123456"
 

@@ -10,8 +10,8 @@ import errcontract.judge.checks  # noqa: F401  (registers every check family)
 from errcontract.core.registry import Registry, function_rule
 from errcontract.judge.checks import registry
 from errcontract.judge.checks.sequence import SEQUENCE_CHECKS, sequence_check
-from errcontract.mock import drift_registry
 from errcontract.mock.drifts import REGISTRY
+from errcontract.mock.drifts import registry as drift_registry
 from errcontract.run import refunds
 
 

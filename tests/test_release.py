@@ -79,9 +79,8 @@ def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = run(sys.executable, "-m", "venv", "--without-pip", str(venv))
     assert result.returncode == 0, result.stderr
     python = venv / "bin" / "python"
-    result = run(
-        sys.executable, "-m", "pip", "--python", str(python), "install", "-q", str(_one(dist, "*.whl"))
-    )
+    wheel = str(_one(dist, "*.whl"))
+    result = run(sys.executable, "-m", "pip", "--python", str(python), "install", "-q", "--no-compile", wheel)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return venv
 

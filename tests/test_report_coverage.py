@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from errcontract.cli.summary import print_summary
-from errcontract.client.redact import Redactor
 from errcontract.contract.model import load_provider
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.model import RunResult, Summary
 from errcontract.judge.verdict import CodeResult

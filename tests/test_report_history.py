@@ -50,8 +50,8 @@ def published(tmp_path: Path) -> Path:
 
 def test_earlier_runs_keep_the_providers_own_results_oldest_first(published: Path) -> None:
     runs = merged([*earlier_runs([published], "vydra"), digest(RunResult.from_json(run_on(13)))])
-    assert [r["started_at"][:10] for r in runs] == ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13"]
-    assert runs[0]["verdicts"]["KEY_NOT_FOUND"] == "pass" and runs[0]["checked"] == 10
+    assert [str(r.started_at)[:10] for r in runs] == ["2026-11-10", "2026-11-11", "2026-11-12", "2026-11-13"]
+    assert runs[0].verdicts["KEY_NOT_FOUND"] == "pass" and runs[0].checked == 10
 
 
 def test_verdict_changes_say_when_each_code_changed() -> None:
@@ -75,7 +75,7 @@ def test_the_charts_are_standalone_svg_with_a_point_per_run_and_a_row_per_code()
     assert trend.find(f"{SVG}polyline") is not None
     timeline = ET.fromstring(timeline_svg(runs))
     cells = [g for g in timeline.iter(f"{SVG}g") if g.get("class") == "cell"]
-    assert len(cells) == 7 * len(runs[0]["verdicts"])
+    assert len(cells) == 7 * len(runs[0].verdicts)
     changed = [g for g in cells if g.get("data-changed")]
     assert {g.get("data-code") for g in changed} == {"KEY_NOT_FOUND"} and len(changed) == 6
 

@@ -122,6 +122,18 @@ def test_undocumented_codes_are_listed_apart_from_the_matrix(tmp_path: Path) -> 
     assert f"<td><code>{undocumented}</code></td>" in (tmp_path / "index.html").read_text(encoding="utf-8")
 
 
+def test_what_the_run_left_out_is_listed_on_the_page_with_why(tmp_path: Path) -> None:
+    results = sample("vicsee")
+    results["left_out"] = [
+        {"kind": "fixture", "name": "model", "reason": "GET /models answered HTTP 401"},
+        {"kind": "recipe", "name": "no-result on download", "reason": "needs --no-result-task-id"},
+    ]
+    parsed = parse(write_provider_report(RunResult.from_json(results), tmp_path))
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert "left-out" in parsed.ids and "Left out of this run" in page
+    assert "<code>no-result on download</code>: needs --no-result-task-id" in page
+
+
 def test_each_code_section_shows_its_reason_evidence_and_reproducer(tmp_path: Path) -> None:
     results = sample("vicsee")
     text = write_provider_report(RunResult.from_json(results), tmp_path).read_text(encoding="utf-8")

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
-from errcontract.client.redact import Redactor
 from errcontract.core.exchange import RequestSpec
+from errcontract.core.redact import Redactor
 from tests.faulty_servers import (
     Connection,
     LoopbackServer,
@@ -77,8 +77,8 @@ def test_key_echoed_by_the_target_is_masked_as_the_response_arrives() -> None:
 
 def test_request_httpx_cannot_build_is_not_sent_and_not_counted():
     from errcontract.client.http import ClientSettings, NotSent, TargetClient
-    from errcontract.client.redact import Redactor
     from errcontract.core.exchange import RequestSpec
+    from errcontract.core.redact import Redactor
 
     client = TargetClient(ClientSettings(base_url="http://127.0.0.1:9"), Redactor())
     spec = RequestSpec("GET", "/api/v1/models", None, query={"q": "x" * 70000})

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 
 from errcontract.cli.live_line import CLEAR_LINE, LiveLine, progress_line, run_live_child
-from errcontract.client.redact import Redactor
+from errcontract.core.redact import Redactor
 from errcontract.run.progress import ProgressWriter, phase_of
 
 

@@ -111,7 +111,7 @@ def test_only_the_adapter_and_the_openapi_lint_import_schemathesis() -> None:
     }
     assert importing == {
         "errcontract/run/schemathesis_adapter.py",
-        "errcontract/contract/lint_openapi.py",
+        "errcontract/contract/lint/openapi.py",
     }
 
 

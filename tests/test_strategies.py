@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 from errcontract.client.keys import unknown_key
 from errcontract.contract.model import Contract, load_provider
 from errcontract.core.exchange import RequestSpec
-from errcontract.requests import strategies_values as sv
 from errcontract.requests.recipes import fixture_values
 from errcontract.requests.strategies import base_for, families_for, family_of, requests_by_pair, requests_for
-from errcontract.requests.strategies_values import h11_accepts
+from errcontract.requests.strategies import values as sv
+from errcontract.requests.strategies.values import h11_accepts
 from errcontract.run.fuzz import draw_requests
 from tests.helpers import mocked_providers
 

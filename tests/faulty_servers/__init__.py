@@ -43,6 +43,7 @@ from tests.faulty_servers.loopback import (
 from tests.faulty_servers.vicsee import (
     KNOWN_MODEL,
     RESET_FAR_AWAY,
+    BurstLimit,
     DailyLimit,
     VicSeeKeys,
     faithful_vicsee,
@@ -55,6 +56,7 @@ __all__ = [
     "KNOWN_MODEL",
     "REASON_PHRASES",
     "RESET_FAR_AWAY",
+    "BurstLimit",
     "Connection",
     "DailyLimit",
     "Handler",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -124,3 +125,45 @@ class DailyLimit:
             conn.send(vicsee_error(429, "RATE_LIMITED", message, headers))
         else:
             conn.send(vicsee_answer(request, self.keys, lambda: headers))
+
+
+class BurstLimit:
+    """A faithful VicSee target whose headers show room, but which refuses every request after
+    the first `limit` with 429 RATE_LIMITED, its window full and a Retry-After an hour away (the
+    account's other clients used it up). Each answer waits `delay_s`, so the run's requests are in flight
+    together; it counts the 429s, the requests that arrived after the first 429 was sent, and
+    the most requests in flight at once."""
+
+    def __init__(self, limit: int, keys: VicSeeKeys, delay_s: float = 0.05) -> None:
+        self.limit = limit
+        self.keys = keys
+        self.delay_s = delay_s
+        self.answered_429 = 0
+        self.after_first_429 = 0
+        self.most_in_flight = 0
+        self._first_429_sent = False
+        self._used = 0
+        self._in_flight = 0
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request, conn: Connection) -> None:
+        with self._lock:
+            self._used += 1
+            used = self._used
+            self._in_flight += 1
+            self.most_in_flight = max(self.most_in_flight, self._in_flight)
+            self.after_first_429 += 1 if self._first_429_sent else 0
+        time.sleep(self.delay_s)
+        try:
+            if used > self.limit:
+                headers = {**rate_limit_headers(500, 0), "Retry-After": "3600"}  # the window: full now
+                message = f"Rate limit exceeded. Limit: 500/day. Resets at: {RESET_FAR_AWAY}"
+                conn.send(vicsee_error(429, "RATE_LIMITED", message, headers))
+                with self._lock:
+                    self.answered_429 += 1
+                    self._first_429_sent = True
+            else:
+                conn.send(vicsee_answer(request, self.keys, rate_limit_headers))
+        finally:
+            with self._lock:
+                self._in_flight -= 1

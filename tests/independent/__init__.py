@@ -19,11 +19,14 @@ PROVIDERS = tuple(sorted(p.stem for p in Path(__file__).parent.glob("*.py") if n
 
 
 @contextlib.contextmanager
-def start(provider: str, timeout: float = 20.0) -> Iterator[tuple[str, dict[str, str]]]:
+def start(
+    provider: str, timeout: float = 20.0, args: tuple[str, ...] = ()
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """The server of `provider` (extra `args`: `--latency-ms N`, `--traffic FILE`)."""
     if provider not in PROVIDERS:
         raise ValueError(f"no independent server for {provider!r}")
     proc = subprocess.Popen(
-        [sys.executable, "-m", f"tests.independent.{provider}", "--port", "0"],
+        [sys.executable, "-m", f"tests.independent.{provider}", "--port", "0", *args],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

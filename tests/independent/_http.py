@@ -4,6 +4,11 @@ Nothing here knows a provider: a provider module gives an `App` whose `handle(re
 `Reply`; this module reads requests (whole bodies, chunked or not), writes replies in one piece with
 lower-case header names, keeps connections alive, and runs the process (one JSON line, then serve
 until SIGTERM/SIGINT).
+
+For the benchmarks, `--latency-ms N` makes every answer wait N ms (a target across the internet),
+and `--traffic FILE` writes, when the server stops, each request's arrival and answer times and
+how many requests were in flight when it arrived (itself included): the in-flight figures are
+measured where the requests land, not where they are sent from.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ import signal
 import socket
 import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -92,12 +98,41 @@ REASONS = {
 }
 
 
+class Traffic:
+    """Each request's (arrival, answer, in flight at arrival), on the server's monotonic clock."""
+
+    def __init__(self, latency_s: float) -> None:
+        self.latency_s = latency_s
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.requests: list[list[float]] = []
+
+    def arrived(self) -> list[float]:
+        with self.lock:
+            self.in_flight += 1
+            entry = [time.monotonic(), 0.0, float(self.in_flight)]
+            self.requests.append(entry)
+        return entry
+
+    def answered(self, entry: list[float]) -> None:
+        with self.lock:
+            self.in_flight -= 1
+            entry[1] = time.monotonic()
+
+    def write(self, path: str) -> None:
+        with self.lock:
+            doc = {"latency_ms": self.latency_s * 1000, "requests": self.requests}
+        with open(path, "w", encoding="utf-8") as out:
+            json.dump(doc, out)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server_version = "independent"
     sys_version = ""
     app = None  # set by serve()
+    traffic = Traffic(0.0)  # replaced by serve()
 
     def log_message(self, format: str, *args: object) -> None:  # quiet
         pass
@@ -156,7 +191,16 @@ class Handler(BaseHTTPRequestHandler):
             kept += len(data)
 
     def _dispatch(self) -> None:
+        entry = self.traffic.arrived()
+        try:
+            self._answer()
+        finally:
+            self.traffic.answered(entry)
+
+    def _answer(self) -> None:
         body = self._read_body()
+        if self.traffic.latency_s:
+            time.sleep(self.traffic.latency_s)
         if body is None:  # unusable framing: answer, then close (the rest of the stream is unknown)
             self.close_connection = True
             self._write(self.app.protocol_error(400), head=self.command == "HEAD")
@@ -205,8 +249,11 @@ def serve(app: object, fixtures: dict[str, str], argv: list[str] | None = None) 
     """Run a server for `app` on 127.0.0.1, print {"url", "fixtures"} and serve until a signal."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="wait this long before each answer")
+    parser.add_argument("--traffic", default=None, help="write each request's times here when stopped")
     args = parser.parse_args(argv)
-    handler = type("AppHandler", (Handler,), {"app": app})
+    traffic = Traffic(args.latency_ms / 1000)
+    handler = type("AppHandler", (Handler,), {"app": app, "traffic": traffic})
     server = _Server(("127.0.0.1", args.port), handler)
     stop = threading.Event()
 
@@ -223,3 +270,5 @@ def serve(app: object, fixtures: dict[str, str], argv: list[str] | None = None) 
         server.serve_forever(poll_interval=0.2)
     finally:
         server.server_close()
+        if args.traffic:
+            traffic.write(args.traffic)

@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from errcontract.cli.summary import exit_code, print_summary
-from errcontract.contract.model import Contract, every_contract, load_provider, provider_names
 from errcontract.core.errors import UsageError
 from errcontract.observe.host import traffic_redactor
-from errcontract.observe.session import TrafficSession, publish
+from errcontract.observe.session import TrafficSession, contracts_for, publish
 from errcontract.traffic.entry import BadRecording
 from errcontract.traffic.read import read_traffic
 
@@ -47,16 +46,6 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--strict", action="store_true", help="warnings count as violations")
     parser.set_defaults(func=run_judge)
-
-
-def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None]:
-    if provider is None:
-        return every_contract(), None
-    if provider not in provider_names():
-        known = ", ".join(provider_names())
-        raise UsageError(f"unknown provider {provider!r} (known: {known})")
-    contract = load_provider(provider)
-    return [contract], contract
 
 
 def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:

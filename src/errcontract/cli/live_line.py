@@ -20,8 +20,8 @@ from pathlib import Path
 from typing import IO, Any, TextIO
 
 from errcontract.cli.parallel import Children
-from errcontract.client.redact import Redactor
 from errcontract.core.children import stop_group
+from errcontract.core.redact import Redactor
 from errcontract.run import PROGRESS_ENDED
 from errcontract.run import PROGRESS_FD_VARIABLE as FD_VARIABLE
 

@@ -29,12 +29,12 @@ from errcontract.cli.profile import RUN, Profile
 from errcontract.cli.relay import run_child
 from errcontract.cli.summary import exit_code, print_summary
 from errcontract.cli.targets import Check, plan_checks
-from errcontract.client.redact import Redactor
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import Contract, load_provider, no_mock_message
 from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
+from errcontract.core.redact import Redactor
 from errcontract.judge.model import RunResult
 from errcontract.judge.results import write_json_atomic
 from errcontract.mock.process import running_mock
@@ -247,7 +247,7 @@ def preflight(
     contract = load_provider(provider)
     if not options.preflight:
         return Preflight(base=target + contract.base_path, notes=["skipped (--no-preflight)"])
-    check = run_preflight(contract, options.target or target, fixtures, options.timeout)
+    check = run_preflight(contract, options.target or target, fixtures, options.timeout, options.concurrency)
     if check.stop:
         raise UsageError(redact(f"{who or provider}: {check.stop}"))
     for note in check.notes:

@@ -16,14 +16,13 @@ from urllib.parse import urlsplit
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from errcontract.cli.judge_command import contracts_for
 from errcontract.cli.summary import exit_code, print_summary
 from errcontract.core.errors import UsageError
 from errcontract.mock.server import bind_socket, make_server, url_of
 from errcontract.observe.har_writer import HarWriter
 from errcontract.observe.host import traffic_redactor
 from errcontract.observe.proxy import Proxy
-from errcontract.observe.session import TrafficSession, publish
+from errcontract.observe.session import TrafficSession, contracts_for, publish
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -11,8 +11,8 @@ import threading
 from typing import IO, TextIO
 
 from errcontract.cli.parallel import Children
-from errcontract.client.redact import Redactor
 from errcontract.core.children import signal_group, stop_group
+from errcontract.core.redact import Redactor
 
 RELAY_DRAIN_S = 30.0  # its output after it ended (a pipe still held open elsewhere is given up)
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from errcontract.cli.live_line import count
-from errcontract.client.redact import Redactor
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import RunVerdict, Severity
 from errcontract.judge.model import Finding, RunResult
 from errcontract.report.coverage import coverage_of, not_observed_codes

@@ -11,9 +11,9 @@ from __future__ import annotations
 import base64
 from urllib.parse import urlencode
 
-from errcontract.client.redact import KeyVariable, Redactor
 from errcontract.client.shell import printf_stdin, quote_bytes, quote_text, shell_word, variables_in
 from errcontract.core.exchange import RequestSpec
+from errcontract.core.redact import KeyVariable, Redactor
 
 MAX_INLINE_BODY = 2000
 

@@ -24,10 +24,11 @@ import httpx
 
 from errcontract.client.body import BoundedBody
 from errcontract.client.deadline import DEADLINE
-from errcontract.client.limits import RateLimitState
-from errcontract.client.redact import Redactor
+from errcontract.client.inflight import InFlight
+from errcontract.client.limits import RateLimitState, refused_unasked, remaining_shown
 from errcontract.client.transport import DeadlineTransport
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
+from errcontract.core.redact import Redactor
 
 # What an httpx.Client sends unless told otherwise (only the encodings body.py decodes).
 DEFAULT_HEADERS = {
@@ -62,6 +63,7 @@ class ClientSettings:
     max_run_s: float = 600.0  # the whole run is bounded too
     unreachable_after: int = 2  # transport failures, with no answer ever, that end the probing
     gone_after: int = 8  # transport failures in a row, after answers, that end it (the target died)
+    concurrency: int = 4  # requests in flight at most, whichever threads send them (inflight.py)
 
 
 @dataclass
@@ -82,6 +84,7 @@ class TargetClient:
         self.redact = redactor
         self.stats = ClientStats()
         self.limits = RateLimitState(settings.max_wait_s)
+        self.in_flight = InFlight(settings.concurrency)
         self._lock = threading.Lock()
         self._sequence = 0
         self._started = time.monotonic()
@@ -150,17 +153,41 @@ class TargetClient:
 
     # -- sending ------------------------------------------------------------------------------
     def send(self, spec: RequestSpec) -> Exchange:
-        """Send one request (NotSent when a guard refuses it)."""
-        request = self._build(spec)
-        self._guard(spec)
-        exchange = self._exchange(spec, request)
-        wait = self.limits.after_response(exchange)
-        if wait is not None:  # a short, documented wait: honour it once, then retry
-            time.sleep(wait)
-            self._guard(spec)
-            exchange = self._exchange(spec, self._build(spec))
-            self.limits.after_response(exchange, retried=True)
+        """Send one request (NotSent when a guard refuses it) once a slot is free: whichever
+        thread calls, at most `concurrency` are in flight (fewer as the target asks, inflight.py)."""
+        exchange, wait = self._send_in_slot(spec, self._build(spec))
+        if wait is not None:  # a short, documented wait: every sender honours it, then one retry
+            exchange, _ = self._send_in_slot(spec, self._build(spec), retried=True)
         return exchange
+
+    def _send_in_slot(
+        self, spec: RequestSpec, request: httpx.Request, retried: bool = False
+    ) -> tuple[Exchange, float | None]:
+        """Take a slot, check the guards (a stop may have come while waiting), send, and read
+        what the answer says (a stop, a wait, the target's pace and room) before the slot is
+        given back, so no request takes it without knowing. Returns the wait to honour."""
+        lane = spec.key_fixture if spec.expects_rate_limit else None  # its window: one at a time
+        ticket = self.in_flight.take(spec.key_fixture, lane)
+        try:
+            self._guard(spec)
+        except BaseException:
+            self.in_flight.give_back_unsent(ticket)
+            raise
+        exchange, wait = Exchange(spec, ""), None
+        try:
+            exchange = self._exchange(spec, request)
+            wait = self.limits.after_response(exchange, retried=retried)
+            if wait is not None:
+                self.in_flight.pause(wait)
+        finally:
+            kind = f"{spec.endpoint or spec.path} {(exchange.status or 0) // 100}xx"
+            self.in_flight.give_back(
+                ticket,
+                answered=kind if exchange.status is not None else None,
+                refused=refused_unasked(exchange),
+                remaining=remaining_shown(exchange),
+            )
+        return exchange, wait
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
         """The HTTP request under the target root, with the headers an httpx client sends by

@@ -14,7 +14,7 @@ import re
 import string
 from collections.abc import Iterable, Mapping
 
-from errcontract.client.redact import KeyVariable, Redactor
+from errcontract.core.redact import KeyVariable, Redactor
 
 ALNUM = string.ascii_letters + string.digits
 OPEN_TAIL = (string.ascii_lowercase + string.digits, 32)  # after an open pattern such as `^sk-`

@@ -46,6 +46,21 @@ def _header_ending(exchange: Exchange, suffix: str) -> str | None:
     return None
 
 
+def remaining_shown(exchange: Exchange) -> int | None:
+    """The room `X-RateLimit-Remaining` shows the request's key (None: not shown, not a number,
+    or not this key's: an unrecognised key, or a 429 the request asked for)."""
+    value = _header_ending(exchange, "ratelimit-remaining")
+    if value is None or not exchange.identified or exchange.request.expects_rate_limit:
+        return None
+    value = value.strip()
+    return int(value) if value.isdigit() else None
+
+
+def refused_unasked(exchange: Exchange) -> bool:
+    """A 429 the request did not ask for: the target is refusing the run's pace."""
+    return exchange.status == 429 and not exchange.request.expects_rate_limit
+
+
 class RateLimitState:
     """Whether probing may go on, from what the target's headers said."""
 

@@ -12,7 +12,7 @@ import shlex
 import string
 from collections.abc import Sequence
 
-from errcontract.client.redact import KeyVariable
+from errcontract.core.redact import KeyVariable
 
 C_ESCAPES = {0x09: "\\t", 0x0A: "\\n", 0x0D: "\\r", 0x5C: "\\\\", 0x27: "\\'"}
 DOUBLE_QUOTED_SPECIAL = '\\"$`'

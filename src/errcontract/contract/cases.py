@@ -25,7 +25,7 @@ from typing import Any
 
 from errcontract.contract.model import Contract
 from errcontract.core.identity import ByIdentity
-from errcontract.core.pointer import NO_JSON, WILDCARD, get_all, tokens
+from errcontract.core.pointer import NO_JSON, WILDCARD, get_all
 from errcontract.core.pointer import get as pointer_get
 
 __all__ = ["OPEN", "case_match", "code_values", "identify", "uses_matches"]
@@ -95,7 +95,7 @@ def _matching(
 def _holds(body: Any, pointer: str, expected: Any) -> bool:
     """The value at `pointer` is `expected`; with a `*` token (`/error/details/*/reason`), some
     item's value is."""
-    if WILDCARD not in tokens(pointer):
+    if WILDCARD not in pointer:  # no `*` anywhere: no wildcard token either
         return _same(pointer_get(body, pointer), expected)
     return any(_same(found, expected) for found in get_all(body, pointer))
 

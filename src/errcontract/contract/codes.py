@@ -28,6 +28,7 @@ class Recipe:
     may_bill: bool = False
     fallback_endpoints: tuple[str, ...] = ()
     also_allowed: tuple[str, ...] = ()  # other codes the docs allow for this defect
+    on_unknown_ids: bool = False  # sent for ids no resource has (the defect is checked first)
 
     @property
     def all_endpoints(self) -> tuple[str, ...]:
@@ -118,6 +119,7 @@ def recipe_from(code_name: str, raw: Any) -> Recipe | None:
         bool(raw.get("may_bill", False)),
         tuple(raw.get("fallback_endpoints", ())),
         tuple(raw.get("also_allowed", ())),
+        bool(raw.get("on_unknown_ids", False)),
     )
 
 

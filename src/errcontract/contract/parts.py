@@ -442,6 +442,17 @@ class BlankTitle:
 
 
 @dataclass(frozen=True)
+class StatusPrecedence:
+    """Of two defects in one request, the docs check the one answered `first` before the one
+    answered `over` (AIP-193: permission, 403, before existence, 404)."""
+
+    first: int
+    over: int
+    strength: Strength
+    source: str
+
+
+@dataclass(frozen=True)
 class Protocol:
     """The HTTP-level rules of a contract (or of its family), each optional."""
 
@@ -449,6 +460,7 @@ class Protocol:
     status_name: StatusName | None = None
     error_media_type: MediaTypes | None = None
     blank_title: BlankTitle | None = None
+    precedence: tuple[StatusPrecedence, ...] = ()
 
 
 def _strength(raw: dict[str, Any]) -> Strength:
@@ -461,6 +473,10 @@ def protocol_from(raw: dict[str, Any]) -> Protocol:
         _status_name(raw.get("status_name")),
         _media_types(raw.get("error_media_type")),
         _blank_title(raw.get("blank_title")),
+        tuple(
+            StatusPrecedence(int(r["first"]), int(r["over"]), _strength(r), r["source"])
+            for r in raw.get("status_precedence", ())
+        ),
     )
 
 

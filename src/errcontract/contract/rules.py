@@ -8,9 +8,11 @@ them with the examples, the OpenAPI and mock.yaml checks besides; a run needs on
 
 from __future__ import annotations
 
-from errcontract.contract import lint_auth, lint_cases, lint_values
-from errcontract.contract.lint_problem import Problem
-from errcontract.contract.lint_rules import rule_problems
+from errcontract.contract.lint import auth as lint_auth
+from errcontract.contract.lint import cases as lint_cases
+from errcontract.contract.lint import values as lint_values
+from errcontract.contract.lint.problem import Problem
+from errcontract.contract.lint.rules import rule_problems
 from errcontract.contract.model import Contract
 from errcontract.core.errors import ContractError
 

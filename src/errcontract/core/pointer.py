@@ -7,6 +7,7 @@ objects on the way; `pop` removes the value if it is there.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 
@@ -40,11 +41,17 @@ def escape(token: str) -> str:
 
 def tokens(pointer: str) -> list[str]:
     """The unescaped reference tokens of a pointer (`/a~1b/0` -> ['a/b', '0']; '' -> [])."""
+    return list(_parsed(pointer))
+
+
+@lru_cache(maxsize=4096)
+def _parsed(pointer: str) -> tuple[str, ...]:
+    """A pointer's tokens, parsed once (a contract has a few pointers, read on every response)."""
     if not pointer:
-        return []
+        return ()
     if not pointer.startswith("/"):
         raise ValueError(f"not a JSON pointer: {pointer!r}")
-    return [unescape(token) for token in pointer[1:].split("/")]
+    return tuple(unescape(token) for token in pointer[1:].split("/"))
 
 
 def join(parts: list[str]) -> str:
@@ -63,7 +70,7 @@ def _step(current: Any, token: str) -> Any:
 def get(document: Any, pointer: str) -> Any:
     """The value at `pointer`, or NO_JSON when any step is missing."""
     current = document
-    for token in tokens(pointer):
+    for token in _parsed(pointer):
         current = _step(current, token)
         if current is NO_JSON:
             return NO_JSON
@@ -77,7 +84,7 @@ def get_all(document: Any, pointer: str) -> list[Any]:
     """Every value at `pointer`, where a `*` token stands for each item of an array (or each value
     of an object): `/errors/*/status` is each error object's status. Missing steps give nothing."""
     found = [document]
-    for token in tokens(pointer):
+    for token in _parsed(pointer):
         step: list[Any] = []
         for current in found:
             if token == WILDCARD and isinstance(current, list | dict):

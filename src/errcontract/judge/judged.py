@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from errcontract.client.curl import curl_command
-from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
+from errcontract.core.redact import Redactor
 from errcontract.judge.checks import CheckOutcome, Oracle, run_checks
 from errcontract.judge.model import Evidence
 

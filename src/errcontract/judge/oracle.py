@@ -14,6 +14,8 @@ from errcontract.contract.cases import identify
 from errcontract.contract.model import Contract
 from errcontract.core.exchange import NO_JSON, Exchange, pointer_get
 
+CASES_KEPT = 4096  # distinct (status, case values) remembered
+
 
 class Oracle:
     """What the docs promise, asked of one exchange at a time."""
@@ -23,6 +25,8 @@ class Oracle:
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
         self._fast: dict[str, Any] = {}
         self.in_scope = lru_cache(maxsize=4096)(self._in_scope)
+        self._last_code: tuple[Exchange, str | None] | None = None
+        self._cases: dict[tuple[int | None, tuple[tuple[type, Any], ...]], str | None] = {}
 
     def is_valid(self, key: str, schema: dict[str, Any], body: Any) -> bool:
         """Quick yes/no (compiled when available); callers ask the full validator only on a no."""
@@ -59,8 +63,41 @@ class Oracle:
         return frozenset(self.contract.codes_by_status.get(429, ()))
 
     def code_of(self, exchange: Exchange) -> str | None:
-        """The documented case the body is (its code, for most providers), or its raw code."""
-        return identify(self.contract, exchange.json(), exchange.status)
+        """The documented case the body is (its code, for most providers), or its raw code.
+        Most checks ask it of the same exchange in turn: the last answer is kept (by identity)."""
+        last = self._last_code
+        if last is not None and last[0] is exchange:
+            return last[1]
+        code = self._identify(exchange.json(), exchange.status)
+        self._last_code = (exchange, code)
+        return code
+
+    @cached_property
+    def _case_pointers(self) -> tuple[str, ...] | None:
+        """Every pointer a case is told by (None: one has a `*`, and is looked up every time)."""
+        pointers = {self.contract.envelope.code_pointer}
+        for code in self.contract.codes.values():
+            pointers |= set(code.match or {})
+        return None if any("*" in p for p in pointers) else tuple(sorted(pointers))
+
+    def _identify(self, body: Any, status: int | None) -> str | None:
+        """`cases.identify`, remembered by what it reads: the status and the values (with their
+        types: 1 is not true) at the pointers the cases are told by."""
+        pointers = self._case_pointers
+        if pointers is None or not isinstance(body, dict):
+            return identify(self.contract, body, status)
+        values = tuple((type(v), v) for v in (pointer_get(body, p) for p in pointers))
+        key = (status, values)
+        try:
+            return self._cases[key]
+        except KeyError:
+            pass
+        except TypeError:  # an object or array where a case reads a value: not remembered
+            return identify(self.contract, body, status)
+        code = identify(self.contract, body, status)
+        if len(self._cases) < CASES_KEPT:
+            self._cases[key] = code
+        return code
 
     def shown_code(self, exchange: Exchange) -> str | None:
         """The case as findings name it, with the code the body sent where that differs (a case

@@ -12,8 +12,8 @@ import threading
 from collections import Counter
 from dataclasses import replace
 
-from errcontract.client.redact import Redactor
 from errcontract.core.exchange import Exchange
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CheckOutcome, Oracle, Violation, rule_of
 from errcontract.judge.checks.sequence import RuleCoverage, Sample, judge_sequences, sample_of, sequence_rule

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from errcontract import __version__
-from errcontract.contract.lint_examples import judge_example
+from errcontract.contract.lint.examples import judge_example
 from errcontract.contract.model import Contract
 from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.judge.checks import Oracle

@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Generic, TypeVar
 
-from errcontract.client.redact import Redactor
 from errcontract.contract.codes import Code
 from errcontract.core.exchange import Defect
 from errcontract.core.flags import fixture_flag
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import Evidence, Finding

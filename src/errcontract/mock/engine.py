@@ -18,9 +18,9 @@ from starlette.types import Receive, Scope, Send
 
 from errcontract.contract.model import Contract, Endpoint
 from errcontract.core import paths
-from errcontract.mock import actions, checks
+from errcontract.mock import actions, steps
 from errcontract.mock.config import MockConfig
-from errcontract.mock.drift_registry import Drift, SimulatedCrash
+from errcontract.mock.drifts.registry import Drift, SimulatedCrash
 from errcontract.mock.respond import (
     MockError,
     Outcome,
@@ -124,15 +124,15 @@ class Engine:
         if endpoint.auth:
             self._authenticate(call)
             self._count(call)
-            checks.scope(self, call)
+            steps.scope(self, call)
         else:
             self._identify_quietly(call)
-        checks.query(self, call)
-        checks.path_model(self, call)
+        steps.query(self, call)
+        steps.path_model(self, call)
         if endpoint.body == "json":
-            await checks.json_body(self, call)
-        checks.resource(self, call)
-        checks.charge(self, call)
+            await steps.json_body(self, call)
+        steps.resource(self, call)
+        steps.charge(self, call)
         self._fault(call)
         return await actions.run(self, call)
 
@@ -209,7 +209,7 @@ class Engine:
             if wanted != name and wanted not in statuses:
                 continue
             if "*" in endpoints or call.endpoint.name in endpoints:
-                checks.refund_charge(self, call)
+                steps.refund_charge(self, call)
                 status = int(wanted) if wanted in statuses else int(fault["status"])
                 raise MockError("fault", code=fault["code"], status=status, message=fault.get("message"))
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from errcontract.client.redact import KeyVariable, Redactor
 from errcontract.contract.model import Contract
+from errcontract.core.redact import KeyVariable, Redactor
 from errcontract.core.verdicts import Severity, Strength, Verdict
 from errcontract.judge.checks import CHECKS, Oracle, Violation
 from errcontract.judge.judged import Judged, judge
@@ -75,17 +75,21 @@ class HostJudge:
         self.held: dict[str, _Held] = {}
         self.times: list[float] = []
         self.statuses: set[int] = set()
+        self._headers_for: set[int] | None = None
+        self._header_names: list[str] = []
         self.files: Counter[str] = Counter()
 
     @property
     def documented_headers(self) -> list[str]:
         """The headers the docs give for the responses recorded: the rate-limit headers, and
         those of each status met (a 429's Retry-After only where a 429 was recorded)."""
-        rules = self.contract.headers
-        names = list(rules.rate_limit_fields)
-        for status in sorted(self.statuses):
-            names += [n for n in rules.for_status(status) if n not in names]
-        return names
+        if self._headers_for != self.statuses:
+            rules = self.contract.headers
+            names = list(rules.rate_limit_fields)
+            for status in sorted(self.statuses):
+                names += [n for n in rules.for_status(status) if n not in names]
+            self._headers_for, self._header_names = set(self.statuses), names
+        return self._header_names
 
     def add(self, entry: Recorded, key: str | None, seq: int) -> Judged:
         exchange = exchange_of(entry, self.target, self.contract, key or UNKNOWN_KEY, seq)

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from errcontract.contract.model import Contract
+from errcontract.contract.model import Contract, every_contract, load_provider, provider_names
+from errcontract.core.errors import UsageError
 from errcontract.core.slug import slug
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.model import CodeEntry, Finding, RunResult, TrafficEntry, VerdictSource
@@ -134,6 +135,16 @@ class TrafficSession:
         )
         codes = tuple(mark_source(code, host, results.violations) for code in results.codes)
         return replace(results, codes=codes, traffic=traffic)
+
+
+def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None]:
+    """Every contract (each entry to its hosts' provider), or the one named (every host as it)."""
+    if provider is None:
+        return every_contract(), None
+    if provider not in provider_names():
+        raise UsageError(f"unknown provider {provider!r} (known: {', '.join(provider_names())})")
+    contract = load_provider(provider)
+    return [contract], contract
 
 
 def _seq_of(entry: Recorded, fallback: int) -> int:

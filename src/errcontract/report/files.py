@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from errcontract.client.redact import Redactor
+from errcontract.core.redact import Redactor
 
 PUBLISHED_MODE = 0o644  # reports are published (Pages, artifacts): mkstemp's 0600 would hide them
 

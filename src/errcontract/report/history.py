@@ -10,8 +10,8 @@ run's report reads it back. The page draws it (see `history_svg`).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, fields
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -26,34 +26,64 @@ HISTORY_SCHEMA = 1
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
 
-def digest(results: RunResult) -> dict[str, Any]:
+@dataclass(frozen=True)
+class HistoryRun:
+    """What the history keeps of one run (history.json's `runs` entries, in this key order)."""
+
+    started_at: str | None
+    target: str | None
+    verdict: str | None
+    conformance_pct: float | None
+    coverage_pct: float | None
+    checked: int | None
+    codes: int | None
+    passed: int | None
+    failed: int | None
+    not_observed: int | None
+    code_errors: int | None
+    violations: int | None
+    warnings: int | None
+    contract: str | None
+    verdicts: Mapping[str, str]
+
+    def to_json(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"verdicts": dict(self.verdicts)}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> HistoryRun:
+        """A run as a history.json wrote it (any key it lacks: None)."""
+        known = {f.name: data.get(f.name) for f in fields(cls) if f.name != "verdicts"}
+        return cls(**known, verdicts=dict(data["verdicts"]))
+
+
+def digest(results: RunResult) -> HistoryRun:
     """What the history keeps of one run: when, its verdict, conformance, coverage, each code's verdict."""
     summary = results.summary
     coverage = coverage_of(summary)
-    return {
-        "started_at": results.started_at,
-        "target": results.target,
-        "verdict": results.verdict,
-        "conformance_pct": summary.conformance_pct,
-        "coverage_pct": coverage.pct,
-        "checked": coverage.checked,
-        "codes": coverage.codes,
-        "passed": coverage.passed,
-        "failed": coverage.failed,
-        "not_observed": coverage.not_observed,
-        "code_errors": coverage.errors,
-        "violations": summary.violations,
-        "warnings": summary.warnings,
-        "contract": results.contract.version,
-        "verdicts": {c.code: c.verdict for c in results.codes},
-    }
+    return HistoryRun(
+        started_at=results.started_at,
+        target=results.target,
+        verdict=results.verdict,
+        conformance_pct=summary.conformance_pct,
+        coverage_pct=coverage.pct,
+        checked=coverage.checked,
+        codes=coverage.codes,
+        passed=coverage.passed,
+        failed=coverage.failed,
+        not_observed=coverage.not_observed,
+        code_errors=coverage.errors,
+        violations=summary.violations,
+        warnings=summary.warnings,
+        contract=results.contract.version,
+        verdicts={c.code: c.verdict for c in results.codes},
+    )
 
 
-def _run_key(run: dict[str, Any]) -> tuple[str, str]:
-    return str(run.get("started_at")), str(run.get("target"))
+def _run_key(run: HistoryRun) -> tuple[str, str]:
+    return str(run.started_at), str(run.target)
 
 
-def _digests_in(data: Any, provider: str) -> list[dict[str, Any]]:
+def _digests_in(data: Any, provider: str) -> list[HistoryRun]:
     """The runs of `provider` a parsed file holds: a results file is one, a history file many."""
     if not isinstance(data, dict) or data.get("provider") != provider:
         return []
@@ -61,7 +91,11 @@ def _digests_in(data: Any, provider: str) -> list[dict[str, Any]]:
         return [digest(RunResult.from_json(data))]
     runs = data.get("runs")
     if data.get("history_schema_version") == HISTORY_SCHEMA and isinstance(runs, list):
-        return [r for r in runs if isinstance(r, dict) and isinstance(r.get("verdicts"), dict)]
+        return [
+            HistoryRun.from_json(r)
+            for r in runs
+            if isinstance(r, dict) and isinstance(r.get("verdicts"), dict)
+        ]
     return []
 
 
@@ -74,7 +108,7 @@ def _json_files(path: Path) -> Iterator[Path]:
         raise UsageError(f"--history {path}: no such file or folder")
 
 
-def earlier_runs(paths: Iterable[Path], provider: str) -> list[dict[str, Any]]:
+def earlier_runs(paths: Iterable[Path], provider: str) -> list[HistoryRun]:
     """Every run of `provider` found under `paths` (other files and other providers are skipped)."""
     found = []
     for path in paths:
@@ -89,14 +123,18 @@ def earlier_runs(paths: Iterable[Path], provider: str) -> list[dict[str, Any]]:
     return found
 
 
-def merged(runs: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+def merged(runs: Iterable[HistoryRun]) -> list[HistoryRun]:
     """One digest per run (the last one read wins), oldest first."""
     by_key = {_run_key(run): run for run in runs}
-    return sorted(by_key.values(), key=lambda run: str(run.get("started_at")))
+    return sorted(by_key.values(), key=lambda run: str(run.started_at))
 
 
-def history_document(provider: str, runs: list[dict[str, Any]]) -> dict[str, Any]:
-    return {"history_schema_version": HISTORY_SCHEMA, "provider": provider, "runs": runs}
+def history_document(provider: str, runs: list[HistoryRun]) -> dict[str, Any]:
+    return {
+        "history_schema_version": HISTORY_SCHEMA,
+        "provider": provider,
+        "runs": [r.to_json() for r in runs],
+    }
 
 
 @dataclass(frozen=True)
@@ -109,13 +147,13 @@ class VerdictChange:
     after: str
 
 
-def verdict_changes(runs: list[dict[str, Any]]) -> list[VerdictChange]:
+def verdict_changes(runs: list[HistoryRun]) -> list[VerdictChange]:
     """When each code changed verdict, run after run (a code new in a run counts from "missing")."""
     changes = []
     for previous, current in pairwise(runs):
-        before, after = previous.get("verdicts") or {}, current.get("verdicts") or {}
+        before, after = previous.verdicts, current.verdicts
         for code in sorted(before.keys() | after.keys()):
             old, new = before.get(code, "missing"), after.get(code, "missing")
             if old != new:
-                changes.append(VerdictChange(str(current.get("started_at")), code, old, new))
+                changes.append(VerdictChange(str(current.started_at), code, old, new))
     return changes

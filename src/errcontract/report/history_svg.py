@@ -13,6 +13,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from errcontract.core.verdicts import RunVerdict, Verdict
+from errcontract.report.history import HistoryRun
 
 WIDTH = 960
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
@@ -34,12 +35,12 @@ VERDICT_MARK: dict[str, str] = {
 MAX_COLUMNS = 60
 
 
-def _day(run: dict[str, Any]) -> str:
-    return str(run.get("started_at") or "?")[:10]
+def _day(run: HistoryRun) -> str:
+    return str(run.started_at or "?")[:10]
 
 
-def _when(run: dict[str, Any]) -> str:
-    return str(run.get("started_at") or "?").replace("T", " ").removesuffix("Z")
+def _when(run: HistoryRun) -> str:
+    return str(run.started_at or "?").replace("T", " ").removesuffix("Z")
 
 
 def _pct(value: Any) -> str:
@@ -55,7 +56,7 @@ def _svg(height: int, label: str, body: list[str]) -> str:
     )
 
 
-def _x_labels(xs: list[float], runs: list[dict[str, Any]], y: float, gap: float = 90) -> list[str]:
+def _x_labels(xs: list[float], runs: list[HistoryRun], y: float, gap: float = 90) -> list[str]:
     """Dates under the runs, first and last always, others where they do not crowd (`gap` px)."""
     last = len(runs) - 1
     shown = [0]
@@ -75,7 +76,7 @@ def _x_labels(xs: list[float], runs: list[dict[str, Any]], y: float, gap: float 
     ]
 
 
-def trend_svg(runs: list[dict[str, Any]]) -> str:
+def trend_svg(runs: list[HistoryRun]) -> str:
     """Conformance (solid line, round points) and coverage (dashed line, square points) per run."""
     left, right, top, bottom, height = 48, 20, 28, 36, 240
     plot_w, plot_h = WIDTH - left - right, height - top - bottom
@@ -103,11 +104,11 @@ def trend_svg(runs: list[dict[str, Any]]) -> str:
     return _svg(height, f"conformance and coverage over {len(runs)} runs", body)
 
 
-def _line(runs: list[dict[str, Any]], xs: list[float], y: Any, key: str, style: str, point: Any) -> list[str]:
+def _line(runs: list[HistoryRun], xs: list[float], y: Any, key: str, style: str, point: Any) -> list[str]:
     """A polyline per stretch of runs that have the value (a run without it breaks the line)."""
     out, stretch = [], []
     for x, run in zip(xs, runs, strict=True):
-        value = run.get(key)
+        value = getattr(run, key)
         if isinstance(value, int | float):
             stretch.append(f"{x:.1f},{y(value):.1f}")
             out.append(point(x, y(value), run))
@@ -119,42 +120,38 @@ def _line(runs: list[dict[str, Any]], xs: list[float], y: Any, key: str, style: 
     return out
 
 
-def _tooltip(run: dict[str, Any]) -> str:
+def _tooltip(run: HistoryRun) -> str:
     return escape(
-        f"{_when(run)}: {run.get('verdict')}, conformance {_pct(run.get('conformance_pct'))}, "
-        f"{run.get('checked')}/{run.get('codes')} codes checked, {run.get('passed')} pass, "
-        f"{run.get('failed')} fail, {run.get('not_observed')} not observed"
+        f"{_when(run)}: {run.verdict}, conformance {_pct(run.conformance_pct)}, "
+        f"{run.checked}/{run.codes} codes checked, {run.passed} pass, "
+        f"{run.failed} fail, {run.not_observed} not observed"
     )
 
 
-def _conformance_point(x: float, y: float, run: dict[str, Any]) -> str:
-    fill = (
-        VERDICT_FILL[Verdict.FAIL]
-        if run.get("verdict") != RunVerdict.CONFORMANT
-        else VERDICT_FILL[Verdict.PASS]
-    )
+def _conformance_point(x: float, y: float, run: HistoryRun) -> str:
+    fill = VERDICT_FILL[Verdict.FAIL] if run.verdict != RunVerdict.CONFORMANT else VERDICT_FILL[Verdict.PASS]
     return (
         f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{fill}" stroke="#1f2328" class="point">'
         f"<title>{_tooltip(run)}</title></circle>"
     )
 
 
-def _coverage_point(x: float, y: float, run: dict[str, Any]) -> str:
+def _coverage_point(x: float, y: float, run: HistoryRun) -> str:
     return (
         f'<rect x="{x - 3.5:.1f}" y="{y - 3.5:.1f}" width="7" height="7" fill="#fff" stroke="#0969da" '
         f'stroke-width="2"><title>{_tooltip(run)}</title></rect>'
     )
 
 
-def timeline_codes(runs: list[dict[str, Any]]) -> list[str]:
+def timeline_codes(runs: list[HistoryRun]) -> list[str]:
     """Codes in the latest run's order, then codes only earlier runs had."""
     codes: list[str] = []
     for run in reversed(runs):
-        codes += [c for c in (run.get("verdicts") or {}) if c not in codes]
+        codes += [c for c in run.verdicts if c not in codes]
     return codes
 
 
-def timeline_svg(runs: list[dict[str, Any]]) -> str:
+def timeline_svg(runs: list[HistoryRun]) -> str:
     """One row per code, one cell per run (the last MAX_COLUMNS), a dot where the verdict changed."""
     runs = runs[-MAX_COLUMNS:]
     codes = timeline_codes(runs)
@@ -170,7 +167,7 @@ def timeline_svg(runs: list[dict[str, Any]]) -> str:
         )
         previous = None
         for column, run in enumerate(runs):
-            verdict = (run.get("verdicts") or {}).get(code, "missing")
+            verdict = run.verdicts.get(code, "missing")
             body.append(_cell(label_w + column * cell_w, y, cell_w, row_h, code, run, verdict, previous))
             previous = verdict
     xs = [label_w + (i + 0.5) * cell_w for i in range(len(runs))]
@@ -179,7 +176,7 @@ def timeline_svg(runs: list[dict[str, Any]]) -> str:
 
 
 def _cell(
-    x: float, y: float, w: float, h: int, code: str, run: dict[str, Any], verdict: str, previous: str | None
+    x: float, y: float, w: float, h: int, code: str, run: HistoryRun, verdict: str, previous: str | None
 ) -> str:
     fill = VERDICT_FILL.get(verdict, "#eaeef2")
     dashed = ' stroke-dasharray="3 2"' if verdict == Verdict.NOT_OBSERVED else ""

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from errcontract.judge.model import RunResult
 from errcontract.report.badge import badge_svg
 from errcontract.report.coverage import coverage_of
 from errcontract.report.files import write_atomic
+from errcontract.report.history import HistoryRun
 from errcontract.report.templating import render
 from errcontract.report.view import history_context, provider_context
 
@@ -31,7 +31,7 @@ DEFAULT_LINKS = ("pytest.html", "junit.xml", "results.json", BADGE_NAME)  # what
 
 
 def render_provider_page(
-    results: RunResult, links: Sequence[str] = DEFAULT_LINKS, history: list[dict[str, Any]] | None = None
+    results: RunResult, links: Sequence[str] = DEFAULT_LINKS, history: list[HistoryRun] | None = None
 ) -> str:
     """The page's HTML text (nothing written)."""
     context = provider_context(results, provider_badge(results))
@@ -43,7 +43,7 @@ def write_provider_report(
     out_dir: Path,
     secrets: Sequence[str] = (),
     links: Sequence[str] = DEFAULT_LINKS,
-    history: list[dict[str, Any]] | None = None,
+    history: list[HistoryRun] | None = None,
 ) -> Path:
     """Write out_dir/index.html and out_dir/badge.svg; return the page's path.
 

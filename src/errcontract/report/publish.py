@@ -18,8 +18,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
 
-from errcontract.client.redact import Redactor
 from errcontract.core.errors import UsageError
+from errcontract.core.redact import Redactor
 from errcontract.judge.model import RunResult
 from errcontract.report import swap
 from errcontract.report.history import HISTORY_NAME

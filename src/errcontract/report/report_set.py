@@ -12,11 +12,17 @@ import json
 import shutil
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from errcontract.judge.model import RunResult
 from errcontract.report.files import write_atomic
-from errcontract.report.history import HISTORY_NAME, digest, earlier_runs, history_document, merged
+from errcontract.report.history import (
+    HISTORY_NAME,
+    HistoryRun,
+    digest,
+    earlier_runs,
+    history_document,
+    merged,
+)
 from errcontract.report.html import BADGE_NAME, write_provider_report
 
 RESULTS_NAME = "results.json"
@@ -36,7 +42,7 @@ def copy_run_files(results_path: Path, out_dir: Path, into: Path) -> None:
             shutil.copyfile(source / name, into / name)
 
 
-def history_of(results: RunResult, out_dir: Path, history_paths: Sequence[Path]) -> list[dict[str, Any]]:
+def history_of(results: RunResult, out_dir: Path, history_paths: Sequence[Path]) -> list[HistoryRun]:
     """This run and every earlier run of its provider: those given, and those the folder kept."""
     kept = out_dir / HISTORY_NAME
     paths = [*history_paths, *([kept] if kept.is_file() else [])]

@@ -14,7 +14,7 @@ from errcontract.judge.model import CodeEntry, EndpointVerdict, Evidence, Refund
 from errcontract.report.badge import format_pct
 from errcontract.report.coverage import coverage_of, not_observed_codes
 from errcontract.report.findings import FindingGroup, group_findings, groups_by_code
-from errcontract.report.history import VerdictChange, verdict_changes
+from errcontract.report.history import HistoryRun, VerdictChange, verdict_changes
 from errcontract.report.history_svg import timeline_svg, trend_svg
 
 EXCERPT_LIMIT = 4000
@@ -212,7 +212,7 @@ def provider_context(results: RunResult, badge: str) -> dict[str, Any]:
 CHANGES_SHOWN = 40
 
 
-def history_context(runs: list[dict[str, Any]]) -> dict[str, Any]:
+def history_context(runs: list[HistoryRun]) -> dict[str, Any]:
     """The history section: drawn only when there is an earlier run to compare with."""
     if len(runs) < 2:
         return {"history": None}

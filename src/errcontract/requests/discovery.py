@@ -7,6 +7,9 @@ describe (the list's exact shape) is searched leniently: the first list in the b
 of `keys` found in its first item (or the item itself if it is a string). A fixture's `holds`
 says how to confirm it; one the target contradicts (the task finished since) is set aside, so
 its codes are not observed rather than failed on a state the target no longer has.
+
+The questions do not depend on each other's answers: they are asked side by side (`each`, a
+`Mapper`; one after another by default).
 """
 
 from __future__ import annotations
@@ -17,7 +20,9 @@ from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.model import Contract
+from errcontract.contract.parts import Discover, FixtureState
 from errcontract.core.exchange import Exchange, RequestSpec, pointer_get
+from errcontract.core.parallel import Mapper, serial
 from errcontract.requests.recipes import base_request
 
 
@@ -61,52 +66,69 @@ class Discovery:
 
 
 def discover(
-    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
+    contract: Contract,
+    fixtures: dict[str, str],
+    send: Callable[[RequestSpec], Exchange],
+    each: Mapper = serial,
 ) -> Discovery:
     """Ask the target, through `send`, for each discoverable fixture not in `fixtures`."""
-    found: dict[str, str] = {}
-    missed: dict[str, str] = {}
-    for name, rule in contract.discover.items():
-        if fixtures.get(name):
-            continue
+    sought = [(name, rule) for name, rule in contract.discover.items() if not fixtures.get(name)]
+
+    def ask(item: tuple[str, Discover]) -> tuple[str | None, str | None]:
+        """(the value found, or why none was)"""
+        rule = item[1]
         endpoint = contract.endpoints[rule.endpoint]
-        spec = base_request(contract, endpoint, fixtures, set())
         asked = f"{endpoint.method} {endpoint.path}"
         try:
-            exchange = send(spec)
+            exchange = send(base_request(contract, endpoint, fixtures, set()))
         except NotSent as exc:
-            missed[name] = f"{asked} was not sent: {exc}"
-            continue
+            return None, f"{asked} was not sent: {exc}"
         value = first_value(exchange.json(), list(rule.keys))
         if value:
+            return value, None
+        if exchange.status is None:
+            return None, f"{asked} got no answer: {exchange.transport_error or 'none'}"
+        if exchange.truncated:
+            return None, f"the target's answer to {asked} (HTTP {exchange.status}) is over the read limit"
+        return None, f"the target's answer to {asked} (HTTP {exchange.status}) named none"
+
+    found: dict[str, str] = {}
+    missed: dict[str, str] = {}
+    for (name, _), (value, why) in zip(sought, each(ask, sought), strict=True):
+        if value:
             found[name] = value
-        elif exchange.status is None:
-            missed[name] = f"{asked} got no answer: {exchange.transport_error or 'none'}"
-        elif exchange.truncated:
-            missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) is over the read limit"
         else:
-            missed[name] = f"the target's answer to {asked} (HTTP {exchange.status}) named none"
+            missed[name] = why or "no answer"
     return Discovery(found, missed)
 
 
 def contradicted(
-    contract: Contract, fixtures: dict[str, str], send: Callable[[RequestSpec], Exchange]
+    contract: Contract,
+    fixtures: dict[str, str],
+    send: Callable[[RequestSpec], Exchange],
+    each: Mapper = serial,
 ) -> dict[str, str]:
     """The given fixtures whose `holds` the target contradicts, each with what it said; one it
     does not answer plainly (an error, no such field) is kept: the recipes will judge it."""
-    found: dict[str, str] = {}
-    for name, fixture in contract.fixtures.items():
-        state, value = fixture.holds, fixtures.get(name)
-        if state is None or not value:
-            continue
+    held = [
+        (name, fixture.holds, value)
+        for name, fixture in contract.fixtures.items()
+        if fixture.holds is not None and (value := fixtures.get(name))
+    ]
+
+    def ask(item: tuple[str, FixtureState, str]) -> str | None:
+        _, state, value = item
         endpoint = contract.endpoints[state.endpoint]
         ids = {param: value for param in endpoint.path_params}
         try:
             exchange = send(base_request(contract, endpoint, fixtures, set(), path_params=ids))
         except NotSent:
-            continue
+            return None
         now = pointer_get(exchange.json(), state.pointer)
         if 200 <= (exchange.status or 0) < 300 and isinstance(now, str) and now not in state.values:
             wanted = " or ".join(state.values)
-            found[name] = f"the target says it is {now!r} ({endpoint.method} {endpoint.path}), not {wanted}"
-    return found
+            return f"the target says it is {now!r} ({endpoint.method} {endpoint.path}), not {wanted}"
+        return None
+
+    said = zip(held, each(ask, held), strict=True)
+    return {name: why for (name, _, _), why in said if why is not None}

@@ -265,9 +265,12 @@ def build_request(
     missing: set[str] = set()
     endpoint = contract.endpoints[endpoint_name or recipe.endpoint]
     ids = recipe.defect.get("path_params")
+    made_up: tuple[Defect, ...] = ()
+    if recipe.on_unknown_ids and ids is None and endpoint.path_params:
+        ids = {name: f"errcontract-no-such-{name}" for name in endpoint.path_params}
+        made_up = (_unknown_ids(contract, endpoint),)
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
     spec = apply_defect(contract, spec, recipe.defect, values, missing)
-    made_up: tuple[Defect, ...] = ()
     if missing and ids is None and _only_path_ids(endpoint, missing):
         # The defect is not in the path (a header's): a made-up id serves as well as a given one,
         # marked as assumed (an answer refusing the id did not reach the defect).
@@ -294,6 +297,12 @@ def _only_path_ids(endpoint: Endpoint, missing: set[str]) -> bool:
     """Are the missing fixtures only the endpoint's path ids (a task id, a job id)?"""
     named = {str(v)[1:-1] for v in endpoint.request.get("path_params", {}).values() if str(v).startswith("{")}
     return bool(missing) and missing <= named
+
+
+def _unknown_ids(contract: Contract, endpoint: Endpoint) -> Defect:
+    """Ids no resource has, sent on purpose beside the recipe's defect (`on_unknown_ids`)."""
+    cls, codes = defect_class_for(contract, endpoint, "path")
+    return Defect("path: ids no resource has (the defect is checked first)", cls, codes)
 
 
 def _made_up_ids(contract: Contract, endpoint: Endpoint) -> Defect:

@@ -7,7 +7,7 @@ Loaded through the `pytest11` entry point; inert unless a suite asks for `errcon
 
 from __future__ import annotations
 
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
@@ -23,7 +23,7 @@ from errcontract.judge.verdict import FinalVerdict
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
 from errcontract.run import plugin_reports, progress
-from errcontract.run.held_verdicts import HeldVerdicts
+from errcontract.run.held_verdicts import HeldVerdicts, documented_code
 from errcontract.run.option_table import (
     SETTINGS,
     fixture_help,
@@ -37,6 +37,8 @@ from errcontract.run.session import RunRegistry
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
 CODE_KEY = pytest.StashKey[str]()  # the documented code a test judges
 EVIDENCE_KEY = pytest.StashKey[list[Evidence]]()  # its exchanges, redacted
+AFTER_CALL_KEY = pytest.StashKey[Callable[[], None]]()  # what a test left in flight, finished
+PLANNED_KEY = pytest.StashKey[dict[str, dict[str, str]]]()  # provider -> code -> its test's node id
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -109,6 +111,7 @@ def errcontract_runs(request: pytest.FixtureRequest) -> Iterator[RunRegistry]:
         plugin_reports.start(config, lambda: options_from_config(config))
         try:
             config.stash[REGISTRY_KEY] = RunRegistry(options_from_config(config))
+            config.stash[REGISTRY_KEY].planned = config.stash.get(PLANNED_KEY, {})
         except ErrcontractError as exc:
             pytest.exit(f"errcontract: error: {exc}", returncode=2)
     yield config.stash[REGISTRY_KEY]
@@ -188,16 +191,35 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     metafunc.parametrize("documented_code", params, ids=ids)
 
 
-@pytest.hookimpl(hookwrapper=True)
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """The per-code tests this session runs (after -k and deselection), so that their requests
+    are sent side by side when the first of them runs (code_batch.py)."""
+    planned: dict[str, dict[str, str]] = {}
+    for item in session.items:
+        found = documented_code(item)
+        if found is not None:
+            planned.setdefault(found[0], {})[found[1]] = item.nodeid
+    session.config.stash[PLANNED_KEY] = planned
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Tell every provider run's recorder which test is sending (violations name it)."""
+    """Tell every provider run's recorder which test is sending (violations name it); what the
+    test left in flight (Schemathesis cases sent in the background) is finished when its call
+    ends, and can fail it."""
     registry = item.config.stash.get(REGISTRY_KEY, None)
     runs = list(registry.runs.values()) if registry else []
     for run in runs:
         run.recorder.current_test.name = item.nodeid
-    yield
-    for run in runs:
-        run.recorder.current_test.name = None
+    try:
+        return (yield)
+    finally:
+        for run in runs:
+            run.recorder.current_test.name = None
+        finish = item.stash.get(AFTER_CALL_KEY, None)
+        if finish is not None:
+            del item.stash[AFTER_CALL_KEY]
+            finish()
 
 
 @pytest.hookimpl(hookwrapper=True)

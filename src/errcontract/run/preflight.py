@@ -13,9 +13,10 @@ marks non-billable, ids made up where a path needs one), read against the contra
 - **not an API**: every probe answered HTML (a web site, a front-end), or every endpoint the docs
   say needs a key answered 2xx to a request without one.
 
-Only those signs stop the run (exit 2, one line naming the mistake and the fix). Anything odd but
-not conclusive is a *note*: the suites run, and the note heads the summary and the report. A
-provider that is really broken is never stopped here: its departures are the suites' findings.
+The probes are sent side by side (none depends on another's answer). Only those signs stop the
+run (exit 2, one line naming the mistake and the fix). Anything odd but not conclusive is a
+*note*: the suites run, and the note heads the summary and the report. A provider that is
+really broken is never stopped here: its departures are the suites' findings.
 """
 
 from __future__ import annotations
@@ -25,10 +26,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import unknown_key
-from errcontract.client.redact import Redactor
 from errcontract.contract.model import Contract, Endpoint, loadable_contracts
 from errcontract.core import paths
 from errcontract.core.exchange import NO_JSON, Exchange, RequestSpec
+from errcontract.core.parallel import Mapper, threaded
+from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import Strength
 from errcontract.judge.checks import Oracle
 from errcontract.judge.model import PreflightEntry
@@ -65,7 +67,9 @@ def target_root(contract: Contract, target: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, path, "", ""))
 
 
-def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], timeout: float) -> Preflight:
+def run_preflight(
+    contract: Contract, target: str, fixtures: dict[str, str], timeout: float, concurrency: int = 4
+) -> Preflight:
     root = target_root(contract, target)
     check = Preflight(base=root + contract.base_path)
     if root != target.rstrip("/"):
@@ -77,11 +81,17 @@ def run_preflight(contract: Contract, target: str, fixtures: dict[str, str], tim
     most = len(_safe(contract)) + 2
     # The run's own client: whole-request deadline, bounded body, redirects never followed.
     settings = ClientSettings(
-        base_url=root, timeout_s=timeout, max_requests=most, max_run_s=most * timeout, unreachable_after=1
+        base_url=root,
+        timeout_s=timeout,
+        max_requests=most,
+        max_run_s=most * timeout,
+        unreachable_after=1,
+        concurrency=concurrency,
     )
     client = TargetClient(settings, Redactor([k for k in (key, made_up) if k]))
     try:
-        probes = [p for p in _probes(client, contract, key, made_up) if p.status is not None]
+        sent = _probes(client, contract, key, made_up, threaded(concurrency))
+        probes = [p for p in sent if p.status is not None]
     finally:
         client.close()
     if probes:
@@ -103,21 +113,24 @@ def _safe(contract: Contract) -> list[Endpoint]:
     return [e for e in contract.endpoints.values() if e.method == "GET" and not e.billable]
 
 
-def _probes(client: TargetClient, contract: Contract, key: str | None, made_up: str | None) -> list[Exchange]:
+def _probes(
+    client: TargetClient, contract: Contract, key: str | None, made_up: str | None, each: Mapper
+) -> list[Exchange]:
     """The main key at a route without ids; no key at every endpoint the docs say needs one; the
-    main key and a made-up key side by side at the first of those (one without ids if any)."""
+    main key and a made-up key side by side at the first of those (one without ids if any). All
+    sent side by side: none depends on another's answer."""
     safe = _safe(contract)
     plain = [e for e in safe if not e.path_params][:1]
     guarded = [e for e in safe if e.auth]
     keyed = sorted(guarded, key=lambda e: bool(e.path_params))[:1]
-    found = [_send(client, contract, e, key, contract.main_key) for e in plain]
-    found += [_send(client, contract, e, None, None) for e in guarded]
+    asked: list[tuple[Endpoint, str | None, str | None]] = [(e, key, contract.main_key) for e in plain]
+    asked += [(e, None, None) for e in guarded]
     for endpoint in keyed:
         if key and endpoint not in plain:
-            found.append(_send(client, contract, endpoint, key, contract.main_key))
+            asked.append((endpoint, key, contract.main_key))
         if made_up:
-            found.append(_send(client, contract, endpoint, made_up, MADE_UP_KEY))
-    return found
+            asked.append((endpoint, made_up, MADE_UP_KEY))
+    return each(lambda probe: _send(client, contract, *probe), asked)
 
 
 def _send(

@@ -5,6 +5,8 @@ see the refund reflected in your credit balance immediately". A contract's `refu
 which endpoint creates and cancels, where the new id and its charge are, and which endpoint shows
 the balance. Creating a job is billed, so on a live target this runs only with --allow-spend; on
 the embedded mock it always runs. The result is a value; pytest only turns it into an outcome.
+Each step waits for the answer before it (the balance before the job, the charge, the cancel);
+only the job's state and the balance after the cancel are read side by side.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 
 from errcontract.client.http import NotSent
 from errcontract.contract.parts import Refunds
-from errcontract.core.exchange import Exchange, pointer_get
+from errcontract.core.exchange import pointer_get
 from errcontract.core.registry import Registry, function_rule
 from errcontract.core.verdicts import Verdict
 from errcontract.judge.judged import Judged
@@ -80,8 +82,14 @@ def _watch(run: ProviderRun, spec: Refunds) -> RefundResult:
     after_create = _balance(run, spec)
     cancelled_judged = _send(run, spec.cancel, {"id": str(job_id)}, "cancelling the job")
     cancelled = cancelled_judged.exchange
-    _require_cancelled(run, spec, str(job_id), cancelled)
-    after_cancel = _balance(run, spec)
+    if not 200 <= (cancelled.status or 0) < 300:
+        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
+    # Once the cancel is answered, the job's state and the balance are read side by side.
+    steps: list[Callable[[], Any]] = [
+        lambda: _require_cancelled(run, spec, str(job_id)),
+        lambda: _balance(run, spec),
+    ]
+    after_cancel = run.each(lambda step: step(), steps)[1]
     balances = (before, after_create, after_cancel)
     evidence = (created_judged.evidence(), cancelled_judged.evidence())
     seen = RefundSeen(before, after_create, after_cancel, charged, cancelled.status)
@@ -104,10 +112,8 @@ def _send(run: ProviderRun, endpoint_name: str, ids: dict[str, str] | None, doin
     return judged
 
 
-def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str, cancelled: Exchange) -> None:
+def _require_cancelled(run: ProviderRun, spec: Refunds, job_id: str) -> None:
     """Only a job that was cancelled has credits to give back (one that finished first has none)."""
-    if not 200 <= (cancelled.status or 0) < 300:
-        raise _Stop(f"the job could not be cancelled (HTTP {cancelled.status})")
     shown = _send(run, spec.status.endpoint, {"id": job_id}, "reading the job's status").exchange
     state = pointer_get(shown.json(), spec.status.pointer)
     if state not in spec.cancelled:

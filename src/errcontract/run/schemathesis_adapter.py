@@ -9,14 +9,22 @@ Schemathesis check `errcontract_contract`; of the built-in checks only `not_a_se
 kept, and only on the embedded mock (the others flag what the docs do not promise, and some send
 requests of their own). Against a live target: no method probes, no shrinking, no example
 database, and billable operations left out unless --allow-spend.
+
+Against a live target (nothing is shrunk there) the cases are sent in the background, up to
+--concurrency in flight, while Schemathesis goes on generating: a case's test returns at once,
+and the provider's Schemathesis test fails, when it ends, with every case that broke the
+contract (`finish_in_background`). On the embedded mock each case is judged in its turn, so a
+failing one is shrunk.
 """
 
 from __future__ import annotations
 
 import contextvars
 import datetime
+import threading
 import unittest
 import weakref
+from concurrent.futures import Future, ThreadPoolExecutor
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -38,7 +46,7 @@ from errcontract.core.identity import ByIdentity
 from errcontract.judge.judged import Judged
 from errcontract.requests.recipes import constant_headers
 from errcontract.requests.strategies import is_guarded
-from errcontract.requests.strategies_values import h11_accepts, one_line
+from errcontract.requests.strategies.values import h11_accepts, one_line
 from errcontract.run.negative_cases import as_sent, case_defects
 from errcontract.run.session import ProviderRun
 
@@ -46,6 +54,7 @@ __all__ = [
     "case_to_spec",
     "check_case",
     "errcontract_contract",
+    "finish_in_background",
     "lazy_schema",
     "load_schema",
     "openapi_path",
@@ -219,13 +228,74 @@ def errcontract_contract(ctx: Any, response: Any, case: Any) -> bool | None:
     return None
 
 
+class _Background:
+    """A run's Schemathesis cases in flight: sent by worker threads, judged as they come back."""
+
+    def __init__(self, run: ProviderRun) -> None:
+        self.run = run
+        self.pool = ThreadPoolExecutor(
+            max_workers=max(1, run.options.concurrency), thread_name_prefix="errcontract-schemathesis"
+        )
+        self.sent: list[Future[Judged | None]] = []
+
+    def submit(self, spec: RequestSpec) -> None:
+        test = getattr(self.run.recorder.current_test, "name", None)
+        self.sent.append(self.pool.submit(self._send, spec, test))
+
+    def _send(self, spec: RequestSpec, test: str | None) -> Judged | None:
+        self.run.recorder.current_test.name = test  # its findings name the Schemathesis test
+        try:
+            return self.run.send(spec)
+        except NotSent:
+            return None  # refused by a guard: not observed, not a failure
+
+    def finish(self) -> list[Judged]:
+        """Wait for every case sent; the judged ones that broke the contract."""
+        self.pool.shutdown(wait=True)
+        judged = (future.result() for future in self.sent)
+        return [j for j in judged if j is not None and j.outcome.violations]
+
+
+_BACKGROUND: weakref.WeakKeyDictionary[ProviderRun, _Background] = weakref.WeakKeyDictionary()
+_BACKGROUND_LOCK = threading.Lock()
+
+
+def _in_background(run: ProviderRun) -> _Background | None:
+    """The run's background sender: against a live target only (nothing is shrunk there)."""
+    if run.embedded_mock:
+        return None
+    with _BACKGROUND_LOCK:
+        if run not in _BACKGROUND:
+            _BACKGROUND[run] = _Background(run)
+        return _BACKGROUND[run]
+
+
+def finish_in_background(run: ProviderRun) -> None:
+    """Wait for the cases still in flight; fail with those that broke the contract."""
+    with _BACKGROUND_LOCK:
+        background = _BACKGROUND.pop(run, None)
+    broken = background.finish() if background is not None else []
+    if broken:
+        lines = [f"{len(broken)} Schemathesis cases broke the {run.provider} contract"]
+        for judged in broken:
+            lines += [f"{v.check}: {v.message}" for v in judged.outcome.violations]
+            lines.append(f"reproduce: {judged.reproduce}")
+        pytest.fail(run.redact("\n".join(lines)), pytrace=False)
+
+
 def check_case(run: ProviderRun, case: Any) -> None:
-    """Send one Schemathesis case through the run and judge it (FailureGroup on violations)."""
+    """Send one Schemathesis case through the run and judge it (FailureGroup on violations);
+    against a live target, sent in the background (`finish_in_background` judges the lot)."""
     most = run.options.schemathesis_requests()
     if most is not None and _SENT.get(run, 0) >= most:
         return  # the Schemathesis budget of this run is used up
     spec = case_to_spec(run, case)
     if spec is None:
+        return
+    background = _in_background(run)
+    if background is not None:
+        background.submit(spec)
+        _SENT[run] = _SENT.get(run, 0) + 1
         return
     try:
         judged = run.send(spec)

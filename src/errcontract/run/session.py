@@ -2,21 +2,25 @@
 
 Suites ask a ProviderRun to send requests; `send` judges each exchange once (`judge`), records
 the value (the Recorder) whichever test sent it, and hands it back. `finish()` writes results.json.
+`each` runs independent pieces of work side by side (up to --concurrency, for the test that
+asked: its findings name it), so their requests are in flight together.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
+from typing import TypeVar
 
 from errcontract.client.http import ClientSettings, NotSent, TargetClient
 from errcontract.client.keys import run_redactor
 from errcontract.contract.model import Contract, load_provider, loadable_contracts, secret_fixture_names
 from errcontract.core.exchange import Defect, Exchange, RequestSpec
 from errcontract.core.flags import fixture_flag
+from errcontract.core.parallel import threaded
 from errcontract.judge.checks import Oracle
 from errcontract.judge.checks.sequence import MIN_SAMPLES
 from errcontract.judge.judged import Judged, judge
@@ -29,6 +33,9 @@ from errcontract.requests.coverage import gaps
 from errcontract.requests.discovery import contradicted, discover
 from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
 from errcontract.run.options import RunOptions
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 
 class ProviderRun:
@@ -49,6 +56,7 @@ class ProviderRun:
         self.fixtures = fixture_values(contract, fixtures)  # made-up keys drawn here, once
         self.fixture_misses: dict[str, str] = {}  # fixture -> why the target did not tell it
         self.discovered: frozenset[str] = frozenset()  # fixtures read from the target, not given
+        self.planned_codes: dict[str, str] = {}  # code -> its test in this session (sent together)
         self._assumed: dict[str | None, tuple[Defect, ...]] = {}  # per endpoint, once
         prefix = literal_prefix(contract.auth.key_pattern)
         self.redact = run_redactor(
@@ -71,6 +79,7 @@ class ProviderRun:
             charged_pointers=billing.charged_pointers if billing else (),
             spend_unit=billing.unit if billing else "credits",
             billable_endpoints=frozenset(n for n, e in self.contract.endpoints.items() if e.billable),
+            concurrency=self.options.concurrency,
         )
 
     @property
@@ -87,6 +96,18 @@ class ProviderRun:
             self._assumed[spec.endpoint] = assumed_defects(self.contract, spec.endpoint, self.discovered)
         found = self._assumed[spec.endpoint]
         return replace(spec, defects=(*spec.defects, *found)) if found else spec
+
+    def each(self, fn: Callable[[T], R], items: Sequence[T], /) -> list[R]:
+        """`fn` over `items` side by side (up to --concurrency), results in item order; what each
+        sends is recorded for the test that called (a `Mapper`)."""
+        current = self.recorder.current_test
+        test = getattr(current, "name", None)
+
+        def for_the_test(item: T) -> R:
+            current.name = test
+            return fn(item)
+
+        return threaded(self.options.concurrency)(for_the_test, items)
 
     def send_exchange(self, spec: RequestSpec) -> Exchange:
         """`send` for callers that only read the answer (discovery): judged and recorded too."""
@@ -167,11 +188,13 @@ class RunRegistry:
     def __init__(self, options: RunOptions) -> None:
         self.options = options
         self.runs: dict[str, ProviderRun] = {}
+        self.planned: dict[str, dict[str, str]] = {}  # provider -> code -> its test (sent together)
         self._stack = ExitStack()
 
     def get(self, provider: str) -> ProviderRun:
         if provider not in self.runs:
             self.runs[provider] = self._start(provider)
+            self.runs[provider].planned_codes = self.planned.get(provider, {})
         return self.runs[provider]
 
     def _start(self, provider: str) -> ProviderRun:
@@ -180,13 +203,7 @@ class RunRegistry:
             run = ProviderRun(
                 contract, self.options, self.options.target, self.options.fixtures, self.options.embedded_mock
             )
-            discovery = discover(run.contract, run.fixtures, run.send_exchange)
-            run.fixtures.update(discovery.found)
-            run.discovered = frozenset(discovery.found)
-            for name, why in contradicted(run.contract, run.fixtures, run.send_exchange).items():
-                run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
-                run.fixture_misses[name] = why
-            run.fixture_misses.update(discovery.missed)
+            _ask_the_target(run)
             return run
         handle = self._stack.enter_context(running_mock(provider, drift=self.options.drift))
         fixtures = {**handle.fixtures, **self.options.fixtures}
@@ -203,6 +220,18 @@ class RunRegistry:
         finally:
             self._stack.close()
         return written
+
+
+def _ask_the_target(run: ProviderRun) -> None:
+    """The fixtures the target tells (discovery), then whether the given ones still hold; the
+    questions of each step side by side."""
+    discovery = discover(run.contract, run.fixtures, run.send_exchange, run.each)
+    run.fixtures.update(discovery.found)
+    run.discovered = frozenset(discovery.found)
+    for name, why in contradicted(run.contract, run.fixtures, run.send_exchange, run.each).items():
+        run.fixtures.pop(name)  # its codes: not observed, with why (missing_fixtures_reason)
+        run.fixture_misses[name] = why
+    run.fixture_misses.update(discovery.missed)
 
 
 def missing_fixtures_reason(run: ProviderRun, names: Collection[str]) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
@@ -44,6 +44,19 @@ KEY_SHAPE = re.compile(
     rb"r8_[A-Za-z0-9]{20,}|pplx-[A-Za-z0-9]{20,}|nvapi-[A-Za-z0-9_\-]{20,}|[a-z]+_live_[A-Za-z0-9_]{16,})"
 )
 PLACEHOLDER = RECORDED_KEY.encode()
+# The literal starts of KEY_SHAPE's shapes: a text with none of them is not searched (fast path).
+MARKERS = re.compile(rb"sk-|gsk_|xai-|hf_|AIza|gh[po]_|r8_|pplx-|nvapi-|_live_")
+BODY_KEY_NAMED = re.compile(  # a quick look before a JSON body is parsed for BODY_KEY fields
+    rb'"(api[_-]?key|apikey|x-api-key|access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|'
+    rb'secret[_-]?key|password|passwd)"\s*:',
+    re.I,
+)
+
+
+def _may_name_a_key(body: bytes) -> bool:
+    """A quick look for BODY_KEY's names (each ends in key, token, secret or a password word)."""
+    low = body.lower()
+    return b'key"' in low or b'token"' in low or b"secret" in low or b"passw" in low
 
 
 @dataclass
@@ -51,6 +64,7 @@ class Scrubber:
     """Scrubs entry after entry, remembering every credential found (to replace it everywhere)."""
 
     found: set[str] = field(default_factory=set)
+    needles: list[bytes] = field(default_factory=list)  # each credential, raw and URL-quoted
     labels: dict[str, str] = field(default_factory=dict)  # credential -> "key 1", "key 2", ...
 
     def key_of(self, entry: Recorded) -> str | None:
@@ -71,13 +85,18 @@ class Scrubber:
         url = self._url(entry.url)
         request_body = self._body(entry.request_body) if entry.request_body is not None else None
         response_body = self._body(entry.response_body)
-        return replace(
-            entry,
-            url=self._text(url),
-            request_headers=tuple((k, self._text(v)) for k, v in request_headers),
-            request_body=self._bytes(request_body) if request_body is not None else None,
-            response_headers=tuple((k, self._text(v)) for k, v in response_headers),
-            response_body=self._bytes(response_body),
+        return Recorded(  # built directly: dataclasses.replace costs as much as the scrub itself
+            entry.where,
+            entry.method,
+            self._text(url),
+            self._headers(request_headers),
+            self._bytes(request_body) if request_body is not None else None,
+            entry.status,
+            self._headers(response_headers),
+            self._bytes(response_body),
+            entry.started_at,
+            entry.truncated,
+            entry.aborted,
         )
 
     @property
@@ -86,8 +105,9 @@ class Scrubber:
 
     # -- the places credentials sit ------------------------------------------------------------
     def _keep(self, secret: str) -> None:
-        if len(secret) >= MIN_SECRET and secret != RECORDED_KEY:
+        if len(secret) >= MIN_SECRET and secret != RECORDED_KEY and secret not in self.found:
             self.found.add(secret)
+            self.needles += list(dict.fromkeys([secret.encode(), quote(secret, safe="").encode()]))
 
     def _request_headers(self, headers: Headers) -> Headers:
         out = []
@@ -138,7 +158,7 @@ class Scrubber:
     def _body(self, body: bytes) -> bytes:
         """A JSON body with its key fields replaced (other bodies: the text scrub below)."""
         stripped = body.lstrip()[:1]
-        if stripped not in (b"{", b"["):
+        if stripped not in (b"{", b"[") or not _may_name_a_key(body) or not BODY_KEY_NAMED.search(body):
             return body
         try:
             value = json.loads(body)
@@ -173,17 +193,22 @@ class Scrubber:
 
     # -- every text: known credentials and key shapes -------------------------------------------
     def _bytes(self, data: bytes) -> bytes:
-        for match in KEY_SHAPE.finditer(data):
-            self._keep(match.group(0).decode("ascii", "replace"))
-        data = KEY_SHAPE.sub(PLACEHOLDER, data)
-        for secret in self.found:
-            raw = secret.encode()
-            if raw in data:
-                data = data.replace(raw, PLACEHOLDER)
-            quoted = quote(secret, safe="").encode()
-            if quoted != raw and quoted in data:
-                data = data.replace(quoted, PLACEHOLDER)
+        if MARKERS.search(data) and KEY_SHAPE.search(data):
+            for match in KEY_SHAPE.finditer(data):
+                self._keep(match.group(0).decode("ascii", "replace"))
+            data = KEY_SHAPE.sub(PLACEHOLDER, data)
+        for needle in self.needles:
+            if needle in data:
+                data = data.replace(needle, PLACEHOLDER)
         return data
 
     def _text(self, text: str) -> str:
         return self._bytes(text.encode("utf-8", "surrogatepass")).decode("utf-8", "surrogatepass")
+
+    def _headers(self, headers: Headers) -> Headers:
+        """Header values with key shapes and known credentials replaced (all of them looked at
+        once: most entries have none)."""
+        joined = "\n".join(v for _, v in headers).encode("utf-8", "surrogatepass")
+        if self._bytes(joined) == joined:
+            return headers
+        return tuple((k, self._text(v)) for k, v in headers)

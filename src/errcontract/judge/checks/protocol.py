@@ -121,3 +121,34 @@ def _phrases(status: int) -> tuple[str, ...]:
     except ValueError:
         return ()
     return (known, RFC9110_PHRASES[status]) if status in RFC9110_PHRASES else (known,)
+
+
+@check(promise="Of two defects in one request, the one the docs check first decides the answer.")
+def status_precedence(exchange: Exchange, oracle: Oracle) -> list[Violation]:
+    """Of two defects in one request, the one the docs check first decides the answer (AIP-193:
+    'Permission must be checked prior to checking if the resource or parent exists')."""
+    contract = oracle.contract
+    found = []
+    for rule in contract.protocol.precedence:
+        if exchange.status != rule.over or not _carries(exchange, oracle, rule.first):
+            continue
+        if not _carries(exchange, oracle, rule.over):
+            continue
+        text = (
+            f"HTTP {rule.over} for a request that also carries a defect answered {rule.first} "
+            f"({exchange.request.describe_defects()}): the docs check that one first"
+        )
+        found.append(_finding("status_precedence", text, exchange, oracle, rule.strength))
+    return found
+
+
+def _carries(exchange: Exchange, oracle: Oracle, status: int) -> bool:
+    """Does a certain defect of the request justify a documented case of `status`?"""
+    codes = oracle.contract.codes
+    return any(
+        status in codes[c].statuses
+        for d in exchange.request.defects
+        if d.certain
+        for c in d.codes
+        if c in codes
+    )

@@ -22,9 +22,9 @@ from schemathesis.core.result import Err
 
 from errcontract.contract.cases import code_values
 from errcontract.contract.files import read_json
-from errcontract.contract.lint_examples import ExampleResult
-from errcontract.contract.lint_problem import Finding, Problem, problem_from_error
-from errcontract.contract.lint_rules import endpoint_error_statuses
+from errcontract.contract.lint.examples import ExampleResult
+from errcontract.contract.lint.problem import Finding, Problem, problem_from_error
+from errcontract.contract.lint.rules import endpoint_error_statuses
 from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, key_path, read_yaml
 from errcontract.core import pointer

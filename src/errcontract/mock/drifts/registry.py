@@ -5,7 +5,7 @@ name with the pipeline hook it bends: `response` (rewrites a finished response),
 (changes which error a check raises, or skips it), `inspect` (sees raw input and may crash) or
 `skip` (leaves out one named step of the provider's behaviour: `ownership`, `refund_on_cancel`).
 Drifts are generic over the contract; `applies` drops those a provider cannot show. The drifts
-themselves are in `drift_library` and `drift_semantics`; `drifts.drifts_for` lists them.
+themselves are in `library`, `semantics` and `protocol`; `drifts.drifts_for` lists them.
 """
 
 from __future__ import annotations

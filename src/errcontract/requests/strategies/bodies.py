@@ -17,8 +17,8 @@ from typing import Any
 from hypothesis import strategies as st
 
 from errcontract.core.exchange import NO_JSON, RequestSpec, Upload
-from errcontract.requests import strategies_values as sv
-from errcontract.requests.strategies_families import Change, Context, Family
+from errcontract.requests.strategies import values as sv
+from errcontract.requests.strategies.families import Change, Context, Family
 
 OTHER_MEDIA_TYPES = (  # the simplest draw is the first: not the recipe's text/plain
     "application/pdf",

@@ -21,8 +21,8 @@ from hypothesis import strategies as st
 from errcontract.contract.model import Code, Contract, Endpoint
 from errcontract.core.exchange import Defect, RequestSpec
 from errcontract.requests.recipes import base_request
-from errcontract.requests.strategies_bodies import json_families, upload_families
-from errcontract.requests.strategies_families import (
+from errcontract.requests.strategies.bodies import json_families, upload_families
+from errcontract.requests.strategies.families import (
     Context,
     Family,
     Mutation,

@@ -28,8 +28,8 @@ from errcontract.requests.strategies import (
     requests_by_pair,
     requests_for,
 )
-from errcontract.run.fuzz_draw import draw_requests, drawn_columns
-from errcontract.run.fuzz_shrink import FuzzResult, shrink_failures
+from errcontract.run.fuzz.draw import draw_requests, drawn_columns
+from errcontract.run.fuzz.shrink import FuzzResult, shrink_failures
 from errcontract.run.session import ProviderRun
 
 __all__ = [

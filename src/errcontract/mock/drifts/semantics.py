@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING
 
-from errcontract.mock.drift_registry import drift
+from errcontract.mock.drifts.registry import drift
 from errcontract.mock.respond import (
     MockError,
     Outcome,

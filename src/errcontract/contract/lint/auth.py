@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from errcontract.contract.lint_problem import Problem, in_contract
-from errcontract.contract.lint_rules import rule
+from errcontract.contract.lint.problem import Problem, in_contract
+from errcontract.contract.lint.rules import rule
 from errcontract.contract.model import Contract
 from errcontract.contract.parts import MALFORMED_KEY
 

@@ -1,16 +1,16 @@
-"""Named drifts: the registered ones (`drift_library`, `drift_semantics`) a provider can show."""
+"""Named drifts: the registered ones (`library`, `semantics`, `protocol`, `facts`) a provider can show."""
 
 from __future__ import annotations
 
 from errcontract.contract.mock_document import MOCK_FILE
 from errcontract.contract.model import Contract
-from errcontract.mock import drift_library, drift_protocol, drift_semantics
 from errcontract.mock.config import load_mock_config
-from errcontract.mock.drift_registry import REGISTRY, Drift, SimulatedCrash
+from errcontract.mock.drifts import facts, library, protocol, semantics
+from errcontract.mock.drifts.registry import REGISTRY, Drift, SimulatedCrash
 
 __all__ = ["REGISTRY", "Drift", "SimulatedCrash", "drifts_for"]
 
-LIBRARIES = (drift_library, drift_semantics, drift_protocol)  # imported for their registrations
+LIBRARIES = (library, semantics, protocol, facts)  # imported for their registrations
 
 
 def drifts_for(contract: Contract) -> dict[str, Drift]:

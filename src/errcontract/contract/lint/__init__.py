@@ -18,9 +18,9 @@ from typing import Any
 
 import jsonschema
 
-from errcontract.contract.lint_examples import ExampleResult, example_problems, judge_example
-from errcontract.contract.lint_openapi import openapi_problems
-from errcontract.contract.lint_problem import Finding, Problem, Subject, problem_from_error
+from errcontract.contract.lint.examples import ExampleResult, example_problems, judge_example
+from errcontract.contract.lint.openapi import openapi_problems
+from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
 from errcontract.contract.locate import add_contracts_option, provider_folders, provider_folders_in
 from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from errcontract.contract.cases import code_values
 from errcontract.core import pointer
-from errcontract.mock.drift_registry import (
+from errcontract.mock.drifts.registry import (
     Applies,
     SimulatedCrash,
     drift,

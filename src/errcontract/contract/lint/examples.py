@@ -18,7 +18,7 @@ import jsonschema
 import referencing.exceptions
 
 from errcontract.contract.cases import identify
-from errcontract.contract.lint_problem import Finding, Problem, in_contract
+from errcontract.contract.lint.problem import Finding, Problem, in_contract
 from errcontract.contract.model import Contract, key_path
 from errcontract.contract.parts import Example
 from errcontract.core import pointer

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from errcontract.contract.model import Contract, Endpoint
 from errcontract.contract.parts import Auth
 from errcontract.core.exchange import Defect, RequestSpec
-from errcontract.requests import strategies_values as sv
 from errcontract.requests.recipes import defect_class_for, literal_prefix
+from errcontract.requests.strategies import values as sv
 
 Change = Callable[[RequestSpec], RequestSpec]
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from itertools import combinations
 
 from errcontract.contract.cases import case_match
-from errcontract.contract.lint_problem import Problem, in_contract
-from errcontract.contract.lint_rules import rule
+from errcontract.contract.lint.problem import Problem, in_contract
+from errcontract.contract.lint.rules import rule
 from errcontract.contract.model import Contract
 
 __all__ = ["cases_are_told_apart", "match_codes_are_strings_or_null"]

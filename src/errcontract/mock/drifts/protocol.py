@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from errcontract.core import pointer
 from errcontract.core.verdicts import Strength
-from errcontract.mock.drift_registry import drift
+from errcontract.mock.drifts.registry import drift
 from errcontract.mock.respond import JSON_TYPE, Outcome
 
 if TYPE_CHECKING:

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from errcontract.contract.lint_problem import Problem, in_contract
-from errcontract.contract.lint_rules import rule
+from errcontract.contract.lint.problem import Problem, in_contract
+from errcontract.contract.lint.rules import rule
 from errcontract.contract.model import PLACEHOLDER, Contract
 
 MADE_UP = "errcontract-"  # a recipe's deliberately unknown value (errcontract-no-such-model)

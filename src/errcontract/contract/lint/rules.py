@@ -15,8 +15,8 @@ from typing import Any
 
 import jsonschema
 
-from errcontract.contract.lint_examples import ExampleResult, example_problems, example_schema, judge_example
-from errcontract.contract.lint_problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
+from errcontract.contract.lint.examples import ExampleResult, example_problems, example_schema, judge_example
+from errcontract.contract.lint.problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
 from errcontract.contract.model import PLACEHOLDER, Contract, key_path
 from errcontract.core import pointer
 from errcontract.core.pointer import NO_JSON
