@@ -18,6 +18,7 @@ from typing import Any
 
 import jsonschema
 
+from errcontract.contract import rules as contract_rules  # a module: rules imports this package's parts
 from errcontract.contract.lint.examples import ExampleResult, example_problems, judge_example
 from errcontract.contract.lint.openapi import openapi_problems
 from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
@@ -31,7 +32,6 @@ from errcontract.contract.model import (
     read_json,
     read_yaml,
 )
-from errcontract.contract.rules import contract_problems
 from errcontract.core.errors import ContractError, UsageError
 from errcontract.core.stdout import emit
 
@@ -113,7 +113,7 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     if contract is None:
         return result
     result.contract = contract
-    result.problems.extend(contract_problems(contract))
+    result.problems.extend(contract_rules.contract_problems(contract))
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))
