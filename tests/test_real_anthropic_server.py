@@ -132,6 +132,14 @@ def test_error_bodies_lack_the_stated_request_id(results: dict[str, Any]) -> Non
     assert any(shape in e["response"] for e in code["evidence"])
 
 
+def test_no_response_carries_the_stated_request_id_header(results: dict[str, Any]) -> None:
+    """errors: 'Every API response includes a unique request-id header': LiteLLM sends its own
+    x-litellm-call-id instead (the anthropic family's every-response header)."""
+    missing = [v for v in results["violations"] if v["check"] == "every_response_headers"]
+    assert missing and all("request-id" in v["message"] for v in missing)
+    assert results["headers"]["missing"] >= len(missing)
+
+
 def test_missing_key_gets_a_plain_text_500_not_a_401(results: dict[str, Any]) -> None:
     evidence = _code(results, "authentication_error")["evidence"][0]["response"]
     assert evidence.startswith("HTTP 500") and "text/plain" in evidence
@@ -149,6 +157,7 @@ def test_unknown_model_id_gets_a_detail_body_not_the_error_shape(results: dict[s
 def test_every_finding_is_one_the_readme_classifies(results: dict[str, Any]) -> None:
     """No finding of a kind nobody looked at (README lists each kind with its response)."""
     known = {
+        "every_response_headers",
         "envelope",
         "content_type_json",
         "no_server_error_for_client_mistake",
