@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from errcontract.client.curl import curl_command
 from errcontract.client.keys import run_redactor
 from errcontract.contract.lint import lint_path
+from errcontract.contract.lint.gate import require_sound
 from errcontract.contract.model import Contract, load_contract
 from errcontract.contract.parts import Auth
-from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ContractError
 from errcontract.core.redact import Redactor
 from errcontract.requests.recipes import apply_defect, base_request

@@ -139,11 +139,15 @@ def test_what_a_run_cannot_cover_is_listed_with_why_never_dropped_silently():
             contract, RunOptions(provider="openai"), mock.url, {"api_key": "sk-wrong"}, embedded_mock=False
         )
         run.fixture_misses["model"] = "GET /models answered HTTP 401"
-        left_out = {(gap.kind, gap.name): gap.reason for gap in run.left_out()}
+        left_out: dict[tuple[str, str], list[str]] = {}
+        for gap in run.left_out():
+            left_out.setdefault((gap.kind, gap.name), []).append(gap.reason)
         results = run.results()
         run.client.close()
-    assert left_out[("fixture", "model")] == "GET /models answered HTTP 401"
-    assert left_out[("endpoint", "POST /chat/completions")] == "needs --model (GET /models answered HTTP 401)"
+    assert left_out[("fixture", "model")] == ["GET /models answered HTTP 401"]
+    chat = left_out[("endpoint", "POST /chat/completions")]
+    assert chat[0] == "needs --model (GET /models answered HTTP 401)"
+    assert "could be billed on a live target" in chat[1]  # a live target, no --allow-spend
     assert any(kind == "recipe" and "create_chat_completion" in name for kind, name in left_out)
     written = results.to_json()["left_out"]
     assert {"kind": "fixture", "name": "model", "reason": "GET /models answered HTTP 401"} in written

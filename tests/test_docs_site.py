@@ -219,6 +219,20 @@ def _internal_links(page: Any, base: str) -> set[str]:
     return {h for h in hrefs if h.startswith(base)}
 
 
+def _broken_links(page: Any, base: str) -> list[str]:
+    """Every link of the page to the site that does not resolve: a page that is not served, or
+    an anchor that names no element of its page."""
+    broken = []
+    for link in sorted(_internal_links(page, base)):
+        address, fragment = urldefrag(link)
+        response = page.request.get(address)
+        if not response.ok:
+            broken.append(f"{link}: {response.status}")
+        elif fragment and f'id="{fragment}"' not in response.text():
+            broken.append(f"{link}: no element with id {fragment}")
+    return broken
+
+
 def test_the_catalogue_in_a_browser_has_no_broken_link_or_missing_asset(browser: Any, served: str) -> None:
     visit = Visit(browser, served)
     page = visit.open("providers/")
@@ -228,15 +242,7 @@ def test_the_catalogue_in_a_browser_has_no_broken_link_or_missing_asset(browser:
     assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
     rows = page.locator("article table tbody tr")
     assert rows.count() == len(SHIPPED)
-    broken = []
-    for link in sorted(_internal_links(page, served)):
-        address, fragment = urldefrag(link)
-        response = page.request.get(address)
-        if not response.ok:
-            broken.append(f"{link}: {response.status}")
-        elif fragment and f'id="{fragment}"' not in response.text():
-            broken.append(f"{link}: no element with id {fragment}")
-    assert broken == [], broken
+    assert _broken_links(page, served) == []
     assert visit.problems == [], visit.problems
     folder = os.environ.get("ERRCONTRACT_SCREENSHOTS")
     if folder:
@@ -256,6 +262,7 @@ def test_each_provider_page_opens_from_the_catalogue_with_its_codes_visible(
     assert urlsplit(page.url).path == f"/providers/{provider}/"
     assert page.locator("#codes").is_visible()
     assert page.locator("h3[id^='code-']").count() >= 1
+    assert _broken_links(page, served) == []
     assert visit.problems == [], visit.problems
     page.close()
 
@@ -279,3 +286,17 @@ def test_the_readme_is_a_short_front_door_with_the_two_commands_ci_runs() -> Non
     assert QUICK_START[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
     for link in re.findall(r"\]\(((?:docs/)?[\w./-]+\.md)\)", readme):
         assert (ROOT / link).is_file(), link
+
+
+def test_the_link_check_finds_a_missing_page_and_a_missing_anchor(
+    browser: Any, served: str, site: Path
+) -> None:
+    """The check above has power: a page (outside the catalogue) linking to a page that is not
+    served and to an anchor its target lacks is reported twice."""
+    probe = site / "link-check-probe.html"
+    probe.write_text('<a href="providers/no-such-provider/">x</a> <a href="providers/#no-such-anchor">y</a>')
+    visit = Visit(browser, served)
+    page = visit.open("link-check-probe.html")
+    broken = _broken_links(page, served)
+    assert [b.split(": ", 1)[1] for b in broken] == ["no element with id no-such-anchor", "404"], broken
+    page.close()

@@ -167,3 +167,37 @@ def test_schemathesis_body_is_certain_only_where_the_docs_promise_a_refusal(endp
     from errcontract.run.negative_cases import _docs_refuse
 
     assert _docs_refuse(load_provider("vicsee").endpoints[endpoint], body) is refused
+
+
+def test_a_generated_lookup_value_beside_another_negative_component_may_draw_its_code():
+    """Recorded: Schemathesis sent OpenAI's chat completion a `role` of null and a random model;
+    the mock answered 404 model_not_found (the model is checked first), which code_justified
+    failed as 'not justified by the request's defect'. The generated model is a soft lookup
+    defect of its own, so model_not_found is justified, and never required."""
+    from errcontract.contract.model import load_provider
+    from errcontract.run.negative_cases import case_defects
+
+    contract = load_provider("openai")
+    body = {"model": "\x1e\U000c7c21", "messages": [{"role": None, "content": "S"}]}
+    location = SimpleNamespace(value="body")
+    case = SimpleNamespace(
+        body=body,
+        media_type="application/json",
+        operation=SimpleNamespace(body=[SimpleNamespace(media_type="application/json")]),
+        meta=SimpleNamespace(
+            phase=SimpleNamespace(
+                data=SimpleNamespace(
+                    description="violates `type` at /properties/messages/items/properties/role"
+                ),
+                name=SimpleNamespace(value="fuzzing"),
+            ),
+            components=[location],
+            is_negative_at=lambda at: at is location,
+        ),
+    )
+    defects = case_defects(contract, contract.endpoints["create_chat_completion"], case)
+    lookup = [d for d in defects if d.name == "schemathesis lookup: generated model"]
+    assert len(lookup) == 1 and "model_not_found" in lookup[0].codes and not lookup[0].certain
+    vicsee = load_provider("vicsee")  # no class lists `lookup` there: nothing added
+    case.body = {"model": "x", "prompt": None}
+    assert not [d for d in case_defects(vicsee, vicsee.endpoints["generate"], case) if "lookup" in d.name]

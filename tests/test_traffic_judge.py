@@ -7,12 +7,19 @@ OpenAI's documented envelope (components.schemas.Error: message, type, param, co
 
 from __future__ import annotations
 
+import gzip
 import json
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
+import vcr
+
+from errcontract.mock.process import running_mock
+from tests.faulty_servers import Connection, LoopbackServer, Request, http_response
 from tests.live_runs import errcontract_command, snapshot
 from tests.traffic_files import OPENAI, har_entry, openai_error_body, write_har
 
@@ -81,6 +88,9 @@ def test_without_a_provider_only_contract_hosts_are_judged_and_others_counted(tm
     traffic = results_of(reports / "openai-api.openai.com-v1")["traffic"]
     assert traffic["other_hosts"] == {"api.groq.com": 4, "openrouter.ai": 3, "api.cerebras.ai": 1}
     assert "other hosts (not judged): api.groq.com (4), openrouter.ai (3), api.cerebras.ai (1)" in proc.stdout
+    page = (reports / "openai-api.openai.com-v1" / "index.html").read_text(encoding="utf-8")
+    assert "Other hosts (not judged): api.cerebras.ai (1), api.groq.com (4), openrouter.ai (3)." in page
+    assert "test_user_id.yaml (1 entry)" in page
 
 
 def test_headers_the_recorder_dropped_are_one_warning_not_a_violation_per_response(tmp_path):
@@ -258,3 +268,67 @@ def test_no_credential_of_the_recording_reaches_any_output(tmp_path):
         check=False,
     )
     assert scan.returncode == 0 and json.loads(scan.stdout)["results"] == {}, scan.stdout[-2000:]
+
+
+def gzip_upstream(request: Request, conn: Connection) -> None:
+    """An OpenAI-shaped 404, gzip-encoded on the wire (as a CDN sends it)."""
+    body = gzip.compress(openai_error_body("invalid_request_error", "model_not_found").encode())
+    conn.send(http_response(404, {"Content-Type": "application/json", "Content-Encoding": "gzip"}, body))
+
+
+@pytest.mark.parametrize("serializer", ["yaml", "json"])
+def test_cassettes_as_vcrpy_records_them_are_judged(tmp_path, serializer):
+    recorder = vcr.VCR(
+        serializer=serializer,
+        cassette_library_dir=str(tmp_path),
+        filter_headers=["authorization"],
+        decode_compressed_response=serializer == "json",  # JSON cannot hold the gzip bytes
+    )
+    with (
+        running_mock("openai") as mock,
+        LoopbackServer(gzip_upstream) as cdn,
+        recorder.use_cassette(f"calls.{serializer}"),
+    ):
+        httpx.get(f"{mock.url}/v1/models", headers={"Authorization": "Bearer sk-not-a-key-0123456789"})
+        httpx.get(f"{cdn.url}/v1/models/x", headers={"Authorization": f"Bearer {PLANTED['authorization']}"})
+    cassette = tmp_path / f"calls.{serializer}"
+    assert PLANTED["authorization"] not in cassette.read_text(encoding="utf-8")
+    if serializer == "yaml":
+        assert "!!binary" in cassette.read_text(encoding="utf-8")  # the gzip bytes, base64
+    proc = judge(str(cassette), "--provider", "openai", "--report-dir", str(tmp_path / "r"))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    seen = {}
+    for folder in (tmp_path / "r").iterdir():
+        if folder.is_dir():
+            seen.update(verdicts(results_of(folder)))
+    assert seen == {"invalid_api_key": "pass", "model_not_found": "pass"}
+
+
+def test_header_rules_over_time_are_judged_per_key_over_the_recorded_times(tmp_path):
+    """Two keys: key 1's limit changes within the recording, key 2's does not."""
+    ok = '{"success": true, "data": {"id": "t_1", "status": "completed"}}'
+    entries = []
+    for n in range(8):
+        entry = vicsee_entry(200, ok, True, n)
+        key = "sk-PLANTEDvicseekey0123456789" if n % 2 == 0 else "sk-PLANTEDsecondkey9876543210"
+        entry["request"]["headers"] = [{"name": "Authorization", "value": f"Bearer {key}"}]
+        if n == 6:  # key 1's limit changes
+            entry["response"]["headers"][1] = {"name": "X-RateLimit-Limit", "value": "50"}
+        entries.append(entry)
+    path = write_har(tmp_path / "vicsee.har", entries)
+    proc = judge(str(path), "--report-dir", str(tmp_path / "r"))
+    results = results_of(tmp_path / "r" / "vicsee-vicsee.com-api-v1")
+    limit = [v for v in results["violations"] if v["check"] == "rate_limit_limit_constant"]
+    assert proc.returncode == 1 and len(limit) == 1, proc.stdout
+    assert limit[0]["message"].endswith("[key: key 1]") and "100, 100, 100, 50" in limit[0]["message"]
+
+
+def test_an_empty_recording_or_a_folder_is_one_line_exit_2(tmp_path):
+    empty = write_har(tmp_path / "empty.har", [])
+    for given, said in (
+        (empty, "no entries to judge (an empty recording)"),
+        (tmp_path, "a folder, not a file"),
+    ):
+        proc = judge(str(given), "--report-dir", str(tmp_path / "r"))
+        assert proc.returncode == 2 and proc.stderr.strip().endswith(said) and proc.stderr.count("\n") == 1
+    assert not (tmp_path / "r").exists()

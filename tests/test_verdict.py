@@ -103,6 +103,7 @@ def test_each_verdict_table_names_its_rows_once_and_ends_with_a_row_that_always_
         assert len(set(names)) == len(names)
         assert table[-1].holds(object())  # type: ignore[arg-type]
     assert verdict.ENDPOINT_RULES[-1][1](object())  # type: ignore[arg-type]
+    assert verdict.COMBINED_RULES[-1][1](object())  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(

@@ -54,7 +54,7 @@ def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:
     session = TrafficSession(contracts, forced)
     for path in files:
         if not path.is_file():
-            raise UsageError(f"{path}: no such file")
+            raise UsageError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
         try:
             session.add_all(read_traffic(path))
         except BadRecording as exc:
@@ -63,7 +63,9 @@ def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:
     return session
 
 
-def _nothing_judged(session: TrafficSession) -> UsageError:
+def _nothing_judged(session: TrafficSession, files: Sequence[Path]) -> UsageError:
+    if not session.seq:
+        return UsageError(f"{', '.join(map(str, files))}: no entries to judge (an empty recording)")
     hosts = ", ".join(f"{h} ({n})" for h, n in session.router.other_hosts.most_common(5))
     reasons = ", ".join(f"{r} ({n})" for r, n in session.not_judged.most_common(3))
     seen = f"hosts seen: {hosts}" if hosts else f"not judged: {reasons or 'no entries'}"
@@ -73,7 +75,7 @@ def _nothing_judged(session: TrafficSession) -> UsageError:
 def run_judge(args: argparse.Namespace) -> int:
     session = judge_files(args.files, args.provider)
     if not session.hosts:
-        raise _nothing_judged(session)
+        raise _nothing_judged(session, args.files)
     targets = publish(session, args.report_dir, args.strict)
     results = [t.results for t in targets]
     print_summary(results, args.report_dir, traffic_redactor(), [t.folder for t in targets])

@@ -29,9 +29,9 @@ from errcontract.cli.profile import RUN, Profile
 from errcontract.cli.relay import run_child
 from errcontract.cli.summary import exit_code, print_summary
 from errcontract.cli.targets import Check, plan_checks
+from errcontract.contract.lint.gate import require_sound
 from errcontract.contract.locate import suites_root
 from errcontract.contract.model import Contract, load_provider, no_mock_message
-from errcontract.contract.rules import require_sound
 from errcontract.core.errors import ErrcontractError, UsageError
 from errcontract.core.interrupt import SignalGuard
 from errcontract.core.redact import Redactor
@@ -40,6 +40,7 @@ from errcontract.judge.results import write_json_atomic
 from errcontract.mock.process import running_mock
 from errcontract.report.publish import ReportSet
 from errcontract.report.templating import warm_up
+from errcontract.run.option_table import child_arguments
 from errcontract.run.options import RunOptions
 from errcontract.run.preflight import Preflight, run_preflight, target_root
 
@@ -112,25 +113,12 @@ def _child_command(
         "--html",
         str(out / "pytest.html"),
         "--self-contained-html",
-        "--max-requests",
-        str(options.max_requests),
-        "--examples",
-        str(options.examples),
-        "--seed",
-        str(options.seed),
-        "--request-timeout",
-        str(options.timeout),
-        "--concurrency",
-        str(options.concurrency),
+        # every setting the child takes, from the option table; the drift only where the
+        # runner serves the mock (it is named in the results; the mock is the runner's)
+        *child_arguments(lambda dest: getattr(options, dest) if dest != "drift" or mock else None),
     ]
     if mock:
         cmd.append("--embedded-mock")
-        if options.drift:
-            cmd += ["--drift", options.drift]  # named in its results (the mock is the runner's)
-    if options.allow_spend is not None:
-        cmd += ["--allow-spend", str(options.allow_spend)]
-    if options.schemathesis_examples is not None:
-        cmd += ["--schemathesis-examples", str(options.schemathesis_examples)]
     if options.strict:
         cmd.append("--errcontract-strict")
     return cmd + pytest_args

@@ -19,7 +19,7 @@ results.json, junit.xml and the live line all read these values; `results.py` on
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Generic, TypeVar
 
@@ -29,7 +29,7 @@ from errcontract.core.flags import fixture_flag
 from errcontract.core.redact import Redactor
 from errcontract.core.verdicts import RunVerdict, Verdict
 from errcontract.judge.judged import Judged
-from errcontract.judge.model import Evidence, Finding
+from errcontract.judge.model import CodeEntry, Evidence, Finding, Summary, VerdictSource
 from errcontract.judge.oracle import Oracle
 from errcontract.requests.assumptions import PREFIX as ASSUMED_PREFIX
 
@@ -120,7 +120,10 @@ class Answer:
 
     @cached_property
     def violation_lines(self) -> tuple[str, ...]:
-        return tuple(self.redact(f"{v.check}: {v.message}") for v in self.judged.outcome.violations)
+        """The findings, those naming this code first (a 5xx to its defect: what its own body
+        broke is the 5xx's case's, so the code fails for the 5xx first)."""
+        ordered = sorted(self.judged.outcome.violations, key=lambda v: v.code != self.code.name)
+        return tuple(self.redact(f"{v.check}: {v.message}") for v in ordered)
 
     @cached_property
     def strict_lines(self) -> tuple[str, ...]:
@@ -392,6 +395,73 @@ def final_verdict(
     rule = first_rule(FINAL_RULES, met)
     violation = first_violation if rule is FINAL_RULES[0] else None
     return FinalVerdict(row.code, rule.verdict_of(met), rule.reason(met), violation)
+
+
+# -- a run and recorded traffic of one target, merged ---------------------------------------------
+@dataclass(frozen=True)
+class Sides:
+    """One code as the run gave it and as the traffic did (None: the traffic has no such code);
+    `offset`: where the traffic's violations start in the merged list."""
+
+    run: CodeEntry
+    traffic: CodeEntry | None
+    offset: int
+
+
+def _run_side(s: Sides) -> CodeEntry:
+    return replace(s.run, came_from=VerdictSource("run"))
+
+
+def _traffic_side(s: Sides) -> CodeEntry:
+    assert s.traffic is not None
+    return replace(s.traffic, violations=tuple(i + s.offset for i in s.traffic.violations))
+
+
+def _seen_nowhere(s: Sides) -> CodeEntry:
+    return replace(s.run, reason=f"{s.run.reason or 'not observed'}; not in the traffic either")
+
+
+COMBINED_RULES: tuple[tuple[str, Callable[[Sides], bool], Callable[[Sides], CodeEntry]], ...] = (
+    (
+        "the traffic has no such code, or the run failed it",
+        lambda s: s.traffic is None or s.run.verdict is Verdict.FAIL,
+        _run_side,
+    ),
+    (
+        "the traffic failed it, or saw what the run did not",
+        lambda s: (
+            s.traffic is not None
+            and (
+                s.traffic.verdict is Verdict.FAIL
+                or (s.run.verdict is Verdict.NOT_OBSERVED and s.traffic.verdict is not Verdict.NOT_OBSERVED)
+            )
+        ),
+        _traffic_side,
+    ),
+    ("observed by neither", lambda s: s.run.verdict is Verdict.NOT_OBSERVED, _seen_nowhere),
+    ("the run's verdict", _always, _run_side),
+)
+
+
+def combined_code(run: CodeEntry, traffic: CodeEntry | None, offset: int) -> CodeEntry:
+    """One code of a run merged with the traffic's: a fail anywhere, else the run's verdict, else
+    the traffic's (the first row of `COMBINED_RULES`), seen as often as both saw it."""
+    sides = Sides(run, traffic, offset)
+    _name, _holds, pick = next(row for row in COMBINED_RULES if row[1](sides))
+    statuses = {*run.observed_statuses, *(traffic.observed_statuses if traffic else ())}
+    observed = run.observed + (traffic.observed if traffic else 0)
+    return replace(pick(sides), observed=observed, observed_statuses=tuple(sorted(statuses)))
+
+
+def combined_run_verdict(summary: Summary, strict: bool, run: RunVerdict, traffic: RunVerdict) -> RunVerdict:
+    """A merged run's word: violations as a run's; unreachable only when both were."""
+    if summary.failed or summary.violations or summary.errors or summary.code_errors:
+        return RunVerdict.VIOLATIONS
+    if strict and summary.warnings:
+        return RunVerdict.VIOLATIONS
+    if run is RunVerdict.UNREACHABLE and traffic is RunVerdict.UNREACHABLE:
+        return RunVerdict.UNREACHABLE
+    return RunVerdict.CONFORMANT
 
 
 def verdict_counts(verdicts: Collection[FinalVerdict]) -> dict[Verdict, int]:

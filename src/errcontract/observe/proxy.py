@@ -81,6 +81,10 @@ class Proxy:
         return self._client
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":  # not proxied: refused at the handshake, in so many words
+            await receive()
+            await send({"type": "websocket.close", "code": 1003, "reason": "errcontract proxy: HTTP only"})
+            return
         if scope["type"] != "http":
             return
         started = time.time()

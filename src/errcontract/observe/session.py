@@ -124,7 +124,9 @@ class TrafficSession:
             recorder = host.results_recorder()
         results = build_results(recorder, meta, strict)
         traffic = TrafficEntry(
-            files=tuple(f"{name} ({n} entries)" for name, n in sorted(host.files.items())),
+            files=tuple(
+                f"{name} ({n} entr{'y' if n == 1 else 'ies'})" for name, n in sorted(host.files.items())
+            ),
             entries=host.entries,
             judged=host.answered,
             prefix=host.target.prefix,

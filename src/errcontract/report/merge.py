@@ -6,12 +6,17 @@ folder). Each run is published where `errcontract run` would have put it had one
 all, read from its results.json (never from the folder names, which CI artifacts all share): the
 provider's name (`vicsee`), or, for a provider merged at several targets, `<provider>-<target
 slug>` (`vicsee-api.example.com`; `vicsee-mock` for its embedded mock). Only the same check merged
-twice (one provider, one target) gets `~2`, `~3`. The index lists exactly the runs merged: a
-folder already in SITE that this merge did not write is left alone and not listed.
+twice (one provider, one target) gets `~2`, `~3`. Recorded traffic (`errcontract judge`, `proxy`)
+of a run's provider and target joins that run's folder: the run's verdicts, the traffic's where
+the run observed nothing, a fail in either a fail (`report/combine.py`). The index lists exactly
+the runs merged: a folder already in SITE that this merge did not write is left alone and not
+listed.
 """
 
 from __future__ import annotations
 
+import json
+import tempfile
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +24,7 @@ from pathlib import Path
 from errcontract.core.errors import UsageError
 from errcontract.core.slug import slug
 from errcontract.judge.model import RunResult
+from errcontract.report.combine import combine_all
 from errcontract.report.publish import replace_report_set
 from errcontract.report.report_set import RESULTS_NAME
 from errcontract.report.results import load_results
@@ -66,14 +72,27 @@ def folder_names(runs: Sequence[RunResult]) -> list[str]:
     return names
 
 
+def _written(results: RunResult, folder: Path) -> Path:
+    """A merged result's results.json (alone: the run's junit.xml tells the run's verdicts only)."""
+    folder.mkdir(parents=True)
+    path = folder / RESULTS_NAME
+    path.write_text(json.dumps(results.to_json(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def merge_site(inputs: Sequence[Path], site: Path, history: Sequence[Path] = ()) -> Path:
     """Write each run's report set into site/<folder>/ (with its history, as `report` draws
-    it) and site/index.html over exactly these runs."""
+    it) and site/index.html over exactly these runs; recorded traffic of a run's provider and
+    target is merged into that run (`combine`)."""
     paths = results_files(inputs)
     loaded = [load_results(path) for path in paths]
+    path_of = {id(results): path for results, path in zip(loaded, paths, strict=True)}
+    merged = combine_all(loaded)
     runs: dict[str, RunResult] = {}
-    for path, results, name in zip(paths, loaded, folder_names(loaded), strict=True):
-        replace_report_set(results, path, site / name, history, MERGE_HINT)
-        runs[name] = results
+    with tempfile.TemporaryDirectory(prefix="errcontract-merge-") as scratch:
+        for n, (results, name) in enumerate(zip(merged, folder_names(merged), strict=True)):
+            path = path_of.get(id(results)) or _written(results, Path(scratch) / str(n))
+            replace_report_set(results, path, site / name, history, MERGE_HINT)
+            runs[name] = results
     folders = sorted(runs)
     return write_site_index([runs[name] for name in folders], site, folders=folders)

@@ -7,7 +7,9 @@ contracts' `fixtures` sections, so a third provider's fixtures get options with 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from errcontract.contract.model import (
     MAIN_KEY,
@@ -33,10 +35,17 @@ class Setting:
     help: str
     metavar: str = "VALUE"
     shown_default: str | None = None  # how --help words the default, when not the value itself
+    child_flag: str | None = None  # the pytest child's flag, where pytest's own takes the name
+    run_only: bool = False  # the runner's alone (where and what to check): never passed to the child
 
     @property
     def env(self) -> str:
         return "ERRCONTRACT_" + self.dest.upper()
+
+    @property
+    def pytest_flag(self) -> str:
+        """The flag of the pytest plugin (the child `errcontract run` starts)."""
+        return self.child_flag or self.flag
 
     def help_text(self) -> str:
         """The option's help with its default and its environment variable."""
@@ -45,7 +54,9 @@ class Setting:
 
 
 SETTINGS = (
-    Setting("provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME"),
+    Setting(
+        "provider", "--provider", str, "all", "a provider found in contracts/, or all", "NAME", run_only=True
+    ),
     Setting(
         "target",
         "--target",
@@ -54,8 +65,9 @@ SETTINGS = (
         "the API root URL to check",
         "URL",
         "the embedded mock of each provider",
+        run_only=True,
     ),
-    Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR"),
+    Setting("report_dir", "--report-dir", str, "reports", "where reports are written", "DIR", run_only=True),
     Setting("max_requests", "--max-requests", int, 5000, "most requests the run may send", "N"),
     Setting("examples", "--examples", int, 100, "generated requests per provider (fuzzing budget)", "N"),
     Setting(
@@ -69,14 +81,20 @@ SETTINGS = (
     ),
     Setting("seed", "--seed", int, 0, "seed for generated requests (same seed, same requests)", "N"),
     Setting(
-        "timeout", "--timeout", float, 10.0, "seconds per request (connect, read, whole body)", "SECONDS"
+        "timeout",
+        "--timeout",
+        float,
+        10.0,
+        "seconds per request (connect, read, whole body)",
+        "SECONDS",
+        child_flag="--request-timeout",  # pytest's own --timeout is another thing
     ),
     Setting(
         "allow_spend",
         "--allow-spend",
         float,
         None,
-        "credits a live run may spend",
+        "what a live run may spend, in the unit the contract bills in (billing.unit: credits, or tokens)",
         "CREDITS",
         "none: nothing billable is sent to a live target",
     ),
@@ -90,6 +108,22 @@ SETTINGS = (
         "NAME",
     ),
 )
+
+
+def default_of(dest: str) -> Any:
+    """A setting's default, as the table gives it (RunOptions' fields read their defaults here)."""
+    return next(s.default for s in SETTINGS if s.dest == dest)
+
+
+def child_arguments(values: Callable[[str], object]) -> list[str]:
+    """The pytest child's command-line options for every setting the child takes, from the
+    same table (`values(dest)`: the run's value; None is left out, the child's default holds)."""
+    arguments: list[str] = []
+    for setting in SETTINGS:
+        value = values(setting.dest)
+        if not setting.run_only and value is not None:
+            arguments += [setting.pytest_flag, str(value)]
+    return arguments
 
 
 def _described_contracts() -> list[Contract]:

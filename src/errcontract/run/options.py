@@ -26,6 +26,7 @@ from errcontract.mock.drifts import drifts_for
 from errcontract.run.option_table import (
     SCHEMATHESIS_EXAMPLES_CAP,
     SETTINGS,
+    default_of,
     env_default,
     fixture_names,
 )
@@ -33,17 +34,18 @@ from errcontract.run.option_table import (
 
 @dataclass
 class RunOptions:
-    provider: str = "all"
-    target: str | None = None
-    report_dir: Path = Path("reports")
-    max_requests: int = 5000
-    examples: int = 100
-    schemathesis_examples: int | None = None
-    seed: int = 0
-    timeout: float = 10.0
-    allow_spend: float | None = None
-    concurrency: int = 4
-    drift: str | None = None
+    # Each default is the option table's (run/option_table.py: SETTINGS), written there once.
+    provider: str = default_of("provider")
+    target: str | None = default_of("target")
+    report_dir: Path = Path(default_of("report_dir"))
+    max_requests: int = default_of("max_requests")
+    examples: int = default_of("examples")
+    schemathesis_examples: int | None = default_of("schemathesis_examples")
+    seed: int = default_of("seed")
+    timeout: float = default_of("timeout")
+    allow_spend: float | None = default_of("allow_spend")
+    concurrency: int = default_of("concurrency")
+    drift: str | None = default_of("drift")
     strict: bool = False
     embedded_mock: bool = False
     preflight: bool = True  # `errcontract run` checks key, base URL and provider first

@@ -44,9 +44,8 @@ PLANNED_KEY = pytest.StashKey[dict[str, dict[str, str]]]()  # provider -> code -
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("errcontract", "error-contract conformance")
     for setting in SETTINGS:
-        flag = "--request-timeout" if setting.dest == "timeout" else setting.flag
         group.addoption(
-            flag,
+            setting.pytest_flag,
             dest=f"errcontract_{setting.dest}",
             default=None,
             type=setting.kind,

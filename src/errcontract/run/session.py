@@ -32,6 +32,7 @@ from errcontract.requests.assumptions import assumed_defects
 from errcontract.requests.coverage import gaps
 from errcontract.requests.discovery import contradicted, discover
 from errcontract.requests.recipes import base_request, fixture_values, literal_prefix
+from errcontract.requests.strategies import is_guarded
 from errcontract.run.options import RunOptions
 
 T = TypeVar("T")
@@ -142,7 +143,19 @@ class ProviderRun:
             LeftOut(gap.kind, gap.name, self.redact(missing_fixtures_reason(self, gap.needs)))
             for gap in gaps(self.contract, self.fixtures)
         ]
-        return (*told, *parts)
+        return (*told, *parts, *self._unbilled())
+
+    def _unbilled(self) -> list[LeftOut]:
+        """On a live target without a spend budget, the billable endpoints Schemathesis leaves out
+        (and the generated requests that could succeed there)."""
+        if not is_guarded(self.embedded_mock, self.options.allow_spend):
+            return []
+        why = (
+            "could be billed on a live target: left out of Schemathesis and of the generated "
+            "requests that could succeed (pass --allow-spend CREDITS to include it)"
+        )
+        endpoints = self.contract.endpoints.values()
+        return [LeftOut("endpoint", f"{e.method} {e.path}", why) for e in endpoints if e.billable]
 
     def top_up_samples(self) -> int:
         """Send the few non-billable served requests the run-level rate-limit rules need (a

@@ -18,8 +18,8 @@ from typing import Any
 
 import jsonschema
 
-from errcontract.contract import rules as contract_rules  # a module: rules imports this package's parts
 from errcontract.contract.lint.examples import ExampleResult, example_problems, judge_example
+from errcontract.contract.lint.gate import contract_problems
 from errcontract.contract.lint.openapi import openapi_problems
 from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
 from errcontract.contract.locate import add_contracts_option, provider_folders, provider_folders_in
@@ -113,7 +113,7 @@ def lint_provider(folder: Path, meta: dict[str, Any]) -> ProviderLint:
     if contract is None:
         return result
     result.contract = contract
-    result.problems.extend(contract_rules.contract_problems(contract))
+    result.problems.extend(contract_problems(contract))
     result.examples = tuple(judge_example(contract, example) for example in contract.examples)
     for index, example in enumerate(result.examples):
         result.problems.extend(example_problems(contract, index, example))

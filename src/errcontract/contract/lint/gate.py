@@ -1,9 +1,13 @@
 """Every registered contract rule, and the gate `errcontract run` passes a contract through.
 
-The rules live in `lint_rules` (and register themselves there); `lint_cases` and `lint_values`
-add theirs when imported, which this module does once for every reader. `errcontract lint` runs
-them with the examples, the OpenAPI and mock.yaml checks besides; a run needs only these
-(milliseconds), so a contract the lint would refuse never gets as far as a verdict.
+Inside the lint package so that importing it first (as `errcontract run` does) or the lint
+first gives the same order: the package, then this module, then the rule modules.
+
+The rules live in `lint/rules.py` (and register themselves there); `lint/auth.py`,
+`lint/cases.py` and `lint/values.py` add theirs when imported, which this module does once for
+every reader. `errcontract lint` runs them with the examples, the OpenAPI and mock.yaml checks
+besides; a run needs only these (milliseconds), so a contract the lint would refuse never gets
+as far as a verdict.
 """
 
 from __future__ import annotations
