@@ -3,9 +3,10 @@ possible offline), and the arguments it is started with headless."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("ERRCONTRACT_CHROMIUM") or "/usr/bin/chromium")  # where another lives
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -88,3 +88,19 @@ def immutable() -> Iterator[Callable[[Path], None]]:
     yield lock
     for path in locked:
         subprocess.run(["chattr", "-i", str(path)], check=False)
+
+
+BROWSER_SKIPS = ("no browser:", "playwright is not installed")  # the page tests' skip reasons
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Tests skipped for want of a browser are said at the end, not only as an `s` among
+    hundreds of dots: a run without Chromium never checked the pages in a browser."""
+    reasons: dict[str, int] = {}
+    for report in terminalreporter.stats.get("skipped", []):
+        reason = str(report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr)
+        reason = reason.removeprefix("Skipped: ")
+        if reason.startswith(BROWSER_SKIPS):
+            reasons[reason] = reasons.get(reason, 0) + 1
+    for reason, count in sorted(reasons.items()):
+        terminalreporter.write_sep("=", f"browser tests skipped ({count}): {reason}", yellow=True)

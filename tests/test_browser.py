@@ -1,7 +1,8 @@
 """The provider page in a real browser: Debian's Chromium, driven by playwright's python API.
 
 Playwright's own browser download is not used (nor possible offline): the test drives the system
-`/usr/bin/chromium` and is skipped, saying why, where that or playwright is missing. Screenshots
+`/usr/bin/chromium` (or ERRCONTRACT_CHROMIUM) and is skipped, saying why in pytest's summary
+(tests/conftest.py), where that or playwright is missing. Screenshots
 are written only where ERRCONTRACT_SCREENSHOTS names a folder (tests write nothing elsewhere).
 """
 
@@ -29,7 +30,10 @@ MAX_PAGE_HEIGHT = 15_000
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 if not CHROMIUM.exists():
-    pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
+    pytest.skip(
+        f"no browser: {CHROMIUM} is missing (apt-get install chromium, or set ERRCONTRACT_CHROMIUM)",
+        allow_module_level=True,
+    )
 
 # Every word in a table cell (outside code blocks) fits its cell's width: a column narrower
 # than a word it holds (the old FOUND BY column, a letter per line) fails. Widths come from the

@@ -193,11 +193,15 @@ def test_no_documented_case_passes_where_litellm_answers_otherwise(results):
 
 
 def test_missing_key_gets_a_plain_text_500_not_a_401(results):
+    """The 500 fails missing_api_key (the code the mistake should have drawn), with the 500 as its
+    evidence; its plain-text body fails server_error's envelope, each finding filed once."""
     evidence = _code(results, "missing_api_key")["evidence"][0]["response"]
     assert evidence.startswith("HTTP 500") and "text/plain" in evidence
-    assert {"content_type_json", "envelope", "no_server_error_for_client_mistake"} <= _checks(
-        results, "missing_api_key"
-    )
+    assert _checks(results, "missing_api_key") == {"no_server_error_for_client_mistake"}
+    assert {"content_type_json", "envelope"} <= _checks(results, "server_error")
+    assert "no_server_error_for_client_mistake" not in _checks(results, "server_error")
+    # nothing a 5xx broke is filed under no code
+    assert not [v for v in results["violations"] if v["code"] is None and (v["status"] or 0) >= 500]
 
 
 def test_wrong_key_gets_400_no_db_connection_not_a_401(results):

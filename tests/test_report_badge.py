@@ -46,6 +46,14 @@ def test_a_run_with_violations_never_gets_the_full_green() -> None:
     assert badge_colour(100.0, "violations") != COLOUR_SCALE[0][1]
 
 
+@pytest.mark.parametrize("complete", [True, False])
+@pytest.mark.parametrize("pct", [100.0, 99.0, 92.0])
+def test_a_run_with_violations_never_shares_a_clean_runs_colour(pct: float, complete: bool) -> None:
+    """Issue 30: a clean run leaving codes unchecked and a run with violations were both green."""
+    clean = {badge_colour(100.0, "conformant", c) for c in (True, False)}
+    assert badge_colour(pct, "violations", complete) not in clean
+
+
 def test_label_text_is_xml_escaped() -> None:
     svg = badge_svg("a<b&c", 50.0, "violations")
     assert "a<b&c" in texts(svg)

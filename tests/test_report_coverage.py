@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -90,7 +91,11 @@ def test_the_page_shows_coverage_beside_the_percentage_and_each_unchecked_reason
     results = api_key_only()
     text = write_provider_report(RunResult.from_json(results), tmp_path).read_text(encoding="utf-8")
     assert 'id="coverage-fraction">9/15<small>codes checked' in text
-    assert "<strong>9/15 codes checked</strong> · 9 pass · 0 fail · " in text
+    assert '<span class="coverage-line">9 pass · 0 fail · ' in text
+    summary = re.sub(
+        r"<svg.*?</svg>", "", text[text.index('id="summary"') :].split("</section>")[0], flags=re.S
+    )
+    assert summary.count("9/15") == 1  # once, large (issue 30: not again in the line below it)
     assert '<a href="#not-observed">6 not observed</a>' in text
     unchecked = text[text.index('id="not-observed"') : text.index("</details>")]
     for entry in results["codes"][9:]:
@@ -112,8 +117,12 @@ def test_the_site_index_shows_coverage_and_links_the_reasons(tmp_path: Path) -> 
     text = write_site_index(_each_result([api_key_only(), sample("vicsee")]), tmp_path).read_text(
         encoding="utf-8"
     )
-    assert "<strong>9/15 codes checked</strong>" in text and "<strong>11/18 codes checked</strong>" in text
+    assert "9/15<small>codes checked" in text and "11/18<small>codes checked" in text
     assert 'href="vydra/index.html#not-observed"' in text
+    card = text[text.index('id="provider-vydra"') :]
+    card = card[: card.index("</section>")]
+    shown = re.sub(r"<svg.*?</svg>", "", card, flags=re.S)  # the badge is a picture of its own
+    assert shown.count("9/15") == 1, shown  # issue 30: "4/15 codes checked" four times on one card
 
 
 def test_the_terminal_summary_shows_coverage_and_why_codes_were_not_checked(capsys, tmp_path: Path) -> None:

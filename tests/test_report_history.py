@@ -80,6 +80,22 @@ def test_the_charts_are_standalone_svg_with_a_point_per_run_and_a_row_per_code()
     assert {g.get("data-code") for g in changed} == {"KEY_NOT_FOUND"} and len(changed) == 6
 
 
+def test_runs_sharing_a_day_are_labelled_with_their_times() -> None:
+    """Issue 30: several runs on one day read as the same date under the chart."""
+    runs = []
+    for when in ("09:05:00", "14:05:07", "14:05:41"):
+        results = run_on(3)
+        results["started_at"] = f"2026-11-03T{when}Z"
+        runs.append(digest(RunResult.from_json(results)))
+    runs.append(digest(RunResult.from_json(run_on(5))))
+    expected = {"2026-11-03 09:05", "2026-11-03 14:05:07", "2026-11-03 14:05:41", "2026-11-05"}
+    trend = {t.text for t in ET.fromstring(trend_svg(runs)).iter(f"{SVG}text")}
+    assert expected <= trend and "2026-11-03" not in trend, trend
+    timeline = {t.text for t in ET.fromstring(timeline_svg(runs)).iter(f"{SVG}text")}
+    dates = {t for t in timeline if t and t.startswith("2026-")}  # where narrow cells leave room
+    assert dates and dates <= expected, timeline
+
+
 def test_report_with_history_draws_it_and_keeps_it_in_history_json(published: Path, tmp_path: Path) -> None:
     current = tmp_path / "new" / "results.json"
     current.parent.mkdir()

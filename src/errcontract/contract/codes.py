@@ -29,10 +29,17 @@ class Recipe:
     fallback_endpoints: tuple[str, ...] = ()
     also_allowed: tuple[str, ...] = ()  # other codes the docs allow for this defect
     on_unknown_ids: bool = False  # sent for ids no resource has (the defect is checked first)
+    # The same defect where another endpoint of the code carries it elsewhere (a model named in
+    # the body rather than the path): endpoint name -> defect.
+    elsewhere: tuple[tuple[str, dict[str, Any]], ...] = ()
 
     @property
     def all_endpoints(self) -> tuple[str, ...]:
         return (self.endpoint, *self.fallback_endpoints)
+
+    def defect_on(self, endpoint: str) -> dict[str, Any]:
+        """The defect as `endpoint` carries it: its own `elsewhere` entry, else the recipe's."""
+        return dict(self.elsewhere).get(endpoint, self.defect)
 
 
 @dataclass(frozen=True)
@@ -113,6 +120,7 @@ def recipe_from(code_name: str, raw: Any) -> Recipe | None:
         tuple(raw.get("fallback_endpoints", ())),
         tuple(raw.get("also_allowed", ())),
         bool(raw.get("on_unknown_ids", False)),
+        tuple((name, dict(defect)) for name, defect in raw.get("elsewhere", {}).items()),
     )
 
 

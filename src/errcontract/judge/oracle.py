@@ -99,6 +99,12 @@ class Oracle:
             self._cases[key] = code
         return code
 
+    def status_case(self, status: int | None) -> str | None:
+        """The case a status alone names (`match: {}`: OpenAI's server_error at 500), if any."""
+        return next(
+            (c.name for c in self.contract.codes.values() if c.match == {} and status in c.statuses), None
+        )
+
     def shown_code(self, exchange: Exchange) -> str | None:
         """The case as findings name it, with the code the body sent where that differs (a case
         recognised by its status, such as OpenAI's one 403, whatever code came with it)."""

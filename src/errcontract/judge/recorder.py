@@ -70,17 +70,40 @@ class Recorder:
         elif code is not None and exchange.status >= 400:
             self.undocumented[(code, exchange.status)] += 1
         self._count_headers(judged.outcome)
+        failed: list[CodeRow] = []
         for item in judged.outcome.violations:
             # A code fails if it fails anywhere: a finding that names a documented code (the
             # defect's, when the answer carried none of them) belongs to that code's row.
-            self._add(self.violations, item, judged, test, row or self.rows.get(item.code or ""))
+            into = self._finding_row(item, judged, row)
+            self._add(self.violations, item, judged, test, into)
+            if into is not None and not any(into is f for f in failed):
+                failed.append(into)
         for item in judged.outcome.warnings:
             self._add(self.warnings, item, judged, test, None)
         for message in judged.outcome.errors:
             self.errors.append(ErrorEntry(test or "", message))
-        if row is not None and (len(row.evidence) < MAX_EVIDENCE or judged.outcome.violations):
-            row.evidence.append(judged.evidence())
-            del row.evidence[: max(0, len(row.evidence) - MAX_EVIDENCE * 2)]
+        if row is not None and not any(row is f for f in failed) and len(row.evidence) < MAX_EVIDENCE:
+            failed.append(row)  # evidence of what the code met, kept up to MAX_EVIDENCE
+        for kept in failed:  # with the 5xx as evidence where it failed a code
+            kept.evidence.append(judged.evidence())
+            # the first stays (what the code's own test met), then the latest ones
+            del kept.evidence[1 : max(1, len(kept.evidence) - MAX_EVIDENCE * 2 + 1)]
+
+    def _finding_row(self, item: Violation, judged: Judged, row: CodeRow | None) -> CodeRow | None:
+        """The row a finding fails. A 5xx answered to a client mistake fails the code the mistake
+        should have drawn (`no_server_error_for_client_mistake` names it); the rest of what that
+        5xx broke (its body, its headers) is its own case's (OpenAI's server_error, recognised by
+        the status alone when the body is not JSON), which passes or fails on that alone."""
+        exchange = judged.exchange
+        if (exchange.status or 0) >= 500 and exchange.request.has_certain_defect:
+            if item.check == "no_server_error_for_client_mistake":
+                return self.rows.get(item.code or "")
+            own = self.rows.get(judged.code or "") or self.rows.get(
+                self.oracle.status_case(exchange.status) or ""
+            )
+            if own is not None:
+                return own
+        return row or self.rows.get(item.code or "")
 
     def _row_for(self, exchange: Exchange, code: str | None) -> CodeRow | None:
         """A recipe's findings belong to the code it provokes; others to the code answered."""

@@ -120,7 +120,10 @@ class Answer:
 
     @cached_property
     def violation_lines(self) -> tuple[str, ...]:
-        return tuple(self.redact(f"{v.check}: {v.message}") for v in self.judged.outcome.violations)
+        """The findings, those naming this code first (a 5xx to its defect: what its own body
+        broke is the 5xx's case's, so the code fails for the 5xx first)."""
+        ordered = sorted(self.judged.outcome.violations, key=lambda v: v.code != self.code.name)
+        return tuple(self.redact(f"{v.check}: {v.message}") for v in ordered)
 
     @cached_property
     def strict_lines(self) -> tuple[str, ...]:

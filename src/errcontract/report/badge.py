@@ -38,16 +38,22 @@ def format_pct(pct: float | None) -> str:
     return f"{shown:g}%"
 
 
+# The best colour a run with violations can get: below both greens a clean run gets (full green
+# when it checked every code, green when it left some unchecked), so the two never look alike.
+BEST_WITH_VIOLATIONS = 2
+
+
 def badge_colour(pct: float | None, verdict: str, complete: bool = True) -> str:
-    """Colour by value; a run with violations, or one that left codes unchecked, never gets the
-    full green, whatever its %."""
+    """Colour by value; a run that left codes unchecked never gets the full green, and a run
+    with violations no green at all, whatever its %."""
     if pct is None or verdict == RunVerdict.UNREACHABLE:
         return NO_VALUE_COLOUR
-    colours = [colour for floor, colour in COLOUR_SCALE if pct >= floor]
-    colour = colours[0] if colours else COLOUR_SCALE[-1][1]
-    if (verdict == RunVerdict.VIOLATIONS or not complete) and colour == COLOUR_SCALE[0][1]:
-        return COLOUR_SCALE[1][1]
-    return colour
+    rank = next((i for i, (floor, _) in enumerate(COLOUR_SCALE) if pct >= floor), len(COLOUR_SCALE) - 1)
+    if verdict == RunVerdict.VIOLATIONS:
+        rank = max(rank, BEST_WITH_VIOLATIONS)
+    elif not complete:
+        rank = max(rank, 1)
+    return COLOUR_SCALE[rank][1]
 
 
 def badge_value(pct: float | None, coverage: Coverage | None) -> str:

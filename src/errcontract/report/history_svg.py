@@ -56,8 +56,21 @@ def _svg(height: int, label: str, body: list[str]) -> str:
     )
 
 
+def _x_label(runs: list[HistoryRun], i: int) -> str:
+    """The run's date; with its time (`2026-12-06 14:05`) when another run shares that day, to
+    the second when another shares that minute."""
+    for width in (10, 16):  # the day, the minute
+        mine = _when(runs[i])[:width]
+        if sum(1 for run in runs if _when(run)[:width] == mine) < 2:
+            return mine
+    return _when(runs[i])
+
+
 def _x_labels(xs: list[float], runs: list[HistoryRun], y: float, gap: float = 90) -> list[str]:
-    """Dates under the runs, first and last always, others where they do not crowd (`gap` px)."""
+    """Dates under the runs (with times where runs share a day), first and last always, others
+    where they do not crowd (`gap` px, more when times are shown)."""
+    if len({_day(run) for run in runs}) < len(runs):
+        gap += 40
     last = len(runs) - 1
     shown = [0]
     for i in range(1, len(runs)):
@@ -71,7 +84,7 @@ def _x_labels(xs: list[float], runs: list[HistoryRun], y: float, gap: float = 90
 
     return [
         f'<text x="{xs[i]:.1f}" y="{y}" text-anchor="{anchor(i)}" {FONT} fill="#59636e">'
-        f"{_day(runs[i])}</text>"
+        f"{escape(_x_label(runs, i))}</text>"
         for i in shown
     ]
 

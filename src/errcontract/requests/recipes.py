@@ -223,7 +223,7 @@ def variant_endpoints(contract: Contract, code: Code) -> list[str]:
         for n in names
         if n != recipe.endpoint
         and n in contract.endpoints
-        and defect_applies(contract.endpoints[n], recipe.defect)
+        and defect_applies(contract.endpoints[n], recipe.defect_on(n))
     ]
 
 
@@ -244,7 +244,7 @@ def build_variants(contract: Contract, code: Code, fixtures: dict[str, str]) -> 
             spec = build_request(contract, recipe.name, fixtures, name)
         except MissingFixture:
             continue
-        billable = contract.endpoints[name].billable and _carries_real_key(recipe.defect)
+        billable = contract.endpoints[name].billable and _carries_real_key(recipe.defect_on(name))
         found.append(replace(spec, may_bill=spec.may_bill or billable))
     return found
 
@@ -264,20 +264,21 @@ def build_request(
     values = fixture_values(contract, fixtures)
     missing: set[str] = set()
     endpoint = contract.endpoints[endpoint_name or recipe.endpoint]
-    ids = recipe.defect.get("path_params")
+    defect_change = recipe.defect_on(endpoint.name)
+    ids = defect_change.get("path_params")
     made_up: tuple[Defect, ...] = ()
     if recipe.on_unknown_ids and ids is None and endpoint.path_params:
         ids = {name: f"errcontract-no-such-{name}" for name in endpoint.path_params}
         made_up = (_unknown_ids(contract, endpoint),)
     spec = base_request(contract, endpoint, values, missing, path_params=ids)
-    spec = apply_defect(contract, spec, recipe.defect, values, missing)
+    spec = apply_defect(contract, spec, defect_change, values, missing)
     if missing and ids is None and _only_path_ids(endpoint, missing):
         # The defect is not in the path (a header's): a made-up id serves as well as a given one,
         # marked as assumed (an answer refusing the id did not reach the defect).
         missing.clear()
         ids = {name: f"errcontract-made-up-{name}" for name in endpoint.path_params}
         spec = base_request(contract, endpoint, values, missing, path_params=ids)
-        spec = apply_defect(contract, spec, recipe.defect, values, missing)
+        spec = apply_defect(contract, spec, defect_change, values, missing)
         made_up = (_made_up_ids(contract, endpoint),)
     if missing:  # a derived `{name:unknown}` needs its `name`
         raise MissingFixture(sorted({m.removesuffix(":unknown") for m in missing}))

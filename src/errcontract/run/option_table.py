@@ -94,7 +94,7 @@ SETTINGS = (
         "--allow-spend",
         float,
         None,
-        "credits a live run may spend",
+        "what a live run may spend, in the unit the contract bills in (billing.unit: credits, or tokens)",
         "CREDITS",
         "none: nothing billable is sent to a live target",
     ),

@@ -17,7 +17,7 @@ import jsonschema
 
 from errcontract.contract.lint.examples import ExampleResult, example_problems, example_schema, judge_example
 from errcontract.contract.lint.problem import CONTRACT_FILE, Finding, Problem, Subject, in_contract
-from errcontract.contract.model import PLACEHOLDER, Contract, key_path
+from errcontract.contract.model import PLACEHOLDER, Contract, Recipe, key_path
 from errcontract.core import pointer
 from errcontract.core.pointer import NO_JSON
 
@@ -161,6 +161,21 @@ def recipes_are_coherent(contract: Contract) -> Iterator[Problem]:
         for index, other in enumerate(recipe.fallback_endpoints):
             if other not in contract.endpoints:
                 yield in_contract(contract, [*where, "fallback_endpoints", index], f"no endpoint {other!r}")
+        yield from _elsewhere_problems(contract, recipe)
+
+
+def _elsewhere_problems(contract: Contract, recipe: Recipe) -> Iterator[Problem]:
+    """Each `elsewhere` entry: an endpoint the code belongs to, with a defect it can carry."""
+    code = contract.codes[recipe.code]
+    for endpoint, defect in recipe.elsewhere:
+        where = ["codes", recipe.code, "provoke", "elsewhere", endpoint]
+        if endpoint not in contract.endpoints:
+            yield in_contract(contract, where, f"no endpoint {endpoint!r}")
+        elif endpoint not in code.endpoints and "*" not in code.endpoints:
+            yield in_contract(contract, where, f"{recipe.code} does not list {endpoint!r} in its endpoints")
+        else:
+            for message in _defect_problems(contract, endpoint, defect):
+                yield in_contract(contract, where, message)
 
 
 @rule

@@ -96,6 +96,8 @@ def no_server_error_for_client_mistake(exchange: Exchange, oracle: Oracle) -> li
         "the docs reserve 5xx for server-side failures"
     )
     answered = oracle.code_of(exchange)
-    code = answered if answered in oracle.contract.codes else next(iter(_certain_codes(exchange)), None)
+    # The promise broken is the code the mistake should have drawn, not the 5xx's own case.
+    drawn = next(iter(_certain_codes(exchange)), None)
+    code = drawn if drawn is not None else (answered if answered in oracle.contract.codes else None)
     severity = Severity.VIOLATION if certain else Severity.WARNING
     return [Violation("no_server_error_for_client_mistake", message, status, code, severity)]
