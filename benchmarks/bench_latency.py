@@ -86,23 +86,30 @@ def errcontract_at(provider: str, latency_ms: int, extra: tuple[str, ...] = ()) 
     return {"wall_s": round(wall, 2), "exit": proc.returncode, "verdicts": verdicts, **figures}
 
 
-def schemathesis_at(provider: str, latency_ms: int, per_operation: int) -> dict[str, Any]:
-    """The Schemathesis CLI (negative mode, --workers 4) against the same server at that latency."""
+def schemathesis_command(
+    provider: str, url: str, fixtures: dict[str, str], per_operation: int, workers: int
+) -> list[str]:
+    """The Schemathesis CLI as a user runs it: negative mode, the key given, no report written."""
     contract = yaml.safe_load((ROOT / "contracts" / provider / "contract.yaml").read_text())
     spec = ROOT / "contracts" / provider / "openapi.yaml"
+    auth = contract["auth"]
+    return [
+        *(sys.executable, "-m", "schemathesis.cli", "run", str(spec)),
+        *("--url", url + contract.get("base_path", ""), "--mode", "negative"),
+        *("--max-examples", str(per_operation), "--phases", "examples,coverage,fuzzing"),
+        *("--continue-on-failure", "--seed", "1", "--generation-database", "none"),
+        *("--no-shrink", "--workers", str(workers)),
+        *("-H", f"{auth['header']}: {auth.get('scheme', 'Bearer')} {fixtures['api_key']}"),
+    ]
+
+
+def schemathesis_at(provider: str, latency_ms: int, per_operation: int) -> dict[str, Any]:
+    """The Schemathesis CLI (negative mode, --workers 4) against the same server at that latency."""
     with tempfile.TemporaryDirectory() as tmp:
         traffic = Path(tmp) / "traffic.json"
         server_args = ("--latency-ms", str(latency_ms), "--traffic", str(traffic))
         with start(provider, args=server_args) as (url, fixtures):
-            auth = contract["auth"]
-            command = [
-                *(sys.executable, "-m", "schemathesis.cli", "run", str(spec)),
-                *("--url", url + contract.get("base_path", ""), "--mode", "negative"),
-                *("--max-examples", str(per_operation), "--phases", "examples,coverage,fuzzing"),
-                *("--continue-on-failure", "--seed", "1", "--generation-database", "none"),
-                *("--no-shrink", "--workers", str(CONCURRENCY)),
-                *("-H", f"{auth['header']}: {auth.get('scheme', 'Bearer')} {fixtures['api_key']}"),
-            ]
+            command = schemathesis_command(provider, url, fixtures, per_operation, CONCURRENCY)
             started = time.perf_counter()
             subprocess.run(command, capture_output=True, cwd=tmp, check=False)
             wall = time.perf_counter() - started

@@ -26,6 +26,8 @@ from typing import Any
 import httpx
 from bench_coverage import run_schemathesis_cli
 
+from errcontract.contract.model import load_provider
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -143,3 +145,65 @@ def measure_against_schemathesis(examples: int = 1000, rounds: int = 3) -> dict[
         "ratio": round(mine / other, 2),
         "rounds": [round(a / b, 2) for a, b in zip(ours, theirs, strict=True)],
     }
+
+
+def _counted_run(args: tuple[str, ...], run: Any) -> tuple[float, int]:
+    """(wall seconds, requests the server counted) of `run(url, fixtures, tmp)` on a fresh server."""
+    from bench_latency import traffic_figures
+
+    with tempfile.TemporaryDirectory() as tmp:
+        traffic = Path(tmp) / "traffic.json"
+        with start(PROVIDER, args=(*args, "--traffic", str(traffic))) as (url, fixtures):
+            started = time.perf_counter()
+            run(url, fixtures, tmp)
+            wall = time.perf_counter() - started
+        return wall, traffic_figures(traffic)["requests"]
+
+
+def _schemathesis_plain(per_operation: int, workers: int) -> Any:
+    """The Schemathesis CLI as a user runs it: no cassette written, counted by the server."""
+    from bench_latency import schemathesis_command
+
+    def run(url: str, fixtures: dict[str, str], tmp: str) -> None:
+        command = schemathesis_command(PROVIDER, url, fixtures, per_operation, workers)
+        subprocess.run(command, capture_output=True, cwd=tmp, check=False)
+
+    return run
+
+
+def measure_versus_counted(examples: int = 1000) -> dict[str, Any]:
+    """Figure 8 again, every request counted by the server and no cassette written: errcontract's
+    whole run beside the Schemathesis CLI at the same examples (as figure 8), and at about the
+    same number of requests (its examples per operation fitted to errcontract's count), with one
+    worker (its default) and with four (errcontract's default concurrency)."""
+
+    def ours(url: str, fixtures: dict[str, str], tmp: str) -> None:
+        args = [arg for name, value in fixtures.items() for arg in ("--fixture", f"{name}={value}")]
+        command = [
+            *(sys.executable, "-m", "errcontract", "run", "--provider", PROVIDER, "--target", url),
+            *(*args, "--allow-spend", SPEND, "--examples", str(examples)),
+            *("--max-requests", str(examples * 4 + 1000), "--report-dir", str(Path(tmp) / "reports")),
+        ]
+        subprocess.run(command, capture_output=True, cwd=ROOT, check=False)
+
+    wall, requests = _counted_run((), ours)
+    same_examples = max(1, examples // len(load_provider(PROVIDER).endpoints))  # as figure 8
+    low = _counted_run((), _schemathesis_plain(10, 1))
+    high = _counted_run((), _schemathesis_plain(60, 1))
+    per_example = (high[1] - low[1]) / 50
+    fitted = max(1, round(10 + (requests - low[1]) / max(per_example, 1e-9)))
+    figures: dict[str, Any] = {"errcontract": {"wall_s": round(wall, 2), "requests": requests}}
+    for name, per_operation, workers in (
+        ("same_examples", same_examples, 1),
+        ("same_requests", fitted, 1),
+        ("same_requests_4_workers", fitted, 4),
+    ):
+        their_wall, theirs = _counted_run((), _schemathesis_plain(per_operation, workers))
+        figures[name] = {
+            "per_operation": per_operation,
+            "workers": workers,
+            "wall_s": round(their_wall, 2),
+            "requests": theirs,
+            "ratio": round((requests / wall) / (theirs / their_wall), 2),
+        }
+    return figures

@@ -146,12 +146,22 @@ def test_a_key_without_room_still_sends_once_nothing_of_it_is_in_flight() -> Non
 
 def test_a_lane_goes_one_request_at_a_time() -> None:
     slots = answered_once(InFlight(4, Clock()))
-    ticket = slots.try_take("api_key_rate_limited", lane="api_key_rate_limited")
+    lane = ("window:api_key_rate_limited",)
+    ticket = slots.try_take("api_key_rate_limited", lane)
     assert ticket is not None
-    assert slots.try_take("api_key_rate_limited", lane="api_key_rate_limited") is None
+    assert slots.try_take("api_key_rate_limited", lane) is None
     assert slots.try_take("api_key") is not None
     slots.give_back(ticket)
-    assert slots.try_take("api_key_rate_limited", lane="api_key_rate_limited") is not None
+    assert slots.try_take("api_key_rate_limited", lane) is not None
+
+
+def test_a_request_in_two_lanes_waits_for_both() -> None:
+    slots = answered_once(InFlight(4, Clock()))
+    billed = slots.try_take("api_key", ("billable",))
+    assert billed is not None
+    assert slots.try_take("api_key_rate_limited", ("window:api_key_rate_limited", "billable")) is None
+    slots.give_back(billed)
+    assert slots.try_take("api_key_rate_limited", ("window:api_key_rate_limited", "billable")) is not None
 
 
 def test_a_refused_send_gives_its_room_back() -> None:

@@ -63,9 +63,16 @@ def test_an_openapi_document_gives_endpoints_auth_ids_and_documented_errors(tmp_
         (("acme", "--family", "soap"), "unknown family 'soap'"),
         (("Acme!", "--family", "openai"), "provider name 'Acme!'"),
         (("acme", "--family", "openai", "--openapi", "/nonexistent/openapi.yaml"), "cannot read"),
+        (
+            ("acme", "--family", "openai", "--openapi", "SWAGGER"),
+            "OpenAPI 3.0 or 3.1 document is needed (swagger 2.0)",
+        ),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_nothing_written(tmp_path, args, says):
+    swagger = tmp_path / "swagger.yaml"
+    swagger.write_text('swagger: "2.0"\ninfo: {title: x, version: "1"}\npaths: {}\n', encoding="utf-8")
+    args = tuple(str(swagger) if a == "SWAGGER" else a for a in args)
     proc = new(tmp_path, *args)
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and says in proc.stderr, proc.stderr

@@ -44,3 +44,24 @@ def test_spend_is_counted_and_the_cap_stops_billable_requests():
     assert first.status == 200
     assert run.client.stats.spent == first.json()["data"]["creditsUsed"] > 0
     assert read.status == 200  # reads are never billed, so never refused by the cap
+
+
+def test_billable_requests_sent_side_by_side_never_overrun_the_cap():
+    """Billable requests go one at a time while a budget is kept: each charge is counted before
+    the next is let through, however many threads send (a cap of 1 credit: one job, not four)."""
+    with serve_in_thread("vicsee") as mock:
+        run = live_run(mock, 1)
+        spec = generate_request(run)
+        task = base_request(run.contract, run.contract.endpoints["get_task"], run.fixtures, set())
+        run.send_exchange(task)  # the target has answered: requests may now go side by side
+
+        def send(_: int) -> int | None:
+            try:
+                return run.send_exchange(spec).status
+            except NotSent:
+                return None
+
+        statuses = run.each(send, list(range(8)))
+        run.client.close()
+    assert statuses.count(200) == 1, statuses
+    assert statuses.count(None) == 7

@@ -332,3 +332,19 @@ def test_an_empty_recording_or_a_folder_is_one_line_exit_2(tmp_path):
         proc = judge(str(given), "--report-dir", str(tmp_path / "r"))
         assert proc.returncode == 2 and proc.stderr.strip().endswith(said) and proc.stderr.count("\n") == 1
     assert not (tmp_path / "r").exists()
+
+
+def test_an_entry_whose_url_cannot_be_split_is_counted_not_a_crash(tmp_path):
+    path = write_har(
+        tmp_path / "odd.har",
+        [
+            har_entry("http://[::1/v1/models", 200),
+            har_entry(
+                f"{OPENAI}/models/x", 404, openai_error_body("invalid_request_error", "model_not_found")
+            ),
+        ],
+    )
+    proc = judge(str(path), "--report-dir", str(tmp_path / "r"))
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    traffic = results_of(tmp_path / "r" / "openai-api.openai.com-v1")["traffic"]
+    assert traffic["not_judged"] == {"an entry that cannot be read as an exchange (Invalid IPv6 URL)": 1}

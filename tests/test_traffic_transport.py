@@ -122,3 +122,19 @@ def test_the_docs_openai_client_example_runs_and_publishes_reports(tmp_path):
     assert "errcontract traffic: openai-127.0.0.1-" in done.stdout and "CONFORMANT" in done.stdout
     (results,) = (tmp_path / "reports").glob("*/results.json")
     assert codes_of(json.loads(results.read_text(encoding="utf-8"))) == {"model_not_found": "pass"}
+
+
+def test_a_judging_bug_never_reaches_the_code_under_test(monkeypatch):
+    judge = TrafficJudge("openai")
+
+    def boom(entry: object) -> object:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(judge.session.router, "route", boom)
+    with (
+        running_mock("openai") as mock,
+        httpx.Client(base_url=mock.url, transport=judge.transport()) as client,
+    ):
+        response = client.get("/v1/models", headers={"Authorization": f"Bearer {mock.fixtures['api_key']}"})
+    assert response.status_code == 200
+    assert judge.session.not_judged == {"could not be judged (RuntimeError: boom)": 1}

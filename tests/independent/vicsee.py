@@ -6,8 +6,10 @@ Where the docs are silent this server makes its own choices (see CHOICES).
 
 from __future__ import annotations
 
+import argparse
 import re
 import secrets
+import sys
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -25,6 +27,17 @@ CHOICES = """
   resolution 1K/2K/4K and duration 10/15 when given (else 400 INVALID_JSON)
 - upscale needs `image`, an http(s) URL (else 400 INVALID_JSON); the Content-Type is not checked
 """
+
+# `--variant NAME`: another choice the docs leave open (must stay conformant), or a departure on
+# purpose (must be found).
+VARIANTS = {
+    "rolling-day": "the day is a rolling 24 hours: X-RateLimit-Reset is a day after each request",
+    "headers-on-401": "the rate-limit headers on every response, 401s included (an untouched day)",
+}
+DEPARTURES = {
+    "remaining-frozen-moving-reset": "X-RateLimit-Remaining stays at the limit; the reset moves a day ahead",
+    "remaining-frozen": "X-RateLimit-Remaining stays at the limit",
+}
 
 BASE = ("api", "v1")
 MAX_JSON = 2 * 1024 * 1024
@@ -100,7 +113,8 @@ class Account:
 
 
 class VicSee:
-    def __init__(self) -> None:
+    def __init__(self, variant: str | None = None) -> None:
+        self.variant = variant
         self.lock = threading.Lock()
         self.accounts = {
             "acme": Account("acme", "enterprise", 5_000_000),
@@ -175,12 +189,24 @@ class VicSee:
 
     def _limit_headers(self, account: Account | None) -> list[tuple[str, str]]:
         if account is None:
-            return []
+            if self.variant != "headers-on-401":
+                return []
+            untouched = str(PLANS["pro"])
+            return [
+                ("x-ratelimit-limit", untouched),
+                ("x-ratelimit-remaining", untouched),
+                ("x-ratelimit-reset", _iso(self._next_midnight())),
+            ]
         remaining = 0 if account.saturated else max(0, account.limit - account.used)
+        if self.variant in ("remaining-frozen", "remaining-frozen-moving-reset"):
+            remaining = account.limit
+        reset = self._next_midnight()
+        if self.variant in ("rolling-day", "remaining-frozen-moving-reset"):
+            reset = _now() + timedelta(days=1)
         return [
             ("x-ratelimit-limit", str(account.limit)),
             ("x-ratelimit-remaining", str(remaining)),
-            ("x-ratelimit-reset", _iso(self._next_midnight())),
+            ("x-ratelimit-reset", _iso(reset)),
         ]
 
     def _count(self, account: Account) -> bool:
@@ -387,8 +413,11 @@ class VicSee:
 
 
 def main() -> None:
-    app = VicSee()
-    serve(app, app.fixtures)
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("--variant", default=None, choices=[*VARIANTS, *DEPARTURES])
+    known, rest = parser.parse_known_args(sys.argv[1:])
+    app = VicSee(known.variant)
+    serve(app, app.fixtures, rest)
 
 
 if __name__ == "__main__":

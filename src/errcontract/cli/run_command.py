@@ -36,8 +36,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Check a target against its error contract; no --target: the embedded mocks. "
         f"Providers found in contracts/: {', '.join(providers) or 'none'}. "
         "Exit 0 no violation, 1 violations, 2 usage error, 3 target unreachable; 129, 130, 143 "
-        "interrupted by SIGHUP, SIGINT (Ctrl-C), SIGTERM (the previous reports kept; under "
-        "`timeout`, add --preserve-status to see them).",
+        "interrupted by SIGHUP, SIGINT (Ctrl-C), SIGTERM, the previous reports kept (run it "
+        "under `timeout --preserve-status`: plain `timeout` exits 124 instead).",
     )
     _add_settings(parser, providers)
     _add_fixtures(parser)

@@ -160,14 +160,23 @@ class TargetClient:
             exchange, _ = self._send_in_slot(spec, self._build(spec), retried=True)
         return exchange
 
+    def _lanes(self, spec: RequestSpec) -> tuple[str, ...]:
+        """Requests sent one at a time: the rate-limited key's (its window), and those that may be
+        billed while a spend budget is kept (each charge counted before the next goes)."""
+        lanes = []
+        if spec.expects_rate_limit and spec.key_fixture:
+            lanes.append(f"window:{spec.key_fixture}")
+        if spec.may_bill and (self.settings.allow_spend or 0) > 0:
+            lanes.append("billable")
+        return tuple(lanes)
+
     def _send_in_slot(
         self, spec: RequestSpec, request: httpx.Request, retried: bool = False
     ) -> tuple[Exchange, float | None]:
         """Take a slot, check the guards (a stop may have come while waiting), send, and read
         what the answer says (a stop, a wait, the target's pace and room) before the slot is
         given back, so no request takes it without knowing. Returns the wait to honour."""
-        lane = spec.key_fixture if spec.expects_rate_limit else None  # its window: one at a time
-        ticket = self.in_flight.take(spec.key_fixture, lane)
+        ticket = self.in_flight.take(spec.key_fixture, self._lanes(spec))
         try:
             self._guard(spec)
         except BaseException:

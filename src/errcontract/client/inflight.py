@@ -15,8 +15,10 @@ than `--concurrency` requests in flight. Fewer when the target says so:
   and an answer is still to come (the answer says the new room);
 - **it has not answered yet**: one request at a time until the first answer (a target that never
   answers gets no more requests than a sequential run would send it before giving up);
-- **the order matters**: requests in the same lane (the rate-limited key's, whose window is
-  judged request by request) go one at a time.
+- **the order matters**: requests in the same lane go one at a time: the rate-limited key's
+  (its window is judged request by request), and those that may be billed when a spend budget is
+  kept (each charge is counted before the next such request is let through, so the budget is
+  never overrun by requests in flight).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Ticket:
     """One request's slot: what it counted against, and in which round it was given."""
 
     key: str | None
-    lane: str | None
+    lanes: tuple[str, ...]
     round: int
     started: float
 
@@ -81,37 +83,36 @@ class InFlight:
         self._trend = LatencyTrend()
 
     # -- taking and giving back a slot --------------------------------------------------------
-    def take(self, key: str | None = None, lane: str | None = None) -> Ticket:
+    def take(self, key: str | None = None, lanes: tuple[str, ...] = ()) -> Ticket:
         """Wait for a slot (see the module docstring), then take it."""
         with self._cond:
             while True:
-                ticket = self._try_take(key, lane)
+                ticket = self._try_take(key, lanes)
                 if ticket is not None:
                     return ticket
                 wait = self._paused_until - self._clock()
                 self._cond.wait(timeout=wait if wait > 0 else None)
 
-    def try_take(self, key: str | None = None, lane: str | None = None) -> Ticket | None:
+    def try_take(self, key: str | None = None, lanes: tuple[str, ...] = ()) -> Ticket | None:
         """A slot if one may be taken now, else None (nothing waits)."""
         with self._cond:
-            return self._try_take(key, lane)
+            return self._try_take(key, lanes)
 
-    def _try_take(self, key: str | None, lane: str | None) -> Ticket | None:
-        if self._paused_until > self._clock() or not self._may_go(key, lane):
+    def _try_take(self, key: str | None, lanes: tuple[str, ...]) -> Ticket | None:
+        if self._paused_until > self._clock() or not self._may_go(key, lanes):
             return None
         self.in_flight += 1
-        if lane is not None:
-            self._lanes.add(lane)
+        self._lanes.update(lanes)
         if key is not None:
             self._keyed[key] += 1
             if key in self._room:
                 self._room[key] -= 1
-        return Ticket(key, lane, self.cuts, self._clock())
+        return Ticket(key, lanes, self.cuts, self._clock())
 
-    def _may_go(self, key: str | None, lane: str | None) -> bool:
+    def _may_go(self, key: str | None, lanes: tuple[str, ...]) -> bool:
         if self.in_flight >= (max(1, int(self.limit)) if self.answered else 1):
             return False
-        if lane is not None and lane in self._lanes:
+        if self._lanes.intersection(lanes):
             return False
         return key is None or self._room.get(key, 1) > 0 or self._keyed[key] == 0
 
@@ -144,8 +145,7 @@ class InFlight:
 
     def _release(self, ticket: Ticket) -> None:
         self.in_flight -= 1
-        if ticket.lane is not None:
-            self._lanes.discard(ticket.lane)
+        self._lanes.difference_update(ticket.lanes)
         if ticket.key is not None:
             self._keyed[ticket.key] -= 1
 

@@ -195,6 +195,9 @@ def _read_openapi(path: Path) -> dict[str, Any]:
         raise UsageError(str(exc)) from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         raise UsageError(f"{path}: not an OpenAPI document (no 'paths' object)")
+    if not str(document.get("openapi", "")).startswith("3."):
+        found = f"swagger {document['swagger']}" if "swagger" in document else "no 'openapi: 3.x'"
+        raise UsageError(f"{path}: an OpenAPI 3.0 or 3.1 document is needed ({found}): convert it first")
     return document
 
 

@@ -147,7 +147,7 @@ class Proxy:
 
     async def _observe(self, entry: Recorded) -> None:
         """Judge off the event loop (a stream being passed back is never held up by the judge)."""
-        clean = await asyncio.to_thread(self.session.add, entry)
+        clean = await asyncio.to_thread(self.session.add_live, entry)
         if self.har is not None and isinstance(clean, Recorded):
             self.har.add(clean)
 

@@ -59,11 +59,26 @@ class TrafficSession:
             if isinstance(entry, Skipped):
                 self.not_judged[entry.reason] += 1
                 return entry
-            key = self.scrub.key_of(entry)
-            clean = self.scrub(entry)
-            for routed in self.router.route(clean):
-                self._judge(routed, key)
+            try:
+                key = self.scrub.key_of(entry)
+                clean = self.scrub(entry)
+                routed = list(self.router.route(clean))
+            except ValueError as exc:  # a URL urllib cannot split (`http://[::1`): counted, not judged
+                self.not_judged[f"an entry that cannot be read as an exchange ({_first_line(exc)})"] += 1
+                return Skipped(entry.where, "cannot be read as an exchange")
+            for one in routed:
+                self._judge(one, key)
             return clean
+
+    def add_live(self, entry: Entry) -> Entry:
+        """`add` for live traffic (the proxy, the transport): whatever goes wrong in judging is
+        counted, never raised into the client's request or the code under test."""
+        try:
+            return self.add(entry)
+        except Exception as exc:  # a bug of ours must not break the caller's traffic
+            with self._lock:
+                self.not_judged[f"could not be judged ({type(exc).__name__}: {_first_line(exc)})"] += 1
+            return Skipped(entry.where, "could not be judged")
 
     def add_all(self, entries: Iterable[Entry]) -> None:
         for entry in entries:
@@ -147,6 +162,10 @@ def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None
         raise UsageError(f"unknown provider {provider!r} (known: {', '.join(provider_names())})")
     contract = load_provider(provider)
     return [contract], contract
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
 
 
 def _seq_of(entry: Recorded, fallback: int) -> int:

@@ -107,12 +107,12 @@ class TrafficJudge:
 
         def observe(body: bytes, whole: bool) -> None:
             if not whole:  # a body half read is no body to judge (nor the server's fault)
-                self.session.add(Skipped(where, CLOSED_EARLY))
+                self.session.add_live(Skipped(where, CLOSED_EARLY))
                 return
             pairs = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in response.headers.raw)
             decoded, over = decoded_body(body, response.headers.get("content-encoding"))
             status = response.status_code
-            self.session.add(Recorded(*common, status, pairs, decoded, started, over))
+            self.session.add_live(Recorded(*common, status, pairs, decoded, started, over))
 
         return observe
 
@@ -122,7 +122,7 @@ class TrafficJudge:
         headers = tuple((k.decode("latin-1"), v.decode("latin-1")) for k, v in request.headers.raw)
         why = f"no response: {type(exc).__name__}: {exc}"
         body = _request_body(request)
-        self.session.add(
+        self.session.add_live(
             Recorded(
                 where, request.method, str(request.url), headers, body, None, (), b"", started, aborted=why
             )

@@ -139,6 +139,8 @@ class Scrubber:
         return name, ";".join(parts)
 
     def _url(self, url: str) -> str:
+        if "?" not in url and "@" not in url:  # no query, no user:password: nothing to take out
+            return url
         parts = urlsplit(url)
         netloc = parts.netloc
         if "@" in netloc:  # user:password@host

@@ -114,6 +114,15 @@ def _with_content(text: str) -> Change:
     return lambda spec: replace(spec, json_body=NO_JSON, content=text.encode("utf-8", "surrogatepass"))
 
 
+def _with_bytes(raw: bytes) -> Change:
+    return lambda spec: replace(spec, json_body=NO_JSON, content=raw)
+
+
+# Bodies that are not UTF-8 (RFC 8259 8.1: 'JSON text exchanged between systems that are not part
+# of a closed ecosystem MUST be encoded using UTF-8'): a stray byte in a string, a Latin-1 body.
+NOT_UTF8 = (b'{"\xba": 1}', b'{"name": "caf\xe9"}')
+
+
 def _with_json(body: Any) -> Change:
     return lambda spec: replace(spec, json_body=body, content=None)
 
@@ -131,6 +140,7 @@ WHOLE_BODY_DEFECTS: tuple[tuple[str, Callable[[dict[str, Any], str], st.SearchSt
     ("malformed JSON", lambda body, text: sv.malformed_json_texts(text).map(_with_content)),
     ("JSON array", lambda body, text: sv.json_arrays(body).map(_with_json)),
     ("JSON scalar", lambda body, text: sv.json_scalars().map(_with_json)),
+    ("not UTF-8", lambda body, text: st.sampled_from(NOT_UTF8).map(_with_bytes)),
 )
 
 
