@@ -39,7 +39,7 @@ def st_schema(errcontract_runs: RunRegistry, st_provider: str, request: pytest.F
     schema = load_schema(run)
     if schema is None:
         pytest.skip(f"no OpenAPI description: {openapi_path(run.contract)} is missing")
-    request.node.stash[AFTER_CALL_KEY] = lambda: finish_in_background(run)  # cases still in flight
+    request.node.stash[AFTER_CALL_KEY] = lambda interrupted: finish_in_background(run, interrupted)
     return schema
 
 

@@ -39,6 +39,7 @@ def test_run_help_shows_defaults_providers_and_readable_metavars(capsys: pytest.
         assert shown in text, shown
     assert not re.search(r"\bFX_[A-Z_]+|MAX_REQUESTS\]|REPORT_DIR\]|pytest_args", text)
     assert "3 target unreachable; 129, 130, 143 interrupted by SIGHUP, SIGINT (Ctrl-C), SIGTERM" in text
+    assert "timeout --preserve-status" in text
 
 
 def test_the_docs_usage_block_names_every_option_run_help_does(capsys: pytest.CaptureFixture[str]) -> None:

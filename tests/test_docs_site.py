@@ -183,7 +183,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def browser() -> Iterator[Any]:
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
     if not CHROMIUM.exists():
-        pytest.skip(f"no browser: {CHROMIUM} is missing (apt-get install chromium)")
+        pytest.skip(
+            f"no browser: {CHROMIUM} is missing (apt-get install chromium, or set ERRCONTRACT_CHROMIUM)"
+        )
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium

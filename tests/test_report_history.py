@@ -83,12 +83,12 @@ def test_the_charts_are_standalone_svg_with_a_point_per_run_and_a_row_per_code()
 def test_runs_sharing_a_day_are_labelled_with_their_times() -> None:
     """Issue 30: several runs on one day read as the same date under the chart."""
     runs = []
-    for hour in (9, 14):
+    for when in ("09:05:00", "14:05:07", "14:05:41"):
         results = run_on(3)
-        results["started_at"] = f"2026-11-03T{hour:02d}:05:00Z"
+        results["started_at"] = f"2026-11-03T{when}Z"
         runs.append(digest(RunResult.from_json(results)))
     runs.append(digest(RunResult.from_json(run_on(5))))
-    expected = {"2026-11-03 09:05", "2026-11-03 14:05", "2026-11-05"}
+    expected = {"2026-11-03 09:05", "2026-11-03 14:05:07", "2026-11-03 14:05:41", "2026-11-05"}
     trend = {t.text for t in ET.fromstring(trend_svg(runs)).iter(f"{SVG}text")}
     assert expected <= trend and "2026-11-03" not in trend, trend
     timeline = {t.text for t in ET.fromstring(timeline_svg(runs)).iter(f"{SVG}text")}

@@ -148,18 +148,19 @@ def _checked(c: dict[str, Any], sources: dict[str, Any], mock: bool) -> str:
     out = ["## Where it was checked against a real server { #checked-against }\n"]
     checks = c.get("checked_against")
     if isinstance(checks, list) and checks:
-        rows = []
-        for check in checks:
-            check = _mapping(check)
-            rows.append(
-                [
-                    text(check.get("server", "—")),
-                    code(check["test"]) if check.get("test") else "—",
-                    text(check.get("result", "")),
-                    cite(check.get("source"), sources),
-                ]
-            )
-        out.append(table(["server", "in the test suite", "what it found", "source"], rows))
+        entries = [_mapping(check) for check in checks]
+        cited = any(e.get("source") for e in entries)
+        rows = [
+            [
+                text(e.get("server", "—")),
+                code(e["test"]) if e.get("test") else "—",
+                text(e.get("result", "")),
+                *([cite(e.get("source"), sources)] if cited else []),
+            ]
+            for e in entries
+        ]
+        heads = ["server", "in the test suite", "what it found", *(["source"] if cited else [])]
+        out.append(table(heads, rows))
     else:
         where = "only against its embedded reference mock" if mock else "not against any server yet"
         out.append(f"Not checked against a real server in the project's tests: {where}.\n")

@@ -91,7 +91,7 @@ def _generate_answer(raw: bytes, no_credits: bool, limits: dict[str, str]) -> by
         return vicsee_error(400, "INVALID_JSON", "Invalid JSON body", limits)
     if "model" not in body:
         return vicsee_error(400, "MISSING_MODEL", "model is required", limits)
-    if "prompt" not in body:
+    if not isinstance(body.get("prompt"), str):  # absent or not text: the docs' prompt is a string
         return vicsee_error(400, "MISSING_PROMPT", "prompt is required", limits)
     if body["model"] != KNOWN_MODEL:
         return vicsee_error(400, "INVALID_MODEL", "Invalid model", limits)

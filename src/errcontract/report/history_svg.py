@@ -57,11 +57,13 @@ def _svg(height: int, label: str, body: list[str]) -> str:
 
 
 def _x_label(runs: list[HistoryRun], i: int) -> str:
-    """The run's date; with its time (`2026-12-06 14:05`) when another run shares that day."""
-    day = _day(runs[i])
-    if sum(1 for run in runs if _day(run) == day) < 2:
-        return day
-    return _when(runs[i])[:16]
+    """The run's date; with its time (`2026-12-06 14:05`) when another run shares that day, to
+    the second when another shares that minute."""
+    for width in (10, 16):  # the day, the minute
+        mine = _when(runs[i])[:width]
+        if sum(1 for run in runs if _when(run)[:width] == mine) < 2:
+            return mine
+    return _when(runs[i])
 
 
 def _x_labels(xs: list[float], runs: list[HistoryRun], y: float, gap: float = 90) -> list[str]:

@@ -5,7 +5,8 @@ reads its own verdict. A code's own requests stay in order (a recipe's fallbacks
 after another, each answer deciding whether the next is sent); the rate-limited key's requests go
 one at a time (its lane in the client), so the codes whose requests queue longest start first
 (the rate-limited key's, then those attached to the most endpoints). What each code's requests
-find is recorded for that code's test, as if it had sent them itself.
+find is recorded for that code's test, as if it had sent them itself. An interruption while a
+test waits drops the codes not begun (those in flight come back first).
 """
 
 from __future__ import annotations
@@ -38,7 +39,14 @@ class CodeBatch:
             if not self._futures and self._run.planned_codes:
                 self._start()
             future = self._futures.get(code)
-        return future.result() if future is not None else None
+        if future is None:
+            return None
+        try:
+            return future.result()
+        except (KeyboardInterrupt, SystemExit):  # interrupted: the codes not begun are not sent
+            for waiting in self._futures.values():
+                waiting.cancel()
+            raise
 
     def _start(self) -> None:
         planned = dict(sorted(self._run.planned_codes.items(), key=lambda item: self._queue_first(item[0])))

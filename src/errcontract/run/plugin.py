@@ -37,7 +37,7 @@ from errcontract.run.session import RunRegistry
 REGISTRY_KEY = pytest.StashKey[RunRegistry]()
 CODE_KEY = pytest.StashKey[str]()  # the documented code a test judges
 EVIDENCE_KEY = pytest.StashKey[list[Evidence]]()  # its exchanges, redacted
-AFTER_CALL_KEY = pytest.StashKey[Callable[[], None]]()  # what a test left in flight, finished
+AFTER_CALL_KEY = pytest.StashKey[Callable[[bool], None]]()  # finishes what a test left in flight
 PLANNED_KEY = pytest.StashKey[dict[str, dict[str, str]]]()  # provider -> code -> its test's node id
 
 
@@ -205,20 +205,31 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Tell every provider run's recorder which test is sending (violations name it); what the
     test left in flight (Schemathesis cases sent in the background) is finished when its call
-    ends, and can fail it."""
+    ends, and can fail it; an interrupted call drops what was not sent yet."""
     registry = item.config.stash.get(REGISTRY_KEY, None)
     runs = list(registry.runs.values()) if registry else []
     for run in runs:
         run.recorder.current_test.name = item.nodeid
     try:
-        return (yield)
+        result = yield
+    except (KeyboardInterrupt, SystemExit):
+        _after_call(item, interrupted=True)
+        raise
+    except BaseException:
+        _after_call(item, interrupted=False)
+        raise
     finally:
         for run in runs:
             run.recorder.current_test.name = None
-        finish = item.stash.get(AFTER_CALL_KEY, None)
-        if finish is not None:
-            del item.stash[AFTER_CALL_KEY]
-            finish()
+    _after_call(item, interrupted=False)
+    return result
+
+
+def _after_call(item: pytest.Item, interrupted: bool) -> None:
+    finish = item.stash.get(AFTER_CALL_KEY, None)
+    if finish is not None:
+        del item.stash[AFTER_CALL_KEY]
+        finish(interrupted)
 
 
 @pytest.hookimpl(hookwrapper=True)

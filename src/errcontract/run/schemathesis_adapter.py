@@ -249,9 +249,12 @@ class _Background:
         except NotSent:
             return None  # refused by a guard: not observed, not a failure
 
-    def finish(self) -> list[Judged]:
-        """Wait for every case sent; the judged ones that broke the contract."""
-        self.pool.shutdown(wait=True)
+    def finish(self, interrupted: bool = False) -> list[Judged]:
+        """Wait for every case sent (interrupted: for those in flight only, the rest dropped);
+        the judged ones that broke the contract."""
+        self.pool.shutdown(wait=True, cancel_futures=interrupted)
+        if interrupted:
+            return []
         judged = (future.result() for future in self.sent)
         return [j for j in judged if j is not None and j.outcome.violations]
 
@@ -270,11 +273,12 @@ def _in_background(run: ProviderRun) -> _Background | None:
         return _BACKGROUND[run]
 
 
-def finish_in_background(run: ProviderRun) -> None:
-    """Wait for the cases still in flight; fail with those that broke the contract."""
+def finish_in_background(run: ProviderRun, interrupted: bool = False) -> None:
+    """Wait for the cases still in flight; fail with those that broke the contract (interrupted:
+    nothing more is sent, and the interruption goes on)."""
     with _BACKGROUND_LOCK:
         background = _BACKGROUND.pop(run, None)
-    broken = background.finish() if background is not None else []
+    broken = background.finish(interrupted) if background is not None else []
     if broken:
         lines = [f"{len(broken)} Schemathesis cases broke the {run.provider} contract"]
         for judged in broken:
