@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from errcontract.client.http import NotSent
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, load_provider
 from errcontract.core.exchange import Exchange, pointer_get
 from errcontract.judge.judged import Judged
@@ -83,7 +83,7 @@ def schemathesis_sequence(provider: str, url: str, api_key: str, budget: int) ->
 def run_schemathesis_cli(provider: str, url: str, api_key: str, budget: int) -> tuple[list[Any], float]:
     """The Schemathesis CLI, negative mode, `budget` examples spread over the operations: the
     response bodies it got (from its VCR cassette) and the CLI's wall seconds."""
-    spec = contracts_root() / provider / "openapi.yaml"
+    spec = shipped_contracts() / provider / "openapi.yaml"
     contract = load_provider(provider)
     per_operation = max(1, budget // max(1, len(contract.endpoints)))
     with tempfile.TemporaryDirectory() as tmp:

@@ -18,14 +18,14 @@ from functools import cache
 import pytest
 
 from errcontract.contract.lint import ProviderLint, lint_path
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import provider_folders
 
 
 @cache
 def _lints(chosen: str) -> dict[str, ProviderLint]:
     """The chosen provider's lint only (the OpenAPI check is the costly part), or every one's."""
-    folder = contracts_root() / chosen
-    return lint_path(folder if chosen != "all" and (folder / "contract.yaml").is_file() else contracts_root())
+    folder = provider_folders().get(chosen)
+    return lint_path(folder if folder is not None else None)
 
 
 def _selected_provider(config: pytest.Config) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.judge.results_schema import first_problem
 from tests.live_runs import LiveRun
 
@@ -55,7 +55,7 @@ def results_json_of_the_session_follow_the_schema(tmp_path_factory: pytest.TempP
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
     """A private copy of the shipped contracts root, safe to break."""
-    return Path(shutil.copytree(contracts_root(), tmp_path / "contracts"))
+    return Path(shutil.copytree(shipped_contracts(), tmp_path / "contracts"))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from tests.faulty_servers import RunOutcome, run_errcontract
 
 EARLIER_REPORT = {
@@ -99,7 +99,7 @@ def test_invalid_contract_file_is_refused_naming_the_file_and_place(
 ) -> None:
     file_name, damage, place = BREAKAGES[breakage]
     contracts = tmp_path / "contracts"
-    shutil.copytree(contracts_root(), contracts)
+    shutil.copytree(shipped_contracts(), contracts)
     broken = contracts / "vicsee" / file_name
     broken.write_text(damage(broken.read_text(encoding="utf-8")), encoding="utf-8")
     outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
@@ -112,7 +112,7 @@ def _with_a_broken_copy(tmp_path: Path) -> tuple[Path, Path, int]:
     """The contracts, plus a copy of vydra's folder (vydra2) whose `content_type` line opens a
     `[` never closed; and that line's number."""
     contracts = tmp_path / "contracts"
-    shutil.copytree(contracts_root(), contracts)
+    shutil.copytree(shipped_contracts(), contracts)
     shutil.copytree(contracts / "vydra", contracts / "vydra2")
     broken = contracts / "vydra2" / "contract.yaml"
     lines = broken.read_text(encoding="utf-8").splitlines(keepends=True)
@@ -147,7 +147,7 @@ def test_a_run_including_a_broken_folder_is_refused_at_the_line_of_the_error(
 
 def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: Path, tmp_path: Path) -> None:
     contracts = tmp_path / "contracts"
-    shutil.copytree(contracts_root(), contracts)
+    shutil.copytree(shipped_contracts(), contracts)
     broken = contracts / "vicsee" / "contract.yaml"
     broken.write_bytes(b"provider: vicsee\ntitle: \xff\xfe\n")
     outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
@@ -155,14 +155,22 @@ def test_contract_file_that_is_not_utf8_is_refused_naming_the_file(report_dir: P
     assert_earlier_report_intact(report_dir)
 
 
-def test_contracts_folder_without_the_meta_schema_is_refused_in_one_line(
-    report_dir: Path, tmp_path: Path
+@pytest.mark.parametrize("given", ["env", "option"])
+@pytest.mark.parametrize("kind", ["missing", "empty", "no provider"])
+def test_a_contracts_folder_that_does_not_exist_or_holds_no_provider_is_one_line_exit_2(
+    report_dir: Path, tmp_path: Path, kind: str, given: str
 ) -> None:
-    contracts = tmp_path / "contracts"
-    shutil.copytree(contracts_root() / "vicsee", contracts / "vicsee")  # a provider, no meta-schema
-    outcome = run_errcontract(UNUSED_TARGET, report_dir, env={"ERRCONTRACT_CONTRACTS": str(contracts)})
-    line = refusal(outcome)
-    assert "ERRCONTRACT_CONTRACTS" in line and "contract.schema.json" in line
+    contracts = tmp_path / "mine"
+    if kind != "missing":
+        contracts.mkdir()
+    if kind == "no provider":
+        (contracts / "notes").mkdir()  # a folder without a contract.yaml is no provider
+        (contracts / "contract.yaml").write_text("provider: loose\n")  # nor is a file at the top
+    env = {"ERRCONTRACT_CONTRACTS": str(contracts)} if given == "env" else {}
+    option = ["--contracts", str(contracts)] if given == "option" else []
+    line = refusal(run_errcontract([*UNUSED_TARGET, *option], report_dir, env=env))
+    assert str(contracts) in line and "--contracts" in line and "ERRCONTRACT_CONTRACTS" in line
+    assert ("no such folder" if kind == "missing" else "holds no provider") in line
     assert_earlier_report_intact(report_dir)
 
 

@@ -57,10 +57,10 @@ def test_schemathesis_parametrize_yields_one_case_per_contract_endpoint(pytester
     pytester.makepyfile(
         test_operations="""
         import schemathesis
-        from errcontract.contract.locate import contracts_root
+        from errcontract.contract.locate import shipped_contracts
 
-        vicsee = schemathesis.openapi.from_path(contracts_root() / "vicsee" / "openapi.yaml")
-        vydra = schemathesis.openapi.from_path(contracts_root() / "vydra" / "openapi.yaml")
+        vicsee = schemathesis.openapi.from_path(shipped_contracts() / "vicsee" / "openapi.yaml")
+        vydra = schemathesis.openapi.from_path(shipped_contracts() / "vydra" / "openapi.yaml")
 
         @schemathesis.pytest.parametrize(vicsee=vicsee, vydra=vydra)
         def test_operation(case):

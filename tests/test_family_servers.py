@@ -20,7 +20,6 @@ from typing import Any
 
 import pytest
 
-from errcontract.contract.locate import contracts_root
 from tests.live_runs import errcontract_command
 
 KEY = "family-key-0001"
@@ -127,8 +126,6 @@ def target() -> Iterator[Callable[..., str]]:
 def run(tmp_path: Path, provider: str, url: str) -> tuple[int, dict[str, Any]]:
     root = tmp_path / "contracts"
     root.mkdir(parents=True)
-    for schema in contracts_root().glob("*.schema.json"):
-        shutil.copy(schema, root)
     shutil.copytree(DATA / provider, root / provider)
     command = errcontract_command("run", "--provider", provider, "--target", url)
     command += ["--report-dir", str(tmp_path / "reports"), "--examples", "40"]

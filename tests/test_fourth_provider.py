@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import threading
 import time
@@ -23,7 +22,6 @@ import yaml
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from errcontract.contract.locate import contracts_root
 from errcontract.mock.server import bind_socket, make_server, url_of
 from tests.live_runs import errcontract_command
 
@@ -268,8 +266,7 @@ def serve() -> Iterator[Any]:
 @pytest.fixture
 def acme_root(tmp_path: Path) -> Path:
     root = tmp_path / "contracts"
-    root.mkdir()
-    shutil.copy(contracts_root() / "contract.schema.json", root)
+    root.mkdir()  # provider folders only: the meta-schemas are the package's
     write_acme(root)
     return root
 
@@ -321,10 +318,12 @@ def test_fourth_provider_null_code_case_given_a_code_string_fails(acme_root, ser
     assert "undocumented code '400' for HTTP 400 (documented: bad_request)" in proc.stdout
 
 
-def test_default_run_with_only_mockless_providers_says_what_to_pass(acme_root, tmp_path):
+def test_a_mockless_provider_of_the_users_folder_asked_for_without_a_target_says_what_to_pass(
+    acme_root, tmp_path
+):
     env = {**os.environ, "ERRCONTRACT_CONTRACTS": str(acme_root)}
     proc = subprocess.run(
-        errcontract_command("run", "--report-dir", str(tmp_path)),
+        errcontract_command("run", "--provider", "acme", "--report-dir", str(tmp_path / "reports")),
         capture_output=True,
         text=True,
         env=env,
@@ -332,4 +331,7 @@ def test_default_run_with_only_mockless_providers_says_what_to_pass(acme_root, t
         check=False,
     )
     assert proc.returncode == 2
-    assert "no embedded mock for acme: pass --provider acme --target URL" in proc.stdout
+    assert proc.stderr.strip().splitlines() == [
+        "errcontract: error: no embedded mock for acme: pass --provider acme --target URL"
+    ]
+    assert not (tmp_path / "reports").exists()

@@ -14,7 +14,7 @@ import pytest
 from errcontract.cli.main import main
 from errcontract.contract.lint import ProviderLint, lint_path
 from errcontract.contract.lint import rules as lint_rules
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, load_provider, provider_names
 from tests.helpers import edit
 
@@ -62,7 +62,7 @@ def test_lint_process_exits_1_on_problems_and_2_on_a_usage_error(root: Path) -> 
 
 
 def test_json_format_lists_every_providers_codes(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(contracts_root()), "--format", "json"]) == 0
+    assert main(["lint", "--format", "json"]) == 0  # every provider in use
     providers = json.loads(capsys.readouterr().out)["providers"]
     assert {name: len(p["codes"]) for name, p in providers.items()} == {
         name: len(load_provider(name).codes) for name in provider_names()
@@ -78,9 +78,10 @@ def test_a_closed_stdout_pipe_is_one_line_exit_2_not_a_traceback(form: str) -> N
     """`errcontract lint --format json | head`: the reader is gone before the lint writes."""
     read_end, write_end = os.pipe()
     os.close(read_end)
+    vicsee = shipped_contracts() / "vicsee"
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "errcontract", "lint", str(contracts_root() / "vicsee"), "--format", form],
+            [sys.executable, "-m", "errcontract", "lint", str(vicsee), "--format", form],
             stdout=write_end,
             stderr=subprocess.PIPE,
             text=True,
@@ -97,7 +98,7 @@ def test_a_closed_stdout_pipe_is_one_line_exit_2_not_a_traceback(form: str) -> N
 
 
 def test_clean_contracts_exit_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["lint", str(contracts_root())]) == 0
+    assert main(["lint", str(shipped_contracts())]) == 0
     assert "vicsee: 18 codes" in capsys.readouterr().out
 
 
@@ -302,7 +303,7 @@ def test_a_rule_that_crashes_is_reported_not_raised(monkeypatch: pytest.MonkeyPa
         yield
 
     monkeypatch.setitem(lint_rules.RULES, "broken_rule", broken_rule)
-    [problem] = lint_path(contracts_root() / "vicsee")["vicsee"].problems
+    [problem] = lint_path(shipped_contracts() / "vicsee")["vicsee"].problems
     assert "rule broken_rule crashed" in problem.message
 
 

@@ -9,7 +9,7 @@ import jsonschema
 import pytest
 
 from errcontract.cli.main import main
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.mock_document import MOCK_SCHEMA_FILE
 from errcontract.contract.model import has_embedded_mock, load_provider, provider_names, read_yaml
 from errcontract.core.errors import ContractError, ErrcontractError
@@ -22,12 +22,12 @@ EXPECTED = "keys: Additional properties are not allowed ('random_lenght' was une
 
 
 def test_the_schema_is_valid_and_every_shipped_mock_yaml_fits_it() -> None:
-    schema = json.loads((contracts_root() / MOCK_SCHEMA_FILE).read_text(encoding="utf-8"))
+    schema = json.loads((shipped_contracts() / MOCK_SCHEMA_FILE).read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     mocked = [p for p in provider_names() if has_embedded_mock(p)]
     assert mocked
     for provider in mocked:
-        jsonschema.validate(read_yaml(contracts_root() / provider / "mock.yaml"), schema)
+        jsonschema.validate(read_yaml(load_provider(provider).root / "mock.yaml"), schema)
 
 
 def test_errcontract_lint_reports_a_misspelled_mock_key_in_one_line(

@@ -11,6 +11,7 @@ from errcontract.mock.drifts import drifts_for
 from errcontract.mock.server import serve_in_thread
 from errcontract.run.preflight import run_preflight, target_root
 from tests.faulty_servers import LoopbackServer, open_json, unknown_keys_400, web_site
+from tests.helpers import mocked_providers
 
 
 @pytest.mark.parametrize(
@@ -36,7 +37,7 @@ def test_target_below_a_proxy_prefix_keeps_the_prefix():
 def _drifts() -> list[object]:
     return [
         pytest.param(p, d, id=f"{p}/{d}")
-        for p in provider_names()
+        for p in mocked_providers()
         for d in [None, *drifts_for(load_provider(p))]
     ]
 
@@ -48,7 +49,7 @@ def test_preflight_never_stops_a_broken_provider(provider, drift):
     assert check.stop is None
 
 
-@pytest.mark.parametrize("provider", provider_names())
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_a_wrong_key_stops_with_the_fix(provider):
     contract = load_provider(provider)
     with serve_in_thread(provider) as mock:
@@ -59,16 +60,16 @@ def test_a_wrong_key_stops_with_the_fix(provider):
     assert check.stop.endswith("check ERRCONTRACT_API_KEY")
 
 
-@pytest.mark.parametrize("provider", provider_names())
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_another_providers_target_stops_naming_the_envelope(provider):
-    other = next(p for p in provider_names() if p != provider)
+    other = next(p for p in mocked_providers() if p != provider)
     with serve_in_thread(other) as mock:
         check = run_preflight(load_provider(provider), mock.url, mock.fixtures, timeout=5)
     assert check.stop is not None
     assert "another provider's envelope" in check.stop or "no route of the" in check.stop
 
 
-@pytest.mark.parametrize("provider", provider_names())
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_a_wrong_base_url_stops_naming_the_route(provider):
     with serve_in_thread(provider) as mock:
         check = run_preflight(load_provider(provider), mock.url + "/v2", mock.fixtures, timeout=5)
@@ -109,7 +110,7 @@ def test_a_target_open_to_requests_without_a_key_on_every_endpoint_stops(provide
     assert check.stop.startswith("the target answers 200 without a key on every endpoint the "), check.stop
 
 
-@pytest.mark.parametrize("provider", provider_names())
+@pytest.mark.parametrize("provider", mocked_providers())
 def test_answers_outside_the_envelope_are_one_note_that_does_not_repeat_preflight(provider):
     """The summary prefixes each note with `preflight:` (it read `preflight: preflight: …`)."""
     with serve_in_thread(provider, drift="flattened-envelope") as mock:

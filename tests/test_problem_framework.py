@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -29,7 +28,6 @@ from typing import Any
 import httpx
 import pytest
 
-from errcontract.contract.locate import contracts_root
 from tests.live_runs import errcontract_command
 
 CONNEXION = "3.3.0"
@@ -123,8 +121,6 @@ def _wait_until_alive(server: subprocess.Popen[bytes], url: str, log: Path) -> N
 def contracts(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A contracts folder holding only the scaffolded petstore, exactly as `errcontract new` wrote it."""
     root = tmp_path_factory.mktemp("contracts")
-    for schema in contracts_root().glob("*.schema.json"):
-        shutil.copy(schema, root)  # a user's folder needs no copy once the package ships them
     command = errcontract_command("new", "petstore", "--family", "problem-json")
     command += ["--openapi", str(APP / "openapi.yaml"), "--dir", str(root)]
     proc = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from errcontract.cli.main import SUBCOMMAND_MODULES, modules_for
 from errcontract.cli.profile import COLLECTION, Profile
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import load_provider
 
 
 def test_a_contract_is_loaded_once_and_again_when_one_of_its_files_changes(tmp_path: Path) -> None:
     root = tmp_path / "contracts"
-    shutil.copytree(contracts_root(), root)
+    shutil.copytree(shipped_contracts(), root)
     first = load_provider("vicsee", root)
     assert load_provider("vicsee", root) is first
     contract_file = root / "vicsee" / "contract.yaml"

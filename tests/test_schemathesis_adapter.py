@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from schemathesis.specs.openapi.definitions import OPENAPI_31
 
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.run import schemathesis_adapter
 from errcontract.run.schemathesis_adapter import BOTH_SKIPS, WRITTEN_FOR
 
@@ -118,6 +118,6 @@ def test_only_the_adapter_and_the_openapi_lint_import_schemathesis() -> None:
 def test_the_shipped_openapi_meta_schema_is_the_one_schemathesis_loads_with():
     """`errcontract lint` validates openapi.yaml with contracts/openapi-3.1.schema.json, a copy of
     the meta-schema Schemathesis loads OpenAPI 3.1 with (so the lint needs none of its modules)."""
-    shipped = json.loads((contracts_root() / "openapi-3.1.schema.json").read_text(encoding="utf-8"))
+    shipped = json.loads((shipped_contracts() / "openapi-3.1.schema.json").read_text(encoding="utf-8"))
     shipped.pop("$comment")
     assert shipped == OPENAPI_31

@@ -9,8 +9,12 @@ cut the key in half, beyond the reach of a whole-key search).
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
+import pytest
+
+from errcontract.contract.locate import shipped_contracts
 from tests.faulty_servers import (
     Connection,
     Handler,
@@ -25,6 +29,7 @@ from tests.faulty_servers import (
     split_response,
     vicsee_answer,
 )
+from tests.helpers import edit
 
 KEYS = {
     "--api-key": "sk-PLANTEDvalid-4b1e9d7c3a5f",
@@ -95,3 +100,50 @@ def test_planted_keys_appear_in_no_output_and_reach_no_other_host(tmp_path: Path
     sent = [r.headers.get("authorization", "") for r in target.requests]
     assert any(KEYS["--api-key"] in value for value in sent)  # the keys were really used
     assert other_host.requests == []
+
+
+# -- the key bare in a named header, or in the query string --------------------------------------
+ANTHROPIC_KEY = "sk-ant-PLANTEDbare-7c1e4a9b2d5f"
+
+
+def anthropic_echo(request: Request, conn: Connection) -> None:
+    """Anthropic's error shape, echoing whatever credential came: the x-api-key header and the
+    whole request target (a query key included) in the message and in a response header."""
+    seen = f"{request.headers.get('x-api-key', '')} {request.path}"
+    status = (
+        200 if ANTHROPIC_KEY in seen and "/models" in request.path and "no-such" not in request.path else 401
+    )
+    if status == 200:
+        body = {"data": [{"id": "claude-echo", "type": "model"}], "has_more": False}
+    else:
+        body = {
+            "type": "error",
+            "error": {"type": "authentication_error", "message": f"bad key: {seen}"},
+            "request_id": "req_1",
+        }
+    headers = {"Content-Type": "application/json", "request-id": "req_1", "X-Seen": seen}
+    conn.send(http_response(status, headers, json.dumps(body).encode()))
+
+
+@pytest.mark.parametrize("auth", ["header", "query"])
+def test_a_bare_or_query_key_appears_in_no_output(tmp_path: Path, auth: str) -> None:
+    env: dict[str, str] = {"ERRCONTRACT_API_KEY": ANTHROPIC_KEY}
+    if auth == "query":  # Anthropic's contract with its key in ?key= (a user's folder replaces it)
+        mine = tmp_path / "mine"
+        shutil.copytree(shipped_contracts() / "anthropic", mine / "anthropic")
+        edit(mine / "anthropic" / "contract.yaml", "  header: x-api-key\n", "  query: key\n")
+        env["ERRCONTRACT_CONTRACTS"] = str(mine)
+    target = LoopbackServer(anthropic_echo)
+    with target:
+        outcome = run_errcontract(
+            ["--provider", "anthropic", "--target", target.url, "--timeout", "2", "--examples", "5"],
+            tmp_path / "reports",
+            env=env,
+        )
+    assert not target.crashes
+    assert_clean(outcome, key_fragments(ANTHROPIC_KEY))
+    where = [r.path if auth == "query" else r.headers.get("x-api-key", "") for r in target.requests]
+    assert any(ANTHROPIC_KEY in w for w in where)  # the key was really sent, where the contract says
+    results = (tmp_path / "reports" / "anthropic" / "results.json").read_text(encoding="utf-8")
+    shown = "?key=$ERRCONTRACT_API_KEY" if auth == "query" else "x-api-key: $ERRCONTRACT_API_KEY"
+    assert shown in results  # reproducers carry the variable

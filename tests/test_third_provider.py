@@ -10,7 +10,6 @@ problem type; section 3.2: extension members carry the rest).
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,6 @@ import pytest
 import yaml
 
 from errcontract.contract.lint import lint_path
-from errcontract.contract.locate import contracts_root
 from errcontract.contract.model import load_contract, load_provider, meta_schema
 
 PROBS = "https://example.com/probs/"
@@ -187,10 +185,9 @@ OPENAPI: dict[str, Any] = {
 
 @pytest.fixture
 def root(tmp_path: Path) -> Path:
-    """A contracts root holding only the third provider, with the shipped meta-schema beside it."""
+    """A contracts root holding only the third provider (the meta-schemas are the package's)."""
     folder = tmp_path / "contracts" / "problems"
     folder.mkdir(parents=True)
-    shutil.copy(contracts_root() / "contract.schema.json", folder.parent)
     (folder / "contract.yaml").write_text(CONTRACT_YAML, encoding="utf-8")
     (folder / "error.schema.json").write_text(json.dumps(ERROR_SCHEMA, indent=2), encoding="utf-8")
     (folder / "openapi.yaml").write_text(yaml.safe_dump(OPENAPI, sort_keys=False), encoding="utf-8")
@@ -199,7 +196,7 @@ def root(tmp_path: Path) -> Path:
 
 def test_problem_json_provider_loads_through_the_generic_loader(root: Path) -> None:
     contract = load_provider("problems", root)
-    assert contract == load_contract(root / "problems", meta_schema(root))
+    assert contract == load_contract(root / "problems", meta_schema())
     assert contract.codes_by_status[403] == ("OUT_OF_CREDIT",)
     assert contract.code_schema("OUT_OF_CREDIT") is not None
 

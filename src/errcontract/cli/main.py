@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from errcontract import __version__
+from errcontract.contract.locate import CONTRACTS_VARIABLE, contracts_option_from
 from errcontract.core.errors import ErrcontractError
 from errcontract.core.interrupt import KEPT, Interrupted
 
@@ -55,6 +57,9 @@ def build_parser(modules: Sequence[str] = SUBCOMMAND_MODULES) -> argparse.Argume
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    chosen = contracts_option_from(sys.argv[1:] if argv is None else argv)
+    if chosen is not None:  # before the parser is built: its providers are the parser's choices
+        os.environ[CONTRACTS_VARIABLE] = chosen  # and a run's children (mocks, pytest) see it too
     try:
         # Building the parser reads the contracts folder (the provider names are choices): a bad
         # ERRCONTRACT_CONTRACTS is the same one line as any other bad input.

@@ -9,6 +9,7 @@ from pathlib import Path
 from errcontract.cli.orchestrate import run_all
 from errcontract.cli.profile import Profile
 from errcontract.cli.targets import read_targets_file, unique
+from errcontract.contract.locate import add_contracts_option, replaced_providers
 from errcontract.contract.model import provider_names
 from errcontract.core.errors import UsageError
 from errcontract.core.flags import fixture_flag
@@ -91,6 +92,7 @@ def _add_fixtures(parser: argparse.ArgumentParser) -> None:
 def _add_switches(parser: argparse.ArgumentParser) -> None:
     """--strict, --no-preflight, --verbose and the pytest arguments after --."""
     parser.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    add_contracts_option(parser)
     parser.add_argument(
         "--no-preflight",
         action="store_true",
@@ -136,8 +138,15 @@ def options_from_args(args: argparse.Namespace, targets: list[str]) -> RunOption
 
 def run_command(args: argparse.Namespace) -> int:
     profile = Profile(enabled=bool(args.profile))
+    say_replaced_providers()
     targets = targets_of(args)
     options = options_from_args(args, targets)
     if not targets and options.target:  # ERRCONTRACT_TARGET: a target all the same
         targets = [options.target]
     return run_all(options, list(args.pytest_args), targets, profile)
+
+
+def say_replaced_providers() -> None:
+    """One line per shipped provider the user's contracts folder replaces (same name)."""
+    for name, folder in replaced_providers().items():
+        print(f"errcontract: {name}: using {folder}, which replaces the shipped {name}", flush=True)

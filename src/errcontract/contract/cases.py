@@ -72,7 +72,7 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
     if not isinstance(body, dict):
         return None
     holding = list(_matching(index.matches, body))
-    at_status = [name for name, _ in holding if status in contract.codes[name].statuses]
+    at_status = [name for name, _ in holding if contract.code_allows(name, status)]
     pinned = [name for name, match in holding if _pins_a_string(match)]
     for name in (*(n for n in pinned if n in at_status), *pinned, *at_status):
         return name

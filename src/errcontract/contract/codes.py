@@ -61,6 +61,13 @@ class Code:
     fault: bool = False
     strengths: dict[str, str] = field(default_factory=dict)
     match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+    # "4xx": the code may also come with any status of that class the status table does not list
+    # (Anthropic's invalid_request_error: "other 4XX status codes not listed below")
+    other_statuses: str = ""
+
+    def covers_other(self, status: int) -> bool:
+        """Is `status` in the class of statuses the code also comes with (`other_statuses`)?"""
+        return bool(self.other_statuses) and str(status // 100) == self.other_statuses[0]
 
     @property
     def defect_class(self) -> str | None:
@@ -146,6 +153,7 @@ def code_from(name: str, raw: dict[str, Any]) -> Code:
         fault=bool(raw.get("fault", False)),
         strengths=dict(raw.get("strength", {})),
         match=raw.get("match"),
+        other_statuses=raw.get("other_statuses", ""),
     )
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.core.errors import ContractError
 
 __all__ = ["key_path", "meta_schema", "read_json", "read_yaml", "schema_problems"]
@@ -60,8 +60,9 @@ def read_json(path: Path) -> Any:
         raise ContractError(f"{path}: line {exc.lineno}: invalid JSON: {exc.msg}") from None
 
 
-def meta_schema(root: Path | None = None) -> dict[str, Any]:
-    schema: dict[str, Any] = read_json((root or contracts_root()) / "contract.schema.json")
+def meta_schema() -> dict[str, Any]:
+    """contract.schema.json as the package ships it (a user's contracts folder needs no copy)."""
+    schema: dict[str, Any] = read_json(shipped_contracts() / "contract.schema.json")
     return schema
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, key_path, read_json, read_yaml, schema_problems
 from errcontract.core.errors import ContractError
 
@@ -20,12 +20,9 @@ MOCK_FILE = "mock.yaml"
 MOCK_SCHEMA_FILE = "mock.schema.json"
 
 
-def mock_schema(root: Path | None = None) -> dict[str, Any]:
-    """The mock.yaml schema beside the contracts in `root`, else the shipped one."""
-    candidate = (root or contracts_root()) / MOCK_SCHEMA_FILE
-    schema: dict[str, Any] = read_json(
-        candidate if candidate.is_file() else contracts_root() / MOCK_SCHEMA_FILE
-    )
+def mock_schema() -> dict[str, Any]:
+    """mock.schema.json as the package ships it (a user's contracts folder needs no copy)."""
+    schema: dict[str, Any] = read_json(shipped_contracts() / MOCK_SCHEMA_FILE)
     return schema
 
 
@@ -43,7 +40,7 @@ def load_mock_document(folder: Path, contract: Contract) -> dict[str, Any]:
     prints for its first problem) unless it fits the schema and every name it looks up is there."""
     path = folder / MOCK_FILE
     document = read_yaml(path)
-    problems = _problems(document, mock_schema(folder.parent), contract)
+    problems = _problems(document, mock_schema(), contract)
     if problems:
         raise ContractError(f"{path}: {problems[0]}")
     found: dict[str, Any] = document
@@ -74,6 +71,9 @@ def reference_problems(document: dict[str, Any], contract: Contract) -> list[str
         lookups.append((["accounts", name, "plan"], raw["plan"], plans, "plan"))
     for name, raw in document["key_fixtures"].items():
         lookups.append((["key_fixtures", name, "account"], raw["account"], accounts, "account"))
+        if "refused_with" in raw:
+            where = ["key_fixtures", name, "refused_with"]
+            lookups.append((where, raw["refused_with"], contract.codes, "documented code"))
     for name, raw in (document["resources"].get("seed") or {}).items():
         lookups.append((["resources", "seed", name, "owner"], raw["owner"], accounts, "account"))
     for section, table, kind in KEYED_BY_NAME:

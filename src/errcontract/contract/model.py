@@ -18,7 +18,7 @@ from typing import Any
 from errcontract.contract.codes import OBSERVE_ONLY, Code, Endpoint, Recipe, code_from, endpoint_from
 from errcontract.contract.families import with_family
 from errcontract.contract.files import key_path, meta_schema, read_json, read_yaml, schema_problems
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import provider_folders, provider_folders_in, shipped_contracts
 from errcontract.contract.parts import (
     MAIN_KEY,
     Ambiguity,
@@ -66,6 +66,7 @@ __all__ = [
     "has_embedded_mock",
     "key_path",
     "load_contract",
+    "load_folder",
     "load_provider",
     "loadable_contracts",
     "meta_schema",
@@ -227,6 +228,20 @@ class Contract:
                 table.setdefault(status, []).append(code.name)
         return {s: tuple(c) for s, c in table.items()}
 
+    def codes_at(self, status: int) -> tuple[str, ...]:
+        """The codes documented for a status: its table row's, or for a status the table does not
+        list, the codes that also come with any other status of its class (`other_statuses`)."""
+        if status in self.statuses:
+            return self.codes_by_status.get(status, ())
+        return tuple(c.name for c in self.codes.values() if c.covers_other(status))
+
+    def code_allows(self, name: str, status: int | None) -> bool:
+        """May code `name` come with `status`: one of its own, or an unlisted one of its class."""
+        code = self.codes[name]
+        if status is None:
+            return False
+        return status in code.statuses or (status not in self.statuses and code.covers_other(status))
+
     def error_statuses(self) -> tuple[int, ...]:
         return tuple(s for s in sorted(self.statuses) if s >= 400)
 
@@ -251,14 +266,20 @@ class Contract:
 
 
 def load_contract(folder: Path, meta: dict[str, Any] | None = None) -> Contract:
-    """Load and validate one provider folder; ContractError names the file and key path."""
+    """Load and validate one provider folder; ContractError names the file and key path. The
+    meta-schema is the package's own unless one is given."""
     contract_file = folder / "contract.yaml"
     data, family_schema = family_filled(contract_file, read_yaml(contract_file))
-    problems = schema_problems(data, meta if meta is not None else meta_schema(folder.parent))
+    problems = schema_problems(data, meta if meta is not None else meta_schema())
     if problems:
         raise ContractError(f"{contract_file}: {problems[0]}")
     schema = family_schema or read_json(folder / data["envelope"].get("schema", "error.schema.json"))
     return Contract(root=folder, document=data, error_schema=schema)
+
+
+def _folders(root: Path | None) -> dict[str, Path]:
+    """The provider folders under `root`, or every one in use (shipped, and the user's own)."""
+    return provider_folders_in(root) if root is not None else provider_folders()
 
 
 def family_filled(contract_file: Path, data: Any) -> tuple[Any, dict[str, Any] | None]:
@@ -271,13 +292,13 @@ def family_filled(contract_file: Path, data: Any) -> tuple[Any, dict[str, Any] |
 
 
 def provider_names(root: Path | None = None) -> list[str]:
-    base = root or contracts_root()
-    return sorted(p.name for p in base.iterdir() if (p / "contract.yaml").is_file())
+    return sorted(_folders(root))
 
 
 def has_embedded_mock(name: str, root: Path | None = None) -> bool:
     """Does the provider's folder describe a reference mock (mock.yaml)? A contract needs none."""
-    return ((root or contracts_root()) / name / "mock.yaml").is_file()
+    folder = _folders(root).get(name)
+    return folder is not None and (folder / "mock.yaml").is_file()
 
 
 def no_mock_message(name: str) -> str:
@@ -287,23 +308,26 @@ def no_mock_message(name: str) -> str:
 def load_provider(name: str, root: Path | None = None) -> Contract:
     """The provider's contract; loaded once per process for as long as its files are unchanged
     (a run asks for it many times: options, help, parametrization, suites)."""
-    base = root or contracts_root()
-    names = provider_names(base)
-    if name not in names:
-        raise ContractError(f"unknown provider {name!r}: choose one of {', '.join(names)}")
-    key = _files_key(base, name)
+    folders = _folders(root)
+    if name not in folders:
+        raise ContractError(f"unknown provider {name!r}: choose one of {', '.join(sorted(folders))}")
+    return load_folder(folders[name])
+
+
+def load_folder(folder: Path) -> Contract:
+    """The contract in one provider folder, loaded once per process while its files are unchanged."""
+    key = _files_key(folder)
     if key not in _LOADED:
-        _LOADED[key] = load_contract(base / name, meta_schema(base))
+        _LOADED[key] = load_contract(folder, meta_schema())
     return _LOADED[key]
 
 
 _LOADED: dict[tuple[str, str], Contract] = {}
 
 
-def _files_key(base: Path, name: str) -> tuple[str, str]:
+def _files_key(folder: Path) -> tuple[str, str]:
     """The folder and a digest of every file a load may read (a changed file is a new key)."""
-    folder = base / name
-    digest = hashlib.sha256(_read_bytes(base / "contract.schema.json"))
+    digest = hashlib.sha256(_read_bytes(shipped_contracts() / "contract.schema.json"))
     for path in sorted(folder.iterdir()):
         digest.update(path.name.encode() + b"\0" + _read_bytes(path))
     return str(folder.resolve()), digest.hexdigest()
@@ -317,19 +341,18 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def every_contract(root: Path | None = None) -> list[Contract]:
-    """Every provider's contract under `root`; one that fails to load raises, naming its file."""
-    base = root or contracts_root()
-    return [load_provider(p, base) for p in provider_names(base)]
+    """Every provider's contract (under `root`, or every one in use); one that fails to load
+    raises, naming its file."""
+    return [load_folder(folder) for folder in _folders(root).values()]
 
 
 def loadable_contracts(root: Path | None = None) -> tuple[list[Contract], dict[str, str]]:
     """Each provider loaded on its own: the contracts that load, and each broken one's error by
     name (a broken folder fails only what uses it: a run of that provider, or of all)."""
-    base = root or contracts_root()
     found, broken = [], {}
-    for name in provider_names(base):
+    for name, folder in _folders(root).items():
         try:
-            found.append(load_provider(name, base))
+            found.append(load_folder(folder))
         except (ContractError, OSError) as exc:
             broken[name] = str(exc)
     return found, broken

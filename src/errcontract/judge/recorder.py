@@ -246,4 +246,6 @@ class Recorder:
         with self._lock:
             row = self.rows[code]
             first = self.violations[row.violation_ids[0]] if row.violation_ids else None
-            return final_verdict(row, self.oracle.contract.codes[code].statuses, first)
+            contract = self.oracle.contract
+            allowed = {s for s in row.observed_statuses if contract.code_allows(code, s)}
+            return final_verdict(row, {*contract.codes[code].statuses, *allowed}, first)

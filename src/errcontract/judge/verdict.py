@@ -216,7 +216,7 @@ ANSWER_RULES: tuple[Rule[Answer], ...] = (
     ),
     Rule(
         "the very code, at a status the docs give it",
-        lambda a: a.judged.code == a.code.name and a.status in a.code.statuses,
+        lambda a: a.judged.code == a.code.name and a.oracle.contract.code_allows(a.code.name, a.status),
         Verdict.PASS,
         lambda a: None,
     ),

@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 
+from errcontract.contract.locate import add_contracts_option
 from errcontract.contract.model import has_embedded_mock, load_provider, no_mock_message, provider_names
 from errcontract.core.children import stop_when_orphaned
 from errcontract.core.errors import UsageError
@@ -41,6 +42,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="PID",
         help="stop serving as soon as this process (the one starting the mock) is gone",
     )
+    add_contracts_option(parser)
     parser.set_defaults(func=run)
 
 

@@ -167,6 +167,8 @@ class Engine:
             self.fail(call, "revoked_key")
         if found.expired:
             self.fail(call, "expired_key")
+        if found.refused_with:
+            self.fail(call, "refused_key", code=found.refused_with)
         call.key = found
 
     def _credential(self, call: Call) -> str | None:

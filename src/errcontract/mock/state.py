@@ -46,6 +46,7 @@ class ApiKey:
     scopes: tuple[str, ...] = ("*",)
     revoked: bool = False
     expired: bool = False
+    refused_with: str | None = None  # a documented code the key is always refused with
 
     def grants(self, needed: str) -> bool:
         """`*` grants all; `models:*` grants `models:read`; otherwise an exact match."""
@@ -117,6 +118,7 @@ class MockState:
                 tuple(raw.get("scopes", ["*"])),
                 bool(raw.get("revoked")),
                 bool(raw.get("expired")),
+                raw.get("refused_with"),
             )
             self.keys[value] = key
             self.fixtures[fixture] = value

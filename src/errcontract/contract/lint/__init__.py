@@ -22,7 +22,7 @@ from errcontract.contract.lint.examples import ExampleResult, example_problems, 
 from errcontract.contract.lint.gate import contract_problems
 from errcontract.contract.lint.openapi import openapi_problems
 from errcontract.contract.lint.problem import Finding, Problem, Subject, problem_from_error
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import add_contracts_option, provider_folders, provider_folders_in
 from errcontract.contract.mock_document import MOCK_FILE, mock_problems, mock_schema
 from errcontract.contract.model import (
     Contract,
@@ -92,17 +92,17 @@ def _example_json(example: ExampleResult) -> dict[str, Any]:
 
 def lint_path(path: Path | str | None = None) -> dict[str, ProviderLint]:
     """Lint a contracts root (a folder of provider folders) or one provider folder."""
-    root = Path(path) if path is not None else contracts_root()
-    if not root.is_dir():
-        raise UsageError(f"{root}: no such folder (give a contracts root or a provider folder)")
-    if (root / "contract.yaml").is_file():
-        folders, meta_root = [root], root.parent
+    if path is None:  # every provider in use: the shipped ones and the user's own folder's
+        folders = list(provider_folders().values())
     else:
-        folders, meta_root = sorted(p for p in root.iterdir() if (p / "contract.yaml").is_file()), root
-    if not folders:
-        raise UsageError(f"{root}: no contract.yaml in it or in its sub-folders")
-    has_meta = (meta_root / "contract.schema.json").is_file()
-    meta = meta_schema(meta_root if has_meta else None)
+        root = Path(path)
+        if not root.is_dir():
+            raise UsageError(f"{root}: no such folder (give a contracts root or a provider folder)")
+        is_provider = (root / "contract.yaml").is_file()
+        folders = [root] if is_provider else list(provider_folders_in(root).values())
+        if not folders:
+            raise UsageError(f"{root}: no contract.yaml in it or in its sub-folders")
+    meta = meta_schema()
     return {folder.name: lint_provider(folder, meta) for folder in folders}
 
 
@@ -131,7 +131,7 @@ def _mock_problems(folder: Path, contract: Contract) -> list[Problem]:
     contract's endpoints and codes): a misspelled key or name is a problem like any other."""
     file = folder / MOCK_FILE
     try:
-        found = mock_problems(folder, mock_schema(folder.parent), contract)
+        found = mock_problems(folder, mock_schema(), contract)
     except ContractError as exc:
         return [problem_from_error(file, exc)]
     return [Problem(str(file), where, message) for where, _, message in (p.partition(": ") for p in found)]
@@ -219,9 +219,11 @@ def register(subparsers: Any) -> None:
         nargs="?",
         type=Path,
         metavar="PATH",
-        help="a contracts root or one provider folder (default: the contracts/ in use)",
+        help="a contracts root or one provider folder "
+        "(default: every provider in use: the shipped ones and --contracts DIR's)",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="(default: text)")
+    add_contracts_option(parser)
     parser.set_defaults(func=run)
 
 

@@ -25,7 +25,7 @@ from errcontract.contract.files import read_json
 from errcontract.contract.lint.examples import ExampleResult
 from errcontract.contract.lint.problem import Finding, Problem, problem_from_error
 from errcontract.contract.lint.rules import endpoint_error_statuses
-from errcontract.contract.locate import contracts_root
+from errcontract.contract.locate import shipped_contracts
 from errcontract.contract.model import Contract, key_path, read_yaml
 from errcontract.core import pointer
 from errcontract.core.errors import ContractError
@@ -72,7 +72,7 @@ def _openapi_31_validator() -> jsonschema.Draft202012Validator:
     The OpenAPI 3.1 meta-schema resolves `$dynamicRef`s by anchor; an uncrawled registry looks
     every anchor up again on each use, which made this check most of the lint's run time.
     """
-    schema = read_json(contracts_root() / OPENAPI_31_FILE)
+    schema = read_json(shipped_contracts() / OPENAPI_31_FILE)
     registry = Registry().with_resource(str(schema["$id"]), DRAFT202012.create_resource(schema))
     return jsonschema.Draft202012Validator(schema, registry=registry.crawl())
 

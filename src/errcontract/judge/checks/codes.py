@@ -13,7 +13,7 @@ def code_documented(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Clients switch on the code: it must be one the docs list for this status."""
     status = exchange.status or 0
     code = oracle.code_of(exchange)
-    documented = oracle.contract.codes_by_status.get(status, ())
+    documented = oracle.contract.codes_at(status)
     if status < 400 or code is None or not documented or code in documented:
         return []
     known = oracle.contract.codes.get(code)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from errcontract.contract.mock_document import MOCK_FILE
 from errcontract.contract.model import Contract
 from errcontract.mock.config import load_mock_config
 from errcontract.mock.drifts import facts, library, protocol, semantics
@@ -14,6 +15,9 @@ LIBRARIES = (library, semantics, protocol, facts)  # imported for their registra
 
 def drifts_for(contract: Contract) -> dict[str, Drift]:
     """The drifts this provider's contract and mock data can show, by name, each with what this
-    contract makes of it (caught, a warning, or allowed by the docs)."""
+    contract makes of it (caught, a warning, or allowed by the docs). A provider with no embedded
+    mock (no mock.yaml) has none."""
+    if not (contract.root / MOCK_FILE).is_file():
+        return {}
     config = load_mock_config(contract)
     return {name: d.for_provider(config) for name, d in sorted(REGISTRY.items()) if d.applies(config)}

@@ -281,9 +281,16 @@ def rate_limit_reset_other_format(outcome: Outcome, call: Call, engine: Engine) 
     return outcome
 
 
+def _requires_429_headers(config: MockConfig) -> bool:
+    """A 429 is provoked and the contract requires a header on it (OpenAI's Retry-After is judged
+    only where present: leaving it out breaks nothing)."""
+    required = any(spec.required for spec in config.contract.headers.for_status(429).values())
+    return required and provokes("rate_limited")(config)
+
+
 @drift(
     "response",
-    lambda config: 429 in config.contract.headers.on_status and provokes("rate_limited")(config),
+    _requires_429_headers,
     caught_by={"status_headers"},
     description="429 responses leave out the headers documented for them (Retry-After).",
 )
@@ -321,9 +328,21 @@ def credits_error_without_numbers(outcome: Outcome, call: Call, engine: Engine) 
     return _without_details(outcome, engine, 402)
 
 
+def _details_at(condition: str) -> Applies:
+    """The condition is provoked and its code has details a drift could leave out: a message
+    pattern or per-code fields in the mock (Anthropic's and OpenAI's 429s have neither)."""
+
+    def applies(config: MockConfig) -> bool:
+        code = config.contract.codes.get(config.code_for(condition) or "")
+        detailed = code is not None and (code.message_pattern or config.extras.get(code.name))
+        return bool(detailed) and provokes(condition)(config)
+
+    return applies
+
+
 @drift(
     "response",
-    provokes("rate_limited"),
+    _details_at("rate_limited"),
     caught_by={"message_pattern", "code_fields"},
     as_warning=True,
     description=(
@@ -337,9 +356,16 @@ def rate_limit_error_without_details(outcome: Outcome, call: Call, engine: Engin
     return _without_details(outcome, engine, 429)
 
 
+def _credits_not_a_429(config: MockConfig) -> bool:
+    """The credits code is provoked and is not a 429 (any request may meet a 429: OpenAI's quota
+    error answering an unknown key is justified, so the drift breaks nothing there)."""
+    code = config.contract.codes.get(config.code_for("insufficient_credits") or "")
+    return code is not None and 429 not in code.statuses and provokes("insufficient_credits")(config)
+
+
 @drift(
     "error",
-    provokes("insufficient_credits"),
+    _credits_not_a_429,
     caught_by={"code_justified"},
     description=(
         "The credits check runs before the key is validated and reads an unknown key's "
