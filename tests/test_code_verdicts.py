@@ -101,3 +101,28 @@ def test_invalid_auth_format_is_reached_without_a_pending_task_id():
         result = _provoke(run, "INVALID_AUTH_FORMAT")
         run.client.close()
     assert result.verdict == "pass", result.reason
+
+
+@pytest.mark.parametrize(("embedded", "verdict"), [(True, "fail"), (False, "not-observed")])
+def test_the_defect_free_twin_says_whether_the_defect_was_reached(embedded, verdict):
+    """Vydra's MODEL_NOT_FOUND recipe rests on a guessed body: answered 400 INVALID_INPUT, the
+    twin (a valid model, the same body) is sent where it costs nothing. On the embedded mock it
+    is served, so the 400 refused the unknown model: a failure. On a target the twin could bill:
+    not sent, the code stays not observed."""
+    from errcontract.contract.model import load_provider as _load
+    from errcontract.mock.server import serve_in_thread
+    from errcontract.run.code_tests import provoke as _provoke
+    from errcontract.run.options import RunOptions
+    from errcontract.run.session import ProviderRun
+
+    contract = _load("vydra")
+    with serve_in_thread("vydra", drift="unknown-model-as-400") as mock:
+        run = ProviderRun(
+            contract, RunOptions(provider="vydra"), mock.url, mock.fixtures, embedded_mock=embedded
+        )
+        result = _provoke(run, "MODEL_NOT_FOUND")
+        run.client.close()
+    assert result.verdict == verdict, result.reason
+    if embedded:
+        assert "the same request without the defect was answered HTTP 200" in (result.reason or "")
+        assert any("code_justified: INVALID_INPUT is not justified" in line for line in result.details)
