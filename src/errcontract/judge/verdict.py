@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Generic, TypeVar
 
 from errcontract.contract.codes import Code
 from errcontract.contract.model import Contract, Endpoint, loadable_contracts
 from errcontract.core.exchange import NO_JSON, Defect, Exchange
 from errcontract.core.flags import fixture_flag
 from errcontract.core.redact import Redactor
+from errcontract.core.rules import Rule, always, first_rule
 from errcontract.core.verdicts import RunVerdict, Strength, Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import CodeEntry, Evidence, Finding, Summary, VerdictSource
@@ -79,32 +79,6 @@ class FinalVerdict:
     verdict: Verdict
     reason: str | None
     first_violation: Finding | None = None
-
-
-F = TypeVar("F")
-
-
-@dataclass(frozen=True)
-class Rule(Generic[F]):
-    """One row of a verdict table: when `holds`, the verdict is `verdict` with `reason`."""
-
-    name: str  # what the row means, for the reader (and the tests)
-    holds: Callable[[F], bool]
-    verdict: Verdict | Callable[[F], Verdict]
-    reason: Callable[[F], str | None]
-    details: Callable[[F], tuple[str, ...]] = lambda _facts: ()
-
-    def verdict_of(self, facts: F) -> Verdict:
-        return self.verdict if isinstance(self.verdict, Verdict) else self.verdict(facts)
-
-
-def first_rule(table: tuple[Rule[F], ...], facts: F) -> Rule[F]:
-    """The first row whose condition holds (every table ends with a row that always holds)."""
-    return next(rule for rule in table if rule.holds(facts))
-
-
-def _always(_facts: object) -> bool:
-    return True
 
 
 # -- one answer to a code's recipe ---------------------------------------------------------------
@@ -243,7 +217,7 @@ ANSWER_RULES: tuple[Rule[Answer], ...] = (
         Verdict.NOT_OBSERVED,
         _refused_reason,
     ),
-    Rule("anything else", _always, Verdict.FAIL, Answer.expected),
+    Rule("anything else", always, Verdict.FAIL, Answer.expected),
 )
 
 
@@ -283,7 +257,7 @@ ENDPOINT_RULES: tuple[tuple[str, Callable[[Endpoints], bool], Callable[[Endpoint
         lambda e: e.primary.verdict is Verdict.NOT_OBSERVED and bool(e.having(Verdict.PASS)),
         lambda e: next(iter(e.having(Verdict.PASS).values())),
     ),
-    ("its recipe's own verdict", _always, lambda e: e.primary),
+    ("its recipe's own verdict", always, lambda e: e.primary),
 )
 
 
@@ -327,7 +301,7 @@ REFUND_RULES: tuple[Rule[RefundSeen], ...] = (
         Verdict.PASS,
         lambda r: f"charged {r.charged:g}, refunded on cancel",
     ),
-    Rule("the credits did not come back", _always, Verdict.FAIL, RefundSeen.not_back),
+    Rule("the credits did not come back", always, Verdict.FAIL, RefundSeen.not_back),
 )
 
 
@@ -559,7 +533,7 @@ PREFLIGHT_RULES: tuple[Rule[Probes], ...] = (
         Verdict.ERROR,
         _key_like_made_up,
     ),
-    Rule("nothing conclusive: the suites run", _always, Verdict.PASS, lambda p: None, Probes.notes),
+    Rule("nothing conclusive: the suites run", always, Verdict.PASS, lambda p: None, Probes.notes),
 )
 
 
@@ -626,7 +600,7 @@ FINAL_RULES: tuple[Rule[Met], ...] = (
         Verdict.NOT_OBSERVED,
         lambda m: MET_ONLY_ON_CLIENT_DEFECT,
     ),
-    Rule("not met", _always, Verdict.NOT_OBSERVED, lambda m: (m.own.reason if m.own else None) or NOT_MET),
+    Rule("not met", always, Verdict.NOT_OBSERVED, lambda m: (m.own.reason if m.own else None) or NOT_MET),
 )
 
 
@@ -682,7 +656,7 @@ COMBINED_RULES: tuple[tuple[str, Callable[[Sides], bool], Callable[[Sides], Code
         _traffic_side,
     ),
     ("observed by neither", lambda s: s.run.verdict is Verdict.NOT_OBSERVED, _seen_nowhere),
-    ("the run's verdict", _always, _run_side),
+    ("the run's verdict", always, _run_side),
 )
 
 
