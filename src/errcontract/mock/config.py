@@ -22,6 +22,7 @@ from errcontract.mock.document import (
     KeysDoc,
     PlanDoc,
     RefundDoc,
+    ResourcesDoc,
 )
 
 
@@ -90,8 +91,8 @@ class MockConfig:
         return found
 
     @property
-    def resources(self) -> dict[str, Any]:
-        found: dict[str, Any] = self.document["resources"]
+    def resources(self) -> ResourcesDoc:
+        found: ResourcesDoc = self.document["resources"]
         return found
 
     @property

@@ -13,7 +13,10 @@ __all__ = [
     "KeysDoc",
     "ModelFromDoc",
     "PlanDoc",
+    "QueryRuleDoc",
     "RefundDoc",
+    "ResourcesDoc",
+    "SeededDoc",
     "WorkflowFromDoc",
 ]
 
@@ -95,7 +98,42 @@ class BehaviourDoc(TypedDict, total=False):
     input_field: str | None
     url_fields: list[str]
     charge: str | int
-    query: dict[str, dict[str, Any]]
+    query: dict[str, QueryRuleDoc]
     proxy_query: dict[str, Any]
     view: Any
     item_view: Any
+
+
+class QueryRuleDoc(TypedDict, total=False):
+    """A documented query parameter's values: a type (and bounds), or an enumeration."""
+
+    type: str
+    min: int
+    max: int
+    default: Any
+    enum: list[Any]
+
+
+class SeededDoc(TypedDict):
+    """A resource that exists from the start: its owner, status and model, and whether it has a result."""
+
+    owner: str
+    status: str
+    model: str
+    has_result: NotRequired[bool]
+
+
+class ResourcesDoc(TypedDict):
+    """How the mock's jobs are made: their ids, statuses, timing, result, and the ones seeded."""
+
+    id_template: str
+    initial_status: str
+    done_status: str
+    random_length: NotRequired[int]
+    cancelled_status: NotRequired[str]
+    completes_after_s: NotRequired[float]
+    pending_statuses: NotRequired[list[str]]
+    result: NotRequired[dict[str, Any]]
+    prompt_field: NotRequired[str | None]
+    default_media_type: NotRequired[str | None]
+    seed: NotRequired[dict[str, SeededDoc]]
