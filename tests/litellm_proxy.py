@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -21,6 +20,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.cached_venv import cached_venv
 
 LITELLM = "1.106.12"  # the newest litellm[proxy] whose dependencies the registry serves whole
 MASTER_KEY = "sk-errcontract-master-0000"
@@ -41,20 +42,7 @@ def litellm_venv() -> Path:
     install has no marker and is cleared and done again)."""
     default = Path.home() / ".cache" / "errcontract" / f"litellm-{LITELLM}"
     venv = Path(os.environ.get("ERRCONTRACT_LITELLM_VENV") or default)
-    if (venv / ".installed").is_file():
-        return venv
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=120)
-    install = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"litellm[proxy]=={LITELLM}"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert install.returncode == 0, f"installing litellm[proxy]=={LITELLM} failed:\n{install.stderr[-3000:]}"
-    (venv / ".installed").write_text(LITELLM, encoding="utf-8")
-    return venv
+    return cached_venv(venv, f"litellm[proxy]=={LITELLM}")
 
 
 def free_port() -> int:

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from errcontract.contract.model import load_provider, provider_names
+from errcontract.judge.checks.registry import COULD_NOT_JUDGE
 from errcontract.mock.drifts import Drift, drifts_for
 from errcontract.mock.server import serve_in_thread
 from errcontract.run.code_tests import provoke
@@ -83,7 +84,7 @@ def test_drift_is_caught_by_the_check_it_declares(provider: str, drift: Drift):
     findings = results["warnings"] if drift.as_warning else results["violations"]
     caught = {v["check"] for v in findings}
     if any("over the read limit" in e["message"] for e in results["errors"]):
-        caught.add("could_not_judge")  # an answer no client reads whole: an error, never a pass
+        caught.add(COULD_NOT_JUDGE)  # an answer no client reads whole: an error, never a pass
     assert results["verdict"] == "violations"
     assert caught & drift.caught_by, f"{drift.name}: caught only by {sorted(caught)}"
     assert all(v["promise"] for v in results["violations"])  # every finding names its promise

@@ -181,3 +181,17 @@ def test_a_waiting_sender_goes_when_a_slot_is_given_back() -> None:
     slots.give_back(first)
     waiter.join(timeout=30)
     assert got and not waiter.is_alive()
+
+
+def test_an_exclusive_request_waits_for_those_sharing_its_lane() -> None:
+    slots = answered_once(InFlight(4, Clock()))
+    first = slots.try_take("api_key", shared=("billable",))
+    second = slots.try_take("api_key", shared=("billable",))
+    assert first is not None and second is not None  # billable ones beside each other
+    assert slots.try_take("api_key", lanes=("billable",)) is None  # one alone waits for both
+    slots.give_back(first)
+    assert slots.try_take("api_key", lanes=("billable",)) is None
+    slots.give_back(second)
+    alone = slots.try_take("api_key", lanes=("billable",))
+    assert alone is not None
+    assert slots.try_take("api_key", shared=("billable",)) is None  # none beside it while it goes

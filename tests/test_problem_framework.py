@@ -19,7 +19,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,6 +27,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.cached_venv import cached_venv
 from tests.live_runs import errcontract_command
 
 CONNEXION = "3.3.0"
@@ -44,20 +44,7 @@ def connexion_venv() -> Path:
     cleared and done again)."""
     default = Path.home() / ".cache" / "errcontract" / f"connexion-{CONNEXION}"
     venv = Path(os.environ.get("ERRCONTRACT_CONNEXION_VENV") or default)
-    if (venv / ".installed").is_file():
-        return venv
-    venv.parent.mkdir(parents=True, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "venv", "--clear", str(venv)], check=True, timeout=120)
-    install = subprocess.run(
-        [str(venv / "bin" / "python"), "-m", "pip", "install", "-q", f"connexion[uvicorn]=={CONNEXION}"],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert install.returncode == 0, f"installing connexion=={CONNEXION} failed:\n{install.stderr[-3000:]}"
-    (venv / ".installed").write_text(CONNEXION, encoding="utf-8")
-    return venv
+    return cached_venv(venv, f"connexion[uvicorn]=={CONNEXION}")
 
 
 def free_port() -> int:

@@ -149,8 +149,20 @@ def test_every_finding_is_one_the_readme_classifies(results):
         "no_server_error_for_client_mistake",
         "defect_rejected",
         "status_documented",
+        "rate_limit_headers",
     }
     assert {v["check"] for v in results["violations"]} <= known
+    # The contract requires OpenAI's x-ratelimit-* headers on served chat completions (ambiguity
+    # rate-limit-headers-presence); a mock_response model behind LiteLLM sends none of them.
+    missing = [v for v in results["violations"] if v["check"] == "rate_limit_headers"]
+    assert missing
+    assert all(
+        v["status"] == 200
+        and "/v1/chat/completions" in v["reproduce"]
+        and v["message"].startswith("x-ratelimit-")
+        and v["message"].endswith(" header missing")
+        for v in missing
+    )
     assert all(
         v["message"].startswith(
             'invalid_request (code sent: "400") is not justified by the request\'s defect (invalid-api-key'

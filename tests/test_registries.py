@@ -57,10 +57,21 @@ def test_every_rule_carries_the_promise_users_read_as_data() -> None:
     assert "both providers" not in registry.rule_of("content_type_json")
 
 
+def test_every_check_promise_is_a_whole_sentence() -> None:
+    """Promises once cut off at a docstring's first line ('... (RFC') read as whole sentences."""
+    for rules in (registry.CHECKS, SEQUENCE_CHECKS):
+        for name in rules:
+            promise = rules.promise(name)
+            assert promise.endswith((".", ".)")), (name, promise)
+            assert promise.count("(") == promise.count(")"), (name, promise)
+
+
 def test_every_drift_names_checks_that_exist() -> None:
-    """`caught_by` names a registered check, a sequence check or the refund check: a renamed
-    check cannot leave a drift pointing at nothing."""
-    known = set(registry.CHECKS) | set(SEQUENCE_CHECKS) | set(refunds.REFUND_RULES)
+    """`caught_by` names a registered check, a sequence check, the refund check or the
+    could-not-judge error: a renamed check cannot leave a drift pointing at nothing."""
+    known = (
+        set(registry.CHECKS) | set(SEQUENCE_CHECKS) | set(refunds.REFUND_RULES) | {registry.COULD_NOT_JUDGE}
+    )
     unknown = {d.name: sorted(d.caught_by - known) for d in REGISTRY.values() if d.caught_by - known}
     assert not unknown
     assert any(d.caught_by for d in REGISTRY.values())

@@ -65,3 +65,17 @@ def test_billable_requests_sent_side_by_side_never_overrun_the_cap():
         run.client.close()
     assert statuses.count(200) == 1, statuses
     assert statuses.count(None) == 7
+
+
+def test_a_budget_that_covers_them_sends_every_billable_request():
+    """Once a charge is known, billable requests may go beside each other while the budget covers
+    every one in flight at that charge (near the cap, one at a time: the test above)."""
+    with serve_in_thread("vicsee") as mock:
+        run = live_run(mock, 1_000_000)
+        spec = generate_request(run)
+        first = run.send_exchange(spec)  # the first goes alone: no charge known yet
+        charge = first.json()["data"]["creditsUsed"]
+        statuses = run.each(lambda _: run.send_exchange(spec).status, list(range(8)))
+        run.client.close()
+    assert charge > 0 and statuses == [200] * 8
+    assert run.client.stats.spent == 9 * charge

@@ -26,6 +26,8 @@ CHOICES = """
 - an unknown model: 404 model_not_found (type invalid_request_error), on GET /models/{id} and in a
   chat completion's body
 - unknown routes and methods: 404 in the envelope (code unknown_url)
+- keys of accounts in a state the guide names: no quota (a chat completion: 429 insufficient_quota),
+  a full window (every request: 429 rate_limit_exceeded, Retry-After 20), no organization (401)
 - rate limits: 10000 requests a minute, a sliding minute; the x-ratelimit-* headers on every served
   chat completion (limits and remaining as numbers, resets as durations); no 429 is ever needed
 """
@@ -34,7 +36,6 @@ VARIANTS = {  # choices the docs leave open: every one must come out conformant
     "codes-null": "every error but the unknown key carries code null",
     "missing-key-as-invalid-api-key": "a missing key is answered code invalid_api_key",
     "ollama-404": "an unknown model is 404 type not_found_error, code null",
-    "body-model-400": "an unknown model in a chat completion's body is a 400 invalid_request_error",
     "headers-everywhere": "the rate-limit headers on every response to a known key, errors included",
     "reset-in-ms": "resets as durations in other units (250ms, 1m0.5s)",
     "no-param": "param is always null",
@@ -290,7 +291,15 @@ class OpenAI:
         self.lock = threading.Lock()
         self.key = "sk-indie-" + secrets.token_urlsafe(30)
         self.hits: deque[float] = deque()
-        self.fixtures = {"api_key": self.key, "model": "indie-chat-1-mini"}
+        # keys of accounts in a state the guide names: no quota left, a full window, no organization
+        self.broke, self.crowded, self.lonely = ("sk-indie-" + secrets.token_urlsafe(30) for _ in range(3))
+        self.fixtures = {
+            "api_key": self.key,
+            "api_key_no_quota": self.broke,
+            "api_key_rate_limited": self.crowded,
+            "api_key_no_organization": self.lonely,
+            "model": "indie-chat-1-mini",
+        }
 
     # ---- envelope -------------------------------------------------------------------------
     def error(
@@ -354,6 +363,8 @@ class OpenAI:
         refused = self._authenticate(req)
         if refused is not None:
             return refused
+        if (req.header("authorization") or "").partition(" ")[2].strip() == self.crowded:
+            return self._window_full()  # the organization's window is full: every request waits
         if rest == ["models"]:
             return self._with_headers(req, self.list_models())
         if rest[0] == "models":
@@ -381,7 +392,11 @@ class OpenAI:
             return self.error(
                 401, "invalid_request_error", None, "The Authorization header must be 'Bearer KEY'."
             )
-        if key.strip() != self.key:
+        key = key.strip()
+        if key == self.lonely:
+            message = "You must be a member of an organization to use the API."
+            return self.error(401, "invalid_request_error", "no_organization", message)
+        if key not in (self.key, self.broke, self.crowded):
             return self.error(401, "invalid_request_error", "invalid_api_key", "Incorrect API key provided.")
         return None
 
@@ -393,8 +408,6 @@ class OpenAI:
     def _unknown_model(self, name: str, in_body: bool) -> Reply:
         if self.variant == "ollama-404":
             return self.error(404, "not_found_error", None, f'model "{name}" not found')
-        if in_body and self.variant == "body-model-400":
-            return self.error(400, "invalid_request_error", None, f"invalid model {name!r}", "model")
         message = f"The model `{name}` does not exist or you do not have access to it."
         return self.error(
             404, "invalid_request_error", "model_not_found", message, "model" if in_body else None
@@ -407,6 +420,23 @@ class OpenAI:
 
     # ---- chat completions ---------------------------------------------------------------------
     def chat(self, req: Request) -> Reply:
+        key = (req.header("authorization") or "").partition(" ")[2].strip()
+        if key == self.broke:
+            message = "You exceeded your current quota, please check your plan and billing details."
+            return self.error(429, "insufficient_quota", "insufficient_quota", message)
+        return self._chat(req)
+
+    def _window_full(self) -> Reply:
+        headers = [
+            ("retry-after", "20"),
+            ("x-ratelimit-limit-requests", "3"),
+            ("x-ratelimit-remaining-requests", "0"),
+            ("x-ratelimit-reset-requests", "20s"),
+        ]
+        message = "Rate limit reached for requests per min (RPM): Limit 3, Used 3, Requested 1."
+        return self.error(429, "requests", "rate_limit_exceeded", message, headers=headers)
+
+    def _chat(self, req: Request) -> Reply:
         ok, body = parse_json(req.body)
         if not ok:
             return self.error(

@@ -17,18 +17,18 @@ import sys
 import threading
 import time
 from pathlib import Path
-from typing import IO, Any, TextIO
+from typing import IO, TextIO, cast
 
 from errcontract.cli.parallel import Children
 from errcontract.core.children import stop_group
 from errcontract.core.redact import Redactor
-from errcontract.run import PROGRESS_ENDED
+from errcontract.run import PROGRESS_ENDED, ProgressState
 from errcontract.run import PROGRESS_FD_VARIABLE as FD_VARIABLE
 
 CLEAR_LINE = "\r\x1b[2K"
 
 
-def progress_line(provider: str, state: dict[str, Any], elapsed_s: float | None = None) -> str:
+def progress_line(provider: str, state: ProgressState, elapsed_s: float | None = None) -> str:
     """`vicsee     generated requests · 142 requests · 14/18 codes checked · 0 violations`."""
     codes = state.get("codes") or 0
     judged = f"{state.get('judged', 0)}/{codes}" if codes else "0"
@@ -56,14 +56,14 @@ class LiveLine:
     def __init__(self, provider: str, sink: TextIO, redact: Redactor, in_place: bool = True) -> None:
         self.provider, self.sink, self.redact = provider, sink, redact
         self.tty = in_place and bool(getattr(sink, "isatty", lambda: False)())
-        self.state: dict[str, Any] = {}
+        self.state = ProgressState()
         self.marks: list[tuple[str, float]] = []
         self.ended = threading.Event()  # the child said it has written everything
         self._phase: str | None = None
         self._started = time.monotonic()
         self._lock = threading.Lock()
 
-    def update(self, state: dict[str, Any]) -> None:
+    def update(self, state: ProgressState) -> None:
         with self._lock:
             if state.get("phase") == PROGRESS_ENDED:  # not shown: the child is only exiting
                 self.marks.append((PROGRESS_ENDED, time.perf_counter()))
@@ -95,7 +95,7 @@ def read_progress(source: IO[bytes], line: LiveLine) -> None:
         except ValueError:
             continue
         if isinstance(state, dict):
-            line.update(state)
+            line.update(cast(ProgressState, state))  # the parse boundary: the child's own line
 
 
 def collect(source: IO[bytes] | None, into: list[bytes]) -> None:

@@ -85,6 +85,8 @@ class TargetClient:
         self.stats = ClientStats()
         self.limits = RateLimitState(settings.max_wait_s)
         self.in_flight = InFlight(settings.concurrency)
+        self._billing = 0  # billable requests in flight beside others (their charge reserved)
+        self._largest_charge = 0.0
         self._lock = threading.Lock()
         self._sequence = 0
         self._started = time.monotonic()
@@ -160,15 +162,21 @@ class TargetClient:
             exchange, _ = self._send_in_slot(spec, self._build(spec), retried=True)
         return exchange
 
-    def _lanes(self, spec: RequestSpec) -> tuple[str, ...]:
-        """Requests sent one at a time: the rate-limited key's (its window), and those that may be
-        billed while a spend budget is kept (each charge counted before the next goes)."""
-        lanes = []
-        if spec.expects_rate_limit and spec.key_fixture:
-            lanes.append(f"window:{spec.key_fixture}")
-        if spec.may_bill and (self.settings.allow_spend or 0) > 0:
-            lanes.append("billable")
-        return tuple(lanes)
+    def _lanes(self, spec: RequestSpec) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(lanes it goes alone in, lanes it shares): the rate-limited key's requests one at a
+        time (its window); under a spend budget, a request that may be billed goes beside others
+        only while the budget covers every billable one in flight at the largest charge seen,
+        else alone (after those in flight: each charge counted before it is let through)."""
+        lanes = [f"window:{spec.key_fixture}"] if spec.expects_rate_limit and spec.key_fixture else []
+        budget = self.settings.allow_spend or 0
+        if not (spec.may_bill and budget > 0):
+            return tuple(lanes), ()
+        with self._lock:
+            covered = self.stats.spent + (self._billing + 1) * self._largest_charge < budget
+            if self._largest_charge > 0 and covered:
+                self._billing += 1
+                return tuple(lanes), ("billable",)
+        return (*lanes, "billable"), ()
 
     def _send_in_slot(
         self, spec: RequestSpec, request: httpx.Request, retried: bool = False
@@ -176,11 +184,17 @@ class TargetClient:
         """Take a slot, check the guards (a stop may have come while waiting), send, and read
         what the answer says (a stop, a wait, the target's pace and room) before the slot is
         given back, so no request takes it without knowing. Returns the wait to honour."""
-        ticket = self.in_flight.take(spec.key_fixture, self._lanes(spec))
+        lanes, shared = self._lanes(spec)
+        try:
+            ticket = self.in_flight.take(spec.key_fixture, lanes, shared)
+        except BaseException:
+            self._unbill(shared)
+            raise
         try:
             self._guard(spec)
         except BaseException:
             self.in_flight.give_back_unsent(ticket)
+            self._unbill(shared)
             raise
         exchange, wait = Exchange(spec, ""), None
         try:
@@ -196,7 +210,13 @@ class TargetClient:
                 refused=refused_unasked(exchange),
                 remaining=remaining_shown(exchange),
             )
+            self._unbill(shared)
         return exchange, wait
+
+    def _unbill(self, shared: tuple[str, ...]) -> None:
+        if shared:
+            with self._lock:
+                self._billing -= 1
 
     def _build(self, spec: RequestSpec) -> httpx.Request:
         """The HTTP request under the target root, with the headers an httpx client sends by
@@ -241,7 +261,9 @@ class TargetClient:
             if answered:
                 self.stats.answered += 1
                 self.stats.failures_in_a_row = 0
-                self.stats.spent += self._charged(exchange)
+                charged = self._charged(exchange)
+                self.stats.spent += charged
+                self._largest_charge = max(self._largest_charge, charged)
             else:
                 self.stats.transport_errors += 1
                 self.stats.failures_in_a_row += 1

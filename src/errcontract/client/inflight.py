@@ -45,6 +45,7 @@ class Ticket:
     lanes: tuple[str, ...]
     round: int
     started: float
+    shared: tuple[str, ...] = ()  # lanes it shares with others (an exclusive one waits for them)
 
 
 class LatencyTrend:
@@ -78,41 +79,48 @@ class InFlight:
         self._cond = threading.Condition()
         self._paused_until = 0.0
         self._lanes: set[str] = set()
+        self._shared: Counter[str] = Counter()  # lane -> requests sharing it in flight
         self._room: dict[str, int] = {}  # key -> requests its window still takes
         self._keyed: Counter[str] = Counter()  # key -> its requests in flight
         self._trend = LatencyTrend()
 
     # -- taking and giving back a slot --------------------------------------------------------
-    def take(self, key: str | None = None, lanes: tuple[str, ...] = ()) -> Ticket:
-        """Wait for a slot (see the module docstring), then take it."""
+    def take(
+        self, key: str | None = None, lanes: tuple[str, ...] = (), shared: tuple[str, ...] = ()
+    ) -> Ticket:
+        """Wait for a slot (see the module docstring), then take it: alone in each of `lanes`,
+        beside others in each of `shared` (an exclusive request waits for those)."""
         with self._cond:
             while True:
-                ticket = self._try_take(key, lanes)
+                ticket = self._try_take(key, lanes, shared)
                 if ticket is not None:
                     return ticket
                 wait = self._paused_until - self._clock()
                 self._cond.wait(timeout=wait if wait > 0 else None)
 
-    def try_take(self, key: str | None = None, lanes: tuple[str, ...] = ()) -> Ticket | None:
+    def try_take(
+        self, key: str | None = None, lanes: tuple[str, ...] = (), shared: tuple[str, ...] = ()
+    ) -> Ticket | None:
         """A slot if one may be taken now, else None (nothing waits)."""
         with self._cond:
-            return self._try_take(key, lanes)
+            return self._try_take(key, lanes, shared)
 
-    def _try_take(self, key: str | None, lanes: tuple[str, ...]) -> Ticket | None:
-        if self._paused_until > self._clock() or not self._may_go(key, lanes):
+    def _try_take(self, key: str | None, lanes: tuple[str, ...], shared: tuple[str, ...]) -> Ticket | None:
+        if self._paused_until > self._clock() or not self._may_go(key, lanes, shared):
             return None
         self.in_flight += 1
         self._lanes.update(lanes)
+        self._shared.update(shared)
         if key is not None:
             self._keyed[key] += 1
             if key in self._room:
                 self._room[key] -= 1
-        return Ticket(key, lanes, self.cuts, self._clock())
+        return Ticket(key, lanes, self.cuts, self._clock(), shared)
 
-    def _may_go(self, key: str | None, lanes: tuple[str, ...]) -> bool:
+    def _may_go(self, key: str | None, lanes: tuple[str, ...], shared: tuple[str, ...]) -> bool:
         if self.in_flight >= (max(1, int(self.limit)) if self.answered else 1):
             return False
-        if self._lanes.intersection(lanes):
+        if self._lanes.intersection((*lanes, *shared)) or any(self._shared[lane] for lane in lanes):
             return False
         return key is None or self._room.get(key, 1) > 0 or self._keyed[key] == 0
 
@@ -146,6 +154,7 @@ class InFlight:
     def _release(self, ticket: Ticket) -> None:
         self.in_flight -= 1
         self._lanes.difference_update(ticket.lanes)
+        self._shared.subtract(ticket.shared)
         if ticket.key is not None:
             self._keyed[ticket.key] -= 1
 

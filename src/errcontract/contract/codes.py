@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from errcontract.core import paths
 from errcontract.core.verdicts import Strength
 
 OBSERVE_ONLY = "observe-only"
 _NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+class UploadLimits(TypedDict, total=False):
+    """What an upload endpoint accepts, as its docs say: the media types and the largest size."""
+
+    types: list[str]
+    max_bytes: int
 
 
 @dataclass(frozen=True)
@@ -102,7 +109,7 @@ class Endpoint:
     lookup_fields: tuple[str, ...] = ()  # valid values are the provider's list (model names)
     fields: dict[str, str] = field(default_factory=dict)
     query: dict[str, list[Any]] = field(default_factory=dict)
-    limits: dict[str, Any] = field(default_factory=dict)
+    limits: UploadLimits = field(default_factory=lambda: UploadLimits())
     source: str = ""
     assumed_request: str = ""  # why the request's body is a guess (the docs give none); "" if given
 

@@ -1,6 +1,6 @@
 """A code's verdict, decided in one place (here), and the run's verdict from the counts.
 
-Three ordered rule tables, h11 style: each row a condition, the verdict it gives and the reason
+Ordered rule tables, h11 style: each row a condition, the verdict it gives and the reason
 said, the first row that holds decides.
 
 - `ANSWER_RULES`: one answer to a code's one-defect recipe (`answer_verdict`, called by
@@ -13,6 +13,10 @@ said, the first row that holds decides.
   (`final_verdict`): a code fails if it fails anywhere; else its own pass, fail or error stands;
   else it passes when the run met it at a documented status; else it is not observed, with why.
 
+- `REFUND_RULES`: the balances around a job created and cancelled (`refund_verdict`);
+- `PREFLIGHT_RULES`: the preflight's probes (`preflight_verdict`): ERROR rows stop the run with
+  the one line saying the mistake, the last row lets the suites run with its notes.
+
 results.json, junit.xml and the live line all read these values; `results.py` only counts them.
 """
 
@@ -21,13 +25,14 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import Generic, TypeVar
 
 from errcontract.contract.codes import Code
-from errcontract.core.exchange import Defect
+from errcontract.contract.model import Contract, Endpoint, loadable_contracts
+from errcontract.core.exchange import NO_JSON, Defect, Exchange
 from errcontract.core.flags import fixture_flag
 from errcontract.core.redact import Redactor
-from errcontract.core.verdicts import RunVerdict, Verdict
+from errcontract.core.rules import Rule, always, first_rule
+from errcontract.core.verdicts import RunVerdict, Strength, Verdict
 from errcontract.judge.judged import Judged
 from errcontract.judge.model import CodeEntry, Evidence, Finding, Summary, VerdictSource
 from errcontract.judge.oracle import Oracle
@@ -74,32 +79,6 @@ class FinalVerdict:
     verdict: Verdict
     reason: str | None
     first_violation: Finding | None = None
-
-
-F = TypeVar("F")
-
-
-@dataclass(frozen=True)
-class Rule(Generic[F]):
-    """One row of a verdict table: when `holds`, the verdict is `verdict` with `reason`."""
-
-    name: str  # what the row means, for the reader (and the tests)
-    holds: Callable[[F], bool]
-    verdict: Verdict | Callable[[F], Verdict]
-    reason: Callable[[F], str | None]
-    details: Callable[[F], tuple[str, ...]] = lambda _facts: ()
-
-    def verdict_of(self, facts: F) -> Verdict:
-        return self.verdict if isinstance(self.verdict, Verdict) else self.verdict(facts)
-
-
-def first_rule(table: tuple[Rule[F], ...], facts: F) -> Rule[F]:
-    """The first row whose condition holds (every table ends with a row that always holds)."""
-    return next(rule for rule in table if rule.holds(facts))
-
-
-def _always(_facts: object) -> bool:
-    return True
 
 
 # -- one answer to a code's recipe ---------------------------------------------------------------
@@ -238,7 +217,7 @@ ANSWER_RULES: tuple[Rule[Answer], ...] = (
         Verdict.NOT_OBSERVED,
         _refused_reason,
     ),
-    Rule("anything else", _always, Verdict.FAIL, Answer.expected),
+    Rule("anything else", always, Verdict.FAIL, Answer.expected),
 )
 
 
@@ -278,7 +257,7 @@ ENDPOINT_RULES: tuple[tuple[str, Callable[[Endpoints], bool], Callable[[Endpoint
         lambda e: e.primary.verdict is Verdict.NOT_OBSERVED and bool(e.having(Verdict.PASS)),
         lambda e: next(iter(e.having(Verdict.PASS).values())),
     ),
-    ("its recipe's own verdict", _always, lambda e: e.primary),
+    ("its recipe's own verdict", always, lambda e: e.primary),
 )
 
 
@@ -322,7 +301,7 @@ REFUND_RULES: tuple[Rule[RefundSeen], ...] = (
         Verdict.PASS,
         lambda r: f"charged {r.charged:g}, refunded on cancel",
     ),
-    Rule("the credits did not come back", _always, Verdict.FAIL, RefundSeen.not_back),
+    Rule("the credits did not come back", always, Verdict.FAIL, RefundSeen.not_back),
 )
 
 
@@ -330,6 +309,244 @@ def refund_verdict(seen: RefundSeen) -> tuple[Verdict, str]:
     """The refund check's verdict: the first row of `REFUND_RULES` that holds."""
     rule = first_rule(REFUND_RULES, seen)
     return rule.verdict_of(seen), rule.reason(seen) or ""
+
+
+# -- the preflight ----------------------------------------------------------------------------------
+MADE_UP_KEY = "made-up key"  # the probe's key_fixture: a key of the contract's shape no account has
+# Statuses a made-up key may share with a wrong one for other reasons than the key: a route or id
+# refused before the key is read, a rate limit.
+NOT_ABOUT_THE_KEY = (404, 405, 429)
+
+
+def _line(probe: Exchange) -> str:
+    shown = probe.content_type or "no content type"
+    return f"{probe.request.method} {probe.request.path}: {probe.status} {shown}"
+
+
+def _a(title: str) -> str:
+    """`a VicSee`, `an OpenAI`: the article a title takes (by its first letter's sound)."""
+    return f"{'an' if title[:1].upper() in 'AEIOU' else 'a'} {title}"
+
+
+@dataclass(frozen=True)
+class Probes:
+    """What the preflight's verdict reads: the contract's oracle, the probes that were answered
+    (at least one), and the base URL they were sent to."""
+
+    oracle: Oracle
+    answered: tuple[Exchange, ...]
+    base: str
+
+    @property
+    def contract(self) -> Contract:
+        return self.oracle.contract
+
+    @property
+    def title(self) -> str:
+        return self.contract.title
+
+    def endpoint(self, probe: Exchange) -> Endpoint:
+        return self.contract.endpoints[probe.request.endpoint or ""]
+
+    @staticmethod
+    def with_key(probe: Exchange) -> bool:
+        """Sent with the main key (not none, not the made-up one)."""
+        return probe.request.key_fixture not in (None, MADE_UP_KEY)
+
+    def ours(self, probe: Exchange) -> bool:
+        """Is the body an error in this contract's stated envelope?"""
+        return probe.json() is not NO_JSON and self.oracle.body_in_profile(probe.json(), Strength.STATED)
+
+    @cached_property
+    def errors(self) -> tuple[Exchange, ...]:
+        return tuple(p for p in self.answered if (p.status or 0) >= 400)
+
+    @cached_property
+    def other_envelope(self) -> str | None:
+        """The title of another contract whose stated envelope the error bodies follow."""
+        bodies = [p.json() for p in self.errors if p.json() is not NO_JSON]
+        if not bodies:
+            return None
+        for other_contract in loadable_contracts(self.contract.root.parent)[0]:
+            if other_contract.provider == self.contract.provider:
+                continue
+            other = Oracle(other_contract)
+            if all(other.body_in_profile(b, Strength.STATED) for b in bodies):
+                return other.contract.title
+        return None
+
+    @cached_property
+    def routed(self) -> tuple[Exchange, ...]:
+        """The probes that tell whether the routes exist: a request without a key may be refused
+        before routing (401 on any path), so those with a key or to endpoints without auth; a
+        documented route without ids must never be 404, one with a made-up id may fairly be."""
+        routed = [p for p in self.answered if self.with_key(p) or not self.endpoint(p).auth]
+        return tuple([p for p in routed if not self.endpoint(p).path_params] or routed)
+
+    def route_absent(self, probe: Exchange) -> bool:
+        """404/405 without a code the contract names for this very endpoint (a catch-all NOT_FOUND
+        in the envelope is what an unknown route gets too)."""
+        code = self.contract.codes.get(self.oracle.code_of(probe) or "")
+        named = code is not None and probe.request.endpoint in code.endpoints
+        return probe.status in (404, 405) and not named
+
+    @cached_property
+    def keyless(self) -> tuple[Exchange, ...]:
+        """The probes without a key to endpoints the docs say need one."""
+        return tuple(p for p in self.answered if p.request.key_fixture is None and self.endpoint(p).auth)
+
+    @cached_property
+    def key_refused(self) -> tuple[Exchange, ...]:
+        """The main key's probes refused with 401."""
+        return tuple(p for p in self.answered if self.with_key(p) and p.status == 401)
+
+    @cached_property
+    def key_refused_documented(self) -> Exchange | None:
+        """The first main key's probe refused with 401 and one of this contract's 401 codes."""
+        codes = self.contract.codes_by_status.get(401, ())
+        return next((p for p in self.key_refused if self.oracle.code_of(p) in codes), None)
+
+    @cached_property
+    def answered_alike(self) -> Exchange | None:
+        """The main key's probe, if the made-up key's at the same endpoint got the same 4xx answer
+        (status and code) for a reason that can only be the key."""
+        made_up = next((p for p in self.answered if p.request.key_fixture == MADE_UP_KEY), None)
+        if made_up is None or not 400 <= (made_up.status or 0) < 500 or made_up.status in NOT_ABOUT_THE_KEY:
+            return None
+        for probe in self.answered:
+            same_place = self.with_key(probe) and probe.request.endpoint == made_up.request.endpoint
+            same_code = self.oracle.code_of(probe) == self.oracle.code_of(made_up)
+            if same_place and probe.status == made_up.status and same_code:
+                return probe
+        return None
+
+    def said(self, probe: Exchange) -> str:
+        """What the target said, in a few words: `401 INVALID_API_KEY 'Invalid API key'`; without
+        a JSON body, its status and content type."""
+        if probe.json() is NO_JSON:
+            return f"{probe.status} {probe.content_type or 'no content type'}"
+        words = [str(probe.status), str(self.oracle.shown_code(probe) or "no code")]
+        message = self.oracle.message_of(probe)
+        if isinstance(message, str) and message:
+            words.append(repr(message[:100]))
+        return " ".join(words)
+
+    def notes(self) -> tuple[str, ...]:
+        """Odd but not conclusive: a 401 to the main key without a documented code; answers
+        outside this contract's envelope (a 404 aside)."""
+        notes = [
+            f"the main key was refused ({_line(p)}) without a documented code: "
+            "check --api-key; the suites ran anyway"
+            for p in self.key_refused
+        ]
+        strays = list(dict.fromkeys(_line(p) for p in self.errors if not self.ours(p) and p.status != 404))
+        if strays:
+            more = f" (and {len(strays) - 1} more answers)" if len(strays) > 1 else ""
+            notes.append(f"{strays[0]}{more} is not in the {self.title} envelope")
+        return tuple(notes)
+
+
+def _html(p: Probes) -> str:
+    return (
+        f"the target answers HTML, not JSON, at every route probed ({_line(p.answered[0])} at "
+        f"{p.base}): is --target {_a(p.title)} API's base URL, not a web site's?"
+    )
+
+
+def _other_provider(p: Probes) -> str:
+    return (
+        f"the target answers with another provider's envelope ({p.other_envelope}'s, at "
+        f"{_line(p.errors[0])}): check --provider, or --target"
+    )
+
+
+def _no_route(p: Probes) -> str:
+    return (
+        f"no route of the {p.contract.provider} contract exists on the target ({_line(p.routed[0])} "
+        f"at {p.base}): is this {_a(p.title)} API, and is the base URL right?"
+    )
+
+
+def _served_without_key(p: Probes) -> str:
+    return (
+        f"the target answers {p.keyless[0].status} without a key on every endpoint the {p.title} "
+        f"docs say needs one ({_line(p.keyless[0])}, {len(p.keyless)} tried): is this {_a(p.title)} "
+        "API, and is the base URL right?"
+    )
+
+
+def _key_refused(p: Probes) -> str:
+    probe = p.key_refused_documented
+    assert probe is not None
+    code = p.oracle.code_of(probe)
+    return (
+        f"the target refuses --api-key ({probe.status} {code} at {probe.request.method} "
+        f"{probe.request.path}): check ERRCONTRACT_API_KEY"
+    )
+
+
+def _key_like_made_up(p: Probes) -> str:
+    same = p.answered_alike
+    assert same is not None
+    return (
+        f"the target answers --api-key as it answers a made-up key ({p.said(same)} at "
+        f"{same.request.method} {same.request.path}): the key is not accepted; check ERRCONTRACT_API_KEY"
+    )
+
+
+# ERROR: the run stops here (a usage error: the reason says the mistake and the fix); PASS: the
+# suites run, with the notes (the details) heading the summary and the report.
+PREFLIGHT_RULES: tuple[Rule[Probes], ...] = (
+    Rule(
+        "every probe answered HTML",
+        lambda p: all("html" in (x.content_type or "") for x in p.answered),
+        Verdict.ERROR,
+        _html,
+    ),
+    Rule(
+        "the errors are in another provider's envelope, none in this one's",
+        lambda p: p.other_envelope is not None and not any(p.ours(x) for x in p.errors),
+        Verdict.ERROR,
+        _other_provider,
+    ),
+    Rule(
+        "no documented route exists on the target",
+        lambda p: bool(p.routed) and all(p.route_absent(x) for x in p.routed),
+        Verdict.ERROR,
+        _no_route,
+    ),
+    Rule(
+        "served without a key on every endpoint the docs say needs one",
+        lambda p: bool(p.keyless) and all(200 <= (x.status or 0) < 300 for x in p.keyless),
+        Verdict.ERROR,
+        _served_without_key,
+    ),
+    Rule(
+        "the main key refused with one of the contract's 401 codes",
+        lambda p: p.key_refused_documented is not None,
+        Verdict.ERROR,
+        _key_refused,
+    ),
+    Rule(
+        "the main key answered as a made-up key is",
+        lambda p: p.answered_alike is not None,
+        Verdict.ERROR,
+        _key_like_made_up,
+    ),
+    Rule("nothing conclusive: the suites run", always, Verdict.PASS, lambda p: None, Probes.notes),
+)
+
+
+def preflight_verdict(
+    oracle: Oracle, answered: Collection[Exchange], base: str
+) -> tuple[str | None, tuple[str, ...]]:
+    """The preflight's word on the probes answered: the first row of `PREFLIGHT_RULES` that
+    holds; (the one line that stops the run, or None) and the notes."""
+    probes = Probes(oracle, tuple(answered), base)
+    rule = first_rule(PREFLIGHT_RULES, probes)
+    if rule.verdict_of(probes) is Verdict.ERROR:
+        return rule.reason(probes), ()
+    return None, rule.details(probes)
 
 
 # -- the code's final verdict ----------------------------------------------------------------------
@@ -383,7 +600,7 @@ FINAL_RULES: tuple[Rule[Met], ...] = (
         Verdict.NOT_OBSERVED,
         lambda m: MET_ONLY_ON_CLIENT_DEFECT,
     ),
-    Rule("not met", _always, Verdict.NOT_OBSERVED, lambda m: (m.own.reason if m.own else None) or NOT_MET),
+    Rule("not met", always, Verdict.NOT_OBSERVED, lambda m: (m.own.reason if m.own else None) or NOT_MET),
 )
 
 
@@ -439,7 +656,7 @@ COMBINED_RULES: tuple[tuple[str, Callable[[Sides], bool], Callable[[Sides], Code
         _traffic_side,
     ),
     ("observed by neither", lambda s: s.run.verdict is Verdict.NOT_OBSERVED, _seen_nowhere),
-    ("the run's verdict", _always, _run_side),
+    ("the run's verdict", always, _run_side),
 )
 
 

@@ -22,9 +22,9 @@ Action = Callable[["Engine", "Call"], Awaitable[Outcome]]
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + bytes(56)
 
 
-def _ok(engine: Engine, call: Call, values: dict[str, Any], template: str = "view") -> Outcome:
+def _ok(engine: Engine, call: Call, values: dict[str, Any]) -> Outcome:
     assert call.endpoint is not None
-    body = render(call.behaviour.get(template, "$body"), values)
+    body = render(call.behaviour.get("view", "$body"), values)
     return success_outcome(engine.config, call.endpoint.success_status, body)
 
 

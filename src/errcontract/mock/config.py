@@ -14,6 +14,16 @@ from typing import Any
 from errcontract.contract.mock_document import load_mock_document
 from errcontract.contract.model import Contract
 from errcontract.core.errors import ContractError
+from errcontract.mock.document import (
+    AccountDoc,
+    BehaviourDoc,
+    FaultDoc,
+    KeyFixtureDoc,
+    KeysDoc,
+    PlanDoc,
+    RefundDoc,
+    ResourcesDoc,
+)
 
 
 def render(template: Any, values: dict[str, Any]) -> Any:
@@ -66,23 +76,23 @@ class MockConfig:
         return int(self.document["rate_limit"].get("max_json_bytes", 1 << 20))
 
     @property
-    def plans(self) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = self.document["plans"]
+    def plans(self) -> dict[str, PlanDoc]:
+        found: dict[str, PlanDoc] = self.document["plans"]
         return found
 
     @property
-    def accounts(self) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = self.document["accounts"]
+    def accounts(self) -> dict[str, AccountDoc]:
+        found: dict[str, AccountDoc] = self.document["accounts"]
         return found
 
     @property
-    def key_fixtures(self) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = self.document["key_fixtures"]
+    def key_fixtures(self) -> dict[str, KeyFixtureDoc]:
+        found: dict[str, KeyFixtureDoc] = self.document["key_fixtures"]
         return found
 
     @property
-    def resources(self) -> dict[str, Any]:
-        found: dict[str, Any] = self.document["resources"]
+    def resources(self) -> ResourcesDoc:
+        found: ResourcesDoc = self.document["resources"]
         return found
 
     @property
@@ -112,17 +122,19 @@ class MockConfig:
         return self.document.get("extras") or {}
 
     @property
-    def refund(self) -> dict[str, Any]:
-        return self.document.get("refund") or {}
+    def refund(self) -> RefundDoc:
+        found: RefundDoc | None = self.document.get("refund")
+        return found or RefundDoc()
 
     @property
     def scopes(self) -> dict[str, str]:
         return self.document.get("scopes") or {}
 
     @property
-    def keys(self) -> dict[str, Any]:
+    def keys(self) -> KeysDoc:
         """How the mock's keys are made: `template` ({user}, {random}) and `random_length`."""
-        return dict(self.document["keys"])
+        found: KeysDoc = self.document["keys"]
+        return found
 
     @property
     def fixture_values(self) -> dict[str, Any]:
@@ -130,26 +142,33 @@ class MockConfig:
         return dict(self.document.get("fixture_values") or {})
 
     @property
-    def endpoints(self) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = self.document["endpoints"]
+    def endpoints(self) -> dict[str, BehaviourDoc]:
+        found: dict[str, BehaviourDoc] = self.document["endpoints"]
         return found
 
     @cached_property
-    def faults(self) -> dict[str, dict[str, Any]]:
+    def faults(self) -> dict[str, FaultDoc]:
         """Injectable faults by name: the contract's fault codes plus mock.yaml's (each with its
         status and code, which the schema requires)."""
-        table: dict[str, dict[str, Any]] = {}
+        table: dict[str, FaultDoc] = {}
         for code in self.contract.codes.values():
             if code.fault:
-                entry = {
-                    "code": code.name,
-                    "status": code.statuses[0],
-                    "endpoints": code.endpoints,
-                    "statuses": code.statuses,
-                }
-                table[code.name] = entry
+                table[code.name] = FaultDoc(
+                    code=code.name,
+                    status=code.statuses[0],
+                    endpoints=tuple(code.endpoints),
+                    statuses=tuple(code.statuses),
+                )
         for name, raw in (self.document.get("faults") or {}).items():
-            table[str(name)] = {"endpoints": ("*",), "statuses": (int(raw["status"]),), **raw}
+            fault = FaultDoc(
+                code=str(raw["code"]),
+                status=int(raw["status"]),
+                endpoints=("*",),
+                statuses=(int(raw["status"]),),
+            )
+            if "message" in raw:
+                fault["message"] = str(raw["message"])
+            table[str(name)] = fault
         return table
 
     def code_for(self, condition: str, field: str | None = None) -> str | None:

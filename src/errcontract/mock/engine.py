@@ -20,6 +20,7 @@ from errcontract.contract.model import Contract, Endpoint
 from errcontract.core import paths
 from errcontract.mock import actions, steps
 from errcontract.mock.config import MockConfig
+from errcontract.mock.document import BehaviourDoc
 from errcontract.mock.drifts.registry import Drift, SimulatedCrash
 from errcontract.mock.respond import (
     MockError,
@@ -41,7 +42,7 @@ class Call:
 
     request: Request
     endpoint: Endpoint | None = None
-    behaviour: dict[str, Any] = field(default_factory=dict)
+    behaviour: BehaviourDoc = field(default_factory=lambda: BehaviourDoc())
     path_params: dict[str, str] = field(default_factory=dict)
     key: ApiKey | None = None
     usage: Usage | None = None
@@ -143,7 +144,7 @@ class Engine:
             match = pattern.fullmatch(path)
             if match and route_method == method:
                 call.endpoint = endpoint
-                call.behaviour = self.config.endpoints.get(endpoint.name, {})
+                call.behaviour = self.config.endpoints.get(endpoint.name, BehaviourDoc())
                 call.path_params = match.groupdict()
                 return
         self._identify_quietly(call)

@@ -14,10 +14,10 @@ import uuid
 from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from errcontract.core.errors import ContractError
 from errcontract.mock.config import MockConfig
+from errcontract.mock.document import AccountDoc, PlanDoc
 
 DAY_S = 86400.0
 MINUTE_S = 60.0
@@ -33,7 +33,7 @@ class Account:
     name: str
     account_id: str
     plan_name: str
-    plan: dict[str, Any]
+    plan: PlanDoc
     credits: int
     saturated: bool = False
     display_name: str = ""
@@ -225,7 +225,7 @@ class MockState:
             account.credits += credits
 
 
-def _account(config: MockConfig, name: str, raw: dict[str, Any]) -> Account:
+def _account(config: MockConfig, name: str, raw: AccountDoc) -> Account:
     plan_name = raw["plan"]
     return Account(
         name=name,

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from errcontract.mock import inputs
+from errcontract.mock.document import QueryRuleDoc
 from errcontract.mock.respond import MockError
 
 if TYPE_CHECKING:
@@ -33,7 +34,7 @@ def query(engine: Engine, call: Call) -> None:
             engine.fail(call, "invalid_query", field=name, detail=f"Invalid query parameter: {name}")
 
 
-def _query_value_ok(value: str, rule: dict[str, Any]) -> bool:
+def _query_value_ok(value: str, rule: QueryRuleDoc) -> bool:
     if "enum" in rule:
         return value in [str(v) for v in rule["enum"]]
     if rule.get("type") != "integer":

@@ -22,7 +22,7 @@ from errcontract.judge.model import Evidence
 from errcontract.judge.verdict import FinalVerdict
 from errcontract.report import pytest_html as html_hooks
 from errcontract.report.pytest_html import extras_for_exchanges
-from errcontract.run import plugin_reports, progress
+from errcontract.run import ProgressState, plugin_reports, progress
 from errcontract.run.held_verdicts import HeldVerdicts, documented_code
 from errcontract.run.option_table import (
     SETTINGS,
@@ -149,23 +149,23 @@ def drop_hypothesis_statistics(config: pytest.Config) -> None:
         tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def progress_snapshot(config: pytest.Config) -> dict[str, int]:
+def progress_snapshot(config: pytest.Config) -> ProgressState:
     """What the runner's live line shows: requests sent, codes checked (a verdict of pass or fail,
     as the summary counts them), findings so far."""
     registry = config.stash.get(REGISTRY_KEY, None)
     runs = list(registry.runs.values()) if registry is not None else []
-    return {
-        "requests": sum(run.client.stats.sent for run in runs),
-        "judged": sum(
+    return ProgressState(
+        requests=sum(run.client.stats.sent for run in runs),
+        judged=sum(
             1
             for run in runs
             for code in list(run.recorder.rows)
             if run.recorder.verdict(code).verdict in (Verdict.PASS, Verdict.FAIL)
         ),
-        "codes": sum(len(run.recorder.rows) for run in runs),
-        "violations": sum(len(run.recorder.violations) for run in runs),
-        "warnings": sum(len(run.recorder.warnings) for run in runs),
-    }
+        codes=sum(len(run.recorder.rows) for run in runs),
+        violations=sum(len(run.recorder.violations) for run in runs),
+        warnings=sum(len(run.recorder.warnings) for run in runs),
+    )
 
 
 def final_verdict(config: pytest.Config, provider: str, code: str) -> FinalVerdict | None:

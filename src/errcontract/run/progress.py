@@ -14,11 +14,10 @@ import json
 import os
 import threading
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-from errcontract.run import PROGRESS_ENDED, PROGRESS_FD_VARIABLE
+from errcontract.run import PROGRESS_ENDED, PROGRESS_FD_VARIABLE, ProgressState
 
 FD_VARIABLE = PROGRESS_FD_VARIABLE
 TICK_S = 0.5
@@ -32,7 +31,7 @@ PHASES = {
     "test_refunds": "refunds",
 }
 
-Snapshot = Callable[[], dict[str, int]]
+Snapshot = Callable[[], ProgressState]
 
 
 def phase_of(item: pytest.Item) -> str:
@@ -49,14 +48,14 @@ class ProgressWriter:
         self._out = os.fdopen(fd, "w", encoding="utf-8", buffering=1)
         self._snapshot = snapshot
         self._phase = "starting"
-        self._last: dict[str, Any] = {}
+        self._last = ProgressState()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._ticker = threading.Thread(target=self._tick, daemon=True, name="errcontract-progress")
 
     def emit(self, force: bool = False) -> None:
         try:
-            state = {"phase": self._phase, **self._snapshot()}
+            state = ProgressState(phase=self._phase, **self._snapshot())
         except Exception:  # a run being set up or torn down: the next tick tells
             return
         with self._lock:

@@ -10,7 +10,7 @@ example that breaks the stated envelope must say which recorded ambiguity explai
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +22,18 @@ from errcontract.contract.lint.problem import Finding, Problem, in_contract
 from errcontract.contract.model import Contract, key_path
 from errcontract.contract.parts import Example
 from errcontract.core import pointer
-from errcontract.core.verdicts import Strength
+from errcontract.core.rules import Rule, holding_rules
+from errcontract.core.verdicts import Strength, Verdict
 
-__all__ = ["STATED", "ExampleResult", "example_problems", "example_schema", "judge_example"]
+__all__ = [
+    "EXAMPLE_RULES",
+    "STATED",
+    "ExampleResult",
+    "ExampleSeen",
+    "example_problems",
+    "example_schema",
+    "judge_example",
+]
 
 STATED = Strength.STATED  # the envelope profile every contract has
 
@@ -95,31 +104,109 @@ def example_problems(contract: Contract, index: int, result: ExampleResult) -> I
         yield in_contract(contract, [*where, *key], message, subject)
 
 
+@dataclass(frozen=True)
+class ExampleSeen:
+    """What the example's rows read: the judged example and the tables it is held to (the
+    ambiguities recorded, the status table, each code's documented statuses)."""
+
+    result: ExampleResult
+    ambiguities: frozenset[str]
+    statuses: frozenset[int]
+    code_statuses: Mapping[str, tuple[int, ...]]
+
+    @property
+    def tagged_code(self) -> str | None:
+        """The code the example is tagged with (None for a placeholder, judged on the envelope only)."""
+        return None if self.result.placeholder else self.result.code
+
+    @property
+    def stated_errors(self) -> tuple[str, ...]:
+        return self.result.profile_errors[STATED]
+
+
+def _at(*key: str) -> Callable[[ExampleSeen], tuple[str, ...]]:
+    return lambda _seen: key
+
+
+def _breaks_stated(seen: ExampleSeen) -> str:
+    errors = seen.stated_errors
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"does not validate the stated profile: {errors[0]}{more}"
+
+
+# Every row that holds is a finding (FAIL, its reason the message, its details the key path below
+# the example); the envelope's three rows exclude each other.
+EXAMPLE_RULES: tuple[Rule[ExampleSeen], ...] = (
+    Rule(
+        "tagged with an ambiguity not recorded",
+        lambda e: bool(e.result.ambiguity) and e.result.ambiguity not in e.ambiguities,
+        Verdict.FAIL,
+        lambda e: f"no ambiguity {e.result.ambiguity!r} in ambiguities",
+        _at("ambiguity"),
+    ),
+    Rule(
+        "a status not in the status table",
+        lambda e: e.result.status not in e.statuses,
+        Verdict.FAIL,
+        lambda e: f"{e.result.status} is not in the status table",
+        _at("status"),
+    ),
+    Rule(
+        "a code not in the code table",
+        lambda e: bool(e.tagged_code) and e.tagged_code not in e.code_statuses,
+        Verdict.FAIL,
+        lambda e: f"{e.result.code} is not in the code table",
+        _at("code"),
+    ),
+    Rule(
+        "a code at a status the docs do not give it",
+        lambda e: (
+            e.tagged_code in e.code_statuses and e.result.status not in e.code_statuses[e.tagged_code or ""]
+        ),
+        Verdict.FAIL,
+        lambda e: f"{e.result.code} is not documented with status {e.result.status}",
+        _at("status"),
+    ),
+    Rule(
+        "breaks the stated profile without an ambiguity to explain it",
+        lambda e: bool(e.stated_errors) and not e.result.ambiguity,
+        Verdict.FAIL,
+        _breaks_stated,
+        _at("body"),
+    ),
+    Rule(
+        "tagged with an ambiguity but validates the stated profile",
+        lambda e: not e.stated_errors and bool(e.result.ambiguity),
+        Verdict.FAIL,
+        lambda e: f"tagged {e.result.ambiguity!r} but validates the stated profile: drop the tag",
+        _at("ambiguity"),
+    ),
+    Rule(
+        "tagged, and validates none of the profiles",
+        lambda e: (
+            bool(e.stated_errors)
+            and bool(e.result.ambiguity)
+            and len(e.result.profile_errors) > 1
+            and not e.result.validates
+        ),
+        Verdict.FAIL,
+        lambda e: "validates none of the profiles " + ", ".join(e.result.profile_errors),
+        _at("body"),
+    ),
+)
+
+
 def _example_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:
-    known = {a.id for a in contract.ambiguities}
-    if result.ambiguity and result.ambiguity not in known:
-        yield ["ambiguity"], f"no ambiguity {result.ambiguity!r} in ambiguities"
-    if result.status not in contract.statuses:
-        yield ["status"], f"{result.status} is not in the status table"
-    if result.code and not result.placeholder:
-        if result.code not in contract.codes:
-            yield ["code"], f"{result.code} is not in the code table"
-        elif result.status not in contract.codes[result.code].statuses:
-            yield ["status"], f"{result.code} is not documented with status {result.status}"
-    yield from _envelope_findings(contract, result)
-    if result.stated_ok and result.code and not result.placeholder:
+    seen = ExampleSeen(
+        result,
+        frozenset(a.id for a in contract.ambiguities),
+        frozenset(contract.statuses),
+        {name: tuple(code.statuses) for name, code in contract.codes.items()},
+    )
+    for rule in holding_rules(EXAMPLE_RULES, seen):
+        yield list(rule.details(seen)), rule.reason(seen) or rule.name
+    if result.stated_ok and seen.tagged_code:
         yield from _body_findings(contract, result, body)
-
-
-def _envelope_findings(contract: Contract, result: ExampleResult) -> Iterator[Finding]:
-    errors = result.profile_errors[STATED]
-    if errors and not result.ambiguity:
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        yield ["body"], f"does not validate the stated profile: {errors[0]}{more}"
-    elif not errors and result.ambiguity:
-        yield ["ambiguity"], f"tagged {result.ambiguity!r} but validates the stated profile: drop the tag"
-    elif errors and len(result.profile_errors) > 1 and not result.validates:
-        yield ["body"], "validates none of the profiles " + ", ".join(result.profile_errors)
 
 
 def _body_findings(contract: Contract, result: ExampleResult, body: Any) -> Iterator[Finding]:

@@ -85,7 +85,10 @@ def envelope(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 
 
 @check(
-    promise=("Where the stated envelope holds, the body also keeps what the error page's own examples"),
+    promise=(
+        "Where the stated envelope holds, the body also keeps what the error page's own examples "
+        "show (the contract's exemplified profile)."
+    ),
 )
 def envelope_exemplified(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the stated envelope holds, the body also keeps what the error page's own examples

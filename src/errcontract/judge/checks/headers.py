@@ -128,7 +128,7 @@ def rate_limit_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     return _judge_fields(exchange, spec.fields, _presence(exchange, spec, oracle), "rate_limit_headers")
 
 
-@check(promise="Where the headers count the only documented limit, a 429 leaves no request remaining")
+@check(promise="Where the headers count the only documented limit, a 429 leaves no request remaining.")
 def rate_limited_with_room(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the headers count the only documented limit, a 429 leaves no request remaining
     (VicSee: 'Per user per day'; X-RateLimit-Remaining is the requests remaining)."""
@@ -152,7 +152,10 @@ def status_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 
 
 @check(
-    promise=("Headers the docs put on every response, whatever its status (Anthropic: 'Every API response"),
+    promise=(
+        "Headers the docs put on every response, whatever its status (Anthropic: 'Every API "
+        "response includes a unique request-id header')."
+    ),
 )
 def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Headers the docs put on every response, whatever its status (Anthropic: 'Every API response
@@ -163,7 +166,12 @@ def every_response_headers(exchange: Exchange, oracle: Oracle) -> list[Violation
     return _judge_fields(exchange, fields, Strength.STATED, "every_response_headers")
 
 
-@check(promise="A 405 names the methods the path supports in Allow, the documented ones among them (RFC")
+@check(
+    promise=(
+        "A 405 names the methods the path supports in Allow, the documented ones among them (RFC "
+        "9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response')."
+    )
+)
 def allow_header(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A 405 names the methods the path supports in Allow, the documented ones among them (RFC
     9110 15.5.6: 'The origin server MUST generate an Allow header field in a 405 response'); judged

@@ -34,7 +34,10 @@ def _finding(name: str, text: str, exchange: Exchange, oracle: Oracle, strength:
 
 
 @check(
-    promise=("A body member that states the status equals the HTTP status (RFC 9457 3.1.2: 'Generators"),
+    promise=(
+        "A body member that states the status equals the HTTP status (RFC 9457 3.1.2: 'Generators "
+        "MUST use the same status code in the actual HTTP response')."
+    ),
 )
 def status_member(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A body member that states the status equals the HTTP status (RFC 9457 3.1.2: 'Generators
@@ -58,7 +61,10 @@ def _same(found: Any, expected: Any) -> bool:
 
 
 @check(
-    promise=("A body member naming the status carries a name documented for that HTTP status (Google:"),
+    promise=(
+        "A body member naming the status carries a name documented for that HTTP status (Google: "
+        "error.status is the canonical code code.proto maps to the status)."
+    ),
 )
 def status_name(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """A body member naming the status carries a name documented for that HTTP status (Google:
@@ -76,7 +82,7 @@ def status_name(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 
 
 @check(
-    promise=("An error is sent with the media type the docs give it (RFC 9457: application/problem+json);"),
+    promise="An error is sent with the media type the docs give it (RFC 9457: application/problem+json).",
 )
 def error_media_type(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """An error is sent with the media type the docs give it (RFC 9457: application/problem+json);
@@ -92,7 +98,10 @@ def error_media_type(exchange: Exchange, oracle: Oracle) -> list[Violation]:
 
 
 @check(
-    promise=("Where the problem type is about:blank (or absent), the title is the status's reason phrase"),
+    promise=(
+        "Where the problem type is about:blank (or absent), the title is the status's reason phrase "
+        "(RFC 9457 4.2.1: 'the title SHOULD be the same as the recommended HTTP status phrase')."
+    ),
 )
 def blank_title(exchange: Exchange, oracle: Oracle) -> list[Violation]:
     """Where the problem type is about:blank (or absent), the title is the status's reason phrase

@@ -57,6 +57,11 @@ class CheckOutcome:
         return not self.violations and not self.errors
 
 
+# What a drift names in `caught_by` when its departure leaves the answer unjudgeable: not a check
+# but the could-not-judge error run_checks records (an error, never a pass).
+COULD_NOT_JUDGE = "could_not_judge"
+
+
 def over_read_limit(exchange: Exchange) -> str:
     """Why an exchange whose body was cut at the read limit could not be judged."""
     return (

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from errcontract.contract.cases import case_match
 from errcontract.core import pointer
+from errcontract.judge.checks.registry import COULD_NOT_JUDGE
 from errcontract.mock.drifts.registry import drift, provokes
 from errcontract.mock.respond import MockError, Outcome, error_outcome
 
@@ -168,7 +169,7 @@ def unknown_model_as_400(err: MockError, call: Call, engine: Engine) -> MockErro
 
 @drift(
     "response",
-    caught_by={"could_not_judge"},
+    caught_by={COULD_NOT_JUDGE},
     description=(
         "Every successful answer is a body of 2 MiB (spaces inside its JSON): more than a "
         "client reads. Part of a body is not the body: could not judge, never a pass."
