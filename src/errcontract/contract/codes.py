@@ -19,6 +19,10 @@ OBSERVE_ONLY = "observe-only"
 _NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
 
 
+# How a case is recognised: JSON pointers and the value at each (None: present and null).
+CaseMatch = dict[str, str | int | bool | None]
+
+
 class UploadDoc(TypedDict):
     """The file a valid request uploads: its form field, file name, media type and size."""
 
@@ -86,7 +90,7 @@ class Code:
     observe_reason: str | None = None
     fault: bool = False
     strengths: dict[str, str] = field(default_factory=dict)
-    match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+    match: CaseMatch | None = None  # how the case is recognised (see cases.py); None: by name
     # "4xx": the code may also come with any status of that class the status table does not list
     # (Anthropic's invalid_request_error: "other 4XX status codes not listed below")
     other_statuses: str = ""
