@@ -6,7 +6,9 @@ Run: python benchmarks/bench_traffic.py [--size-mb 300] [--redocly PATH/TO/redoc
 
 The HAR is written here, streamed: chat completions (200), and OpenAI's documented errors (400,
 401, 404, 429 with Retry-After), every response with the x-ratelimit-* headers, one request every
-100 ms, each with an Authorization header to scrub. Peak RSS is the child's own (wait4's ru_maxrss).
+100 ms, each with an Authorization header to scrub. CPU time is the child's and its reader process's
+(wait4 counts the children it reaped); peak RSS is the larger of the two processes' (wait4's
+ru_maxrss), so together they use at most twice it.
 """
 
 from __future__ import annotations
