@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 from pathlib import Path
 
 import pytest
 
 from errcontract.contract.model import every_contract, load_provider
 from errcontract.traffic.entry import BadRecording, Recorded, Skipped
+from errcontract.traffic.pipeline import BATCH, ReadAhead, Scrubbed, scrubbed
 from errcontract.traffic.read import read_traffic
 from errcontract.traffic.route import Routed, Router, Unrouted, endpoint_prefix
 from errcontract.traffic.scrub import RECORDED_KEY, Scrubber
@@ -250,3 +252,27 @@ def test_under_a_provider_each_hosts_prefix_is_found_from_its_endpoints():
     list(router.route(recorded("https://api.anthropic.com/v1/messages", "POST")))
     (left,) = router.finish()
     assert isinstance(left, Unrouted) and "names one of openai's endpoints" in left.reason
+
+
+def test_the_reader_process_sends_every_entry_scrubbed_as_scrubbing_here_would(tmp_path):
+    key = [{"name": "Authorization", "value": "Bearer sk-proj-pipelinekey00000000000000"}]
+    rows = [har_entry(f"{OPENAI}/models", 200, '{"data": []}', request_headers=key)] * (BATCH + 3)
+    path = write_har(tmp_path / "many.har", rows)
+    scrub = Scrubber()
+    here = [scrubbed(scrub, e) for e in read_traffic(path)]
+    reader = ReadAhead([path])
+    there = list(reader)
+    assert there == here and len(there) == BATCH + 3  # more than one batch, in file order
+    assert reader.secrets == tuple(scrub.secrets) and reader.secrets
+    assert all(isinstance(i, Scrubbed) and "pipelinekey" not in repr(i.entry) for i in there)
+
+
+def test_a_file_the_reader_process_cannot_read_is_its_one_line_and_no_process_is_left(tmp_path):
+    path = write_har(tmp_path / "cut.har", [har_entry(f"{OPENAI}/models", 200)] * 3)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) * 2 // 3])
+    with pytest.raises(BadRecording, match=r"cut\.har: cut short or not valid JSON after entry 1"):
+        list(ReadAhead([path]))
+    with pytest.raises(BadRecording, match=r"none\.har: no such file"):
+        list(ReadAhead([tmp_path / "none.har"]))
+    assert multiprocessing.active_children() == []

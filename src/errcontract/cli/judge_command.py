@@ -16,7 +16,7 @@ from errcontract.core.errors import UsageError
 from errcontract.observe.host import traffic_redactor
 from errcontract.observe.session import TrafficSession, contracts_for, publish
 from errcontract.traffic.entry import BadRecording
-from errcontract.traffic.read import read_traffic
+from errcontract.traffic.pipeline import ReadAhead, Unreadable
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,13 +52,16 @@ def judge_files(files: Sequence[Path], provider: str | None) -> TrafficSession:
     """Every file read and judged to its end (BadRecording: one line, exit 2, nothing written)."""
     contracts, forced = contracts_for(provider)
     session = TrafficSession(contracts, forced)
-    for path in files:
-        if not path.is_file():
-            raise UsageError(f"{path}: {'a folder, not a file' if path.is_dir() else 'no such file'}")
-        try:
-            session.add_all(read_traffic(path))
-        except BadRecording as exc:
-            raise UsageError(str(exc)) from None
+    reader = ReadAhead(files)  # read and scrubbed in a process of its own, judged here
+    try:
+        for item in reader:
+            if isinstance(item, Unreadable):
+                session.add_unreadable(item)
+            else:
+                session.add_scrubbed(item)
+    except BadRecording as exc:
+        raise UsageError(str(exc)) from None
+    session.adopt_secrets(reader.secrets)
     session.finish()
     return session
 

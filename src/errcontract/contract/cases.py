@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from errcontract.contract.codes import CaseMatch
 from errcontract.contract.model import Contract
 from errcontract.core.identity import ByIdentity
 from errcontract.core.pointer import NO_JSON, WILDCARD, get_all
@@ -38,7 +39,7 @@ def uses_matches(contract: Contract) -> bool:
     return _index(contract).explicit
 
 
-def case_match(contract: Contract, name: str) -> dict[str, Any]:
+def case_match(contract: Contract, name: str) -> CaseMatch:
     """How a case is recognised: its `match`, or its own name at the code pointer."""
     return dict(_index(contract).matches[name])
 
@@ -79,14 +80,12 @@ def identify(contract: Contract, body: Any, status: int | None) -> str | None:
     return raw if isinstance(raw, str) else None
 
 
-def _pins_a_string(match: dict[str, Any]) -> bool:
+def _pins_a_string(match: CaseMatch) -> bool:
     """Does the case name a string a body must carry (a code, a type), beyond its status?"""
     return any(isinstance(value, str) for value in match.values())
 
 
-def _matching(
-    matches: dict[str, dict[str, Any]], body: dict[str, Any]
-) -> Iterator[tuple[str, dict[str, Any]]]:
+def _matching(matches: dict[str, CaseMatch], body: dict[str, Any]) -> Iterator[tuple[str, CaseMatch]]:
     for name, match in matches.items():
         if all(_holds(body, p, v) for p, v in match.items()):
             yield name, match
@@ -109,7 +108,7 @@ class _Index:
     def __init__(self, contract: Contract) -> None:
         pointer = contract.envelope.code_pointer
         self.explicit = any(code.match is not None for code in contract.codes.values())
-        self.matches = {
+        self.matches: dict[str, CaseMatch] = {
             name: dict(code.match) if code.match is not None else {pointer: name}
             for name, code in contract.codes.items()
         }

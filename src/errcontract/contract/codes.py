@@ -10,13 +10,43 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypedDict
 
 from errcontract.core import paths
 from errcontract.core.verdicts import Strength
 
 OBSERVE_ONLY = "observe-only"
 _NOT_IN_A_NAME = re.compile(r"[^a-z0-9]+")
+
+
+# How a case is recognised: JSON pointers and the value at each (None: present and null).
+CaseMatch = dict[str, str | int | bool | None]
+
+
+class UploadDoc(TypedDict):
+    """The file a valid request uploads: its form field, file name, media type and size."""
+
+    field: str
+    filename: str
+    content_type: str
+    size: int
+
+
+class RequestDoc(TypedDict, total=False):
+    """A valid request to an endpoint, as the contract writes it: ids for the path's parameters,
+    the JSON body, the query, the upload (values may name fixtures: `{model}`)."""
+
+    path_params: dict[str, str]
+    json: Any
+    query: dict[str, Any]
+    upload: UploadDoc
+
+
+class UploadLimits(TypedDict, total=False):
+    """What an upload endpoint accepts, as its docs say: the media types and the largest size."""
+
+    types: list[str]
+    max_bytes: int
 
 
 @dataclass(frozen=True)
@@ -60,7 +90,7 @@ class Code:
     observe_reason: str | None = None
     fault: bool = False
     strengths: dict[str, str] = field(default_factory=dict)
-    match: dict[str, Any] | None = None  # how the case is recognised (see cases.py); None: by name
+    match: CaseMatch | None = None  # how the case is recognised (see cases.py); None: by name
     # "4xx": the code may also come with any status of that class the status table does not list
     # (Anthropic's invalid_request_error: "other 4XX status codes not listed below")
     other_statuses: str = ""
@@ -97,12 +127,12 @@ class Endpoint:
     billable: bool
     body: str
     success_status: int
-    request: dict[str, Any]
+    request: RequestDoc
     required_fields: tuple[str, ...] = ()
     lookup_fields: tuple[str, ...] = ()  # valid values are the provider's list (model names)
     fields: dict[str, str] = field(default_factory=dict)
     query: dict[str, list[Any]] = field(default_factory=dict)
-    limits: dict[str, Any] = field(default_factory=dict)
+    limits: UploadLimits = field(default_factory=lambda: UploadLimits())
     source: str = ""
     assumed_request: str = ""  # why the request's body is a guess (the docs give none); "" if given
 
@@ -166,7 +196,7 @@ def endpoint_from(name: str, raw: dict[str, Any]) -> Endpoint:
         billable=bool(raw.get("billable", False)),
         body=raw.get("body", "none"),
         success_status=int(raw["success_status"]),
-        request=raw.get("request") or {},
+        request=raw.get("request") or RequestDoc(),
         required_fields=tuple(raw.get("required_fields", ())),
         lookup_fields=tuple(raw.get("lookup_fields", ())),
         fields=raw.get("fields", {}),

@@ -118,7 +118,8 @@ class MockConfig:
         return self.document.get("messages") or {}
 
     @property
-    def extras(self) -> dict[str, Any]:
+    def extras(self) -> dict[str, dict[str, Any]]:
+        """Per-code members added at the top level of an error body (templates: $name filled in)."""
         return self.document.get("extras") or {}
 
     @property
@@ -137,7 +138,7 @@ class MockConfig:
         return found
 
     @property
-    def fixture_values(self) -> dict[str, Any]:
+    def fixture_values(self) -> dict[str, str | int]:
         """The mock's own values for fixtures the contract leaves to the target (a model)."""
         return dict(self.document.get("fixture_values") or {})
 

@@ -11,7 +11,7 @@ import tempfile
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, NotRequired, TypedDict
 
 from errcontract import __version__
 from errcontract.core.errors import UsageError
@@ -21,64 +21,122 @@ HEAD = '{"log": {"version": "1.2", "creator": {"name": "errcontract", "version":
 TAIL = "\n]}}\n"
 
 
-def _headers(pairs: Headers) -> list[dict[str, str]]:
-    return [{"name": k, "value": v} for k, v in pairs]
+class HarHeader(TypedDict):
+    name: str
+    value: str
 
 
-def _content(body: bytes, mime: str) -> dict[str, Any]:
+class HarContent(TypedDict):
+    """A body as HAR 1.2 keeps it: text, or base64 when it is not UTF-8."""
+
+    size: int
+    mimeType: str
+    text: str
+    encoding: NotRequired[str]
+
+
+class HarPostData(TypedDict):
+    mimeType: str
+    text: str
+    encoding: NotRequired[str]
+
+
+class HarRequest(TypedDict):
+    method: str
+    url: str
+    httpVersion: str
+    headers: list[HarHeader]
+    queryString: list[HarHeader]
+    cookies: list[HarHeader]
+    headersSize: int
+    bodySize: int
+    postData: NotRequired[HarPostData]
+
+
+# `_error`: why the answer is incomplete (a custom field, as HAR 1.2 allows with a leading underscore)
+class HarResponse(TypedDict):
+    status: int
+    statusText: str
+    httpVersion: str
+    headers: list[HarHeader]
+    cookies: list[HarHeader]
+    content: HarContent
+    redirectURL: str
+    headersSize: int
+    bodySize: int
+    _error: NotRequired[str]
+
+
+class HarTimings(TypedDict):
+    send: int
+    wait: int
+    receive: int
+
+
+class HarEntry(TypedDict):
+    """One exchange as a HAR 1.2 entry."""
+
+    startedDateTime: str
+    time: int
+    request: HarRequest
+    response: HarResponse
+    cache: dict[str, str]
+    timings: HarTimings
+
+
+def _headers(pairs: Headers) -> list[HarHeader]:
+    return [HarHeader(name=k, value=v) for k, v in pairs]
+
+
+def _content(body: bytes, mime: str) -> HarContent:
     try:
-        return {"size": len(body), "mimeType": mime, "text": body.decode("utf-8")}
+        return HarContent(size=len(body), mimeType=mime, text=body.decode("utf-8"))
     except UnicodeDecodeError:
-        return {
-            "size": len(body),
-            "mimeType": mime,
-            "text": base64.b64encode(body).decode(),
-            "encoding": "base64",
-        }
+        return HarContent(
+            size=len(body), mimeType=mime, text=base64.b64encode(body).decode(), encoding="base64"
+        )
 
 
-def har_entry_of(entry: Recorded) -> dict[str, Any]:
+def har_entry_of(entry: Recorded) -> HarEntry:
     started = datetime.fromtimestamp(entry.started_at or 0, UTC).isoformat().replace("+00:00", "Z")
-    request: dict[str, Any] = {
-        "method": entry.method,
-        "url": entry.url,
-        "httpVersion": "HTTP/1.1",
-        "headers": _headers(entry.request_headers),
-        "queryString": [],
-        "cookies": [],
-        "headersSize": -1,
-        "bodySize": len(entry.request_body or b""),
-    }
+    request = HarRequest(
+        method=entry.method,
+        url=entry.url,
+        httpVersion="HTTP/1.1",
+        headers=_headers(entry.request_headers),
+        queryString=[],
+        cookies=[],
+        headersSize=-1,
+        bodySize=len(entry.request_body or b""),
+    )
     if entry.request_body:
         mime = entry.header("content-type", response=False) or ""
         content = _content(entry.request_body, mime)
-        request["postData"] = {
-            "mimeType": mime,
-            "text": content["text"],
-            **({"encoding": "base64"} if "encoding" in content else {}),
-        }
+        request["postData"] = HarPostData(mimeType=mime, text=content["text"])
+        if "encoding" in content:
+            request["postData"]["encoding"] = "base64"
     mime = entry.header("content-type") or ""
-    response: dict[str, Any] = {
-        "status": entry.status or 0,
-        "statusText": "",
-        "httpVersion": "HTTP/1.1",
-        "headers": _headers(entry.response_headers),
-        "cookies": [],
-        "content": _content(entry.response_body, mime),
-        "redirectURL": "",
-        "headersSize": -1,
-        "bodySize": len(entry.response_body),
-    }
+    response = HarResponse(
+        status=entry.status or 0,
+        statusText="",
+        httpVersion="HTTP/1.1",
+        headers=_headers(entry.response_headers),
+        cookies=[],
+        content=_content(entry.response_body, mime),
+        redirectURL="",
+        headersSize=-1,
+        bodySize=len(entry.response_body),
+    )
     if entry.aborted:
         response["_error"] = entry.aborted
-    return {
-        "startedDateTime": started,
-        "time": 0,
-        "request": request,
-        "response": response,
-        "cache": {},
-        "timings": {"send": 0, "wait": 0, "receive": 0},
-    }
+    return HarEntry(
+        startedDateTime=started,
+        time=0,
+        request=request,
+        response=response,
+        cache={},
+        timings=HarTimings(send=0, wait=0, receive=0),
+    )
 
 
 class HarWriter:

@@ -25,6 +25,7 @@ from errcontract.judge.verdict import MET_DURING_THE_RUN
 from errcontract.observe.host import NOT_IN_TRAFFIC, HostJudge
 from errcontract.report.publish import ReportSet
 from errcontract.traffic.entry import Entry, Recorded, Skipped
+from errcontract.traffic.pipeline import Scrubbed, Unreadable, first_line, scrubbed
 from errcontract.traffic.route import Routed, Router, Unrouted
 from errcontract.traffic.scrub import Scrubber
 
@@ -55,20 +56,38 @@ class TrafficSession:
         """One entry as read, judged; returned with its credentials scrubbed (scrubbed here,
         before anything else sees it)."""
         with self._lock:
-            self.seq += 1
+            item = scrubbed(self.scrub, entry)
+            if isinstance(item, Unreadable):
+                self.add_unreadable(item)
+                return Skipped(entry.where, "cannot be read as an exchange")
+            return self.add_scrubbed(item)
+
+    def add_scrubbed(self, item: Scrubbed) -> Entry:
+        """One entry scrubbed already (by `scrubbed`, here or in a reader process), judged."""
+        with self._lock:
+            entry = item.entry
             if isinstance(entry, Skipped):
+                self.seq += 1
                 self.not_judged[entry.reason] += 1
                 return entry
             try:
-                key = self.scrub.key_of(entry)
-                clean = self.scrub(entry)
-                routed = list(self.router.route(clean))
+                routed = list(self.router.route(entry))
             except ValueError as exc:  # a URL urllib cannot split (`http://[::1`): counted, not judged
-                self.not_judged[f"an entry that cannot be read as an exchange ({_first_line(exc)})"] += 1
+                self.add_unreadable(Unreadable(entry.where, first_line(exc)))
                 return Skipped(entry.where, "cannot be read as an exchange")
+            self.seq += 1
             for one in routed:
-                self._judge(one, key)
-            return clean
+                self._judge(one, item.key)
+            return entry
+
+    def add_unreadable(self, item: Unreadable) -> None:
+        with self._lock:
+            self.seq += 1
+            self.not_judged[f"an entry that cannot be read as an exchange ({item.reason})"] += 1
+
+    def adopt_secrets(self, secrets: Iterable[str]) -> None:
+        """Credentials a reader process met (masked once more in every report written)."""
+        self.scrub.found.update(secrets)
 
     def add_live(self, entry: Entry) -> Entry:
         """`add` for live traffic (the proxy, the transport): whatever goes wrong in judging is
@@ -77,7 +96,7 @@ class TrafficSession:
             return self.add(entry)
         except Exception as exc:  # a bug of ours must not break the caller's traffic
             with self._lock:
-                self.not_judged[f"could not be judged ({type(exc).__name__}: {_first_line(exc)})"] += 1
+                self.not_judged[f"could not be judged ({type(exc).__name__}: {first_line(exc)})"] += 1
             return Skipped(entry.where, "could not be judged")
 
     def add_all(self, entries: Iterable[Entry]) -> None:
@@ -162,10 +181,6 @@ def contracts_for(provider: str | None) -> tuple[list[Contract], Contract | None
         raise UsageError(f"unknown provider {provider!r} (known: {', '.join(provider_names())})")
     contract = load_provider(provider)
     return [contract], contract
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
 
 
 def _seq_of(entry: Recorded, fallback: int) -> int:

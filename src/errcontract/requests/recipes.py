@@ -12,6 +12,7 @@ from dataclasses import replace
 from typing import Any
 
 from errcontract.client.keys import unknown_key
+from errcontract.contract.codes import UploadDoc
 from errcontract.contract.model import PLACEHOLDER, Code, Contract, Endpoint
 from errcontract.contract.parts import MALFORMED_KEY
 from errcontract.core import paths
@@ -87,7 +88,7 @@ def with_key(contract: Contract, spec: RequestSpec, key: str | None, key_fixture
     return replace(spec, headers=headers, query=query, key_fixture=key_fixture)
 
 
-def _upload(raw: dict[str, Any] | None) -> Upload | None:
+def _upload(raw: UploadDoc | None) -> Upload | None:
     if not raw:
         return None
     return Upload(raw["field"], raw["filename"], raw["content_type"], int(raw["size"]))

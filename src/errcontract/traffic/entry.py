@@ -59,11 +59,13 @@ class BadRecording(Exception):
 
 def header_pairs(raw: object) -> Headers:
     """Headers as (name, value) pairs from a HAR list of {name, value} or a {name: value(s)} map."""
-    if isinstance(raw, Mapping):
+    if type(raw) is not list and isinstance(raw, Mapping):
         return tuple((str(k), str(v)) for k, values in raw.items() for v in _as_list(values) if v is not None)
     if isinstance(raw, Iterable) and not isinstance(raw, str | bytes):
         return tuple(
-            (str(h["name"]), str(h.get("value", ""))) for h in raw if isinstance(h, Mapping) and "name" in h
+            (str(h["name"]), str(h.get("value", "")))
+            for h in raw
+            if (type(h) is dict or isinstance(h, Mapping)) and "name" in h  # dict: no ABC check
         )
     return ()
 
@@ -75,7 +77,9 @@ def _as_list(values: object) -> list[object]:
 def decoded_body(raw: bytes, content_encoding: str | None) -> tuple[bytes, bool]:
     """The body a client would have read (gzip/deflate undone where it is still encoded), at most
     MAX_BODY bytes, and whether it was longer."""
-    body = BoundedBody(content_encoding or "", MAX_BODY)
+    if not content_encoding:  # nothing to undo: the bytes as recorded, cut at MAX_BODY
+        return raw[:MAX_BODY], len(raw) > MAX_BODY
+    body = BoundedBody(content_encoding, MAX_BODY)
     whole = body.add(raw)
     return body.value(), not whole
 

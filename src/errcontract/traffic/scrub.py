@@ -45,12 +45,30 @@ KEY_SHAPE = re.compile(
 )
 PLACEHOLDER = RECORDED_KEY.encode()
 # The literal starts of KEY_SHAPE's shapes: a text with none of them is not searched (fast path).
-MARKERS = re.compile(rb"sk-|gsk_|xai-|hf_|AIza|gh[po]_|r8_|pplx-|nvapi-|_live_")
+# Plain substring tests: `bytes in` runs at memory speed, an alternation regex byte by byte.
+MARKERS = (
+    b"sk-",
+    b"gsk_",
+    b"xai-",
+    b"hf_",
+    b"AIza",
+    b"ghp_",
+    b"gho_",
+    b"r8_",
+    b"pplx-",
+    b"nvapi-",
+    b"_live_",
+)
 BODY_KEY_NAMED = re.compile(  # a quick look before a JSON body is parsed for BODY_KEY fields
     rb'"(api[_-]?key|apikey|x-api-key|access[_-]?token|refresh[_-]?token|id[_-]?token|client[_-]?secret|'
     rb'secret[_-]?key|password|passwd)"\s*:',
     re.I,
 )
+
+
+def _has_marker(data: bytes) -> bool:
+    """Whether the text holds the start of some key shape (else KEY_SHAPE cannot match)."""
+    return any(marker in data for marker in MARKERS)
 
 
 def _may_name_a_key(body: bytes) -> bool:
@@ -195,7 +213,7 @@ class Scrubber:
 
     # -- every text: known credentials and key shapes -------------------------------------------
     def _bytes(self, data: bytes) -> bytes:
-        if MARKERS.search(data) and KEY_SHAPE.search(data):
+        if _has_marker(data) and KEY_SHAPE.search(data):
             for match in KEY_SHAPE.finditer(data):
                 self._keep(match.group(0).decode("ascii", "replace"))
             data = KEY_SHAPE.sub(PLACEHOLDER, data)

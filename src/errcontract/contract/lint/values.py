@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from errcontract.contract.codes import RequestDoc
 from errcontract.contract.lint.problem import Problem, in_contract
 from errcontract.contract.lint.rules import rule
 from errcontract.contract.model import PLACEHOLDER, Contract
@@ -35,7 +36,7 @@ def _undocumented(contract: Contract, name: str, value: Any) -> str | None:
 ValidValue = tuple[list[str], str, Any]  # key path, field or parameter name, value
 
 
-def _valid_values(request: dict[str, Any], lookup_fields: tuple[str, ...]) -> Iterator[ValidValue]:
+def _valid_values(request: RequestDoc, lookup_fields: tuple[str, ...]) -> Iterator[ValidValue]:
     """(key path, name, value) of every value a request sends as a valid resource or lookup."""
     for param, value in request.get("path_params", {}).items():
         yield ["path_params", param], param, value

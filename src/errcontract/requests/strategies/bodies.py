@@ -16,6 +16,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from errcontract.contract.codes import UploadLimits
 from errcontract.core.exchange import NO_JSON, RequestSpec, Upload
 from errcontract.requests.strategies import values as sv
 from errcontract.requests.strategies.families import Change, Context, Family
@@ -40,7 +41,7 @@ OTHER_FIELD_NAMES = ("image", "files", "upload")
 
 # An upload defect's builder: from the valid upload and the endpoint's limits, the uploads
 # (None: no file) it draws, or None when the endpoint has nothing for it to break.
-UploadBuilder = Callable[[Upload, dict[str, Any]], st.SearchStrategy[Upload | None] | None]
+UploadBuilder = Callable[[Upload, UploadLimits], st.SearchStrategy[Upload | None] | None]
 
 
 # -- multipart uploads -------------------------------------------------------------------------
@@ -48,12 +49,12 @@ def _with_upload(upload: Upload | None) -> Change:
     return lambda spec: replace(spec, upload=upload, content=None, json_body=NO_JSON)
 
 
-def _other_field_names(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Upload | None]:
+def _other_field_names(base: Upload, limits: UploadLimits) -> st.SearchStrategy[Upload | None]:
     names = st.sampled_from([*OTHER_FIELD_NAMES, base.field.upper()]).filter(lambda f: f != base.field)
     return names.map(lambda f: replace(base, field=f))
 
 
-def _odd_filenames(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Upload | None]:
+def _odd_filenames(base: Upload, limits: UploadLimits) -> st.SearchStrategy[Upload | None]:
     names = st.one_of(
         sv.with_non_ascii(sv.printable_strings(20), printable=True),
         sv.traversal_ids(),
@@ -62,7 +63,7 @@ def _odd_filenames(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Up
     return names.map(lambda n: replace(base, filename=n + ".png"))
 
 
-def _disallowed_types(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Upload | None] | None:
+def _disallowed_types(base: Upload, limits: UploadLimits) -> st.SearchStrategy[Upload | None] | None:
     if not limits.get("types"):
         return None
     other = st.sampled_from(OTHER_MEDIA_TYPES).filter(lambda t: t not in limits["types"])
@@ -71,7 +72,7 @@ def _disallowed_types(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy
     )
 
 
-def _oversized(base: Upload, limits: dict[str, Any]) -> st.SearchStrategy[Upload | None] | None:
+def _oversized(base: Upload, limits: UploadLimits) -> st.SearchStrategy[Upload | None] | None:
     if not limits.get("max_bytes"):
         return None
     # Bounded just over the limit: one such upload is max_bytes on the wire, never more.
