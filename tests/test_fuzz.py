@@ -75,6 +75,17 @@ def test_default_run_finds_a_crash_on_unusual_input_with_a_redacted_shrunk_repro
     assert key not in report.failure_text()
 
 
+def test_a_shrink_out_of_time_before_any_candidate_fails_reproduces_the_drawn_request(monkeypatch):
+    """A loaded machine: shrinking's time bound passes before a smaller candidate is tried. The
+    drawn request still fails, so it is the reproducer, never none."""
+    monkeypatch.setattr("errcontract.run.fuzz.shrink.SHRINK_SECONDS", 0.0)
+    with provider_run("vicsee", "crash-on-array-body") as run:
+        report = run_fuzz(run)
+    first = report.failures[0]
+    assert first.shrunk is not None and first.shrunk.exchange.status == 500
+    assert first.shrunk.exchange.request == first.judged.exchange.request
+
+
 def test_concurrent_run_reports_what_a_sequential_run_reports():
     with provider_run("vydra", examples=60, seed=3, concurrency=4) as run:
         concurrent = outcome(run_fuzz(run))

@@ -98,12 +98,30 @@ def test_the_run_verdict():
 def test_each_verdict_table_names_its_rows_once_and_ends_with_a_row_that_always_holds() -> None:
     from errcontract.judge import verdict
 
-    for table in (verdict.ANSWER_RULES, verdict.REFUND_RULES, verdict.FINAL_RULES):
+    for table in (verdict.ANSWER_RULES, verdict.REFUND_RULES, verdict.FINAL_RULES, verdict.PREFLIGHT_RULES):
         names = [rule.name for rule in table]
         assert len(set(names)) == len(names)
         assert table[-1].holds(object())  # type: ignore[arg-type]
     assert verdict.ENDPOINT_RULES[-1][1](object())  # type: ignore[arg-type]
     assert verdict.COMBINED_RULES[-1][1](object())  # type: ignore[arg-type]
+
+
+def test_the_example_rows_are_named_once_and_the_envelope_rows_exclude_each_other() -> None:
+    from errcontract.contract.lint.examples import EXAMPLE_RULES, ExampleResult, ExampleSeen
+
+    names = [rule.name for rule in EXAMPLE_RULES]
+    assert len(set(names)) == len(names)
+    envelope = [rule for rule in EXAMPLE_RULES if rule.name in names[4:]]
+    for stated_errors in ((), ("x: wrong",)):
+        for ambiguity in (None, "a"):
+            for other in ((), ("y: wrong",)):
+                errors: dict[str, tuple[str, ...]] = {
+                    "stated": stated_errors,
+                    **({"exemplified": other} if other else {}),
+                }
+                result = ExampleResult("e", 400, "BAD", False, ambiguity, errors)
+                seen = ExampleSeen(result, frozenset({"a"}), frozenset({400}), {"BAD": (400,)})
+                assert sum(rule.holds(seen) for rule in envelope) <= 1, (stated_errors, ambiguity, other)
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ class Oracle:
     def __init__(self, contract: Contract) -> None:
         self.contract = contract
         self._validators: dict[str, jsonschema.protocols.Validator] = {}
-        self._fast: dict[str, Any] = {}
+        self._fast: dict[str, jsonschema_rs.Validator] = {}
         self.in_scope = lru_cache(maxsize=4096)(self._in_scope)
         self._last_code: tuple[Exchange, str | None] | None = None
         self._cases: dict[tuple[int | None, tuple[tuple[type, Any], ...]], str | None] = {}

@@ -14,7 +14,7 @@ import argparse
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import jsonschema
 
@@ -72,22 +72,40 @@ class ProviderLint:
         found = next((a for a in contract.ambiguities if a.id == ambiguity_id), None) if contract else None
         return found.as_json() if found else {}
 
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "codes": list(self.codes),
-            "problems": [str(p) for p in self.problems],
-            "examples": [_example_json(e) for e in self.examples],
-        }
+    def to_json(self) -> LintJson:
+        return LintJson(
+            codes=list(self.codes),
+            problems=[str(p) for p in self.problems],
+            examples=[_example_json(e) for e in self.examples],
+        )
 
 
-def _example_json(example: ExampleResult) -> dict[str, Any]:
-    return {
-        "name": example.name,
-        "status": example.status,
-        "code": example.code,
-        "ambiguity": example.ambiguity,
-        "validates": list(example.validates),
-    }
+class ExampleJson(TypedDict):
+    """A judged example as `errcontract lint --json` gives it: the profiles it validates."""
+
+    name: str
+    status: int
+    code: str | None
+    ambiguity: str | None
+    validates: list[str]
+
+
+class LintJson(TypedDict):
+    """One provider's lint as `errcontract lint --json` gives it."""
+
+    codes: list[str]
+    problems: list[str]
+    examples: list[ExampleJson]
+
+
+def _example_json(example: ExampleResult) -> ExampleJson:
+    return ExampleJson(
+        name=example.name,
+        status=example.status,
+        code=example.code,
+        ambiguity=example.ambiguity,
+        validates=list(example.validates),
+    )
 
 
 def lint_path(path: Path | str | None = None) -> dict[str, ProviderLint]:

@@ -83,9 +83,10 @@ class Shrinker:
     def shrink(self, spec: RequestSpec, checks: frozenset[str]) -> Judged | None:
         """The smallest request found that still breaks `checks`, sent through the run; when
         time runs out, the smallest found so far (answering "passes" after the deadline would
-        contradict earlier answers, which Hypothesis reports as flaky and gives nothing)."""
+        contradict earlier answers, which Hypothesis reports as flaky and gives nothing), which is
+        the drawn request itself when time ran out before any candidate failed (a loaded machine)."""
         deadline = time.monotonic() + SHRINK_SECONDS
-        smallest: list[RequestSpec] = []  # Hypothesis only asks about ever smaller candidates
+        smallest = [spec]  # the drawn request fails; Hypothesis only asks about ever smaller ones
 
         def still_fails(candidate: RequestSpec) -> bool:
             if time.monotonic() >= deadline:
@@ -98,8 +99,6 @@ class Shrinker:
         try:
             minimal = find(self.narrowed(spec), still_fails, settings=_SHRINK_SETTINGS)
         except _OutOfTime:
-            if not smallest:
-                return None
             minimal = smallest[0]
         except (NoSuchExample, Unsatisfiable, NotSent):
             return None
