@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from errcontract.judge.model import RunResult
 from errcontract.report import swap
 from errcontract.report.publish import ReportSet
 from tests.live_runs import DATA, hidden_siblings, snapshot
@@ -73,7 +74,7 @@ def test_an_entry_that_cannot_be_replaced_swaps_back_those_already_swapped(
 
 
 def test_the_report_folder_is_created_with_published_modes_whatever_the_umask(tmp_path: Path) -> None:
-    results = json.loads((DATA / "results-vicsee.json").read_text(encoding="utf-8"))
+    results = RunResult.from_json(json.loads((DATA / "results-vicsee.json").read_text(encoding="utf-8")))
     previous = os.umask(0o077)
     try:
         with ReportSet(tmp_path / "new" / "reports", ["vicsee"]) as reports:
@@ -85,6 +86,21 @@ def test_the_report_folder_is_created_with_published_modes_whatever_the_umask(tm
     for path in [report_dir, *report_dir.rglob("*")]:
         assert stat.S_IMODE(path.stat().st_mode) == (0o755 if path.is_dir() else 0o644), path
     assert hidden_siblings(report_dir) == []
+
+
+def test_a_report_folder_the_run_created_is_removed_when_nothing_is_published(tmp_path: Path) -> None:
+    """A run stopped before its verdict (a preflight stop) writes nothing, not even the folder;
+    one that already existed is kept, and so is one something else wrote into meanwhile."""
+    with ReportSet(tmp_path / "new" / "reports", ["vicsee"]):
+        pass
+    assert not (tmp_path / "new" / "reports").exists()
+    (tmp_path / "kept").mkdir()
+    with ReportSet(tmp_path / "kept", ["vicsee"]):
+        pass
+    assert (tmp_path / "kept").is_dir()
+    with ReportSet(tmp_path / "written", ["vicsee"]):
+        (tmp_path / "written" / "other.txt").write_text("not ours", encoding="utf-8")
+    assert (tmp_path / "written" / "other.txt").is_file()
 
 
 def test_staging_folders_of_killed_runs_are_swept_and_live_ones_kept(tmp_path: Path) -> None:

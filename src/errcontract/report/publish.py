@@ -9,6 +9,7 @@ leaves the previous reports exactly as they were (see `swap`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import sys
@@ -41,6 +42,7 @@ class ReportSet:
         self.report_dir = Path(os.path.abspath(report_dir))
         self.hint = hint
         self.published = False
+        self.created = not os.path.lexists(self.report_dir)  # made by this run: gone if it publishes nothing
         entries = {**{folder: True for folder in folders}, SITE_INDEX: False}
         self.staging = swap.prepare(self.report_dir, entries, hint)
 
@@ -88,8 +90,12 @@ class ReportSet:
         self.published = True
 
     def discard(self) -> None:
-        """Remove the staging folder (after `publish` it holds the previous set)."""
+        """Remove the staging folder (after `publish` it holds the previous set), and the report
+        folder this run created if it published nothing there (a preflight stop writes nothing)."""
         swap.discard(self.staging)
+        if self.created and not self.published:
+            with contextlib.suppress(OSError):  # not empty (something else wrote there): kept
+                self.report_dir.rmdir()
 
     def _writing(self, write: Callable[[], T]) -> T:
         try:
