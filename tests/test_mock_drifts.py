@@ -232,6 +232,22 @@ def check_body_over_the_read_limit(pair: Pair) -> None:
     assert len(faithful.content) < 1 << 20 < len(drifted.content)
 
 
+def check_every_response_header_missing(pair: Pair) -> None:
+    faithful, drifted = pair.both(pair.recipe_for(400))
+    names = list(pair.contract.headers.every_response)
+    assert names and all(name in faithful.headers for name in names), faithful.headers
+    assert not any(name in drifted.headers for name in names), drifted.headers
+
+
+def check_every_response_header_other_shape(pair: Pair) -> None:
+    faithful, drifted = pair.both(pair.recipe_for(400))
+    patterned = {n: s.pattern for n, s in pair.contract.headers.every_response.items() if s.pattern}
+    assert patterned
+    for name, pattern in patterned.items():
+        assert re.search(pattern, faithful.headers[name]), faithful.headers[name]
+        assert not re.search(pattern, drifted.headers[name]), drifted.headers[name]
+
+
 EXPECTED: dict[str, Callable[[Pair], None]] = {
     "code-from-another-status": check_code_from_another_status,
     "unknown-model-as-400": check_unknown_model_as_400,
@@ -260,6 +276,8 @@ EXPECTED: dict[str, Callable[[Pair], None]] = {
     "expired-key-accepted": _served_instead("expired_key"),
     "crash-on-non-ascii-model": _crash(_non_ascii_model),
     "crash-on-array-body": _crash(_array_body),
+    "every-response-header-missing": check_every_response_header_missing,
+    "every-response-header-other-shape": check_every_response_header_other_shape,
     **SEMANTIC_CHECKS,
 }
 
